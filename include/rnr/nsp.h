@@ -1,0 +1,207 @@
+/*
+ * rnr - Winsock 2 Registration and Name Resolution for Linux.
+ *
+ * <rnr/nsp.h>: the name-space provider interface, for provider authors.
+ *
+ * A provider is a shared object loaded by rnrd with dlopen().  It exports
+ * one function, RNR_NSP_ENTRY_SYMBOL, that checks the ABI version it is
+ * offered and returns one `const struct rnr_nsp_ops` built with designated
+ * initializers.  A NULL slot means "not supported"; rnrd answers for it
+ * (WSAEOPNOTSUPP for set_service, the daemon's class store for classes,
+ * nothing for reload).
+ *
+ * rnrd runs one event loop in one thread.  A provider must never block it:
+ * anything that waits (sockets, timers) goes through the host interface
+ * below, and results are delivered with host->emit() / host->finish()
+ * whenever they are ready, from lookup_begin itself or from a later
+ * fd or timer callback.
+ *
+ * Lifecycle, in order (after unbound's module phases):
+ *   1. startup    once, with the daemon's initial privileges, before they
+ *                 are dropped: open files and sockets, read the config
+ *                 section, allocate state.
+ *   2. serving    lookup_begin / lookup_cancel / set_service / class slots,
+ *                 fd and timer callbacks, in any order, all on the loop.
+ *   3. reload     on SIGHUP, after the new configuration was validated:
+ *                 re-read the section; on error keep the old settings and
+ *                 return the error (the daemon logs it and carries on).
+ *   4. cleanup    once; every lookup has been cancelled before.
+ *
+ * Every status is 0 or a WSA error code from <rnr/winsock2.h>.
+ */
+#ifndef RNR_NSP_H
+#define RNR_NSP_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <rnr/winsock2.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever struct rnr_nsp_ops or struct rnr_nsp_host change. */
+#define RNR_NSP_ABI_VERSION 1
+
+/* The one symbol a provider module exports:
+ *   const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
+ * Return NULL when abi_version is not the one the module was built for. */
+#define RNR_NSP_ENTRY_SYMBOL "rnr_nsp_entry"
+
+/* Opaque handles owned by the daemon. */
+struct rnr_nsp_provider;  /* one configured provider instance */
+struct rnr_nsp_lookup;    /* this provider's part of one client lookup */
+struct rnr_nsp_timer;     /* a pending one-shot timer */
+
+/* Who is asking (from SO_PEERCRED on the control socket). */
+struct rnr_nsp_caller {
+    uid_t uid;
+    gid_t gid;
+    pid_t pid;
+    int   is_admin;   /* root or member of the configured admin group */
+};
+
+/* Capability bits (rnr_nsp_ops.capabilities). */
+#define RNR_NSP_CAP_CONTAINERS  0x0001u /* hierarchical: contexts, LUP_CONTAINERS, LUP_DEEP */
+#define RNR_NSP_CAP_WILDCARDS   0x0002u /* '*' and '?' in instance names */
+#define RNR_NSP_CAP_REGISTER    0x0004u /* set_service stores registrations */
+#define RNR_NSP_CAP_CLASSES     0x0008u /* keeps its own service classes */
+
+/* Address families a provider serves (rnr_nsp_ops.families); the router
+ * drops providers that serve none of the families a query asks for. */
+#define RNR_NSP_AF_INET   0x0001u
+#define RNR_NSP_AF_INET6  0x0002u
+#define RNR_NSP_AF_ANY    0x8000u  /* any family, e.g. a directory */
+
+/* fd events for watch_fd and its callback. */
+#define RNR_NSP_EV_READ   0x1u
+#define RNR_NSP_EV_WRITE  0x2u
+
+enum rnr_nsp_log_level {
+    RNR_NSP_LOG_ERR = 0,
+    RNR_NSP_LOG_WARNING,
+    RNR_NSP_LOG_NOTICE,
+    RNR_NSP_LOG_INFO,
+    RNR_NSP_LOG_DEBUG
+};
+
+typedef void (*rnr_nsp_fd_cb)(void *arg, int fd, unsigned events);
+typedef void (*rnr_nsp_timer_cb)(void *arg);
+
+/* What the daemon offers a provider.  Every function is called on the loop
+ * thread only; `p` is the handle passed to startup. */
+struct rnr_nsp_host {
+    unsigned abi_version;
+
+    void (*log)(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+    /* The value of `key` in this provider's [provider NAME] section, or
+     * NULL when absent.  Valid until the next reload. */
+    const char *(*config_get)(struct rnr_nsp_provider *p, const char *key);
+    /* This provider's own state directory (created, writable). */
+    const char *(*state_dir)(struct rnr_nsp_provider *p);
+    /* The configured name (the NAME of [provider NAME]). */
+    const char *(*name)(struct rnr_nsp_provider *p);
+    /* The provider id and name space this instance runs as (from the
+     * configuration, else the module's defaults).  Results emitted without
+     * lpNSProviderId / dwNameSpace get these filled in by the daemon. */
+    const GUID *(*provider_id)(struct rnr_nsp_provider *p);
+    DWORD (*name_space)(struct rnr_nsp_provider *p);
+
+    /* Watch fd for `events`; a second call for the same fd replaces the
+     * callback and events.  Returns 0 or WSAENOBUFS. */
+    int  (*watch_fd)(struct rnr_nsp_provider *p, int fd, unsigned events,
+                     rnr_nsp_fd_cb cb, void *arg);
+    void (*unwatch_fd)(struct rnr_nsp_provider *p, int fd);
+
+    /* One-shot timer; NULL on allocation failure.  Cancel before it fires
+     * or never touch it again once it has fired. */
+    struct rnr_nsp_timer *(*timer_add)(struct rnr_nsp_provider *p,
+                                       uint64_t delay_ms,
+                                       rnr_nsp_timer_cb cb, void *arg);
+    void (*timer_cancel)(struct rnr_nsp_provider *p, struct rnr_nsp_timer *t);
+    /* Monotonic milliseconds. */
+    uint64_t (*now_ms)(void);
+
+    /* Deliver one result.  The daemon copies it deeply before returning,
+     * fills lpNSProviderId / dwNameSpace if unset, applies the client's
+     * LUP_RETURN_* mask, protocol and version restrictions.  Returns 0, or
+     * WSAENOBUFS when the lookup has reached its result limit (the provider
+     * should then finish). */
+    int  (*emit)(struct rnr_nsp_lookup *lk, const WSAQUERYSETA *result);
+    /* End this provider's part of the lookup, exactly once, with 0 or the
+     * reason nothing (more) was found: WSAHOST_NOT_FOUND,
+     * WSASERVICE_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN, WSANO_RECOVERY.
+     * `lk` is invalid afterwards. */
+    void (*finish)(struct rnr_nsp_lookup *lk, int status);
+    /* The caller of a lookup, and a slot for the provider's own pointer
+     * (for lookup_cancel). */
+    const struct rnr_nsp_caller *(*lookup_caller)(struct rnr_nsp_lookup *lk);
+    void  (*lookup_set_data)(struct rnr_nsp_lookup *lk, void *data);
+    void *(*lookup_data)(struct rnr_nsp_lookup *lk);
+};
+
+/* What a provider offers.  Build it with designated initializers. */
+struct rnr_nsp_ops {
+    unsigned    abi_version;      /* RNR_NSP_ABI_VERSION */
+    const char *name;             /* short name, e.g. "hosts" */
+    const char *display_name;     /* WSANAMESPACE_INFO.lpszIdentifier default */
+    unsigned    capabilities;     /* RNR_NSP_CAP_* */
+    unsigned    families;         /* RNR_NSP_AF_* */
+    DWORD       default_name_space;
+    GUID        default_id;       /* provider id unless the config sets `id` */
+    DWORD       version;          /* WSANAMESPACE_INFO.dwVersion */
+
+    /* Phase 1.  `p` identifies this instance in every host call; store it.
+     * *state receives the provider's state, passed to every later slot. */
+    int  (*startup)(const struct rnr_nsp_host *host, struct rnr_nsp_provider *p,
+                    void **state);
+    /* Phase 4.  Accepts a NULL state. */
+    void (*cleanup)(void *state);
+    /* Phase 3. */
+    int  (*reload)(void *state);
+
+    /* Start answering `qs` (already validated: lpServiceClassId is set,
+     * strings are NUL-terminated, counts match arrays).  `flags` are the
+     * WSALookupServiceBegin control flags.  Returns 0 when the lookup is
+     * under way: the provider then calls emit() any number of times and
+     * finish() exactly once, possibly before returning.  Any other return
+     * is the lookup's status for this provider and finish() must not be
+     * called. */
+    int  (*lookup_begin)(void *state, struct rnr_nsp_lookup *lk,
+                         const WSAQUERYSETA *qs, DWORD flags);
+    /* The client ended the lookup before finish(): drop all work for it.
+     * finish() must not be called afterwards.  NULL when lookups always
+     * finish inside lookup_begin. */
+    void (*lookup_cancel)(void *state, struct rnr_nsp_lookup *lk);
+
+    /* WSASetService.  0 when accepted (a static name space accepts
+     * REGISTER/DEREGISTER as a no-op). */
+    int  (*set_service)(void *state, const struct rnr_nsp_caller *caller,
+                        const WSAQUERYSETA *qs, WSAESETSERVICEOP op,
+                        DWORD flags);
+
+    /* Service classes, for providers with RNR_NSP_CAP_CLASSES.  The daemon
+     * keeps its own persistent class store and answers for NULL slots. */
+    int  (*install_class)(void *state, const WSASERVICECLASSINFOA *info);
+    int  (*remove_class)(void *state, const GUID *class_id);
+    /* *out stays owned by the provider, valid until its next call. */
+    int  (*get_class_info)(void *state, const GUID *class_id,
+                           const WSASERVICECLASSINFOA **out);
+
+    /* Counters for `rnrctl stats`: call emit_stat once per figure. */
+    void (*stats)(void *state,
+                  void (*emit_stat)(void *ctx, const char *key, uint64_t value),
+                  void *ctx);
+};
+
+typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RNR_NSP_H */

@@ -1,0 +1,2 @@
+/* placeholder: being written */
+typedef int rnr_placeholder_classinfo_t;
