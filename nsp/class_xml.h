@@ -30,6 +30,11 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
                         const char *schema_path, WSASERVICECLASSINFOA **out,
                         char *err, size_t errlen);
 
+/* The schema used when schema_path is NULL: the text of etc/rnr-class.rng,
+ * compiled in (for `rnrctl class schema` and the unit test that keeps the
+ * two identical). */
+const char *rnr_class_xml_builtin_schema(void);
+
 /* Name-space number from "12", "NS_DNS" or "dns"; -1 when unknown. */
 long rnr_namespace_from_string(const char *s);
 /* "NS_DNS" for 12, or NULL. */
