@@ -1,2 +1,259 @@
-/* placeholder: being written */
-typedef int rnr_placeholder_classinfo_t;
+/*
+ * Service class information: validation, exact-size flattening, copies.
+ *
+ * As in queryset.c, measuring and filling run through the same layout
+ * routine so that the two can never disagree.
+ */
+#include "config.h"
+
+#include "classinfo.h"
+#include "alloc.h"
+#include "guid.h"
+
+#include <stdint.h>
+#include <string.h>
+
+struct ci_lay {
+    uint8_t *base;
+    size_t   off;
+    int      overflow;
+};
+
+static void *lay_take(struct ci_lay *l, size_t n)
+{
+    size_t start;
+
+    if (l->overflow || l->off > SIZE_MAX - (RNR_ALIGN - 1)) {
+        l->overflow = 1;
+        return NULL;
+    }
+    start = RNR_ALIGN_UP(l->off);
+    if (n > SIZE_MAX - start) {
+        l->overflow = 1;
+        return NULL;
+    }
+    l->off = start + n;
+    return l->base ? l->base + start : NULL;
+}
+
+static void *lay_take_n(struct ci_lay *l, size_t count, size_t size)
+{
+    if (size != 0 && count > SIZE_MAX / size) {
+        l->overflow = 1;
+        return NULL;
+    }
+    return lay_take(l, count * size);
+}
+
+static void *lay_copy(struct ci_lay *l, const void *src, size_t n)
+{
+    void *d = lay_take(l, n);
+
+    if (d != NULL && n != 0)
+        memcpy(d, src, n);
+    return d;
+}
+
+static char *lay_str(struct ci_lay *l, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    return lay_copy(l, s, strlen(s) + 1);
+}
+
+/* `keep` selects entries (NULL keeps all): used for the per-name-space
+ * copy without building a temporary array. */
+static void ci_layout(struct ci_lay *l, const WSASERVICECLASSINFOA *ci,
+                      int (*keep)(const WSANSCLASSINFOA *, DWORD), DWORD ns)
+{
+    WSASERVICECLASSINFOA out;
+    WSANSCLASSINFOA *arr = NULL;
+    DWORD i, n = 0;
+
+    memset(&out, 0, sizeof(out));
+    (void)lay_take(l, sizeof(WSASERVICECLASSINFOA));
+
+    if (ci->lpServiceClassId != NULL)
+        out.lpServiceClassId = lay_copy(l, ci->lpServiceClassId, sizeof(GUID));
+    out.lpszServiceClassName = lay_str(l, ci->lpszServiceClassName);
+
+    if (ci->lpClassInfos != NULL) {
+        for (i = 0; i < ci->dwCount; i++)
+            if (keep == NULL || keep(&ci->lpClassInfos[i], ns))
+                n++;
+    }
+    if (n > 0) {
+        DWORD k = 0;
+
+        arr = lay_take_n(l, n, sizeof(WSANSCLASSINFOA));
+        for (i = 0; i < ci->dwCount && !l->overflow; i++) {
+            const WSANSCLASSINFOA *s = &ci->lpClassInfos[i];
+            WSANSCLASSINFOA d;
+
+            if (keep != NULL && !keep(s, ns))
+                continue;
+            d.lpszName = lay_str(l, s->lpszName);
+            d.dwNameSpace = s->dwNameSpace;
+            d.dwValueType = s->dwValueType;
+            d.dwValueSize = 0;
+            d.lpValue = NULL;
+            if (s->dwValueSize > 0 && s->lpValue != NULL) {
+                d.dwValueSize = s->dwValueSize;
+                d.lpValue = lay_copy(l, s->lpValue, s->dwValueSize);
+            }
+            if (arr != NULL)
+                arr[k] = d;
+            k++;
+        }
+    }
+    out.dwCount = n;
+    out.lpClassInfos = arr;
+
+    if (l->base != NULL)
+        memcpy(l->base, &out, sizeof(out));
+}
+
+static size_t ci_measure(const WSASERVICECLASSINFOA *ci,
+                         int (*keep)(const WSANSCLASSINFOA *, DWORD), DWORD ns)
+{
+    struct ci_lay l = { NULL, 0, 0 };
+
+    ci_layout(&l, ci, keep, ns);
+    return l.overflow ? SIZE_MAX : l.off;
+}
+
+static WSASERVICECLASSINFOA *ci_dup(const WSASERVICECLASSINFOA *ci,
+                                    int (*keep)(const WSANSCLASSINFOA *, DWORD),
+                                    DWORD ns, size_t *size_out)
+{
+    struct ci_lay l = { NULL, 0, 0 };
+    size_t need;
+    uint8_t *p;
+
+    if (ci == NULL)
+        return NULL;
+    need = ci_measure(ci, keep, ns);
+    if (need == SIZE_MAX)
+        return NULL;
+    p = rnr_calloc(1, need);
+    if (p == NULL)
+        return NULL;
+    l.base = p;
+    ci_layout(&l, ci, keep, ns);
+    if (size_out != NULL)
+        *size_out = need;
+    return (WSASERVICECLASSINFOA *)(void *)p;
+}
+
+size_t rnr_class_flat_size(const WSASERVICECLASSINFOA *ci)
+{
+    if (ci == NULL)
+        return 0;
+    return ci_measure(ci, NULL, 0);
+}
+
+size_t rnr_class_flatten(const WSASERVICECLASSINFOA *ci, void *buf, size_t len)
+{
+    struct ci_lay l = { NULL, 0, 0 };
+    size_t need;
+
+    if (ci == NULL || buf == NULL)
+        return 0;
+    need = ci_measure(ci, NULL, 0);
+    if (need == SIZE_MAX || len < need)
+        return 0;
+    memset(buf, 0, need);
+    l.base = buf;
+    ci_layout(&l, ci, NULL, 0);
+    return l.off;
+}
+
+WSASERVICECLASSINFOA *rnr_class_dup(const WSASERVICECLASSINFOA *ci, size_t *size_out)
+{
+    return ci_dup(ci, NULL, 0, size_out);
+}
+
+static int keep_ns(const WSANSCLASSINFOA *e, DWORD ns)
+{
+    return e->dwNameSpace == ns || e->dwNameSpace == NS_ALL;
+}
+
+WSASERVICECLASSINFOA *rnr_class_dup_for_ns(const WSASERVICECLASSINFOA *ci, DWORD ns,
+                                           size_t *size_out)
+{
+    return ci_dup(ci, ns == NS_ALL ? NULL : keep_ns, ns, size_out);
+}
+
+static int name_ok(const char *s)
+{
+    return s == NULL || strnlen(s, RNR_CLASS_MAX_NAME + 1) <= RNR_CLASS_MAX_NAME;
+}
+
+int rnr_class_validate(const WSASERVICECLASSINFOA *ci)
+{
+    DWORD i;
+
+    if (ci == NULL)
+        return WSAEFAULT;
+    if (ci->lpServiceClassId == NULL)
+        return WSAEINVAL;
+    if (!name_ok(ci->lpszServiceClassName))
+        return WSAEINVAL;
+    if (ci->dwCount > RNR_CLASS_MAX_ENTRIES)
+        return WSAEINVAL;
+    if (ci->dwCount > 0 && ci->lpClassInfos == NULL)
+        return WSAEINVAL;
+    for (i = 0; i < ci->dwCount; i++) {
+        const WSANSCLASSINFOA *e = &ci->lpClassInfos[i];
+
+        if (!name_ok(e->lpszName))
+            return WSAEINVAL;
+        if (e->dwValueSize > RNR_CLASS_MAX_VALUE)
+            return WSAEINVAL;
+        if (e->dwValueSize > 0 && e->lpValue == NULL)
+            return WSAEINVAL;
+        if (e->dwValueType == REG_DWORD && e->dwValueSize != sizeof(DWORD))
+            return WSAEINVAL;
+        if (e->dwValueType == REG_SZ &&
+            (e->dwValueSize == 0 || memchr(e->lpValue, '\0', e->dwValueSize) == NULL))
+            return WSAEINVAL;
+    }
+    return 0;
+}
+
+static int str_equal(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+int rnr_class_equal(const WSASERVICECLASSINFOA *a, const WSASERVICECLASSINFOA *b)
+{
+    DWORD i;
+
+    if (a == NULL || b == NULL)
+        return a == b;
+    if ((a->lpServiceClassId == NULL) != (b->lpServiceClassId == NULL))
+        return 0;
+    if (a->lpServiceClassId != NULL &&
+        !rnr_guid_equal(a->lpServiceClassId, b->lpServiceClassId))
+        return 0;
+    if (!str_equal(a->lpszServiceClassName, b->lpszServiceClassName))
+        return 0;
+    if (a->dwCount != b->dwCount)
+        return 0;
+    if (a->dwCount > 0 && (a->lpClassInfos == NULL || b->lpClassInfos == NULL))
+        return a->lpClassInfos == b->lpClassInfos;
+    for (i = 0; i < a->dwCount; i++) {
+        const WSANSCLASSINFOA *x = &a->lpClassInfos[i], *y = &b->lpClassInfos[i];
+        DWORD xs = x->lpValue ? x->dwValueSize : 0, ys = y->lpValue ? y->dwValueSize : 0;
+
+        if (!str_equal(x->lpszName, y->lpszName) || x->dwNameSpace != y->dwNameSpace ||
+            x->dwValueType != y->dwValueType || xs != ys)
+            return 0;
+        if (xs > 0 && memcmp(x->lpValue, y->lpValue, xs) != 0)
+            return 0;
+    }
+    return 1;
+}

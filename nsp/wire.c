@@ -1,2 +1,765 @@
-/* placeholder: being written */
-typedef int rnr_placeholder_wire_t;
+/*
+ * The client <-> rnrd wire codec (format in wire.h).
+ *
+ * Integers are assembled byte by byte so the encoding is little-endian on
+ * every host.  Decoders treat their input as hostile: every count and
+ * length is checked against its bound and against the bytes left before
+ * anything is allocated, and composite decoders build into temporaries
+ * that are freed on every path, writing the caller's output only once
+ * everything has been checked.
+ */
+#include "config.h"
+
+#include "wire.h"
+#include "alloc.h"
+#include "classinfo.h"
+#include "queryset.h"
+
+#include <string.h>
+
+#define WIRE_NULL_LEN 0xFFFFFFFFu
+
+/* Smallest encodings, to reject counts the remaining bytes cannot hold
+ * before allocating arrays for them. */
+#define WIRE_MIN_PROTO  8u   /* u32 af, u32 proto */
+#define WIRE_MIN_CSADDR 16u  /* two empty sockaddrs, u32, u32 */
+#define WIRE_MIN_CLASS  16u  /* empty string, u32, u32, empty bytes */
+
+/* ------------------------------------------------------------------ */
+/* Output buffer                                                        */
+/* ------------------------------------------------------------------ */
+void rnr_wbuf_init(struct rnr_wbuf *w)
+{
+    memset(w, 0, sizeof(*w));
+}
+
+void rnr_wbuf_free(struct rnr_wbuf *w)
+{
+    if (w == NULL)
+        return;
+    rnr_free(w->data);
+    memset(w, 0, sizeof(*w));
+}
+
+void rnr_wbuf_reset(struct rnr_wbuf *w)
+{
+    w->len = 0;
+    w->frame_start = 0;
+    w->error = 0;
+}
+
+void rnr_wbuf_consume(struct rnr_wbuf *w, size_t n)
+{
+    if (n >= w->len) {
+        w->len = 0;
+        w->frame_start = 0;
+        return;
+    }
+    memmove(w->data, w->data + n, w->len - n);
+    w->len -= n;
+    w->frame_start = w->frame_start > n ? w->frame_start - n : 0;
+}
+
+static void wbuf_fail(struct rnr_wbuf *w, int err)
+{
+    if (w->error == 0)
+        w->error = err;
+}
+
+/* Room for n more bytes; returns where they go, or NULL (error set). */
+static uint8_t *wbuf_extend(struct rnr_wbuf *w, size_t n)
+{
+    size_t need, cap;
+    uint8_t *p;
+
+    if (w->error)
+        return NULL;
+    if (n > SIZE_MAX - w->len) {
+        wbuf_fail(w, WSAENOBUFS);
+        return NULL;
+    }
+    need = w->len + n;
+    if (need > w->cap) {
+        cap = w->cap ? w->cap : 256;
+        while (cap < need)
+            cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+        p = rnr_realloc(w->data, cap);
+        if (p == NULL) {
+            wbuf_fail(w, WSAENOBUFS);
+            return NULL;
+        }
+        w->data = p;
+        w->cap = cap;
+    }
+    p = w->data + w->len;
+    w->len = need;
+    return p;
+}
+
+static void le32_store(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t le32_load(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static uint16_t le16_load(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+void rnr_wire_put_u8(struct rnr_wbuf *w, uint8_t v)
+{
+    uint8_t *p = wbuf_extend(w, 1);
+
+    if (p != NULL)
+        p[0] = v;
+}
+
+void rnr_wire_put_u16(struct rnr_wbuf *w, uint16_t v)
+{
+    uint8_t *p = wbuf_extend(w, 2);
+
+    if (p != NULL) {
+        p[0] = (uint8_t)v;
+        p[1] = (uint8_t)(v >> 8);
+    }
+}
+
+void rnr_wire_put_u32(struct rnr_wbuf *w, uint32_t v)
+{
+    uint8_t *p = wbuf_extend(w, 4);
+
+    if (p != NULL)
+        le32_store(p, v);
+}
+
+static void put_raw(struct rnr_wbuf *w, const void *src, size_t n)
+{
+    uint8_t *p;
+
+    if (n == 0)
+        return;
+    p = wbuf_extend(w, n);
+    if (p != NULL)
+        memcpy(p, src, n);
+}
+
+void rnr_wire_put_bytes(struct rnr_wbuf *w, const void *p, uint32_t n, int is_null)
+{
+    if (is_null) {
+        rnr_wire_put_u32(w, WIRE_NULL_LEN);
+        return;
+    }
+    /* The all-ones length is the NULL marker; it cannot carry data. */
+    if (n == WIRE_NULL_LEN || (n > 0 && p == NULL)) {
+        wbuf_fail(w, WSAEINVAL);
+        return;
+    }
+    rnr_wire_put_u32(w, n);
+    put_raw(w, p, n);
+}
+
+void rnr_wire_put_string(struct rnr_wbuf *w, const char *s)
+{
+    size_t n;
+
+    if (s == NULL) {
+        rnr_wire_put_u32(w, WIRE_NULL_LEN);
+        return;
+    }
+    n = strlen(s);
+    if (n >= WIRE_NULL_LEN) {
+        wbuf_fail(w, WSAENOBUFS);
+        return;
+    }
+    rnr_wire_put_u32(w, (uint32_t)n);
+    put_raw(w, s, n);
+}
+
+void rnr_wire_put_guid(struct rnr_wbuf *w, const GUID *g)
+{
+    if (g == NULL) {
+        wbuf_fail(w, WSAEINVAL);
+        return;
+    }
+    rnr_wire_put_u32(w, g->Data1);
+    rnr_wire_put_u16(w, g->Data2);
+    rnr_wire_put_u16(w, g->Data3);
+    put_raw(w, g->Data4, sizeof(g->Data4));
+}
+
+void rnr_wire_put_optguid(struct rnr_wbuf *w, const GUID *g)
+{
+    if (g == NULL) {
+        rnr_wire_put_u8(w, 0);
+        return;
+    }
+    rnr_wire_put_u8(w, 1);
+    rnr_wire_put_guid(w, g);
+}
+
+static void put_sockaddr(struct rnr_wbuf *w, const SOCKET_ADDRESS *sa)
+{
+    if (sa->lpSockaddr == NULL || sa->iSockaddrLength <= 0) {
+        rnr_wire_put_u32(w, 0);
+        return;
+    }
+    rnr_wire_put_bytes(w, sa->lpSockaddr, (uint32_t)sa->iSockaddrLength, 0);
+}
+
+void rnr_wire_put_queryset(struct rnr_wbuf *w, const WSAQUERYSETA *qs)
+{
+    DWORD i, n;
+
+    if (qs == NULL) {
+        wbuf_fail(w, WSAEINVAL);
+        return;
+    }
+    rnr_wire_put_string(w, qs->lpszServiceInstanceName);
+    rnr_wire_put_optguid(w, qs->lpServiceClassId);
+    if (qs->lpVersion != NULL) {
+        rnr_wire_put_u8(w, 1);
+        rnr_wire_put_u32(w, qs->lpVersion->dwVersion);
+        rnr_wire_put_u32(w, (uint32_t)qs->lpVersion->ecHow);
+    } else {
+        rnr_wire_put_u8(w, 0);
+    }
+    rnr_wire_put_string(w, qs->lpszComment);
+    rnr_wire_put_u32(w, qs->dwNameSpace);
+    rnr_wire_put_optguid(w, qs->lpNSProviderId);
+    rnr_wire_put_string(w, qs->lpszContext);
+
+    n = qs->lpafpProtocols != NULL ? qs->dwNumberOfProtocols : 0;
+    rnr_wire_put_u32(w, n);
+    for (i = 0; i < n && !w->error; i++) {
+        rnr_wire_put_u32(w, (uint32_t)qs->lpafpProtocols[i].iAddressFamily);
+        rnr_wire_put_u32(w, (uint32_t)qs->lpafpProtocols[i].iProtocol);
+    }
+
+    rnr_wire_put_string(w, qs->lpszQueryString);
+
+    n = qs->lpcsaBuffer != NULL ? qs->dwNumberOfCsAddrs : 0;
+    rnr_wire_put_u32(w, n);
+    for (i = 0; i < n && !w->error; i++) {
+        const CSADDR_INFO *ca = &qs->lpcsaBuffer[i];
+
+        put_sockaddr(w, &ca->LocalAddr);
+        put_sockaddr(w, &ca->RemoteAddr);
+        rnr_wire_put_u32(w, (uint32_t)ca->iSocketType);
+        rnr_wire_put_u32(w, (uint32_t)ca->iProtocol);
+    }
+
+    rnr_wire_put_u32(w, qs->dwOutputFlags);
+    if (qs->lpBlob == NULL)
+        rnr_wire_put_bytes(w, NULL, 0, 1);
+    else if (qs->lpBlob->pBlobData == NULL)
+        rnr_wire_put_bytes(w, NULL, 0, 0);
+    else
+        rnr_wire_put_bytes(w, qs->lpBlob->pBlobData, qs->lpBlob->cbSize, 0);
+}
+
+void rnr_wire_put_classinfo(struct rnr_wbuf *w, const WSASERVICECLASSINFOA *ci)
+{
+    DWORD i, n;
+
+    if (ci == NULL) {
+        wbuf_fail(w, WSAEINVAL);
+        return;
+    }
+    rnr_wire_put_optguid(w, ci->lpServiceClassId);
+    rnr_wire_put_string(w, ci->lpszServiceClassName);
+    n = ci->lpClassInfos != NULL ? ci->dwCount : 0;
+    rnr_wire_put_u32(w, n);
+    for (i = 0; i < n && !w->error; i++) {
+        const WSANSCLASSINFOA *e = &ci->lpClassInfos[i];
+
+        rnr_wire_put_string(w, e->lpszName);
+        rnr_wire_put_u32(w, e->dwNameSpace);
+        rnr_wire_put_u32(w, e->dwValueType);
+        if (e->lpValue == NULL)
+            rnr_wire_put_bytes(w, NULL, 0, 1);
+        else
+            rnr_wire_put_bytes(w, e->lpValue, e->dwValueSize, 0);
+    }
+}
+
+void rnr_wire_put_nsinfo(struct rnr_wbuf *w, const WSANAMESPACE_INFOA *ns)
+{
+    if (ns == NULL) {
+        wbuf_fail(w, WSAEINVAL);
+        return;
+    }
+    rnr_wire_put_guid(w, &ns->NSProviderId);
+    rnr_wire_put_u32(w, ns->dwNameSpace);
+    rnr_wire_put_u32(w, ns->fActive ? 1u : 0u);
+    rnr_wire_put_u32(w, ns->dwVersion);
+    rnr_wire_put_string(w, ns->lpszIdentifier);
+}
+
+/* ------------------------------------------------------------------ */
+/* Frames                                                               */
+/* ------------------------------------------------------------------ */
+void rnr_wire_frame_begin(struct rnr_wbuf *w, uint16_t type, uint32_t id, uint32_t status)
+{
+    if (w->error)
+        return;
+    w->frame_start = w->len;
+    rnr_wire_put_u32(w, 0);  /* patched by frame_end */
+    rnr_wire_put_u16(w, RNR_WIRE_VERSION);
+    rnr_wire_put_u16(w, type);
+    rnr_wire_put_u32(w, id);
+    rnr_wire_put_u32(w, status);
+}
+
+void rnr_wire_frame_end(struct rnr_wbuf *w, size_t max_frame)
+{
+    size_t flen;
+
+    if (max_frame == 0)
+        max_frame = RNR_WIRE_MAX_FRAME;
+    /* On any error the unfinished frame is cut off, so the frames queued
+     * before it stay sendable once the caller clears the error.  Between
+     * frames frame_start sits at the end of the last complete one, so a
+     * frame whose begin was skipped never cuts into earlier frames. */
+    if (w->error) {
+        if (w->frame_start <= w->len)
+            w->len = w->frame_start;
+        w->frame_start = w->len;
+        return;
+    }
+    flen = w->len - w->frame_start;
+    if (flen < RNR_WIRE_HDR_LEN || flen > max_frame || flen > UINT32_MAX) {
+        w->len = w->frame_start;
+        wbuf_fail(w, WSAENOBUFS);
+        return;
+    }
+    le32_store(w->data + w->frame_start, (uint32_t)flen);
+    w->frame_start = w->len;
+}
+
+int rnr_wire_hdr_parse(const void *p, size_t max_frame, struct rnr_wire_hdr *h)
+{
+    const uint8_t *b = p;
+    struct rnr_wire_hdr t;
+
+    if (b == NULL || h == NULL)
+        return WSAEINVAL;
+    if (max_frame == 0)
+        max_frame = RNR_WIRE_MAX_FRAME;
+    t.length = le32_load(b);
+    t.version = le16_load(b + 4);
+    t.type = le16_load(b + 6);
+    t.id = le32_load(b + 8);
+    t.status = le32_load(b + 12);
+    if (t.length < RNR_WIRE_HDR_LEN || t.length > max_frame ||
+        t.version != RNR_WIRE_VERSION)
+        return WSAEINVAL;
+    *h = t;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Input buffer                                                         */
+/* ------------------------------------------------------------------ */
+void rnr_rbuf_init(struct rnr_rbuf *r, const void *p, size_t len)
+{
+    r->p = p;
+    r->left = len;
+    r->error = (p == NULL && len != 0) ? WSAEINVAL : 0;
+}
+
+static int rbuf_fail(struct rnr_rbuf *r, int err)
+{
+    if (r->error == 0)
+        r->error = err;
+    return r->error;
+}
+
+int rnr_rbuf_finish(struct rnr_rbuf *r)
+{
+    if (r->error)
+        return r->error;
+    if (r->left != 0)
+        return rbuf_fail(r, WSAEINVAL);
+    return 0;
+}
+
+static int rbuf_take(struct rnr_rbuf *r, size_t n, const uint8_t **out)
+{
+    if (r->error)
+        return r->error;
+    if (n > r->left)
+        return rbuf_fail(r, WSAEINVAL);
+    *out = r->p;
+    r->p += n;
+    r->left -= n;
+    return 0;
+}
+
+int rnr_wire_get_u8(struct rnr_rbuf *r, uint8_t *v)
+{
+    const uint8_t *p;
+
+    if (rbuf_take(r, 1, &p))
+        return r->error;
+    *v = p[0];
+    return 0;
+}
+
+int rnr_wire_get_u16(struct rnr_rbuf *r, uint16_t *v)
+{
+    const uint8_t *p;
+
+    if (rbuf_take(r, 2, &p))
+        return r->error;
+    *v = le16_load(p);
+    return 0;
+}
+
+int rnr_wire_get_u32(struct rnr_rbuf *r, uint32_t *v)
+{
+    const uint8_t *p;
+
+    if (rbuf_take(r, 4, &p))
+        return r->error;
+    *v = le32_load(p);
+    return 0;
+}
+
+int rnr_wire_get_guid(struct rnr_rbuf *r, GUID *g)
+{
+    const uint8_t *p;
+
+    if (rbuf_take(r, 16, &p))
+        return r->error;
+    g->Data1 = le32_load(p);
+    g->Data2 = le16_load(p + 4);
+    g->Data3 = le16_load(p + 6);
+    memcpy(g->Data4, p + 8, 8);
+    return 0;
+}
+
+int rnr_wire_get_optguid(struct rnr_rbuf *r, GUID *g, int *present)
+{
+    uint8_t tag;
+    GUID t;
+
+    if (rnr_wire_get_u8(r, &tag))
+        return r->error;
+    if (tag > 1)
+        return rbuf_fail(r, WSAEINVAL);
+    if (tag == 1) {
+        if (rnr_wire_get_guid(r, &t))
+            return r->error;
+        *g = t;
+    }
+    *present = tag;
+    return 0;
+}
+
+/* A length-prefixed byte run viewed in place.  *is_null distinguishes
+ * the NULL marker from an empty run. */
+static int get_bytes_view(struct rnr_rbuf *r, size_t max_len, const uint8_t **p,
+                          uint32_t *len, int *is_null)
+{
+    const uint8_t *q = NULL;
+    uint32_t n;
+
+    if (rnr_wire_get_u32(r, &n))
+        return r->error;
+    if (n == WIRE_NULL_LEN) {
+        *p = NULL;
+        *len = 0;
+        *is_null = 1;
+        return 0;
+    }
+    if (n > max_len)
+        return rbuf_fail(r, WSAEINVAL);
+    if (rbuf_take(r, n, &q))
+        return r->error;
+    *p = n > 0 ? q : NULL;
+    *len = n;
+    *is_null = 0;
+    return 0;
+}
+
+int rnr_wire_get_string(struct rnr_rbuf *r, size_t max_len, char **out)
+{
+    const uint8_t *p = NULL;
+    uint32_t n = 0;
+    int is_null = 0;
+    char *s;
+
+    if (get_bytes_view(r, max_len, &p, &n, &is_null))
+        return r->error;
+    if (is_null) {
+        *out = NULL;
+        return 0;
+    }
+    if (n > 0 && memchr(p, '\0', n) != NULL)
+        return rbuf_fail(r, WSAEINVAL);
+    s = rnr_malloc((size_t)n + 1);
+    if (s == NULL)
+        return rbuf_fail(r, WSAENOBUFS);
+    if (n > 0)
+        memcpy(s, p, n);
+    s[n] = '\0';
+    *out = s;
+    return 0;
+}
+
+/* A sockaddr viewed in place in the frame; it is only read through
+ * memcpy (validate, flatten), so its alignment does not matter. */
+static int get_sockaddr(struct rnr_rbuf *r, SOCKET_ADDRESS *sa)
+{
+    const uint8_t *p = NULL;
+    uint32_t n = 0;
+    int is_null = 0;
+
+    if (get_bytes_view(r, RNR_QS_MAX_SOCKADDR, &p, &n, &is_null))
+        return r->error;
+    sa->lpSockaddr = n > 0 ? (LPSOCKADDR)(uintptr_t)p : NULL;
+    sa->iSockaddrLength = (INT)n;
+    return 0;
+}
+
+static int get_count(struct rnr_rbuf *r, uint32_t max, size_t min_each, uint32_t *n)
+{
+    uint32_t v;
+
+    if (rnr_wire_get_u32(r, &v))
+        return r->error;
+    if (v > max || v > r->left / min_each)
+        return rbuf_fail(r, WSAEINVAL);
+    *n = v;
+    return 0;
+}
+
+int rnr_wire_get_queryset(struct rnr_rbuf *r, WSAQUERYSETA **out, size_t *size_out)
+{
+    WSAQUERYSETA qs, *res;
+    GUID cls, prov;
+    WSAVERSION ver;
+    BLOB blob;
+    AFPROTOCOLS *afp = NULL;
+    CSADDR_INFO *csa = NULL;
+    char *name = NULL, *comment = NULL, *context = NULL, *query = NULL;
+    const uint8_t *bp;
+    uint32_t n, i, v, a;
+    uint8_t hasver;
+    int present, is_null, rc;
+    size_t size = 0;
+
+    if (r->error)
+        return r->error;
+    memset(&qs, 0, sizeof(qs));
+    qs.dwSize = sizeof(qs);
+
+    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &name)) != 0)
+        goto done;
+    qs.lpszServiceInstanceName = name;
+    if ((rc = rnr_wire_get_optguid(r, &cls, &present)) != 0)
+        goto done;
+    qs.lpServiceClassId = present ? &cls : NULL;
+
+    if ((rc = rnr_wire_get_u8(r, &hasver)) != 0)
+        goto done;
+    if (hasver > 1) {
+        rc = rbuf_fail(r, WSAEINVAL);
+        goto done;
+    }
+    if (hasver) {
+        if ((rc = rnr_wire_get_u32(r, &ver.dwVersion)) != 0 ||
+            (rc = rnr_wire_get_u32(r, &v)) != 0)
+            goto done;
+        if (v != COMP_EQUAL && v != COMP_NOTLESS) {
+            rc = rbuf_fail(r, WSAEINVAL);
+            goto done;
+        }
+        ver.ecHow = (WSAECOMPARATOR)v;
+        qs.lpVersion = &ver;
+    }
+
+    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &comment)) != 0)
+        goto done;
+    qs.lpszComment = comment;
+    if ((rc = rnr_wire_get_u32(r, &qs.dwNameSpace)) != 0)
+        goto done;
+    if ((rc = rnr_wire_get_optguid(r, &prov, &present)) != 0)
+        goto done;
+    qs.lpNSProviderId = present ? &prov : NULL;
+    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &context)) != 0)
+        goto done;
+    qs.lpszContext = context;
+
+    if ((rc = get_count(r, RNR_QS_MAX_PROTOCOLS, WIRE_MIN_PROTO, &n)) != 0)
+        goto done;
+    if (n > 0) {
+        afp = rnr_calloc(n, sizeof(*afp));
+        if (afp == NULL) {
+            rc = rbuf_fail(r, WSAENOBUFS);
+            goto done;
+        }
+        for (i = 0; i < n; i++) {
+            if ((rc = rnr_wire_get_u32(r, &a)) != 0 || (rc = rnr_wire_get_u32(r, &v)) != 0)
+                goto done;
+            afp[i].iAddressFamily = (INT)a;
+            afp[i].iProtocol = (INT)v;
+        }
+    }
+    qs.dwNumberOfProtocols = n;
+    qs.lpafpProtocols = afp;
+
+    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &query)) != 0)
+        goto done;
+    qs.lpszQueryString = query;
+
+    if ((rc = get_count(r, RNR_QS_MAX_CSADDRS, WIRE_MIN_CSADDR, &n)) != 0)
+        goto done;
+    if (n > 0) {
+        csa = rnr_calloc(n, sizeof(*csa));
+        if (csa == NULL) {
+            rc = rbuf_fail(r, WSAENOBUFS);
+            goto done;
+        }
+        for (i = 0; i < n; i++) {
+            if ((rc = get_sockaddr(r, &csa[i].LocalAddr)) != 0 ||
+                (rc = get_sockaddr(r, &csa[i].RemoteAddr)) != 0 ||
+                (rc = rnr_wire_get_u32(r, &a)) != 0 ||
+                (rc = rnr_wire_get_u32(r, &v)) != 0)
+                goto done;
+            csa[i].iSocketType = (INT)a;
+            csa[i].iProtocol = (INT)v;
+        }
+    }
+    qs.dwNumberOfCsAddrs = n;
+    qs.lpcsaBuffer = csa;
+
+    if ((rc = rnr_wire_get_u32(r, &qs.dwOutputFlags)) != 0)
+        goto done;
+    if ((rc = get_bytes_view(r, RNR_QS_MAX_BLOB, &bp, &n, &is_null)) != 0)
+        goto done;
+    if (!is_null) {
+        blob.cbSize = n;
+        blob.pBlobData = (BYTE *)(uintptr_t)bp;
+        qs.lpBlob = &blob;
+    }
+
+    if (rnr_qs_validate(&qs, 0) != 0) {
+        rc = rbuf_fail(r, WSAEINVAL);
+        goto done;
+    }
+    res = rnr_qs_dup(&qs, &size);
+    if (res == NULL) {
+        rc = rbuf_fail(r, WSAENOBUFS);
+        goto done;
+    }
+    *out = res;
+    if (size_out != NULL)
+        *size_out = size;
+    rc = 0;
+
+done:
+    rnr_free(name);
+    rnr_free(comment);
+    rnr_free(context);
+    rnr_free(query);
+    rnr_free(afp);
+    rnr_free(csa);
+    return rc;
+}
+
+int rnr_wire_get_classinfo(struct rnr_rbuf *r, WSASERVICECLASSINFOA **out, size_t *size_out)
+{
+    WSASERVICECLASSINFOA ci, *res;
+    WSANSCLASSINFOA *ents = NULL;
+    GUID id;
+    char *name = NULL;
+    const uint8_t *vp;
+    uint32_t n = 0, i, vlen;
+    int present, is_null, rc;
+    size_t size = 0;
+
+    if (r->error)
+        return r->error;
+    memset(&ci, 0, sizeof(ci));
+
+    if ((rc = rnr_wire_get_optguid(r, &id, &present)) != 0)
+        goto done;
+    ci.lpServiceClassId = present ? &id : NULL;
+    if ((rc = rnr_wire_get_string(r, RNR_CLASS_MAX_NAME, &name)) != 0)
+        goto done;
+    ci.lpszServiceClassName = name;
+
+    if ((rc = get_count(r, RNR_CLASS_MAX_ENTRIES, WIRE_MIN_CLASS, &n)) != 0)
+        goto done;
+    if (n > 0) {
+        ents = rnr_calloc(n, sizeof(*ents));
+        if (ents == NULL) {
+            n = 0;
+            rc = rbuf_fail(r, WSAENOBUFS);
+            goto done;
+        }
+        for (i = 0; i < n; i++) {
+            if ((rc = rnr_wire_get_string(r, RNR_CLASS_MAX_NAME, &ents[i].lpszName)) != 0 ||
+                (rc = rnr_wire_get_u32(r, &ents[i].dwNameSpace)) != 0 ||
+                (rc = rnr_wire_get_u32(r, &ents[i].dwValueType)) != 0 ||
+                (rc = get_bytes_view(r, RNR_CLASS_MAX_VALUE, &vp, &vlen, &is_null)) != 0)
+                goto done;
+            ents[i].dwValueSize = vlen;
+            ents[i].lpValue = (LPVOID)(uintptr_t)vp;
+        }
+    }
+    ci.dwCount = n;
+    ci.lpClassInfos = ents;
+
+    if (rnr_class_validate(&ci) != 0) {
+        rc = rbuf_fail(r, WSAEINVAL);
+        goto done;
+    }
+    res = rnr_class_dup(&ci, &size);
+    if (res == NULL) {
+        rc = rbuf_fail(r, WSAENOBUFS);
+        goto done;
+    }
+    *out = res;
+    if (size_out != NULL)
+        *size_out = size;
+    rc = 0;
+
+done:
+    for (i = 0; i < n && ents != NULL; i++)
+        rnr_free(ents[i].lpszName);
+    rnr_free(ents);
+    rnr_free(name);
+    return rc;
+}
+
+int rnr_wire_get_nsinfo(struct rnr_rbuf *r, WSANAMESPACE_INFOA *ns)
+{
+    WSANAMESPACE_INFOA t;
+    uint32_t active;
+    char *ident = NULL;
+
+    memset(&t, 0, sizeof(t));
+    if (rnr_wire_get_guid(r, &t.NSProviderId) || rnr_wire_get_u32(r, &t.dwNameSpace) ||
+        rnr_wire_get_u32(r, &active) || rnr_wire_get_u32(r, &t.dwVersion) ||
+        rnr_wire_get_string(r, RNR_QS_MAX_STRING, &ident))
+        return r->error;
+    if (active > 1) {
+        rnr_free(ident);
+        return rbuf_fail(r, WSAEINVAL);
+    }
+    t.fActive = (BOOL)active;
+    t.lpszIdentifier = ident;
+    *ns = t;
+    return 0;
+}
