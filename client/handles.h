@@ -1,0 +1,71 @@
+/*
+ * The handle table: what applications hold as a HANDLE is an index into a
+ * table plus a generation number, encoded into the pointer-sized value,
+ * never a pointer.  A stale handle (its slot was freed, maybe reused) or a
+ * forged one (any other value) is recognised and refused, so a buggy
+ * caller gets WSA_INVALID_HANDLE instead of a use-after-free.
+ *
+ * Generations come from one counter per table that is never reset, not
+ * even by rnr_htable_free(): handles of an earlier WSAStartup session stay
+ * invalid in the next.
+ *
+ * The table stores `void *` and never owns what it points to: add() hands
+ * the caller's reference to the table, remove()/pop() hand it back.
+ * Thread-safe; the lock is a leaf (nothing else is locked under it, except
+ * the `ref` callback of get(), which must not lock).
+ */
+#ifndef RNR_CLIENT_HANDLES_H
+#define RNR_CLIENT_HANDLES_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rnr/winsock2.h>
+
+struct rnr_hslot;
+
+struct rnr_htable {
+    pthread_mutex_t   lock;
+    struct rnr_hslot *slots;
+    uint32_t          nslots;
+    uint32_t          free_head;  /* index + 1 of the first free slot; 0: none */
+    uint32_t          count;      /* slots in use */
+    uint32_t          gen;        /* last generation handed out */
+    uint32_t          max;        /* slot limit (0: RNR_HTABLE_MAX) */
+};
+
+/* Most slots a table grows to (index + 1 must fit the 20-bit index field
+ * of the 32-bit encoding). */
+#define RNR_HTABLE_MAX ((1u << 20) - 1)
+
+#define RNR_HTABLE_INITIALIZER { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0, 0, 0 }
+
+/* Store obj (non-NULL).  0 and *out set; WSAEMFILE when the table is full;
+ * WSA_NOT_ENOUGH_MEMORY when it cannot grow. */
+int rnr_htable_add(struct rnr_htable *t, void *obj, HANDLE *out);
+
+/* The object of a valid handle, or NULL.  `ref` (optional) is called on
+ * it under the table lock, so the object cannot be removed and released
+ * between the look-up and the caller taking its reference. */
+void *rnr_htable_get(struct rnr_htable *t, HANDLE h, void (*ref)(void *));
+
+/* Remove a valid handle and return its object (the table's reference goes
+ * to the caller), or NULL when the handle is not valid. */
+void *rnr_htable_remove(struct rnr_htable *t, HANDLE h);
+
+/* Remove any one entry and return its object; NULL when empty. */
+void *rnr_htable_pop(struct rnr_htable *t);
+
+/* Number of handles in use. */
+size_t rnr_htable_count(struct rnr_htable *t);
+
+/* Release the slot array once empty (entries still present are dropped
+ * from the table, not released).  The table stays usable; accepts NULL. */
+void rnr_htable_free(struct rnr_htable *t);
+
+/* Hold / release the table lock across fork() (see startup.c). */
+void rnr_htable_lock(struct rnr_htable *t);
+void rnr_htable_unlock(struct rnr_htable *t);
+
+#endif
