@@ -1,0 +1,508 @@
+/*
+ * rnrctl: startup, error reporting, name resolution against rnrd, and
+ * class info printing shared by several commands (rnrctl.h).
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "class_xml.h"
+#include "guid.h"
+#include "rnrctl.h"
+#include "status.h"
+
+/* No answer of the daemon's is allowed to make rnrctl allocate without
+ * bound: a list or a record beyond this is refused. */
+#define RNRCTL_MAX_BUFFER (64u * 1024 * 1024)
+
+void rnrctl_common_opt(struct rnrctl *c, int id, const char *val)
+{
+    if (id == RNRCTL_O_JSON)
+        c->json = 1;
+    else if (id == RNRCTL_O_SOCKET)
+        setenv(RNR_SOCKET_ENV, val, 1);   /* read by librnr at connect time */
+}
+
+int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "rnrctl: %s%s", c->cmd != NULL ? c->cmd : "", c->cmd != NULL ? ": " : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'rnrctl %s%s--help'.\n", c->cmd != NULL ? c->cmd : "",
+            c->cmd != NULL ? " " : "");
+    return RNRCTL_EXIT_USAGE;
+}
+
+int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
+{
+    const char *name = rnr_status_name(status);
+    va_list ap;
+
+    fprintf(stderr, "rnrctl: %s%s", c->cmd != NULL ? c->cmd : "", c->cmd != NULL ? ": " : "");
+    if (name != NULL)
+        fprintf(stderr, "%s: %s", name, rnr_status_text(status));
+    else
+        fprintf(stderr, "error %d: %s", status, rnr_status_text(status));
+    if (fmt != NULL) {
+        fputs(" (", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc(')', stderr);
+    }
+    fputc('\n', stderr);
+    if (status == WSASYSNOTREADY)
+        fputs("rnrctl: is rnrd running? (socket: $" RNR_SOCKET_ENV " or --socket)\n", stderr);
+    return rnrctl_exit_for_status(status);
+}
+
+int rnrctl_last_error(void)
+{
+    int e = WSAGetLastError();
+
+    /* A failed call that left no error would otherwise look like success. */
+    return e != 0 ? e : WSASYSCALLFAILURE;
+}
+
+int rnrctl_start(struct rnrctl *c)
+{
+    WSADATA wsa;
+    int r;
+
+    if (c->started)
+        return 0;
+    r = WSAStartup(MAKEWORD(2, 2), &wsa);
+    if (r != 0)
+        return rnrctl_fail(c, r, "WSAStartup");
+    c->started = 1;
+    return 0;
+}
+
+void rnrctl_stop(struct rnrctl *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nnames; i++)
+        rnr_free(c->names[i].name);
+    c->nnames = 0;
+    rnr_free(c->providers);
+    c->providers = NULL;
+    rnr_free(c->classes);
+    c->classes = NULL;
+    if (c->started)
+        WSACleanup();
+    c->started = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists fetched with the grow-on-WSAEFAULT protocol                    */
+/* ------------------------------------------------------------------ */
+typedef INT (*enum_fn)(LPDWORD len, void *buf);
+
+static INT enum_providers(LPDWORD len, void *buf)
+{
+    return WSAEnumNameSpaceProvidersA(len, buf);
+}
+
+static INT enum_classes(LPDWORD len, void *buf)
+{
+    return rnr_enum_service_classes(len, buf);
+}
+
+/* Calls fn until the buffer is big enough.  A few rounds only: the list
+ * may grow between two calls, but not forever. */
+static int fetch_list(enum_fn fn, void **out, int *count)
+{
+    DWORD cap = 4096, len;
+    void *buf = rnr_malloc(cap), *nbuf;
+    int tries, r, status = WSAENOBUFS;
+
+    if (buf == NULL)
+        return WSAENOBUFS;
+    for (tries = 0; tries < 8; tries++) {
+        len = cap;
+        r = fn(&len, buf);
+        if (r != SOCKET_ERROR) {
+            *out = buf;
+            *count = r;
+            return 0;
+        }
+        status = rnrctl_last_error();
+        if (status != WSAEFAULT)
+            goto fail;
+        /* A library that says "too small" without a bigger size would
+         * loop forever at the same size: double instead. */
+        if (len <= cap)
+            len = cap * 2;
+        if (len > RNRCTL_MAX_BUFFER) {
+            status = WSAENOBUFS;
+            goto fail;
+        }
+        nbuf = rnr_realloc(buf, len);
+        if (nbuf == NULL) {
+            status = WSAENOBUFS;
+            goto fail;
+        }
+        buf = nbuf;
+        cap = len;
+    }
+fail:
+    rnr_free(buf);
+    return status;
+}
+
+int rnrctl_get_providers(struct rnrctl *c, const WSANAMESPACE_INFOA **out, int *n)
+{
+    void *buf = NULL;
+    int count = 0;
+
+    if (c->providers_status < 0) {
+        c->providers_status = fetch_list(enum_providers, &buf, &count);
+        if (c->providers_status == 0) {
+            c->providers = buf;
+            c->nproviders = count;
+        }
+    }
+    if (c->providers_status != 0)
+        return c->providers_status;
+    *out = c->providers;
+    *n = c->nproviders;
+    return 0;
+}
+
+int rnrctl_get_classes(struct rnrctl *c, const WSASERVICECLASSINFOA **out, int *n)
+{
+    void *buf = NULL;
+    int count = 0;
+
+    if (c->classes_status < 0) {
+        c->classes_status = fetch_list(enum_classes, &buf, &count);
+        if (c->classes_status == 0) {
+            c->classes = buf;
+            c->nclasses = count;
+        }
+    }
+    if (c->classes_status != 0)
+        return c->classes_status;
+    *out = c->classes;
+    *n = c->nclasses;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Resolving arguments                                                  */
+/* ------------------------------------------------------------------ */
+int rnrctl_resolve_class(struct rnrctl *c, const char *arg, GUID *out)
+{
+    const WSASERVICECLASSINFOA *cl;
+    const GUID *found = NULL;
+    char err[256];
+    int r, n, i;
+
+    r = rnrctl_parse_class(arg, out, err, sizeof err);
+    if (r == 0)
+        return 0;
+    if (r != RNRCTL_CLASS_NOT_ALIAS)
+        return rnrctl_usage(c, "%s", err);
+
+    if ((r = rnrctl_start(c)) != 0)
+        return r;
+    r = rnrctl_get_classes(c, &cl, &n);
+    if (r != 0)
+        return rnrctl_fail(c, r, "listing installed classes to find '%s'", arg);
+    for (i = 0; i < n; i++) {
+        if (cl[i].lpszServiceClassName == NULL || cl[i].lpServiceClassId == NULL ||
+            strcasecmp(cl[i].lpszServiceClassName, arg) != 0)
+            continue;
+        if (found != NULL && !rnr_guid_equal(found, cl[i].lpServiceClassId))
+            return rnrctl_usage(c, "class name '%s' is ambiguous: give its GUID "
+                                "(rnrctl class list)", arg);
+        found = cl[i].lpServiceClassId;
+    }
+    if (found == NULL)
+        return rnrctl_fail(c, WSATYPE_NOT_FOUND,
+                           "'%s' is neither a GUID, an alias (host, addr, service, hostname, "
+                           "tcp:PORT, udp:PORT) nor an installed class", arg);
+    *out = *found;
+    return 0;
+}
+
+int rnrctl_resolve_provider(struct rnrctl *c, const char *arg, GUID *out)
+{
+    const WSANAMESPACE_INFOA *p;
+    const GUID *found = NULL;
+    int r, n, i, pass;
+
+    if (arg[0] == '\0')
+        return rnrctl_usage(c, "empty provider name");
+    if (rnr_guid_parse(arg, out) == 0)
+        return 0;
+    if ((r = rnrctl_start(c)) != 0)
+        return r;
+    r = rnrctl_get_providers(c, &p, &n);
+    if (r != 0)
+        return rnrctl_fail(c, r, "listing providers to find '%s'", arg);
+    /* The whole identifier first; then its leading words ("hosts" for
+     * "Hosts and services files"), as long as only one provider fits. */
+    for (pass = 0; pass < 2 && found == NULL; pass++) {
+        for (i = 0; i < n; i++) {
+            const char *ident = p[i].lpszIdentifier;
+            size_t len = strlen(arg);
+
+            if (ident == NULL)
+                continue;
+            if (pass == 0 ? strcasecmp(ident, arg) != 0
+                          : strncasecmp(ident, arg, len) != 0 || ident[len] != ' ')
+                continue;
+            if (found != NULL)
+                return rnrctl_usage(c, "provider name '%s' is ambiguous: give its GUID "
+                                    "(rnrctl providers)", arg);
+            found = &p[i].NSProviderId;
+        }
+    }
+    if (found == NULL)
+        return rnrctl_usage(c, "no provider '%s' (rnrctl providers lists them)", arg);
+    *out = *found;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names for display                                                    */
+/* ------------------------------------------------------------------ */
+const char *rnrctl_class_name(struct rnrctl *c, const GUID *g)
+{
+    const char *wk = rnr_guid_wellknown_name(g);
+    char buf[256];
+    DWORD len = sizeof buf;
+    size_t i;
+    char *name = NULL;
+
+    if (wk != NULL)
+        return wk;
+    for (i = 0; i < c->nnames; i++)
+        if (rnr_guid_equal(&c->names[i].id, g))
+            return c->names[i].name;
+    if (c->started &&
+        WSAGetServiceClassNameByServiceClassIdA((LPGUID)g, buf, &len) == 0) {
+        buf[sizeof buf - 1] = '\0';
+        name = rnr_strdup(buf);
+    }
+    /* Cache misses too, so a result list of one unnamed class costs one
+     * request, not one per result. */
+    if (c->nnames < RNRCTL_NAME_CACHE) {
+        c->names[c->nnames].id = *g;
+        c->names[c->nnames].name = name;
+        c->nnames++;
+        return name;
+    }
+    rnr_free(name);
+    return NULL;
+}
+
+const char *rnrctl_provider_name(struct rnrctl *c, const GUID *g)
+{
+    const WSANAMESPACE_INFOA *p;
+    int n, i;
+
+    if (!c->started || rnrctl_get_providers(c, &p, &n) != 0)
+        return NULL;
+    for (i = 0; i < n; i++)
+        if (rnr_guid_equal(&p[i].NSProviderId, g))
+            return p[i].lpszIdentifier;
+    return NULL;
+}
+
+void rnrctl_format_namespace(DWORD ns, char *buf, size_t len)
+{
+    const char *name = rnr_namespace_name(ns);
+
+    if (name != NULL)
+        snprintf(buf, len, "%s (%lu)", name, (unsigned long)ns);
+    else
+        snprintf(buf, len, "%lu", (unsigned long)ns);
+}
+
+/* ------------------------------------------------------------------ */
+/* Class info                                                           */
+/* ------------------------------------------------------------------ */
+static const char *value_type_name(DWORD t)
+{
+    switch (t) {
+    case REG_NONE:      return "none";
+    case REG_SZ:        return "string";
+    case REG_EXPAND_SZ: return "expand-string";
+    case REG_BINARY:    return "binary";
+    case REG_DWORD:     return "dword";
+    case REG_MULTI_SZ:  return "multi-string";
+    default:            return NULL;
+    }
+}
+
+/* The value as text for the table, newly allocated; NULL on ENOMEM.
+ * Sizes are re-checked: a value is never read past dwValueSize. */
+static char *value_text(const WSANSCLASSINFOA *e)
+{
+    const unsigned char *v = e->lpValue;
+    size_t n = e->lpValue != NULL ? e->dwValueSize : 0, i, shown;
+    char *buf, *d;
+
+    if (v == NULL || e->dwValueType == REG_NONE)
+        return rnr_strdup("-");
+    if (e->dwValueType == REG_DWORD && n == 4) {
+        uint32_t x;
+
+        buf = rnr_malloc(32);
+        if (buf != NULL) {
+            memcpy(&x, v, 4);
+            snprintf(buf, 32, "%lu (0x%lx)", (unsigned long)x, (unsigned long)x);
+        }
+        return buf;
+    }
+    if (e->dwValueType == REG_SZ || e->dwValueType == REG_EXPAND_SZ)
+        return rnr_strndup((const char *)v, strnlen((const char *)v, n));
+    if (e->dwValueType == REG_MULTI_SZ) {
+        /* Items shown comma-separated. */
+        buf = rnr_malloc(n + 1);
+        if (buf == NULL)
+            return NULL;
+        d = buf;
+        for (i = 0; i < n;) {
+            size_t l = strnlen((const char *)v + i, n - i);
+
+            if (l == 0)
+                break;
+            if (d != buf)
+                *d++ = ',';
+            memcpy(d, v + i, l);
+            d += l;
+            i += l + 1;
+        }
+        *d = '\0';
+        return buf;
+    }
+    /* Binary and unknown types: hex, cut at 64 bytes for the table. */
+    shown = n > 64 ? 64 : n;
+    buf = rnr_malloc(shown * 2 + 8);
+    if (buf == NULL)
+        return NULL;
+    d = buf;
+    for (i = 0; i < shown; i++)
+        d += sprintf(d, "%02x", v[i]);
+    if (shown < n)
+        strcpy(d, "...");
+    else if (n == 0)
+        strcpy(d, "(empty)");
+    return buf;
+}
+
+void rnrctl_print_class(struct rnrctl *c, const WSASERVICECLASSINFOA *ci, FILE *f)
+{
+    static const char *const hdr[] = { "VALUE", "NAME SPACE", "TYPE", "DATA" };
+    char id[RNR_GUID_STRLEN] = "-", ns[48], type[16];
+    struct out_table t;
+    DWORD i;
+
+    (void)c;
+    if (ci->lpServiceClassId != NULL)
+        rnr_guid_format(ci->lpServiceClassId, id);
+    fprintf(f, "class:   %s\nname:    ", id);
+    out_text(f, ci->lpszServiceClassName);
+    fprintf(f, "\nentries: %lu\n", (unsigned long)ci->dwCount);
+    if (ci->dwCount == 0 || ci->lpClassInfos == NULL)
+        return;
+    if (out_table_init(&t, 4, hdr) != 0)
+        goto done;
+    for (i = 0; i < ci->dwCount; i++) {
+        const WSANSCLASSINFOA *e = &ci->lpClassInfos[i];
+        const char *tn = value_type_name(e->dwValueType);
+        char *val = value_text(e);
+        const char *row[4];
+
+        rnrctl_format_namespace(e->dwNameSpace, ns, sizeof ns);
+        if (tn == NULL)
+            snprintf(type, sizeof type, "type %lu", (unsigned long)e->dwValueType);
+        row[0] = e->lpszName;
+        row[1] = ns;
+        row[2] = tn != NULL ? tn : type;
+        row[3] = val != NULL ? val : "?";
+        out_table_add(&t, row);
+        rnr_free(val);
+    }
+    fputc('\n', f);
+    out_table_print(&t, f);
+done:
+    out_table_free(&t);
+}
+
+static void json_value(struct out_json *j, const WSANSCLASSINFOA *e)
+{
+    const unsigned char *v = e->lpValue;
+    size_t n = v != NULL ? e->dwValueSize : 0, i;
+
+    if (v == NULL || e->dwValueType == REG_NONE) {
+        out_json_null(j);
+    } else if (e->dwValueType == REG_DWORD && n == 4) {
+        uint32_t x;
+
+        memcpy(&x, v, 4);
+        out_json_uint(j, x);
+    } else if (e->dwValueType == REG_SZ || e->dwValueType == REG_EXPAND_SZ) {
+        out_json_string_n(j, (const char *)v, strnlen((const char *)v, n));
+    } else if (e->dwValueType == REG_MULTI_SZ) {
+        out_json_array_begin(j);
+        for (i = 0; i < n;) {
+            size_t l = strnlen((const char *)v + i, n - i);
+
+            if (l == 0)
+                break;
+            out_json_string_n(j, (const char *)v + i, l);
+            i += l + 1;
+        }
+        out_json_array_end(j);
+    } else {
+        out_json_hex(j, v, n);
+    }
+}
+
+void rnrctl_json_class(struct rnrctl *c, struct out_json *j, const WSASERVICECLASSINFOA *ci)
+{
+    char id[RNR_GUID_STRLEN];
+    DWORD i;
+
+    (void)c;
+    out_json_object_begin(j);
+    out_json_key(j, "id");
+    if (ci->lpServiceClassId != NULL) {
+        rnr_guid_format(ci->lpServiceClassId, id);
+        out_json_string(j, id);
+    } else {
+        out_json_null(j);
+    }
+    out_json_kv_string(j, "name", ci->lpszServiceClassName);
+    out_json_key(j, "values");
+    out_json_array_begin(j);
+    for (i = 0; ci->lpClassInfos != NULL && i < ci->dwCount; i++) {
+        const WSANSCLASSINFOA *e = &ci->lpClassInfos[i];
+
+        out_json_object_begin(j);
+        out_json_kv_string(j, "name", e->lpszName);
+        out_json_kv_uint(j, "namespace", e->dwNameSpace);
+        out_json_kv_string(j, "namespace_name", rnr_namespace_name(e->dwNameSpace));
+        out_json_kv_string(j, "type", value_type_name(e->dwValueType));
+        out_json_kv_uint(j, "type_number", e->dwValueType);
+        out_json_kv_uint(j, "size", e->lpValue != NULL ? e->dwValueSize : 0);
+        out_json_key(j, "value");
+        json_value(j, e);
+        out_json_object_end(j);
+    }
+    out_json_array_end(j);
+    out_json_object_end(j);
+}

@@ -1,0 +1,111 @@
+/*
+ * rnrctl: what the command files share.  rnrctl.c parses the global
+ * options and dispatches; each cmd_*.c is one command; common.c holds the
+ * pieces that talk to rnrd on behalf of several commands (startup, error
+ * reporting, resolving class and provider names, printing class info).
+ */
+#ifndef RNRCTL_H
+#define RNRCTL_H
+
+#include <stdio.h>
+#include <rnr/winsock2.h>
+
+#include "args.h"
+#include "output.h"
+
+#define RNRCTL_NAME_CACHE 16
+
+struct rnrctl {
+    const char *cmd;       /* "lookup", "class install": prefixes messages */
+    int         json;
+    int         started;   /* WSAStartup succeeded */
+
+    /* Fetched once, on first use. */
+    WSANAMESPACE_INFOA   *providers;
+    int                   nproviders;
+    int                   providers_status;  /* -1: not fetched yet */
+    WSASERVICECLASSINFOA *classes;
+    int                   nclasses;
+    int                   classes_status;
+
+    /* Class names already asked for (GetServiceClassNameByServiceClassId). */
+    struct {
+        GUID  id;
+        char *name;        /* NULL: the daemon had none */
+    } names[RNRCTL_NAME_CACHE];
+    size_t nnames;
+};
+
+/* Option ids every command accepts; command options start at 16. */
+enum {
+    RNRCTL_O_HELP = 1,
+    RNRCTL_O_JSON,
+    RNRCTL_O_SOCKET,
+    RNRCTL_O_FIRST = 16
+};
+
+#define RNRCTL_COMMON_OPTS \
+    { "help", 'h', 0, RNRCTL_O_HELP }, \
+    { "json", 0, 0, RNRCTL_O_JSON }, \
+    { "socket", 0, 1, RNRCTL_O_SOCKET }
+#define RNRCTL_OPTS_END { NULL, 0, 0, 0 }
+
+/* Handles --json and --socket given after the command. */
+void rnrctl_common_opt(struct rnrctl *c, int id, const char *val);
+
+/* "rnrctl: CMD: message" + a hint to --help on stderr; returns the usage
+ * exit code. */
+int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* "rnrctl: CMD: WSANAME: description (what)" on stderr; returns the exit
+ * code for status. */
+int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The last error of a failed librnr call (WSASYSCALLFAILURE if unset). */
+int rnrctl_last_error(void);
+
+/* WSAStartup.  0, or the exit code after reporting the failure. */
+int  rnrctl_start(struct rnrctl *c);
+/* Frees the caches; WSACleanup when started. */
+void rnrctl_stop(struct rnrctl *c);
+
+/* WSAEnumNameSpaceProviders / rnr_enum_service_classes, fetched once.
+ * 0 or a WSA status. */
+int rnrctl_get_providers(struct rnrctl *c, const WSANAMESPACE_INFOA **out, int *n);
+int rnrctl_get_classes(struct rnrctl *c, const WSASERVICECLASSINFOA **out, int *n);
+
+/* A class argument: GUID, alias, or an installed class's name.
+ * 0, or the exit code after reporting. */
+int rnrctl_resolve_class(struct rnrctl *c, const char *arg, GUID *out);
+/* A provider argument: GUID, or a provider's identifier.
+ * 0, or the exit code after reporting. */
+int rnrctl_resolve_provider(struct rnrctl *c, const char *arg, GUID *out);
+
+/* Names for display; NULL when there is none. */
+const char *rnrctl_class_name(struct rnrctl *c, const GUID *g);
+const char *rnrctl_provider_name(struct rnrctl *c, const GUID *g);
+
+/* "NS_DNS (12)" / "12". */
+void rnrctl_format_namespace(DWORD ns, char *buf, size_t len);
+
+/* Class info, human (indented block) or as one JSON object. */
+void rnrctl_print_class(struct rnrctl *c, const WSASERVICECLASSINFOA *ci, FILE *f);
+void rnrctl_json_class(struct rnrctl *c, struct out_json *j, const WSASERVICECLASSINFOA *ci);
+
+/* Commands.  argv[0] is the command's name; they return the exit code. */
+int rnrctl_cmd_providers(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_register(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv);
+
+/* Help texts (stdout, exit 0 on --help). */
+extern const char rnrctl_help_providers[];
+extern const char rnrctl_help_lookup[];
+extern const char rnrctl_help_register[];
+extern const char rnrctl_help_deregister[];
+extern const char rnrctl_help_delete[];
+extern const char rnrctl_help_class[];
+
+#endif
