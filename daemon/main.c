@@ -1,1 +1,484 @@
-int main(void) { return 1; }
+/*
+ * rnrd: command line, startup order, signals, reload and shutdown.
+ *
+ * Startup order:
+ *   1. options, configuration (file or built-in), settings
+ *   2. --check-config stops here, after loading every module
+ *   3. signals blocked (read through a signalfd once daemonized)
+ *   4. state directory, control socket, class store
+ *   5. providers (startup with the initial privileges)
+ *   6. [privilege drop goes here]
+ *   7. daemonize (unless --foreground), signalfd, serve
+ * Everything that can fail fails before the daemon detaches, so the exit
+ * status of `rnrd` tells whether it is running.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "lookup.h"
+#include "paths.h"
+#include "rnrd.h"
+
+#ifndef RNR_SYSCONFDIR
+#define RNR_SYSCONFDIR "/etc/rnr"
+#endif
+#ifndef RNR_MODULEDIR
+#define RNR_MODULEDIR "/usr/lib/rnr/providers"
+#endif
+
+struct settings {
+    char *socket_path;
+    char *state_dir;
+    char *module_dir;
+    char *class_dir;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: rnrd [--foreground] [--config FILE] [--socket PATH] [--state-dir DIR]\n"
+        "            [--module-dir DIR] [--log-level LEVEL] [--check-config]\n"
+        "            [--help] [--version]\n"
+        "\n"
+        "  -f, --foreground     stay in the foreground, log to stderr\n"
+        "  -c, --config FILE    configuration (default " RNR_SYSCONFDIR "/rnrd.conf,\n"
+        "                       else the built-in one)\n"
+        "  -s, --socket PATH    control socket (overrides the configuration)\n"
+        "      --state-dir DIR  persistent state (overrides the configuration)\n"
+        "      --module-dir DIR provider modules (overrides RNR_MODULE_DIR and the\n"
+        "                       configuration)\n"
+        "  -l, --log-level L    err, warning, notice, info or debug\n"
+        "  -t, --check-config   check the configuration and its modules, then exit\n"
+        "  -h, --help           this text\n"
+        "  -V, --version        the version\n");
+}
+
+static void settings_free(struct settings *s)
+{
+    rnr_free(s->socket_path);
+    rnr_free(s->state_dir);
+    rnr_free(s->module_dir);
+    rnr_free(s->class_dir);
+    memset(s, 0, sizeof *s);
+}
+
+/* Command line > (environment for the module dir) > configuration >
+ * built-in defaults. */
+static int settings_resolve(const struct rnrd *d, const struct rnrd_config *cfg,
+                            struct settings *s)
+{
+    char buf[4096];
+    const char *v, *env;
+
+    memset(s, 0, sizeof *s);
+    v = d->opt_socket ? d->opt_socket : cfg->socket;
+    if (v == NULL) {
+        if (rnr_path_daemon_socket(buf, sizeof buf) != 0) {
+            log_err("cannot work out the default socket path; use --socket");
+            return -1;
+        }
+        v = buf;
+    }
+    s->socket_path = rnr_strdup(v);
+    v = d->opt_state_dir ? d->opt_state_dir : cfg->state_dir;
+    if (v == NULL) {
+        if (rnr_path_daemon_state(buf, sizeof buf) != 0) {
+            log_err("cannot work out the default state directory; use --state-dir");
+            settings_free(s);
+            return -1;
+        }
+        v = buf;
+    }
+    s->state_dir = rnr_strdup(v);
+    env = getenv("RNR_MODULE_DIR");
+    v = d->opt_module_dir ? d->opt_module_dir
+        : (env != NULL && env[0] != '\0') ? env
+        : cfg->module_dir ? cfg->module_dir : RNR_MODULEDIR;
+    s->module_dir = rnr_strdup(v);
+    s->class_dir = rnr_strdup(cfg->class_dir ? cfg->class_dir : RNR_SYSCONFDIR "/classes.d");
+    if (s->socket_path == NULL || s->state_dir == NULL || s->module_dir == NULL ||
+        s->class_dir == NULL) {
+        log_err("out of memory");
+        settings_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+static void apply_admin_group(struct rnrd *d, const struct rnrd_config *cfg)
+{
+    struct group *gr;
+
+    d->have_admin_gid = 0;
+    if (cfg->admin_group == NULL)
+        return;
+    errno = 0;
+    gr = getgrnam(cfg->admin_group);
+    if (gr == NULL) {
+        log_warning("admin-group %s: no such group; only root may manage classes",
+                    cfg->admin_group);
+        return;
+    }
+    d->admin_gid = gr->gr_gid;
+    d->have_admin_gid = 1;
+}
+
+static void apply_limits_and_level(struct rnrd *d, const struct rnrd_config *cfg)
+{
+    d->limits = cfg->limits;
+    rnrd_log_set_level(d->opt_log_level >= 0 ? d->opt_log_level : cfg->log_level);
+    apply_admin_group(d, cfg);
+}
+
+static void print_errors(const struct rnrd_errors *errs)
+{
+    size_t i;
+
+    for (i = 0; i < errs->n; i++)
+        log_err("%s", errs->msgs[i]);
+}
+
+/* ------------------------------------------------------------ reload */
+
+static void setting_changed(const char *key, const char *old, const char *new)
+{
+    if (strcmp(old, new) != 0)
+        log_warning("reload: %s changed (%s -> %s); takes effect at the next start",
+                    key, old, new);
+}
+
+static void rnrd_reload(struct rnrd *d)
+{
+    struct rnrd_errors errs = { 0 };
+    struct rnrd_config *newcfg = NULL, *old;
+    struct rnrd_client *c;
+    struct settings s;
+    const char *src = d->config_path ? d->config_path : "(built-in)";
+
+    log_notice("SIGHUP: reloading %s", src);
+    if (rnrd_config_load(d->config_path, &newcfg, &errs) != 0) {
+        print_errors(&errs);
+        log_err("reload: %s has errors; keeping the running configuration", src);
+        rnrd_errors_free(&errs);
+        return;
+    }
+    if (settings_resolve(d, newcfg, &s) != 0) {
+        rnrd_config_free(newcfg);
+        return;
+    }
+    setting_changed("socket", d->socket_path, s.socket_path);
+    setting_changed("state-dir", d->state_dir, s.state_dir);
+    setting_changed("class-dir", d->class_dir, s.class_dir);
+    /* New modules load from the new directory. */
+    rnr_free(d->module_dir);
+    d->module_dir = s.module_dir;
+    s.module_dir = NULL;
+    settings_free(&s);
+    apply_limits_and_level(d, newcfg);
+    rnrd_providers_reload(d, newcfg);
+    old = d->cfg;
+    d->cfg = newcfg;
+    rnrd_config_free(old);
+    TAILQ_FOREACH(c, &d->clients, link)
+        rnrd_client_refresh_admin(c);
+    log_notice("reloaded: %zu provider(s)", d->nprovs);
+}
+
+/* ------------------------------------------------------------ signals */
+
+static void on_signal(void *arg, int fd, unsigned events)
+{
+    struct rnrd *d = arg;
+    struct signalfd_siginfo si;
+
+    (void)events;
+    while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        switch (si.ssi_signo) {
+        case SIGHUP:
+            rnrd_reload(d);
+            break;
+        case SIGTERM:
+        case SIGINT:
+            log_notice("signal %u: shutting down", si.ssi_signo);
+            rnrd_loop_stop(d->loop);
+            return;
+        default:
+            break;
+        }
+    }
+}
+
+/* Block the signals rnrd handles so they queue for the signalfd, and
+ * ignore SIGPIPE (writes use MSG_NOSIGNAL anyway). */
+static int signals_block(void)
+{
+    struct sigaction sa;
+    sigset_t set;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0) {
+        log_err("sigprocmask: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Only after daemonizing: a signalfd reports the signals of the process
+ * that added it to epoll, so one registered before fork() would never
+ * wake the daemon. */
+static int signals_watch(struct rnrd *d)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    d->signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (d->signal_fd < 0 ||
+        rnrd_loop_watch(d->loop, d->signal_fd, RNR_NSP_EV_READ, on_signal, d, d) != 0) {
+        log_err("signalfd: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ daemon */
+
+static int daemonize(void)
+{
+    pid_t pid;
+    int fd;
+
+    pid = fork();
+    if (pid < 0) {
+        log_err("fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid > 0)
+        _exit(0);
+    if (setsid() < 0) {
+        log_err("setsid: %s", strerror(errno));
+        return -1;
+    }
+    /* Second fork: never a session leader, never reacquires a tty. */
+    pid = fork();
+    if (pid < 0) {
+        log_err("fork: %s", strerror(errno));
+        _exit(1);
+    }
+    if (pid > 0)
+        _exit(0);
+    fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        dup2(fd, STDIN_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        if (fd > STDERR_FILENO)
+            close(fd);
+    }
+    rnrd_log_to_syslog();
+    return 0;
+}
+
+static int check_config(struct rnrd *d)
+{
+    struct rnrd_errors errs = { 0 };
+    struct settings s;
+    int rc = 1;
+
+    if (settings_resolve(d, d->cfg, &s) != 0)
+        return 1;
+    if (rnrd_providers_check(d->cfg, s.module_dir, &errs) == 0) {
+        printf("%s: configuration OK (%zu provider(s), modules from %s)\n", d->cfg->source,
+               d->cfg->nproviders, s.module_dir);
+        rc = 0;
+    }
+    print_errors(&errs);
+    rnrd_errors_free(&errs);
+    settings_free(&s);
+    return rc;
+}
+
+static int startup(struct rnrd *d)
+{
+    struct settings s;
+    int err;
+
+    if (settings_resolve(d, d->cfg, &s) != 0)
+        return -1;
+    d->socket_path = s.socket_path;
+    d->state_dir = s.state_dir;
+    d->module_dir = s.module_dir;
+    d->class_dir = s.class_dir;
+    apply_limits_and_level(d, d->cfg);
+    if (rnrd_loop_new(&d->loop) != 0) {
+        log_err("epoll: %s", strerror(errno));
+        return -1;
+    }
+    if (signals_block() != 0)
+        return -1;
+    err = rnr_path_mkdirs(d->state_dir, geteuid() == 0 ? 0755 : 0700);
+    if (err != 0) {
+        log_err("%s: cannot create the state directory: %s", d->state_dir, strerror(err));
+        return -1;
+    }
+    if (rnrd_server_open(d) != 0)
+        return -1;
+    if (rnrd_classes_open(d) != 0)
+        return -1;
+    if (rnrd_providers_start(d) != 0) {
+        log_err("out of memory starting providers");
+        return -1;
+    }
+    /*
+     * PRIVILEGE DROP (later issue): sockets, the class store and every
+     * provider's startup are done; switch to the unprivileged user here,
+     * before serving anything.
+     */
+    return 0;
+}
+
+static void shutdown_all(struct rnrd *d)
+{
+    rnrd_clients_free_all(d);
+    rnrd_providers_stop_all(d);
+    if (d->loop != NULL)
+        rnrd_server_close(d);
+    rnrd_classes_close(d);
+    if (d->signal_fd >= 0)
+        close(d->signal_fd);
+    rnrd_loop_free(d->loop);
+    rnrd_config_free(d->cfg);
+    rnr_free(d->socket_path);
+    rnr_free(d->state_dir);
+    rnr_free(d->module_dir);
+    rnr_free(d->class_dir);
+    rnr_wbuf_free(&d->scratch);
+    rnrd_lookups_fini();
+    rnrd_log_close();
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "foreground",   no_argument,       NULL, 'f' },
+        { "config",       required_argument, NULL, 'c' },
+        { "socket",       required_argument, NULL, 's' },
+        { "state-dir",    required_argument, NULL, 'S' },
+        { "module-dir",   required_argument, NULL, 'M' },
+        { "check-config", no_argument,       NULL, 't' },
+        { "log-level",    required_argument, NULL, 'l' },
+        { "help",         no_argument,       NULL, 'h' },
+        { "version",      no_argument,       NULL, 'V' },
+        { NULL, 0, NULL, 0 }
+    };
+    struct rnrd_errors errs = { 0 };
+    struct rnrd *d;
+    int foreground = 0, check = 0, ch, rc = 1;
+    const char *config = NULL;
+
+    d = rnr_calloc(1, sizeof *d);
+    if (d == NULL) {
+        fprintf(stderr, "rnrd: out of memory\n");
+        return 1;
+    }
+    d->listen_fd = -1;
+    d->signal_fd = -1;
+    d->opt_log_level = -1;
+    TAILQ_INIT(&d->clients);
+    TAILQ_INIT(&d->dirty);
+    rnr_wbuf_init(&d->scratch);
+    rnrd_lookups_init();
+
+    while ((ch = getopt_long(argc, argv, "fc:s:l:thV", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'f': foreground = 1; break;
+        case 'c': config = optarg; break;
+        case 's': d->opt_socket = optarg; break;
+        case 'S': d->opt_state_dir = optarg; break;
+        case 'M': d->opt_module_dir = optarg; break;
+        case 't': check = 1; break;
+        case 'l':
+            d->opt_log_level = rnrd_log_level_parse(optarg);
+            if (d->opt_log_level < 0) {
+                fprintf(stderr, "rnrd: --log-level: '%s' is not one of err, warning, "
+                        "notice, info, debug\n", optarg);
+                rc = 2;
+                goto done;
+            }
+            break;
+        case 'h':
+            usage(stdout);
+            rc = 0;
+            goto done;
+        case 'V':
+            printf("rnrd %s (provider ABI %u)\n", PACKAGE_VERSION, RNR_NSP_ABI_VERSION);
+            rc = 0;
+            goto done;
+        default:
+            usage(stderr);
+            rc = 2;
+            goto done;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "rnrd: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        rc = 2;
+        goto done;
+    }
+    if (d->opt_log_level >= 0)
+        rnrd_log_set_level(d->opt_log_level);
+
+    /* No file named and none installed: the built-in configuration. */
+    if (config == NULL && access(RNR_SYSCONFDIR "/rnrd.conf", F_OK) == 0)
+        config = RNR_SYSCONFDIR "/rnrd.conf";
+    d->config_path = config;
+    if (rnrd_config_load(config, &d->cfg, &errs) != 0) {
+        print_errors(&errs);
+        goto done;
+    }
+    if (check) {
+        rc = check_config(d);
+        goto done;
+    }
+    if (startup(d) != 0)
+        goto done;
+    if (!foreground && daemonize() != 0)
+        goto done;
+    if (signals_watch(d) != 0)
+        goto done;
+    log_notice("listening on %s with %zu provider(s)%s", d->socket_path, d->nprovs,
+               d->config_path ? "" : " (built-in configuration)");
+    rnrd_loop_set_idle(d->loop, rnrd_clients_flush, d);
+    if (rnrd_loop_run(d->loop) != 0) {
+        log_err("epoll_wait: %s", strerror(errno));
+        goto done;
+    }
+    rc = 0;
+done:
+    rnrd_errors_free(&errs);
+    shutdown_all(d);
+    rnr_free(d);
+    return rc;
+}

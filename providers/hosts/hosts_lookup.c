@@ -457,9 +457,9 @@ static int dispatch(struct hosts_state *st, struct rnr_nsp_lookup *lk,
     const GUID *cls = qs->lpServiceClassId;
     const char *name = qs->lpszServiceInstanceName;
 
-    /* A flat name space has no containers to return. */
-    if ((flags & LUP_CONTAINERS) && !(flags & LUP_NOCONTAINERS))
-        return WSASERVICE_NOT_FOUND;
+    /* LUP_CONTAINERS never arrives: rnrd answers WSANO_DATA for providers
+     * without RNR_NSP_CAP_CONTAINERS. */
+    (void)flags;
     if (guid_eq(cls, &g_byname) || guid_eq(cls, &g_hostname)) {
         /* The local host (NULL / "") is the local provider's. */
         if (empty(name))

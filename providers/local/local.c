@@ -317,8 +317,9 @@ static int dispatch(struct local_state *st, struct rnr_nsp_lookup *lk,
     const GUID *cls = qs->lpServiceClassId;
     const char *name = qs->lpszServiceInstanceName;
 
-    if ((flags & LUP_CONTAINERS) && !(flags & LUP_NOCONTAINERS))
-        return WSASERVICE_NOT_FOUND;
+    /* LUP_CONTAINERS never arrives: rnrd answers WSANO_DATA for providers
+     * without RNR_NSP_CAP_CONTAINERS. */
+    (void)flags;
     if (memcmp(cls, &g_hostname, sizeof *cls) == 0)
         return by_name(st, lk, qs, name);
     if (memcmp(cls, &g_byname, sizeof *cls) == 0) {

@@ -1,0 +1,78 @@
+/*
+ * rnrd.conf: a [daemon] section and one [provider NAME] section per
+ * provider, in catalog order (etc/rnrd.conf documents every key).  Parsed
+ * with inih into a new structure that the caller swaps in only when it is
+ * valid; every problem is reported as "FILE:LINE: [section] key: what".
+ */
+#ifndef RNRD_CONF_H
+#define RNRD_CONF_H
+
+#include <stddef.h>
+#include <rnr/winsock2.h>
+
+struct rnrd_kv {
+    char    *key;
+    char    *value;
+    unsigned line;
+};
+
+struct rnrd_provider_conf {
+    char           *name;          /* NAME of [provider NAME] */
+    unsigned        line;          /* of the section header */
+    char           *module;        /* required */
+    int             has_name_space;
+    DWORD           name_space;
+    int             has_id;
+    GUID            id;
+    int             enabled;       /* default yes */
+    char           *display_name;  /* NULL: the module's */
+    struct rnrd_kv *keys;          /* every key of the section, for config_get */
+    size_t          nkeys;
+};
+
+struct rnrd_limits {
+    size_t max_lookups_per_client;
+    size_t max_message_size;
+    size_t max_clients;
+    size_t max_results_per_lookup;
+};
+
+struct rnrd_config {
+    char                      *source;       /* file name, or "(built-in)" */
+    char                      *socket;       /* NULL: default */
+    char                      *state_dir;
+    char                      *module_dir;
+    char                      *class_dir;
+    char                      *admin_group;
+    struct rnrd_limits         limits;
+    int                        log_level;    /* RNR_NSP_LOG_* */
+    struct rnrd_provider_conf *providers;
+    size_t                     nproviders;
+};
+
+/* Error messages collected while parsing or checking. */
+struct rnrd_errors {
+    char  **msgs;
+    size_t  n;
+};
+
+void rnrd_errors_add(struct rnrd_errors *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void rnrd_errors_free(struct rnrd_errors *e);
+
+/* The compiled-in configuration, identical to etc/rnrd.conf. */
+extern const char rnrd_default_config[];
+
+/* Parse `path` (NULL: the built-in configuration).  Returns 0 and sets
+ * *out, or -1 with at least one message in errs. */
+int  rnrd_config_load(const char *path, struct rnrd_config **out,
+                      struct rnrd_errors *errs);
+/* Same, from a string; `source` names it in messages. */
+int  rnrd_config_parse(const char *text, size_t len, const char *source,
+                       struct rnrd_config **out, struct rnrd_errors *errs);
+void rnrd_config_free(struct rnrd_config *cfg);    /* accepts NULL */
+
+/* Value of key in a provider section, or NULL. */
+const char *rnrd_config_get(const struct rnrd_provider_conf *pc, const char *key);
+
+#endif

@@ -1,0 +1,476 @@
+/*
+ * Lookups.  Life of a sub-lookup:
+ *   IDLE -> RUNNING (lookup_begin) -> DONE (finish, or begin failed)
+ * The client ending the lookup cancels RUNNING ones through the provider's
+ * lookup_cancel.  A provider without lookup_cancel that has not finished
+ * yet leaves an orphan behind: detached from the lookup, kept on the
+ * provider's list until it calls finish() (or goes away), so a late
+ * finish() never touches freed memory.
+ *
+ * Every provider call on a sub-lookup is checked against the set of live
+ * ones before the pointer is dereferenced.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "guid.h"
+#include "log.h"
+#include "lookup.h"
+#include "queryset.h"
+#include "router.h"
+#include "status.h"
+
+static struct rnrd_ptrset live_subs;
+
+void rnrd_lookups_init(void)
+{
+    memset(&live_subs, 0, sizeof live_subs);
+}
+
+void rnrd_lookups_fini(void)
+{
+    rnrd_ptrset_free(&live_subs);
+}
+
+static const char *sub_prov_name(const struct rnr_nsp_lookup *s)
+{
+    return s->prov != NULL ? s->prov->name : "?";
+}
+
+struct rnr_nsp_lookup *rnrd_lookup_check(struct rnr_nsp_lookup *lk, const char *what)
+{
+    if (lk == NULL || !rnrd_ptrset_has(&live_subs, lk)) {
+        log_err("a provider called %s on an unknown or finished lookup", what);
+        return NULL;
+    }
+    return lk;
+}
+
+static void sub_free(struct rnr_nsp_lookup *s)
+{
+    if (s == NULL)
+        return;
+    if (s->prov != NULL)
+        TAILQ_REMOVE(&s->prov->lookups, s, plink);
+    rnrd_ptrset_del(&live_subs, s);
+    rnrd_buf_free(&s->queue);
+    rnr_free(s);
+}
+
+/* ------------------------------------------------------------ delivery */
+
+static int lookup_status(const struct rnrd_lookup *l)
+{
+    int st = 0;
+    size_t i;
+
+    if (l->nresults > 0)
+        return 0;
+    for (i = 0; i < l->nsubs; i++) {
+        const struct rnr_nsp_lookup *s = l->subs[i];
+        int sst = s->status;
+
+        /* Results were found but every one was filtered away. */
+        if (s->emitted > 0 && s->accepted == 0)
+            sst = rnr_status_merge(sst, WSANO_DATA);
+        st = rnr_status_merge(st, sst);
+    }
+    return st != 0 ? st : WSA_E_NO_MORE;
+}
+
+static void lookup_send_done(struct rnrd_lookup *l)
+{
+    uint8_t hdr[RNR_WIRE_HDR_LEN];
+    struct rnr_wbuf *w = &l->client->d->scratch;
+
+    rnr_wbuf_reset(w);
+    rnr_wire_frame_begin(w, RNR_MSG_LOOKUP_DONE, l->handle, (uint32_t)lookup_status(l));
+    rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
+    if (w->error != 0 || w->len != sizeof hdr) {
+        rnrd_client_drop(l->client, "cannot encode LOOKUP_DONE");
+        return;
+    }
+    memcpy(hdr, w->data, sizeof hdr);
+    l->done_sent = 1;
+    rnrd_client_send(l->client, hdr, sizeof hdr);
+}
+
+void rnrd_lookup_pump(struct rnrd_lookup *l)
+{
+    struct rnrd_client *c = l->client;
+
+    if (l->done_sent || c->dead)
+        return;
+    while (l->cur < l->nsubs) {
+        struct rnr_nsp_lookup *s = l->subs[l->cur];
+
+        while (rnrd_buf_pending(&s->queue) >= RNR_WIRE_HDR_LEN) {
+            size_t n = rnrd_le32(rnrd_buf_head(&s->queue));
+
+            if (rnrd_client_throttled(c))
+                return;
+            rnrd_client_send(c, rnrd_buf_head(&s->queue), n);
+            rnrd_buf_consume(&s->queue, n);
+            if (c->dead)
+                return;
+        }
+        if (s->state != SUB_DONE)
+            return;
+        l->cur++;
+    }
+    lookup_send_done(l);
+}
+
+/* ------------------------------------------------------------ emit */
+
+/* Apply doc/architecture.md step 4 and encode the result into the scratch
+ * buffer.  Returns 1 when a frame is ready, 0 when the result was dropped
+ * by the client's restrictions, or a WSA error. */
+static int lookup_encode(struct rnrd_lookup *l, const struct rnr_nsp_provider *p,
+                         const WSAQUERYSETA *res)
+{
+    struct rnr_wbuf *w = &l->client->d->scratch;
+    const WSAQUERYSETA *q = l->qs;
+    WSAQUERYSETA view, masked;
+    CSADDR_INFO *kept = NULL;
+    DWORD i, n = 0;
+    int rc = 0;
+
+    if ((res->dwOutputFlags & RESULT_IS_ALIAS) && !(l->flags & LUP_RETURN_ALIASES))
+        return 0;
+    if (!rnr_qs_version_matches(q->lpVersion, res->lpVersion))
+        return 0;
+    view = *res;
+    if (view.lpNSProviderId == NULL)
+        view.lpNSProviderId = (GUID *)&p->id;
+    if (view.dwNameSpace == NS_ALL)
+        view.dwNameSpace = p->name_space;
+    if (q->dwNumberOfProtocols > 0 && res->dwNumberOfCsAddrs > 0) {
+        kept = rnr_malloc(res->dwNumberOfCsAddrs * sizeof *kept);
+        if (kept == NULL)
+            return WSAENOBUFS;
+        for (i = 0; i < res->dwNumberOfCsAddrs; i++)
+            if (rnr_qs_csaddr_matches(&res->lpcsaBuffer[i], q->lpafpProtocols,
+                                      q->dwNumberOfProtocols))
+                kept[n++] = res->lpcsaBuffer[i];
+        if (n == 0)
+            goto done;   /* it had addresses and none is left */
+        view.lpcsaBuffer = kept;
+        view.dwNumberOfCsAddrs = n;
+    }
+    rnr_qs_mask(&masked, &view, l->flags);
+    rnr_wbuf_reset(w);
+    rnr_wire_frame_begin(w, RNR_MSG_LOOKUP_RESULT, l->handle, 0);
+    rnr_wire_put_queryset(w, &masked);
+    rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
+    if (w->error != 0) {
+        log_warning("provider %s: result too large for one frame, dropped", p->name);
+        goto done;
+    }
+    rc = 1;
+done:
+    rnr_free(kept);
+    return rc;
+}
+
+int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
+{
+    struct rnrd_lookup *l;
+    struct rnrd_client *c;
+    struct rnr_wbuf *w;
+    int rc;
+
+    if (rnrd_lookup_check(s, "emit") == NULL)
+        return WSAENOBUFS;
+    if (s->state != SUB_RUNNING || s->parent == NULL) {
+        if (s->state != SUB_CANCELLED && s->parent != NULL)
+            log_err("provider %s: emit after finish", sub_prov_name(s));
+        return WSAENOBUFS;
+    }
+    l = s->parent;
+    c = l->client;
+    if (res == NULL || rnr_qs_validate(res, 0) != 0) {
+        log_warning("provider %s: emitted an invalid result, dropped", sub_prov_name(s));
+        return WSAEINVAL;
+    }
+    if (l->nresults >= c->d->limits.max_results_per_lookup)
+        return WSAENOBUFS;
+    s->emitted++;
+    rc = lookup_encode(l, s->prov, res);
+    if (rc <= 0)
+        return rc;
+    s->accepted++;
+    l->nresults++;
+    w = &c->d->scratch;
+    /* Straight to the client when nothing has to go before it. */
+    if (l->cur == s->index && rnrd_buf_pending(&s->queue) == 0 && !rnrd_client_throttled(c)) {
+        rnrd_client_send(c, w->data, w->len);
+        return 0;
+    }
+    if (rnrd_buf_append(&s->queue, w->data, w->len) != 0) {
+        s->accepted--;
+        l->nresults--;
+        return WSAENOBUFS;
+    }
+    return 0;
+}
+
+void rnrd_lookup_finish(struct rnr_nsp_lookup *s, int status)
+{
+    if (rnrd_lookup_check(s, "finish") == NULL)
+        return;
+    if (s->parent == NULL) {
+        sub_free(s);    /* an orphan's provider is done with it at last */
+        return;
+    }
+    if (s->state != SUB_RUNNING) {
+        if (s->state != SUB_CANCELLED)
+            log_err("provider %s: finish called twice or before lookup_begin",
+                    sub_prov_name(s));
+        return;
+    }
+    s->state = SUB_DONE;
+    s->status = status;
+    rnrd_lookup_pump(s->parent);
+}
+
+/* ------------------------------------------------------------ begin / end */
+
+static struct rnrd_lookup *lookup_find(struct rnrd_client *c, uint32_t handle)
+{
+    struct rnrd_lookup *l;
+
+    TAILQ_FOREACH(l, &c->lookups, link)
+        if (l->handle == handle)
+            return l;
+    return NULL;
+}
+
+static uint32_t lookup_new_handle(struct rnrd_client *c)
+{
+    for (;;) {
+        uint32_t h = ++c->next_handle;
+        if (h != 0 && lookup_find(c, h) == NULL)
+            return h;
+    }
+}
+
+static struct rnrd_lookup *lookup_new(struct rnrd_client *c, WSAQUERYSETA *qs, DWORD flags,
+                                      const size_t *idx, size_t n)
+{
+    struct rnrd *d = c->d;
+    struct rnrd_lookup *l;
+    size_t i;
+
+    l = rnr_calloc(1, sizeof *l);
+    if (l == NULL)
+        return NULL;
+    l->client = c;
+    l->flags = flags;
+    l->subs = rnr_calloc(n, sizeof *l->subs);
+    if (l->subs == NULL)
+        goto fail;
+    for (i = 0; i < n; i++) {
+        struct rnr_nsp_lookup *s = rnr_calloc(1, sizeof *s);
+
+        if (s == NULL)
+            goto fail;
+        if (rnrd_ptrset_add(&live_subs, s) != 0) {
+            rnr_free(s);
+            goto fail;
+        }
+        s->parent = l;
+        s->prov = d->catalog.entries[idx[i]].instance;
+        s->index = i;
+        s->caller = c->caller;
+        TAILQ_INSERT_TAIL(&s->prov->lookups, s, plink);
+        l->subs[l->nsubs++] = s;
+    }
+    l->qs = qs;
+    l->handle = lookup_new_handle(c);
+    TAILQ_INSERT_TAIL(&c->lookups, l, link);
+    c->nlookups++;
+    return l;
+fail:
+    for (i = 0; i < l->nsubs; i++)
+        sub_free(l->subs[i]);
+    rnr_free(l->subs);
+    rnr_free(l);
+    return NULL;
+}
+
+static void lookup_start(struct rnrd_lookup *l)
+{
+    size_t i;
+
+    /* Each provider sees the lookup only once the handle reply is queued;
+     * finish() from inside lookup_begin is fine: DONE cannot be sent
+     * while later subs are still IDLE. */
+    for (i = 0; i < l->nsubs; i++) {
+        struct rnr_nsp_lookup *s = l->subs[i];
+        struct rnr_nsp_provider *p = s->prov;
+        int rc;
+
+        s->state = SUB_RUNNING;
+        if (p == NULL || !p->started || p->ops->lookup_begin == NULL) {
+            rc = WSASERVICE_NOT_FOUND;
+        } else if ((l->flags & LUP_CONTAINERS) &&
+                   !(p->ops->capabilities & RNR_NSP_CAP_CONTAINERS)) {
+            /* WSALookupServiceBegin: "If a name space does not support
+             * containers, and LUP_CONTAINERS is specified, it should simply
+             * return WSANO_DATA."  Answered here so no provider has to. */
+            rc = WSANO_DATA;
+        } else {
+            rc = p->ops->lookup_begin(p->state, s, l->qs, l->flags);
+        }
+        if (rc != 0) {
+            if (s->state == SUB_RUNNING) {
+                s->state = SUB_DONE;
+                s->status = rc;
+            } else {
+                log_err("provider %s: lookup_begin failed after finish", p->name);
+            }
+        }
+    }
+    rnrd_lookup_pump(l);
+}
+
+int rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    struct rnrd *d = c->d;
+    WSAQUERYSETA *qs = NULL;
+    struct rnrd_lookup *l;
+    size_t *idx = NULL, n = 0;
+    uint32_t flags;
+    struct rnr_wbuf *w;
+    int rc;
+
+    if (rnr_wire_get_u32(r, &flags) != 0 || rnr_wire_get_queryset(r, &qs, NULL) != 0 ||
+        rnr_rbuf_finish(r) != 0) {
+        rnr_free(qs);
+        return -1;
+    }
+    if (rnr_qs_validate(qs, 1) != 0) {
+        rc = WSAEINVAL;
+        goto fail;
+    }
+    if (c->nlookups >= d->limits.max_lookups_per_client) {
+        rc = WSAEMFILE;
+        goto fail;
+    }
+    idx = rnr_calloc(d->catalog.count ? d->catalog.count : 1, sizeof *idx);
+    if (idx == NULL) {
+        rc = WSA_NOT_ENOUGH_MEMORY;
+        goto fail;
+    }
+    rc = rnr_router_select_lookup(&d->catalog, qs, idx, &n);
+    if (rc == 0 && n == 0)
+        rc = WSASERVICE_NOT_FOUND;
+    if (rc != 0)
+        goto fail;
+    l = lookup_new(c, qs, flags, idx, n);
+    if (l == NULL) {
+        rc = WSA_NOT_ENOUGH_MEMORY;
+        goto fail;
+    }
+    rnr_free(idx);
+    w = rnrd_reply_begin(c, RNR_MSG_LOOKUP_BEGIN, id);
+    rnr_wire_put_u32(w, l->handle);
+    rnrd_reply_end(c, RNR_MSG_LOOKUP_BEGIN, id);
+    log_debug("client %u: lookup %u begins on %zu provider(s)", c->serial, l->handle, n);
+    lookup_start(l);
+    return 0;
+fail:
+    rnr_free(idx);
+    rnr_free(qs);
+    rnrd_reply_status(c, RNR_MSG_LOOKUP_BEGIN, id, rc);
+    return 0;
+}
+
+void rnrd_lookup_free(struct rnrd_lookup *l)
+{
+    size_t i;
+
+    if (l == NULL)
+        return;
+    for (i = 0; i < l->nsubs; i++) {
+        struct rnr_nsp_lookup *s = l->subs[i];
+        struct rnr_nsp_provider *p = s->prov;
+
+        if (s->state == SUB_RUNNING && p != NULL && p->started) {
+            if (p->ops->lookup_cancel != NULL) {
+                s->state = SUB_CANCELLED;
+                p->ops->lookup_cancel(p->state, s);
+            } else {
+                /* No way to stop it: let it finish into the void. */
+                s->parent = NULL;
+                rnrd_buf_free(&s->queue);
+                continue;
+            }
+        }
+        sub_free(s);
+    }
+    TAILQ_REMOVE(&l->client->lookups, l, link);
+    l->client->nlookups--;
+    rnr_free(l->subs);
+    rnr_free(l->qs);
+    rnr_free(l);
+}
+
+int rnrd_lookup_request_end(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    struct rnrd_lookup *l;
+    uint32_t handle;
+
+    if (rnr_wire_get_u32(r, &handle) != 0 || rnr_rbuf_finish(r) != 0)
+        return -1;
+    l = lookup_find(c, handle);
+    if (l == NULL) {
+        rnrd_reply_status(c, RNR_MSG_LOOKUP_END, id, WSA_INVALID_HANDLE);
+        return 0;
+    }
+    log_debug("client %u: lookup %u ends", c->serial, handle);
+    rnrd_lookup_free(l);
+    rnrd_reply_status(c, RNR_MSG_LOOKUP_END, id, 0);
+    return 0;
+}
+
+/* ------------------------------------------------------------ providers */
+
+void rnrd_lookups_detach_provider(struct rnr_nsp_provider *p)
+{
+    struct rnr_nsp_lookup *s;
+
+    while ((s = TAILQ_FIRST(&p->lookups)) != NULL) {
+        struct rnrd_lookup *l = s->parent;
+
+        if (l == NULL) {
+            sub_free(s);
+            continue;
+        }
+        if (s->state == SUB_RUNNING && p->started && p->ops->lookup_cancel != NULL) {
+            s->state = SUB_CANCELLED;
+            p->ops->lookup_cancel(p->state, s);
+        }
+        TAILQ_REMOVE(&p->lookups, s, plink);
+        s->prov = NULL;
+        if (s->state == SUB_RUNNING || s->state == SUB_CANCELLED || s->state == SUB_IDLE) {
+            s->state = SUB_DONE;
+            s->status = WSANO_RECOVERY;
+        }
+        rnrd_lookup_pump(l);
+    }
+}
+
+void rnrd_lookups_free_orphans(struct rnr_nsp_provider *p)
+{
+    struct rnr_nsp_lookup *s, *next;
+
+    for (s = TAILQ_FIRST(&p->lookups); s != NULL; s = next) {
+        next = TAILQ_NEXT(s, plink);
+        if (s->parent == NULL)
+            sub_free(s);
+    }
+}

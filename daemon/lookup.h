@@ -1,0 +1,69 @@
+/*
+ * Lookup handles (doc/architecture.md, "Lookups end to end"): a client
+ * lookup fans out to one sub-lookup per chosen provider; results are
+ * filtered and encoded as they are emitted, and pushed to the client in
+ * catalog order: results of provider i wait in its sub-lookup's queue until
+ * providers 0..i-1 have finished.  LOOKUP_DONE follows the last one.
+ */
+#ifndef RNRD_LOOKUP_H
+#define RNRD_LOOKUP_H
+
+#include "rnrd.h"
+
+enum rnrd_sub_state {
+    SUB_IDLE,        /* lookup_begin not called yet */
+    SUB_RUNNING,
+    SUB_DONE,        /* finished, or failed to begin */
+    SUB_CANCELLED    /* being cancelled: provider calls are ignored */
+};
+
+struct rnr_nsp_lookup {
+    struct rnrd_lookup          *parent;   /* NULL: orphaned (see lookup.c) */
+    struct rnr_nsp_provider     *prov;     /* NULL once off the provider */
+    TAILQ_ENTRY(rnr_nsp_lookup)  plink;    /* in prov->lookups */
+    size_t                       index;    /* in parent->subs */
+    struct rnr_nsp_caller        caller;
+    enum rnrd_sub_state          state;
+    int                          status;
+    size_t                       emitted;
+    size_t                       accepted;
+    void                        *data;     /* the provider's */
+    struct rnrd_buf              queue;    /* encoded RESULT frames */
+};
+
+struct rnrd_lookup {
+    TAILQ_ENTRY(rnrd_lookup) link;         /* in client->lookups */
+    struct rnrd_client      *client;
+    uint32_t                 handle;
+    DWORD                    flags;
+    WSAQUERYSETA            *qs;           /* flat, from the wire */
+    struct rnr_nsp_lookup  **subs;         /* catalog order */
+    size_t                   nsubs;
+    size_t                   cur;          /* first sub not fully delivered */
+    size_t                   nresults;     /* accepted, for the result limit */
+    int                      done_sent;
+};
+
+void rnrd_lookups_init(void);
+void rnrd_lookups_fini(void);
+
+/* LOOKUP_BEGIN / LOOKUP_END requests. */
+int  rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
+int  rnrd_lookup_request_end(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
+/* Cancel and free (client gone). */
+void rnrd_lookup_free(struct rnrd_lookup *l);
+/* Push what can be pushed (after the client's output drained). */
+void rnrd_lookup_pump(struct rnrd_lookup *l);
+
+/* A provider is going away: end its sub-lookups (cancelled, status
+ * WSANO_RECOVERY) and free its orphans.  Call before cleanup. */
+void rnrd_lookups_detach_provider(struct rnr_nsp_provider *p);
+/* Orphans only (after cleanup, which must have dropped them anyway). */
+void rnrd_lookups_free_orphans(struct rnr_nsp_provider *p);
+
+/* Host interface entry points. */
+int  rnrd_lookup_emit(struct rnr_nsp_lookup *lk, const WSAQUERYSETA *result);
+void rnrd_lookup_finish(struct rnr_nsp_lookup *lk, int status);
+struct rnr_nsp_lookup *rnrd_lookup_check(struct rnr_nsp_lookup *lk, const char *what);
+
+#endif

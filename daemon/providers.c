@@ -1,0 +1,386 @@
+/*
+ * Provider instances: loading, startup, reload and cleanup, and the
+ * catalog view the router reads.  A provider that fails to load or start
+ * is logged as "provider NAME: ..." and listed inactive; the daemon goes
+ * on with the others.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "guid.h"
+#include "log.h"
+#include "lookup.h"
+#include "paths.h"
+#include "rnrd.h"
+#include "status.h"
+
+static struct rnr_nsp_provider *prov_new(const struct rnrd_provider_conf *pc)
+{
+    struct rnr_nsp_provider *p = rnr_calloc(1, sizeof *p);
+
+    if (p == NULL)
+        return NULL;
+    p->name = rnr_strdup(pc->name);
+    p->module = rnr_strdup(pc->module);
+    if (p->name == NULL || p->module == NULL) {
+        rnr_free(p->name);
+        rnr_free(p->module);
+        rnr_free(p);
+        return NULL;
+    }
+    p->conf = pc;
+    TAILQ_INIT(&p->lookups);
+    return p;
+}
+
+static int prov_load_module(const char *module_dir, const char *name, const char *module,
+                            void **dl, const struct rnr_nsp_ops **ops, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    if (rnr_catalog_load_module(module_dir, module, dl, ops, err, errlen) != 0) {
+        if (err[0] == '\0')
+            snprintf(err, errlen, "cannot load module %s", module);
+        return -1;
+    }
+    /* The entry point checked the ABI; check what it returned too. */
+    if (*ops == NULL || (*ops)->abi_version != RNR_NSP_ABI_VERSION || (*ops)->name == NULL) {
+        snprintf(err, errlen, "module %s: ops table of another ABI version (%u, want %u)",
+                 module, *ops ? (*ops)->abi_version : 0, RNR_NSP_ABI_VERSION);
+        dlclose(*dl);
+        *dl = NULL;
+        *ops = NULL;
+        return -1;
+    }
+    (void)name;
+    return 0;
+}
+
+/* Id, name space, display name and enabled flag from the section, the
+ * module's defaults filling the gaps. */
+static void prov_apply_conf(struct rnr_nsp_provider *p, const struct rnrd_provider_conf *pc)
+{
+    const char *dn;
+    char *copy;
+
+    p->conf = pc;
+    p->enabled = pc->enabled;
+    memset(&p->id, 0, sizeof p->id);
+    if (pc->has_id)
+        p->id = pc->id;
+    else if (p->ops != NULL)
+        p->id = p->ops->default_id;
+    p->name_space = pc->has_name_space ? pc->name_space
+                    : p->ops != NULL ? p->ops->default_name_space : NS_ALL;
+    dn = pc->display_name;
+    if (dn == NULL && p->ops != NULL)
+        dn = p->ops->display_name;
+    if (dn == NULL)
+        dn = p->name;
+    copy = rnr_strdup(dn);
+    if (copy != NULL) {
+        rnr_free(p->display_name);
+        p->display_name = copy;
+    }
+}
+
+static int prov_id_taken(struct rnr_nsp_provider *const *provs, size_t n,
+                         const struct rnr_nsp_provider *p)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (provs[i] != NULL && provs[i] != p && provs[i]->started &&
+            rnr_guid_equal(&provs[i]->id, &p->id))
+            return 1;
+    return 0;
+}
+
+static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
+{
+    char dir[4096];
+    int rc, err;
+
+    if (p->ops == NULL || !p->enabled || p->started)
+        return;
+    if ((size_t)snprintf(dir, sizeof dir, "%s/providers/%s", d->state_dir, p->name) >=
+        sizeof dir) {
+        log_err("provider %s: state directory path too long", p->name);
+        return;
+    }
+    err = rnr_path_mkdirs(dir, 0700);
+    if (err != 0) {
+        log_err("provider %s: cannot create %s: %s", p->name, dir, strerror(err));
+        return;
+    }
+    if (p->state_dir == NULL && (p->state_dir = rnr_strdup(dir)) == NULL) {
+        log_err("provider %s: out of memory", p->name);
+        return;
+    }
+    p->state = NULL;
+    rc = p->ops->startup != NULL ? p->ops->startup(&rnrd_host, p, &p->state) : 0;
+    if (rc != 0) {
+        log_err("provider %s: startup failed: %s (inactive)", p->name, rnr_status_text(rc));
+        rnrd_loop_drop_owner(d->loop, p);
+        p->state = NULL;
+        return;
+    }
+    p->started = 1;
+    log_info("provider %s: started (module %s)", p->name, p->module);
+}
+
+static void prov_stop(struct rnrd *d, struct rnr_nsp_provider *p)
+{
+    size_t n;
+
+    if (!p->started)
+        return;
+    rnrd_lookups_detach_provider(p);
+    if (p->ops->cleanup != NULL)
+        p->ops->cleanup(p->state);
+    p->state = NULL;
+    p->started = 0;
+    n = rnrd_loop_drop_owner(d->loop, p);
+    if (n > 0)
+        log_warning("provider %s: left %zu descriptor watch(es) or timer(s) behind", p->name, n);
+    rnrd_lookups_free_orphans(p);
+    log_info("provider %s: stopped", p->name);
+}
+
+static void prov_free(struct rnrd *d, struct rnr_nsp_provider *p)
+{
+    if (p == NULL)
+        return;
+    prov_stop(d, p);
+    if (p->dl != NULL)
+        dlclose(p->dl);
+    rnr_free(p->name);
+    rnr_free(p->module);
+    rnr_free(p->display_name);
+    rnr_free(p->state_dir);
+    rnr_free(p);
+}
+
+/* Create, load and configure (not start) an instance for a section. */
+static struct rnr_nsp_provider *prov_create(struct rnrd *d, const struct rnrd_provider_conf *pc)
+{
+    struct rnr_nsp_provider *p = prov_new(pc);
+    char err[512];
+
+    if (p == NULL) {
+        log_err("provider %s: out of memory", pc->name);
+        return NULL;
+    }
+    p->d = d;
+    if (prov_load_module(d->module_dir, p->name, p->module, &p->dl, &p->ops, err,
+                         sizeof err) != 0)
+        log_err("provider %s: %s (inactive)", p->name, err);
+    prov_apply_conf(p, pc);
+    return p;
+}
+
+/* Start (or, for an id already served, stop) each provider in order. */
+static void provs_settle(struct rnrd *d)
+{
+    size_t i;
+
+    for (i = 0; i < d->nprovs; i++) {
+        struct rnr_nsp_provider *p = d->provs[i];
+
+        if (p->started && !p->enabled) {
+            prov_stop(d, p);
+            continue;
+        }
+        if (p->ops == NULL || !p->enabled)
+            continue;
+        if (prov_id_taken(d->provs, i, p)) {
+            char g[RNR_GUID_STRLEN];
+
+            rnr_guid_format(&p->id, g);
+            log_err("provider %s: id %s is already served by an earlier provider (inactive)",
+                    p->name, g);
+            prov_stop(d, p);
+            continue;
+        }
+        prov_start(d, p);
+    }
+}
+
+static int catalog_rebuild(struct rnrd *d)
+{
+    struct rnr_catalog_entry *e;
+    size_t i;
+
+    e = rnr_calloc(d->nprovs ? d->nprovs : 1, sizeof *e);
+    if (e == NULL)
+        return -1;
+    for (i = 0; i < d->nprovs; i++) {
+        struct rnr_nsp_provider *p = d->provs[i];
+
+        e[i].name = p->name;
+        e[i].module_path = p->module;
+        e[i].id = p->id;
+        e[i].name_space = p->name_space;
+        e[i].enabled = p->started;
+        e[i].version = p->ops != NULL ? p->ops->version : 0;
+        e[i].display_name = p->display_name;
+        e[i].families = p->ops != NULL ? p->ops->families : 0;
+        e[i].capabilities = p->ops != NULL ? p->ops->capabilities : 0;
+        e[i].ops = p->ops;
+        e[i].dl = p->dl;
+        e[i].state = p->state;
+        e[i].instance = p;
+    }
+    rnr_free(d->catalog.entries);
+    d->catalog.entries = e;
+    d->catalog.count = d->nprovs;
+    return 0;
+}
+
+int rnrd_providers_start(struct rnrd *d)
+{
+    const struct rnrd_config *cfg = d->cfg;
+    size_t i;
+
+    d->provs = rnr_calloc(cfg->nproviders ? cfg->nproviders : 1, sizeof *d->provs);
+    if (d->provs == NULL)
+        return -1;
+    for (i = 0; i < cfg->nproviders; i++) {
+        struct rnr_nsp_provider *p = prov_create(d, &cfg->providers[i]);
+        if (p != NULL)
+            d->provs[d->nprovs++] = p;
+    }
+    provs_settle(d);
+    return catalog_rebuild(d);
+}
+
+void rnrd_providers_stop_all(struct rnrd *d)
+{
+    size_t i;
+
+    /* Reverse order: later providers may have been started knowing the
+     * earlier ones were up. */
+    for (i = d->nprovs; i-- > 0;)
+        prov_free(d, d->provs[i]);
+    rnr_free(d->provs);
+    d->provs = NULL;
+    d->nprovs = 0;
+    rnr_free(d->catalog.entries);
+    d->catalog.entries = NULL;
+    d->catalog.count = 0;
+}
+
+void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg)
+{
+    struct rnr_nsp_provider **np;
+    size_t i, j, n = 0;
+    int *kept = NULL;
+
+    np = rnr_calloc(newcfg->nproviders ? newcfg->nproviders : 1, sizeof *np);
+    kept = rnr_calloc(d->nprovs ? d->nprovs : 1, sizeof *kept);
+    if (np == NULL || kept == NULL) {
+        log_err("reload: out of memory; providers left as they were");
+        rnr_free(np);
+        rnr_free(kept);
+        return;
+    }
+    /* Same name and module: the same instance carries on. */
+    for (i = 0; i < newcfg->nproviders; i++) {
+        const struct rnrd_provider_conf *pc = &newcfg->providers[i];
+
+        for (j = 0; j < d->nprovs; j++) {
+            struct rnr_nsp_provider *p = d->provs[j];
+            if (!kept[j] && p->ops != NULL && strcmp(p->name, pc->name) == 0 &&
+                strcmp(p->module, pc->module) == 0) {
+                kept[j] = 1;
+                np[i] = p;
+                break;
+            }
+        }
+    }
+    /* Removed (or changed module): their lookups end, then they go. */
+    for (j = 0; j < d->nprovs; j++) {
+        if (!kept[j]) {
+            log_info("provider %s: removed", d->provs[j]->name);
+            prov_free(d, d->provs[j]);
+        }
+    }
+    for (i = 0; i < newcfg->nproviders; i++) {
+        const struct rnrd_provider_conf *pc = &newcfg->providers[i];
+        struct rnr_nsp_provider *p = np[i];
+
+        if (p == NULL) {
+            p = prov_create(d, pc);
+            if (p != NULL)
+                np[n++] = p;
+            continue;
+        }
+        prov_apply_conf(p, pc);
+        np[n++] = p;
+        if (p->started && p->enabled && p->ops->reload != NULL) {
+            int rc = p->ops->reload(p->state);
+            if (rc != 0)
+                log_err("provider %s: reload failed: %s (previous settings kept)", p->name,
+                        rnr_status_text(rc));
+        }
+    }
+    rnr_free(kept);
+    rnr_free(d->provs);
+    d->provs = np;
+    d->nprovs = n;
+    provs_settle(d);
+    if (catalog_rebuild(d) != 0)
+        log_err("reload: out of memory rebuilding the catalog");
+}
+
+int rnrd_providers_check(const struct rnrd_config *cfg, const char *module_dir,
+                         struct rnrd_errors *errs)
+{
+    GUID *ids;
+    size_t i, j;
+    int rc = 0;
+
+    ids = rnr_calloc(cfg->nproviders ? cfg->nproviders : 1, sizeof *ids);
+    if (ids == NULL) {
+        rnrd_errors_add(errs, "out of memory");
+        return -1;
+    }
+    for (i = 0; i < cfg->nproviders; i++) {
+        const struct rnrd_provider_conf *pc = &cfg->providers[i];
+        const struct rnr_nsp_ops *ops = NULL;
+        void *dl = NULL;
+        char err[512];
+
+        if (prov_load_module(module_dir, pc->name, pc->module, &dl, &ops, err,
+                             sizeof err) != 0) {
+            rnrd_errors_add(errs, "%s:%u: [provider %s] module: %s", cfg->source, pc->line,
+                            pc->name, err);
+            rc = -1;
+            continue;
+        }
+        ids[i] = pc->has_id ? pc->id : ops->default_id;
+        if (!pc->has_name_space && ops->default_name_space == NS_ALL) {
+            rnrd_errors_add(errs, "%s:%u: [provider %s] namespace: required (module %s has "
+                            "no default)", cfg->source, pc->line, pc->name, pc->module);
+            rc = -1;
+        }
+        for (j = 0; j < i; j++) {
+            if (!rnr_guid_is_null(&ids[j]) && rnr_guid_equal(&ids[j], &ids[i]) &&
+                cfg->providers[j].enabled && pc->enabled) {
+                char g[RNR_GUID_STRLEN];
+
+                rnr_guid_format(&ids[i], g);
+                rnrd_errors_add(errs, "%s:%u: [provider %s] id: %s is also the id of "
+                                "[provider %s]; set a distinct id", cfg->source, pc->line,
+                                pc->name, g, cfg->providers[j].name);
+                rc = -1;
+            }
+        }
+        dlclose(dl);
+    }
+    rnr_free(ids);
+    return rc;
+}

@@ -1,0 +1,148 @@
+/*
+ * rnrd's shared state.  One `struct rnrd` per process, owned by main.c;
+ * the other files get it through the objects they are handed (a client,
+ * a provider).  Ownership:
+ *   rnrd -> clients -> lookups -> per-provider sub-lookups
+ *   rnrd -> providers (catalog order) -> their live sub-lookups (list)
+ * A sub-lookup is on both: its lookup's array and its provider's list.
+ */
+#ifndef RNRD_H
+#define RNRD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+
+#include <rnr/nsp.h>
+
+#include "catalog.h"
+#include "conf.h"
+#include "loop.h"
+#include "util.h"
+#include "wire.h"
+
+/* Output bounds per client: above HIGH the client's lookups stop pushing
+ * and its requests stop being read, until its output drops below LOW. */
+#define RNRD_OUT_HIGH_WATER (4u << 20)
+#define RNRD_OUT_LOW_WATER  (1u << 20)
+
+struct rnrd_lookup;
+struct rnr_classstore;
+
+struct rnrd_client {
+    TAILQ_ENTRY(rnrd_client) link;
+    TAILQ_ENTRY(rnrd_client) dirty_link;
+    struct rnrd             *d;
+    int                      fd;
+    unsigned                 serial;         /* for log lines */
+    struct rnr_nsp_caller    caller;
+    struct rnrd_buf          in;             /* a partial frame, at most */
+    struct rnrd_buf          out;
+    TAILQ_HEAD(, rnrd_lookup) lookups;       /* oldest first */
+    size_t                   nlookups;
+    uint32_t                 next_handle;
+    unsigned                 watched;        /* RNR_NSP_EV_* registered */
+    int                      dirty;          /* on d->dirty */
+    int                      throttled;      /* output over the high-water mark */
+    int                      dead;           /* drop at the next idle point */
+};
+
+struct rnr_nsp_provider {
+    struct rnrd                     *d;
+    char                            *name;
+    char                            *module;      /* as configured */
+    char                            *display_name;
+    char                            *state_dir;
+    const struct rnrd_provider_conf *conf;        /* in d->cfg */
+    const struct rnr_nsp_ops        *ops;         /* NULL: module did not load */
+    void                            *dl;
+    void                            *state;
+    GUID                             id;
+    DWORD                            name_space;
+    int                              enabled;     /* configured */
+    int                              started;     /* startup succeeded */
+    TAILQ_HEAD(, rnr_nsp_lookup)     lookups;     /* live sub-lookups */
+};
+
+struct rnrd {
+    struct rnrd_loop            *loop;
+    struct rnrd_config          *cfg;
+    const char                  *config_path;    /* NULL: built-in */
+    /* Command line, overriding the configuration (NULL / -1: not given). */
+    const char                  *opt_socket;
+    const char                  *opt_state_dir;
+    const char                  *opt_module_dir;
+    int                          opt_log_level;
+    /* Effective settings. */
+    char                        *socket_path;
+    char                        *state_dir;
+    char                        *module_dir;
+    char                        *class_dir;
+    struct rnrd_limits           limits;
+    int                          have_admin_gid;
+    gid_t                        admin_gid;
+    /* Providers in catalog order, and the catalog view of them. */
+    struct rnr_nsp_provider    **provs;
+    size_t                       nprovs;
+    struct rnr_catalog           catalog;
+    struct rnr_classstore       *classes;
+    /* Listening socket. */
+    int                          listen_fd;
+    dev_t                        sock_dev;
+    ino_t                        sock_ino;
+    rnrd_timer                  *accept_timer;   /* accept paused (EMFILE) */
+    int                          signal_fd;
+    /* Clients. */
+    TAILQ_HEAD(, rnrd_client)    clients;
+    TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
+    size_t                       nclients;
+    unsigned                     client_serial;
+    /* Encoder scratch space: one frame at a time, never across a call
+     * into a provider. */
+    struct rnr_wbuf              scratch;
+    uint8_t                      rbuf[65536];    /* socket reads */
+};
+
+/* server.c */
+int  rnrd_server_open(struct rnrd *d);
+void rnrd_server_close(struct rnrd *d);
+
+/* client.c */
+void rnrd_client_accept(struct rnrd *d, int fd);
+void rnrd_client_drop(struct rnrd_client *c, const char *why);
+void rnrd_clients_flush(void *d);        /* the loop's idle hook */
+void rnrd_clients_free_all(struct rnrd *d);
+void rnrd_client_refresh_admin(struct rnrd_client *c);
+/* Queue bytes for the client; on failure the client is dropped. */
+void rnrd_client_send(struct rnrd_client *c, const void *p, size_t n);
+int  rnrd_client_throttled(const struct rnrd_client *c);
+/* Replies.  reply_begin resets d->scratch and opens the reply frame;
+ * reply_end closes it and queues it (WSAENOBUFS instead when it came out
+ * larger than a frame may be). */
+struct rnr_wbuf *rnrd_reply_begin(struct rnrd_client *c, uint16_t type, uint32_t id);
+void rnrd_reply_end(struct rnrd_client *c, uint16_t type, uint32_t id);
+void rnrd_reply_status(struct rnrd_client *c, uint16_t type, uint32_t id, int status);
+
+/* session.c: one request; -1 drops the client (malformed). */
+int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
+                           const uint8_t *body, size_t len);
+
+/* classes.c */
+int  rnrd_classes_open(struct rnrd *d);
+void rnrd_classes_close(struct rnrd *d);
+int  rnrd_classes_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
+                          struct rnr_rbuf *r);
+
+/* providers.c */
+int  rnrd_providers_start(struct rnrd *d);
+void rnrd_providers_stop_all(struct rnrd *d);
+void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg);
+/* Load every module of cfg and check ids, for --check-config. */
+int  rnrd_providers_check(const struct rnrd_config *cfg, const char *module_dir,
+                          struct rnrd_errors *errs);
+
+/* host.c */
+extern const struct rnr_nsp_host rnrd_host;
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * The control socket.  A leftover socket file is removed only when nothing
+ * answers on it: a second rnrd must not steal the first one's socket.
+ * The file is world-connectable (0666); access control is per request,
+ * from SO_PEERCRED.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "paths.h"
+#include "rnrd.h"
+
+#define ACCEPT_BATCH     32
+#define ACCEPT_PAUSE_MS  200
+
+static void server_accept(void *arg, int fd, unsigned events);
+
+static int sun_fill(struct sockaddr_un *sun, const char *path)
+{
+    memset(sun, 0, sizeof *sun);
+    sun->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sun->sun_path)
+        return -1;
+    memcpy(sun->sun_path, path, strlen(path) + 1);
+    return 0;
+}
+
+/* 1: someone listens there, 0: stale, -1: cannot tell (message logged). */
+static int socket_in_use(const char *path, const struct sockaddr_un *sun)
+{
+    int fd, rc, err;
+
+    /* Non-blocking: a live daemon with a full backlog answers EAGAIN
+     * instead of keeping us waiting. */
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        log_err("socket: %s", strerror(errno));
+        return -1;
+    }
+    rc = connect(fd, (const struct sockaddr *)sun, sizeof *sun);
+    err = errno;
+    close(fd);
+    if (rc == 0)
+        return 1;
+    if (err == ECONNREFUSED || err == ENOENT)
+        return 0;
+    if (err == EAGAIN)
+        return 1;   /* listening, backlog full */
+    log_err("%s: cannot test the existing socket: %s", path, strerror(err));
+    return -1;
+}
+
+static int socket_dir(const char *path)
+{
+    char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    char *slash;
+    int err;
+
+    memcpy(dir, path, strlen(path) + 1);
+    slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return 0;
+    *slash = '\0';
+    /* The system directory is for everyone to traverse; a per-user one is
+     * private to its user. */
+    err = rnr_path_mkdirs(dir, geteuid() == 0 ? 0755 : 0700);
+    if (err != 0) {
+        log_err("%s: cannot create the socket directory: %s", dir, strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+int rnrd_server_open(struct rnrd *d)
+{
+    struct sockaddr_un sun;
+    struct stat st;
+    int fd = -1;
+
+    if (sun_fill(&sun, d->socket_path) != 0) {
+        log_err("%s: socket path too long (at most %zu bytes)", d->socket_path,
+                sizeof sun.sun_path - 1);
+        return -1;
+    }
+    if (socket_dir(d->socket_path) != 0)
+        return -1;
+    if (lstat(d->socket_path, &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            log_err("%s: exists and is not a socket; not touching it", d->socket_path);
+            return -1;
+        }
+        switch (socket_in_use(d->socket_path, &sun)) {
+        case 1:
+            log_err("%s: another rnrd is already listening there", d->socket_path);
+            return -1;
+        case 0:
+            if (unlink(d->socket_path) != 0 && errno != ENOENT) {
+                log_err("%s: cannot remove the stale socket: %s", d->socket_path,
+                        strerror(errno));
+                return -1;
+            }
+            log_info("%s: removed a stale socket", d->socket_path);
+            break;
+        default:
+            return -1;
+        }
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        log_err("socket: %s", strerror(errno));
+        return -1;
+    }
+    if (bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+        log_err("%s: bind: %s", d->socket_path, strerror(errno));
+        goto fail;
+    }
+    if (chmod(d->socket_path, 0666) != 0 || stat(d->socket_path, &st) != 0) {
+        log_err("%s: %s", d->socket_path, strerror(errno));
+        unlink(d->socket_path);
+        goto fail;
+    }
+    d->sock_dev = st.st_dev;
+    d->sock_ino = st.st_ino;
+    if (listen(fd, SOMAXCONN) != 0 ||
+        rnrd_loop_watch(d->loop, fd, RNR_NSP_EV_READ, server_accept, d, d) != 0) {
+        log_err("%s: listen: %s", d->socket_path, strerror(errno));
+        unlink(d->socket_path);
+        goto fail;
+    }
+    d->listen_fd = fd;
+    return 0;
+fail:
+    close(fd);
+    return -1;
+}
+
+void rnrd_server_close(struct rnrd *d)
+{
+    struct stat st;
+
+    if (d->accept_timer != NULL) {
+        rnrd_loop_timer_cancel(d->loop, d->accept_timer);
+        d->accept_timer = NULL;
+    }
+    if (d->listen_fd < 0)
+        return;
+    rnrd_loop_unwatch(d->loop, d->listen_fd);
+    close(d->listen_fd);
+    d->listen_fd = -1;
+    /* Only our own socket: a newer rnrd may have replaced it. */
+    if (stat(d->socket_path, &st) == 0 && st.st_dev == d->sock_dev &&
+        st.st_ino == d->sock_ino)
+        unlink(d->socket_path);
+}
+
+static void server_resume(void *arg)
+{
+    struct rnrd *d = arg;
+
+    d->accept_timer = NULL;
+    if (d->listen_fd >= 0 &&
+        rnrd_loop_watch(d->loop, d->listen_fd, RNR_NSP_EV_READ, server_accept, d, d) != 0)
+        log_err("cannot watch the control socket again: %s", strerror(errno));
+}
+
+static void server_accept(void *arg, int lfd, unsigned events)
+{
+    struct rnrd *d = arg;
+    int i;
+
+    (void)events;
+    for (i = 0; i < ACCEPT_BATCH; i++) {
+        int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+                /* The connection stays in the backlog and the socket stays
+                 * readable: stop listening for a moment instead of
+                 * spinning. */
+                log_warning("accept: %s; pausing for %d ms", strerror(errno), ACCEPT_PAUSE_MS);
+                if (d->accept_timer == NULL)
+                    d->accept_timer = rnrd_loop_timer_add(d->loop, ACCEPT_PAUSE_MS,
+                                                          server_resume, d, d);
+                if (d->accept_timer != NULL)
+                    rnrd_loop_watch(d->loop, lfd, 0, server_accept, d, d);
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+                       errno != ECONNABORTED) {
+                log_warning("accept: %s", strerror(errno));
+            }
+            return;
+        }
+        if (d->nclients >= d->limits.max_clients) {
+            log_info("refusing a connection: max-clients (%zu) reached", d->limits.max_clients);
+            close(fd);
+            continue;
+        }
+        rnrd_client_accept(d, fd);
+    }
+}
