@@ -1,0 +1,213 @@
+#include "config.h"
+
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef BUILDDIR
+#define BUILDDIR "."
+#endif
+
+const char rnrt_default_hosts[] =
+    "# test hosts file\n"
+    "127.0.0.1   localhost\n"
+    "::1         localhost ip6-localhost\n"
+    "192.0.2.10  alpha.example alpha al\n"
+    "2001:db8::10 alpha.example\n"
+    "192.0.2.11  Beta.Example beta\n"
+    "2001:db8::12 gamma6.example gamma6\n"
+    "192.0.2.13  delta.example\n";
+
+const char rnrt_default_services[] =
+    "# test services file\n"
+    "ftp         21/tcp\n"
+    "ssh         22/tcp\n"
+    "domain      53/tcp\n"
+    "domain      53/udp\n"
+    "http        80/tcp   www\n"
+    "rnrtest     4242/tcp rnr-test\n";
+
+const char *rnrt_builddir(void)
+{
+    const char *env = getenv("RNRT_BUILDDIR");
+    return env ? env : BUILDDIR;
+}
+
+long long rnrt_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int rnrt_write_file(const char *path, const char *content)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return -1;
+    fputs(content, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int write_config(const struct rnrt_daemon *d)
+{
+    char buf[8192];
+    int n = snprintf(buf, sizeof buf,
+        "[daemon]\n"
+        "socket = %s\n"
+        "state-dir = %s\n"
+        "module-dir = %s/providers/.libs\n"
+        "class-dir = %s/classes.d\n"
+        "log-level = info\n"
+        "max-lookups-per-client = 64\n"
+        "\n"
+        "[provider hosts]\n"
+        "module = hosts\n"
+        "namespace = NS_TCPIP_HOSTS\n"
+        "hosts-file = %s\n"
+        "services-file = %s\n"
+        "\n"
+        "[provider local]\n"
+        "module = local\n"
+        "namespace = NS_TCPIP_LOCAL\n"
+        "hostname = rnrtest-host\n"
+        "\n%s",
+        d->sock, d->state, rnrt_builddir(), d->dir, d->hosts, d->services,
+        d->extra_conf ? d->extra_conf : "");
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return -1;
+    return rnrt_write_file(d->conf, buf);
+}
+
+int rnrt_daemon_init(struct rnrt_daemon *d, const char *extra_conf)
+{
+    char classes[256];
+
+    memset(d, 0, sizeof *d);
+    d->pid = -1;
+    strcpy(d->dir, "/tmp/rnrt-XXXXXX");
+    if (mkdtemp(d->dir) == NULL)
+        return -1;
+    /* Unprivileged test clients must reach the socket. */
+    chmod(d->dir, 0755);
+    snprintf(d->sock, sizeof d->sock, "%s/rnrd.sock", d->dir);
+    snprintf(d->conf, sizeof d->conf, "%s/rnrd.conf", d->dir);
+    snprintf(d->state, sizeof d->state, "%s/state", d->dir);
+    snprintf(d->hosts, sizeof d->hosts, "%s/hosts", d->dir);
+    snprintf(d->services, sizeof d->services, "%s/services", d->dir);
+    snprintf(d->log, sizeof d->log, "%s/rnrd.log", d->dir);
+    snprintf(classes, sizeof classes, "%s/classes.d", d->dir);
+    mkdir(classes, 0755);
+    if (extra_conf != NULL && (d->extra_conf = strdup(extra_conf)) == NULL)
+        return -1;
+    if (rnrt_write_file(d->hosts, rnrt_default_hosts) != 0 ||
+        rnrt_write_file(d->services, rnrt_default_services) != 0 ||
+        write_config(d) != 0)
+        return -1;
+    setenv("RNR_SOCKET", d->sock, 1);
+    return 0;
+}
+
+static int socket_answers(const char *path)
+{
+    struct sockaddr_un sun;
+    int fd, ok;
+
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof sun.sun_path) {
+        close(fd);
+        return 0;
+    }
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
+    close(fd);
+    return ok;
+}
+
+int rnrt_daemon_start(struct rnrt_daemon *d)
+{
+    char rnrd[512];
+    long long deadline;
+    pid_t pid;
+
+    snprintf(rnrd, sizeof rnrd, "%s/daemon/rnrd", rnrt_builddir());
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int fd = open(d->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            dup2(fd, 2);
+            close(fd);
+        }
+        execl(rnrd, rnrd, "--foreground", "--config", d->conf, (char *)NULL);
+        _exit(127);
+    }
+    d->pid = pid;
+    deadline = rnrt_now_ms() + 10000;
+    while (rnrt_now_ms() < deadline) {
+        int st;
+        if (waitpid(pid, &st, WNOHANG) == pid) {
+            d->pid = -1;
+            fprintf(stderr, "rnrd exited early; log %s\n", d->log);
+            return -1;
+        }
+        if (socket_answers(d->sock))
+            return 0;
+        usleep(10000);
+    }
+    fprintf(stderr, "rnrd did not answer on %s\n", d->sock);
+    return -1;
+}
+
+int rnrt_daemon_stop(struct rnrt_daemon *d)
+{
+    int st;
+
+    if (d->pid <= 0)
+        return -1;
+    kill(d->pid, SIGTERM);
+    if (waitpid(d->pid, &st, 0) != d->pid)
+        return -1;
+    d->pid = -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void rnrt_daemon_kill9(struct rnrt_daemon *d)
+{
+    if (d->pid <= 0)
+        return;
+    kill(d->pid, SIGKILL);
+    waitpid(d->pid, NULL, 0);
+    d->pid = -1;
+}
+
+void rnrt_daemon_destroy(struct rnrt_daemon *d)
+{
+    char cmd[300];
+
+    if (d->pid > 0)
+        rnrt_daemon_stop(d);
+    if (d->dir[0] != '\0' && getenv("RNRT_KEEP") == NULL) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "could not remove %s\n", d->dir);
+    }
+    free(d->extra_conf);
+    d->extra_conf = NULL;
+}

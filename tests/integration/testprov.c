@@ -1,0 +1,264 @@
+/*
+ * A provider module used only by the integration tests: a volatile
+ * in-memory name space that stores registrations with their owner, and
+ * answers lookups after a configurable delay (`delay-ms`, or `never` to
+ * keep a lookup open until it is cancelled).  It is loaded by rnrd exactly
+ * like a third-party module, from the test build directory.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rnr/nsp.h>
+
+#include "alloc.h"
+#include "guid.h"
+#include "queryset.h"
+
+const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
+
+#define TESTPROV_MAX 256
+
+struct testprov_reg {
+    WSAQUERYSETA *qs;   /* flat copy */
+    uid_t         owner;
+};
+
+struct testprov_lookup {
+    struct testprov      *tp;
+    struct rnr_nsp_lookup *lk;
+    struct rnr_nsp_timer  *timer;
+    WSAQUERYSETA          *query;
+    struct testprov_lookup *next;
+};
+
+struct testprov {
+    const struct rnr_nsp_host *host;
+    struct rnr_nsp_provider   *p;
+    long                       delay_ms;   /* -1: never */
+    struct testprov_reg        regs[TESTPROV_MAX];
+    size_t                     nregs;
+    struct testprov_lookup    *pending;
+};
+
+static void testprov_configure(struct testprov *tp)
+{
+    const char *d = tp->host->config_get(tp->p, "delay-ms");
+
+    if (d == NULL)
+        tp->delay_ms = 0;
+    else if (strcmp(d, "never") == 0)
+        tp->delay_ms = -1;
+    else
+        tp->delay_ms = strtol(d, NULL, 10);
+}
+
+static int testprov_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider *p,
+                            void **state)
+{
+    struct testprov *tp = rnr_calloc(1, sizeof *tp);
+
+    if (tp == NULL)
+        return WSA_NOT_ENOUGH_MEMORY;
+    tp->host = host;
+    tp->p = p;
+    testprov_configure(tp);
+    *state = tp;
+    return 0;
+}
+
+static void testprov_cleanup(void *state)
+{
+    struct testprov *tp = state;
+    size_t i;
+
+    if (tp == NULL)
+        return;
+    for (i = 0; i < tp->nregs; i++)
+        rnr_free(tp->regs[i].qs);
+    while (tp->pending != NULL) {
+        struct testprov_lookup *l = tp->pending;
+        tp->pending = l->next;
+        rnr_free(l->query);
+        rnr_free(l);
+    }
+    rnr_free(tp);
+}
+
+static int testprov_reload(void *state)
+{
+    testprov_configure(state);
+    return 0;
+}
+
+static int testprov_matches(const WSAQUERYSETA *reg, const WSAQUERYSETA *q)
+{
+    if (!rnr_guid_equal(reg->lpServiceClassId, q->lpServiceClassId))
+        return 0;
+    if (q->lpszServiceInstanceName == NULL || q->lpszServiceInstanceName[0] == '\0')
+        return 1;
+    return rnr_wildcard_match(q->lpszServiceInstanceName, reg->lpszServiceInstanceName);
+}
+
+static void testprov_answer(struct testprov *tp, struct rnr_nsp_lookup *lk,
+                            const WSAQUERYSETA *q)
+{
+    size_t i, found = 0;
+
+    for (i = 0; i < tp->nregs; i++) {
+        if (testprov_matches(tp->regs[i].qs, q)) {
+            found++;
+            if (tp->host->emit(lk, tp->regs[i].qs) != 0)
+                break;
+        }
+    }
+    tp->host->finish(lk, found ? 0 : WSASERVICE_NOT_FOUND);
+}
+
+static void testprov_unlink(struct testprov *tp, struct testprov_lookup *l)
+{
+    struct testprov_lookup **pp;
+
+    for (pp = &tp->pending; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == l) {
+            *pp = l->next;
+            break;
+        }
+    }
+    rnr_free(l->query);
+    rnr_free(l);
+}
+
+static void testprov_timer_fired(void *arg)
+{
+    struct testprov_lookup *l = arg;
+    struct testprov *tp = l->tp;
+    struct rnr_nsp_lookup *lk = l->lk;
+
+    l->timer = NULL;
+    tp->host->lookup_set_data(lk, NULL);
+    testprov_answer(tp, lk, l->query);
+    testprov_unlink(tp, l);
+}
+
+static int testprov_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
+                                 const WSAQUERYSETA *qs, DWORD flags)
+{
+    struct testprov *tp = state;
+    struct testprov_lookup *l;
+
+    (void)flags;
+    if (tp->delay_ms == 0) {
+        testprov_answer(tp, lk, qs);
+        return 0;
+    }
+    l = rnr_calloc(1, sizeof *l);
+    if (l == NULL)
+        return WSANO_RECOVERY;
+    l->tp = tp;
+    l->lk = lk;
+    l->query = rnr_qs_dup(qs, NULL);
+    if (l->query == NULL) {
+        rnr_free(l);
+        return WSANO_RECOVERY;
+    }
+    if (tp->delay_ms > 0) {
+        l->timer = tp->host->timer_add(tp->p, (uint64_t)tp->delay_ms,
+                                       testprov_timer_fired, l);
+        if (l->timer == NULL) {
+            rnr_free(l->query);
+            rnr_free(l);
+            return WSANO_RECOVERY;
+        }
+    }
+    l->next = tp->pending;
+    tp->pending = l;
+    tp->host->lookup_set_data(lk, l);
+    return 0;
+}
+
+static void testprov_lookup_cancel(void *state, struct rnr_nsp_lookup *lk)
+{
+    struct testprov *tp = state;
+    struct testprov_lookup *l = tp->host->lookup_data(lk);
+
+    if (l == NULL)
+        return;
+    if (l->timer != NULL)
+        tp->host->timer_cancel(tp->p, l->timer);
+    testprov_unlink(tp, l);
+}
+
+static long testprov_find(struct testprov *tp, const WSAQUERYSETA *qs)
+{
+    size_t i;
+
+    for (i = 0; i < tp->nregs; i++) {
+        const WSAQUERYSETA *r = tp->regs[i].qs;
+        if (rnr_guid_equal(r->lpServiceClassId, qs->lpServiceClassId) &&
+            r->lpszServiceInstanceName != NULL && qs->lpszServiceInstanceName != NULL &&
+            strcasecmp(r->lpszServiceInstanceName, qs->lpszServiceInstanceName) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static int testprov_set_service(void *state, const struct rnr_nsp_caller *caller,
+                                const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags)
+{
+    struct testprov *tp = state;
+    long i = testprov_find(tp, qs);
+    WSAQUERYSETA *copy;
+
+    (void)flags;
+    if (qs->lpszServiceInstanceName == NULL)
+        return WSAEINVAL;
+    if (i >= 0 && tp->regs[i].owner != caller->uid && caller->uid != 0)
+        return WSAEACCES;
+    if (op == RNRSERVICE_REGISTER) {
+        copy = rnr_qs_dup(qs, NULL);
+        if (copy == NULL)
+            return WSA_NOT_ENOUGH_MEMORY;
+        if (i >= 0) {
+            rnr_free(tp->regs[i].qs);
+            tp->regs[i].qs = copy;
+            return 0;
+        }
+        if (tp->nregs == TESTPROV_MAX) {
+            rnr_free(copy);
+            return WSAENOBUFS;
+        }
+        tp->regs[tp->nregs].qs = copy;
+        tp->regs[tp->nregs].owner = caller->uid;
+        tp->nregs++;
+        return 0;
+    }
+    if (i < 0)
+        return WSASERVICE_NOT_FOUND;
+    rnr_free(tp->regs[i].qs);
+    tp->regs[i] = tp->regs[--tp->nregs];
+    return 0;
+}
+
+static const struct rnr_nsp_ops testprov_ops = {
+    .abi_version = RNR_NSP_ABI_VERSION,
+    .name = "testprov",
+    .display_name = "Integration-test provider",
+    .capabilities = RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER,
+    .families = RNR_NSP_AF_ANY,
+    .default_name_space = NS_X500,
+    .default_id = { 0x8C6B8C1E, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0xF0 } },
+    .version = 1,
+    .startup = testprov_startup,
+    .cleanup = testprov_cleanup,
+    .reload = testprov_reload,
+    .lookup_begin = testprov_lookup_begin,
+    .lookup_cancel = testprov_lookup_cancel,
+    .set_service = testprov_set_service,
+};
+
+const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
+{
+    return abi_version == RNR_NSP_ABI_VERSION ? &testprov_ops : NULL;
+}
