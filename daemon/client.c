@@ -202,6 +202,19 @@ static void client_parse_buffered(struct rnrd_client *c)
     rnrd_buf_consume(&c->in, used);
 }
 
+/* A client that exits with replies unread (rnrctl after its last
+ * LOOKUP_END, every short-lived NSS caller) resets the connection: that is
+ * an ordinary goodbye, not worth a warning. */
+static void client_drop_io(struct rnrd_client *c, int err)
+{
+    if (err == ECONNRESET || err == EPIPE) {
+        log_debug("client %u: disconnected (%s)", c->serial, strerror(err));
+        rnrd_client_drop(c, NULL);
+        return;
+    }
+    rnrd_client_drop(c, strerror(err));
+}
+
 static void client_read(struct rnrd_client *c)
 {
     struct rnrd *d = c->d;
@@ -211,7 +224,7 @@ static void client_read(struct rnrd_client *c)
     n = recv(c->fd, d->rbuf, sizeof d->rbuf, MSG_DONTWAIT);
     if (n < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-            rnrd_client_drop(c, strerror(errno));
+            client_drop_io(c, errno);
         return;
     }
     if (n == 0) {
@@ -263,7 +276,7 @@ static void client_write(struct rnrd_client *c)
             if (errno == EINTR)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
-                rnrd_client_drop(c, strerror(errno));
+                client_drop_io(c, errno);
             return;
         }
         rnrd_buf_consume(&c->out, (size_t)n);

@@ -364,4 +364,9 @@ const char *rnr_strerror(int wsa_error);
 }
 #endif
 
+/* Windows Sockets 1.1 compatible name resolution (getXbyY, inet_addr ...)
+ * and the address-string helpers. */
+#include <rnr/ws2getxbyy.h>
+#include <rnr/ws2addr.h>
+
 #endif /* RNR_WINSOCK2_H */
