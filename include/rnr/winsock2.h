@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -66,6 +67,18 @@ typedef unsigned char u_char;
 #endif
 #ifndef FALSE
 #define FALSE 0
+#endif
+
+#ifndef CALLBACK
+#define CALLBACK
+#endif
+
+/* winbase.h helpers that Windows RnR code uses without a second include. */
+#ifndef ZeroMemory
+#define ZeroMemory(dst, len)      memset((dst), 0, (len))
+#define FillMemory(dst, len, v)   memset((dst), (v), (len))
+#define CopyMemory(dst, src, len) memcpy((dst), (src), (len))
+#define MoveMemory(dst, src, len) memmove((dst), (src), (len))
 #endif
 
 #define MAKEWORD(lo, hi) ((WORD)(((BYTE)((lo) & 0xff)) | ((WORD)((BYTE)((hi) & 0xff))) << 8))
