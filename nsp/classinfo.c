@@ -8,62 +8,15 @@
 
 #include "classinfo.h"
 #include "alloc.h"
+#include "layout.h"
 #include "guid.h"
 
 #include <stdint.h>
 #include <string.h>
 
-struct ci_lay {
-    uint8_t *base;
-    size_t   off;
-    int      overflow;
-};
-
-static void *lay_take(struct ci_lay *l, size_t n)
-{
-    size_t start;
-
-    if (l->overflow || l->off > SIZE_MAX - (RNR_ALIGN - 1)) {
-        l->overflow = 1;
-        return NULL;
-    }
-    start = RNR_ALIGN_UP(l->off);
-    if (n > SIZE_MAX - start) {
-        l->overflow = 1;
-        return NULL;
-    }
-    l->off = start + n;
-    return l->base ? l->base + start : NULL;
-}
-
-static void *lay_take_n(struct ci_lay *l, size_t count, size_t size)
-{
-    if (size != 0 && count > SIZE_MAX / size) {
-        l->overflow = 1;
-        return NULL;
-    }
-    return lay_take(l, count * size);
-}
-
-static void *lay_copy(struct ci_lay *l, const void *src, size_t n)
-{
-    void *d = lay_take(l, n);
-
-    if (d != NULL && n != 0)
-        memcpy(d, src, n);
-    return d;
-}
-
-static char *lay_str(struct ci_lay *l, const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    return lay_copy(l, s, strlen(s) + 1);
-}
-
 /* `keep` selects entries (NULL keeps all): used for the per-name-space
  * copy without building a temporary array. */
-static void ci_layout(struct ci_lay *l, const WSASERVICECLASSINFOA *ci,
+static void ci_layout(struct rnr_layout *l, const WSASERVICECLASSINFOA *ci,
                       int (*keep)(const WSANSCLASSINFOA *, DWORD), DWORD ns)
 {
     WSASERVICECLASSINFOA out;
@@ -71,11 +24,11 @@ static void ci_layout(struct ci_lay *l, const WSASERVICECLASSINFOA *ci,
     DWORD i, n = 0;
 
     memset(&out, 0, sizeof(out));
-    (void)lay_take(l, sizeof(WSASERVICECLASSINFOA));
+    (void)rnr_layout_take(l, sizeof(WSASERVICECLASSINFOA));
 
     if (ci->lpServiceClassId != NULL)
-        out.lpServiceClassId = lay_copy(l, ci->lpServiceClassId, sizeof(GUID));
-    out.lpszServiceClassName = lay_str(l, ci->lpszServiceClassName);
+        out.lpServiceClassId = rnr_layout_copy(l, ci->lpServiceClassId, sizeof(GUID));
+    out.lpszServiceClassName = rnr_layout_str(l, ci->lpszServiceClassName);
 
     if (ci->lpClassInfos != NULL) {
         for (i = 0; i < ci->dwCount; i++)
@@ -85,21 +38,21 @@ static void ci_layout(struct ci_lay *l, const WSASERVICECLASSINFOA *ci,
     if (n > 0) {
         DWORD k = 0;
 
-        arr = lay_take_n(l, n, sizeof(WSANSCLASSINFOA));
+        arr = rnr_layout_take_n(l, n, sizeof(WSANSCLASSINFOA));
         for (i = 0; i < ci->dwCount && !l->overflow; i++) {
             const WSANSCLASSINFOA *s = &ci->lpClassInfos[i];
             WSANSCLASSINFOA d;
 
             if (keep != NULL && !keep(s, ns))
                 continue;
-            d.lpszName = lay_str(l, s->lpszName);
+            d.lpszName = rnr_layout_str(l, s->lpszName);
             d.dwNameSpace = s->dwNameSpace;
             d.dwValueType = s->dwValueType;
             d.dwValueSize = 0;
             d.lpValue = NULL;
             if (s->dwValueSize > 0 && s->lpValue != NULL) {
                 d.dwValueSize = s->dwValueSize;
-                d.lpValue = lay_copy(l, s->lpValue, s->dwValueSize);
+                d.lpValue = rnr_layout_copy(l, s->lpValue, s->dwValueSize);
             }
             if (arr != NULL)
                 arr[k] = d;
@@ -116,17 +69,17 @@ static void ci_layout(struct ci_lay *l, const WSASERVICECLASSINFOA *ci,
 static size_t ci_measure(const WSASERVICECLASSINFOA *ci,
                          int (*keep)(const WSANSCLASSINFOA *, DWORD), DWORD ns)
 {
-    struct ci_lay l = { NULL, 0, 0 };
+    struct rnr_layout l = { NULL, 0, 0 };
 
     ci_layout(&l, ci, keep, ns);
-    return l.overflow ? SIZE_MAX : l.off;
+    return rnr_layout_size(&l);
 }
 
 static WSASERVICECLASSINFOA *ci_dup(const WSASERVICECLASSINFOA *ci,
                                     int (*keep)(const WSANSCLASSINFOA *, DWORD),
                                     DWORD ns, size_t *size_out)
 {
-    struct ci_lay l = { NULL, 0, 0 };
+    struct rnr_layout l = { NULL, 0, 0 };
     size_t need;
     uint8_t *p;
 
@@ -154,7 +107,7 @@ size_t rnr_class_flat_size(const WSASERVICECLASSINFOA *ci)
 
 size_t rnr_class_flatten(const WSASERVICECLASSINFOA *ci, void *buf, size_t len)
 {
-    struct ci_lay l = { NULL, 0, 0 };
+    struct rnr_layout l = { NULL, 0, 0 };
     size_t need;
 
     if (ci == NULL || buf == NULL)

@@ -76,20 +76,6 @@ static uint32_t crc32_ieee(const uint8_t *p, size_t n)
     return c ^ 0xFFFFFFFFu;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 static void cs_log(const struct rnr_classstore *cs, const char *path, const char *reason)
 {
     if (cs->log != NULL)
@@ -194,9 +180,9 @@ static int encode_file(const WSASERVICECLASSINFOA *ci, uint8_t **out, size_t *le
     if (buf == NULL)
         goto done;
     memcpy(buf, CS_MAGIC, 4);
-    put_le32(buf + 4, CS_VERSION);
-    put_le32(buf + 8, crc32_ieee(w.data, w.len));
-    put_le32(buf + 12, (uint32_t)w.len);
+    rnr_le32_store(buf + 4, CS_VERSION);
+    rnr_le32_store(buf + 8, crc32_ieee(w.data, w.len));
+    rnr_le32_store(buf + 12, (uint32_t)w.len);
     if (w.len > 0)
         memcpy(buf + CS_HDR_LEN, w.data, w.len);
     *out = buf;
@@ -274,11 +260,11 @@ static int load_file(const char *path, const char *fname, WSASERVICECLASSINFOA *
         *why = "bad magic (not an rnr class file)";
         goto done;
     }
-    if (get_le32(buf + 4) != CS_VERSION) {
+    if (rnr_le32_load(buf + 4) != CS_VERSION) {
         *why = "unsupported format version";
         goto done;
     }
-    plen = get_le32(buf + 12);
+    plen = rnr_le32_load(buf + 12);
     if (plen > have - CS_HDR_LEN) {
         *why = "truncated payload";
         goto done;
@@ -287,7 +273,7 @@ static int load_file(const char *path, const char *fname, WSASERVICECLASSINFOA *
         *why = "trailing bytes after the payload";
         goto done;
     }
-    if (crc32_ieee(buf + CS_HDR_LEN, plen) != get_le32(buf + 8)) {
+    if (crc32_ieee(buf + CS_HDR_LEN, plen) != rnr_le32_load(buf + 8)) {
         *why = "CRC mismatch";
         goto done;
     }
@@ -532,28 +518,27 @@ done:
     return status;
 }
 
+/* What install and add_static both check before adding: a valid class
+ * whose id is not taken yet.  0 and a flat copy of it in *out. */
+static int copy_new(const struct rnr_classstore *cs, const WSASERVICECLASSINFOA *ci,
+                    WSASERVICECLASSINFOA **out)
+{
+    if (cs == NULL || rnr_class_validate(ci) != 0)
+        return WSAEINVAL;
+    if (find_id(cs, ci->lpServiceClassId) >= 0)
+        return WSAEALREADY;
+    *out = rnr_class_dup(ci, NULL);
+    return *out != NULL ? 0 : WSAENOBUFS;
+}
+
 int rnr_classstore_install(struct rnr_classstore *cs, const WSASERVICECLASSINFOA *ci)
 {
     WSASERVICECLASSINFOA *copy = NULL;
     int                   status;
 
-    if (cs == NULL) {
-        status = WSAEINVAL;
+    status = copy_new(cs, ci, &copy);
+    if (status != 0)
         goto done;
-    }
-    if (rnr_class_validate(ci) != 0) {
-        status = WSAEINVAL;
-        goto done;
-    }
-    if (find_id(cs, ci->lpServiceClassId) >= 0) {
-        status = WSAEALREADY;
-        goto done;
-    }
-    copy = rnr_class_dup(ci, NULL);
-    if (copy == NULL) {
-        status = WSAENOBUFS;
-        goto done;
-    }
     /* Room in the array first: once the file is on disk the install is
      * acknowledged and must not fail. */
     status = reserve(cs);
@@ -575,23 +560,9 @@ int rnr_classstore_add_static(struct rnr_classstore *cs, const WSASERVICECLASSIN
     WSASERVICECLASSINFOA *copy = NULL;
     int                   status;
 
-    if (cs == NULL) {
-        status = WSAEINVAL;
+    status = copy_new(cs, ci, &copy);
+    if (status != 0)
         goto done;
-    }
-    if (rnr_class_validate(ci) != 0) {
-        status = WSAEINVAL;
-        goto done;
-    }
-    if (find_id(cs, ci->lpServiceClassId) >= 0) {
-        status = WSAEALREADY;
-        goto done;
-    }
-    copy = rnr_class_dup(ci, NULL);
-    if (copy == NULL) {
-        status = WSAENOBUFS;
-        goto done;
-    }
     status = append(cs, copy, 1);
     if (status != 0)
         goto done;

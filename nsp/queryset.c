@@ -9,109 +9,59 @@
 
 #include "queryset.h"
 #include "alloc.h"
+#include "layout.h"
 
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
-/* A layout cursor: base == NULL measures only. */
-struct qs_lay {
-    uint8_t *base;
-    size_t   off;
-    int      overflow;
-};
-
-/* Reserve n bytes at the next aligned offset; returns where they go in
- * fill mode, NULL in measure mode. */
-static void *lay_take(struct qs_lay *l, size_t n)
-{
-    size_t start;
-
-    if (l->overflow || l->off > SIZE_MAX - (RNR_ALIGN - 1)) {
-        l->overflow = 1;
-        return NULL;
-    }
-    start = RNR_ALIGN_UP(l->off);
-    if (n > SIZE_MAX - start) {
-        l->overflow = 1;
-        return NULL;
-    }
-    l->off = start + n;
-    return l->base ? l->base + start : NULL;
-}
-
-static void *lay_take_n(struct qs_lay *l, size_t count, size_t size)
-{
-    if (size != 0 && count > SIZE_MAX / size) {
-        l->overflow = 1;
-        return NULL;
-    }
-    return lay_take(l, count * size);
-}
-
-static void *lay_copy(struct qs_lay *l, const void *src, size_t n)
-{
-    void *d = lay_take(l, n);
-
-    if (d != NULL && n != 0)
-        memcpy(d, src, n);
-    return d;
-}
-
-static char *lay_str(struct qs_lay *l, const char *s)
-{
-    if (s == NULL)
-        return NULL;
-    return lay_copy(l, s, strlen(s) + 1);
-}
-
-static void lay_sockaddr(struct qs_lay *l, SOCKET_ADDRESS *dst, const SOCKET_ADDRESS *src)
+static void lay_sockaddr(struct rnr_layout *l, SOCKET_ADDRESS *dst, const SOCKET_ADDRESS *src)
 {
     dst->lpSockaddr = NULL;
     dst->iSockaddrLength = 0;
     if (src->lpSockaddr == NULL || src->iSockaddrLength <= 0)
         return;
-    dst->lpSockaddr = lay_copy(l, src->lpSockaddr, (size_t)src->iSockaddrLength);
+    dst->lpSockaddr = rnr_layout_copy(l, src->lpSockaddr, (size_t)src->iSockaddrLength);
     dst->iSockaddrLength = src->iSockaddrLength;
 }
 
 /* Lays out qs; in fill mode (l->base != NULL) the caller has zeroed the
  * region and the header is written last from `out`. */
-static void qs_layout(struct qs_lay *l, const WSAQUERYSETA *qs)
+static void qs_layout(struct rnr_layout *l, const WSAQUERYSETA *qs)
 {
     WSAQUERYSETA out;
     DWORD i;
 
     memset(&out, 0, sizeof(out));
-    (void)lay_take(l, sizeof(WSAQUERYSETA));
+    (void)rnr_layout_take(l, sizeof(WSAQUERYSETA));
 
     out.dwSize = sizeof(WSAQUERYSETA);
     out.dwNameSpace = qs->dwNameSpace;
     out.dwOutputFlags = qs->dwOutputFlags;
 
-    out.lpszServiceInstanceName = lay_str(l, qs->lpszServiceInstanceName);
+    out.lpszServiceInstanceName = rnr_layout_str(l, qs->lpszServiceInstanceName);
     if (qs->lpServiceClassId != NULL)
-        out.lpServiceClassId = lay_copy(l, qs->lpServiceClassId, sizeof(GUID));
+        out.lpServiceClassId = rnr_layout_copy(l, qs->lpServiceClassId, sizeof(GUID));
     if (qs->lpVersion != NULL)
-        out.lpVersion = lay_copy(l, qs->lpVersion, sizeof(WSAVERSION));
-    out.lpszComment = lay_str(l, qs->lpszComment);
+        out.lpVersion = rnr_layout_copy(l, qs->lpVersion, sizeof(WSAVERSION));
+    out.lpszComment = rnr_layout_str(l, qs->lpszComment);
     if (qs->lpNSProviderId != NULL)
-        out.lpNSProviderId = lay_copy(l, qs->lpNSProviderId, sizeof(GUID));
-    out.lpszContext = lay_str(l, qs->lpszContext);
+        out.lpNSProviderId = rnr_layout_copy(l, qs->lpNSProviderId, sizeof(GUID));
+    out.lpszContext = rnr_layout_str(l, qs->lpszContext);
 
     if (qs->dwNumberOfProtocols > 0 && qs->lpafpProtocols != NULL) {
-        out.lpafpProtocols = lay_take_n(l, qs->dwNumberOfProtocols, sizeof(AFPROTOCOLS));
+        out.lpafpProtocols = rnr_layout_take_n(l, qs->dwNumberOfProtocols, sizeof(AFPROTOCOLS));
         if (out.lpafpProtocols != NULL)
             memcpy(out.lpafpProtocols, qs->lpafpProtocols,
                    (size_t)qs->dwNumberOfProtocols * sizeof(AFPROTOCOLS));
         out.dwNumberOfProtocols = qs->dwNumberOfProtocols;
     }
 
-    out.lpszQueryString = lay_str(l, qs->lpszQueryString);
+    out.lpszQueryString = rnr_layout_str(l, qs->lpszQueryString);
 
     if (qs->dwNumberOfCsAddrs > 0 && qs->lpcsaBuffer != NULL) {
-        CSADDR_INFO *ca = lay_take_n(l, qs->dwNumberOfCsAddrs, sizeof(CSADDR_INFO));
+        CSADDR_INFO *ca = rnr_layout_take_n(l, qs->dwNumberOfCsAddrs, sizeof(CSADDR_INFO));
 
         for (i = 0; i < qs->dwNumberOfCsAddrs && !l->overflow; i++) {
             const CSADDR_INFO *s = &qs->lpcsaBuffer[i];
@@ -129,12 +79,12 @@ static void qs_layout(struct qs_lay *l, const WSAQUERYSETA *qs)
     }
 
     if (qs->lpBlob != NULL) {
-        BLOB *b = lay_take(l, sizeof(BLOB));
+        BLOB *b = rnr_layout_take(l, sizeof(BLOB));
         BLOB d = { 0, NULL };
 
         if (qs->lpBlob->cbSize > 0 && qs->lpBlob->pBlobData != NULL) {
             d.cbSize = qs->lpBlob->cbSize;
-            d.pBlobData = lay_copy(l, qs->lpBlob->pBlobData, qs->lpBlob->cbSize);
+            d.pBlobData = rnr_layout_copy(l, qs->lpBlob->pBlobData, qs->lpBlob->cbSize);
         }
         if (b != NULL)
             *b = d;
@@ -147,18 +97,17 @@ static void qs_layout(struct qs_lay *l, const WSAQUERYSETA *qs)
 
 size_t rnr_qs_flat_size(const WSAQUERYSETA *qs)
 {
-    struct qs_lay l = { NULL, 0, 0 };
+    struct rnr_layout l = { NULL, 0, 0 };
 
     if (qs == NULL)
         return 0;
     qs_layout(&l, qs);
-    /* An impossible size: no buffer can ever be big enough. */
-    return l.overflow ? SIZE_MAX : l.off;
+    return rnr_layout_size(&l);
 }
 
 size_t rnr_qs_flatten(const WSAQUERYSETA *qs, void *buf, size_t len)
 {
-    struct qs_lay l = { NULL, 0, 0 };
+    struct rnr_layout l = { NULL, 0, 0 };
     size_t need;
 
     if (qs == NULL || buf == NULL)

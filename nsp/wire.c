@@ -96,20 +96,6 @@ static uint8_t *wbuf_extend(struct rnr_wbuf *w, size_t n)
     return p;
 }
 
-static void le32_store(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t le32_load(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-           (uint32_t)p[3] << 24;
-}
-
 static uint16_t le16_load(const uint8_t *p)
 {
     return (uint16_t)(p[0] | p[1] << 8);
@@ -138,7 +124,7 @@ void rnr_wire_put_u32(struct rnr_wbuf *w, uint32_t v)
     uint8_t *p = wbuf_extend(w, 4);
 
     if (p != NULL)
-        le32_store(p, v);
+        rnr_le32_store(p, v);
 }
 
 static void put_raw(struct rnr_wbuf *w, const void *src, size_t n)
@@ -341,7 +327,7 @@ void rnr_wire_frame_end(struct rnr_wbuf *w, size_t max_frame)
         wbuf_fail(w, WSAENOBUFS);
         return;
     }
-    le32_store(w->data + w->frame_start, (uint32_t)flen);
+    rnr_le32_store(w->data + w->frame_start, (uint32_t)flen);
     w->frame_start = w->len;
 }
 
@@ -354,11 +340,11 @@ int rnr_wire_hdr_parse(const void *p, size_t max_frame, struct rnr_wire_hdr *h)
         return WSAEINVAL;
     if (max_frame == 0)
         max_frame = RNR_WIRE_MAX_FRAME;
-    t.length = le32_load(b);
+    t.length = rnr_le32_load(b);
     t.version = le16_load(b + 4);
     t.type = le16_load(b + 6);
-    t.id = le32_load(b + 8);
-    t.status = le32_load(b + 12);
+    t.id = rnr_le32_load(b + 8);
+    t.status = rnr_le32_load(b + 12);
     if (t.length < RNR_WIRE_HDR_LEN || t.length > max_frame ||
         t.version != RNR_WIRE_VERSION)
         return WSAEINVAL;
@@ -430,7 +416,7 @@ int rnr_wire_get_u32(struct rnr_rbuf *r, uint32_t *v)
 
     if (rbuf_take(r, 4, &p))
         return r->error;
-    *v = le32_load(p);
+    *v = rnr_le32_load(p);
     return 0;
 }
 
@@ -440,7 +426,7 @@ int rnr_wire_get_guid(struct rnr_rbuf *r, GUID *g)
 
     if (rbuf_take(r, 16, &p))
         return r->error;
-    g->Data1 = le32_load(p);
+    g->Data1 = rnr_le32_load(p);
     g->Data2 = le16_load(p + 4);
     g->Data3 = le16_load(p + 6);
     memcpy(g->Data4, p + 8, 8);

@@ -102,6 +102,23 @@ struct rnr_wbuf {
     int      error;
 };
 
+/* A little-endian u32 at p.  Inline because the decoders run them for
+ * every integer; here rather than in wire.c because the class store's
+ * file header (classstore.c) shares the wire's byte order. */
+static inline void rnr_le32_store(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static inline uint32_t rnr_le32_load(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
 void rnr_wbuf_init(struct rnr_wbuf *w);
 void rnr_wbuf_free(struct rnr_wbuf *w);         /* accepts a zeroed wbuf */
 void rnr_wbuf_reset(struct rnr_wbuf *w);        /* len = 0, error = 0 */

@@ -60,26 +60,17 @@ const char rnrctl_help_lookup[] =
 "reachable; 4 permission denied; 5 other failure.\n";
 
 enum {
-    O_NS = RNRCTL_O_FIRST,
-    O_PROVIDER,
-    O_CONTEXT,
-    O_QUERY,
+    O_QUERY = RNRCTL_O_FIRST,
     O_FAMILY,
-    O_PROTOCOL,
-    O_FLAGS,
-    O_VERSION
+    O_FLAGS
 };
 
 static const struct rnrctl_opt opts[] = {
     RNRCTL_COMMON_OPTS,
-    { "ns",       0, 1, O_NS },
-    { "provider", 0, 1, O_PROVIDER },
-    { "context",  0, 1, O_CONTEXT },
+    RNRCTL_TARGET_OPTS,
     { "query",    0, 1, O_QUERY },
     { "family",   0, 1, O_FAMILY },
-    { "protocol", 0, 1, O_PROTOCOL },
     { "flags",    0, 1, O_FLAGS },
-    { "version",  0, 1, O_VERSION },
     RNRCTL_OPTS_END
 };
 
@@ -89,20 +80,11 @@ static const struct rnrctl_opt opts[] = {
 #define LOOKUP_BUF_MAX     (64u * 1024 * 1024)
 
 struct lookup {
-    const char *class_arg;
-    const char *name;
-    const char *provider_arg;
-    const char *context;
+    struct rnrctl_target t;
     const char *query;
-    DWORD       ns;
     DWORD       flags;
     int         families[MAX_FAMILIES];
     int         nfamilies;
-    int         protocol;
-    int         have_version;
-    WSAVERSION  version;
-    GUID        class_id;
-    GUID        provider_id;
 };
 
 /* ------------------------------------------------------------------ */
@@ -130,7 +112,7 @@ static enum blob_kind blob_kind_of_class(const GUID *cls)
  * own class decides only for queries of other classes. */
 static enum blob_kind blob_kind_of(const struct lookup *lk, const WSAQUERYSETA *r)
 {
-    enum blob_kind k = blob_kind_of_class(&lk->class_id);
+    enum blob_kind k = blob_kind_of_class(&lk->t.class_id);
 
     if (k == BLOB_RAW && r->lpServiceClassId != NULL)
         k = blob_kind_of_class(r->lpServiceClassId);
@@ -495,35 +477,16 @@ static int parse_args(struct rnrctl *c, struct lookup *lk, int argc, char **argv
     struct rnrctl_parser p;
     const char *val;
     char err[512];
-    int id, npos = 0, v, i;
+    int id, v, i, r;
 
     rnrctl_parser_init(&p, argc, argv, 1);
     while ((id = rnrctl_parser_next(&p, opts, &val, err, sizeof err)) != RNRCTL_OPT_END) {
         switch (id) {
         case RNRCTL_OPT_ERROR:
             return rnrctl_usage(c, "%s", err);
-        case RNRCTL_OPT_POSITIONAL:
-            if (npos == 0)
-                lk->class_arg = val;
-            else if (npos == 1)
-                lk->name = val;
-            else
-                return rnrctl_usage(c, "unexpected argument '%s'", val);
-            npos++;
-            break;
         case RNRCTL_O_HELP:
             *help = 1;
             return 0;
-        case O_NS:
-            if (rnrctl_parse_namespace(val, &lk->ns, err, sizeof err) != 0)
-                return rnrctl_usage(c, "--ns: %s", err);
-            break;
-        case O_PROVIDER:
-            lk->provider_arg = val;
-            break;
-        case O_CONTEXT:
-            lk->context = val;
-            break;
         case O_QUERY:
             lk->query = val;
             break;
@@ -535,25 +498,17 @@ static int parse_args(struct rnrctl *c, struct lookup *lk, int argc, char **argv
             if (i == lk->nfamilies)
                 lk->families[lk->nfamilies++] = v;
             break;
-        case O_PROTOCOL:
-            if (rnrctl_parse_protocol(val, &lk->protocol, err, sizeof err) != 0)
-                return rnrctl_usage(c, "--protocol: %s", err);
-            break;
         case O_FLAGS:
             if (rnrctl_parse_lup_flags(val, &lk->flags, err, sizeof err) != 0)
                 return rnrctl_usage(c, "--flags: %s", err);
             break;
-        case O_VERSION:
-            if (rnrctl_parse_version(val, 1, &lk->version, err, sizeof err) != 0)
-                return rnrctl_usage(c, "--version: %s", err);
-            lk->have_version = 1;
-            break;
         default:
-            rnrctl_common_opt(c, id, val);
+            if ((r = rnrctl_target_opt(c, &lk->t, id, val, 1)) != 0)
+                return r;
             break;
         }
     }
-    if (lk->class_arg == NULL)
+    if (lk->t.class_arg == NULL)
         return rnrctl_usage(c, "missing CLASS");
     return 0;
 }
@@ -619,7 +574,7 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
     int help = 0, r, i;
 
     memset(&lk, 0, sizeof lk);
-    lk.ns = NS_ALL;
+    lk.t.ns = NS_ALL;
     lk.flags = LUP_RETURN_ALL;
     r = parse_args(c, &lk, argc, argv, &help);
     if (r != 0)
@@ -628,34 +583,24 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
         fputs(rnrctl_help_lookup, stdout);
         return RNRCTL_EXIT_OK;
     }
-    what = lk.name != NULL ? lk.name : lk.class_arg;
+    what = lk.t.name != NULL ? lk.t.name : lk.t.class_arg;
 
-    if ((r = rnrctl_resolve_class(c, lk.class_arg, &lk.class_id)) != 0)
-        return r;
-    if (lk.provider_arg != NULL &&
-        (r = rnrctl_resolve_provider(c, lk.provider_arg, &lk.provider_id)) != 0)
+    if ((r = rnrctl_target_resolve(c, &lk.t)) != 0)
         return r;
 
     /* Each family with the protocol, or the protocol on both families. */
-    if (lk.nfamilies == 0 && lk.protocol != 0) {
+    if (lk.nfamilies == 0 && lk.t.protocol != 0) {
         afp[nafp].iAddressFamily = AF_INET;
-        afp[nafp++].iProtocol = lk.protocol;
+        afp[nafp++].iProtocol = lk.t.protocol;
         afp[nafp].iAddressFamily = AF_INET6;
-        afp[nafp++].iProtocol = lk.protocol;
+        afp[nafp++].iProtocol = lk.t.protocol;
     }
     for (i = 0; i < lk.nfamilies; i++) {
         afp[nafp].iAddressFamily = lk.families[i];
-        afp[nafp++].iProtocol = lk.protocol;
+        afp[nafp++].iProtocol = lk.t.protocol;
     }
 
-    memset(&qs, 0, sizeof qs);
-    qs.dwSize = sizeof qs;
-    qs.lpszServiceInstanceName = (LPSTR)lk.name;
-    qs.lpServiceClassId = &lk.class_id;
-    qs.lpVersion = lk.have_version ? &lk.version : NULL;
-    qs.dwNameSpace = lk.ns;
-    qs.lpNSProviderId = lk.provider_arg != NULL ? &lk.provider_id : NULL;
-    qs.lpszContext = (LPSTR)lk.context;
+    rnrctl_target_queryset(&lk.t, &qs);
     qs.dwNumberOfProtocols = nafp;
     qs.lpafpProtocols = nafp != 0 ? afp : NULL;
     qs.lpszQueryString = (LPSTR)lk.query;
@@ -667,7 +612,7 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
 
         /* The router's answer to a provider id it does not know. */
         return rnrctl_fail(c, e, "%s%s", what,
-                           e == WSAEINVAL && lk.provider_arg != NULL
+                           e == WSAEINVAL && lk.t.provider_arg != NULL
                            ? "; is the provider right? see rnrctl providers" : "");
     }
 

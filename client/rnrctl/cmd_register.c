@@ -76,24 +76,15 @@ SETSERVICE_OPTIONS
 
 enum {
     O_ADDR = RNRCTL_O_FIRST,
-    O_PROTOCOL,
-    O_NS,
-    O_PROVIDER,
-    O_CONTEXT,
     O_COMMENT,
-    O_VERSION,
     O_MULTIPLE
 };
 
 static const struct rnrctl_opt opts[] = {
     RNRCTL_COMMON_OPTS,
+    RNRCTL_TARGET_OPTS,
     { "addr",     0, 1, O_ADDR },
-    { "protocol", 0, 1, O_PROTOCOL },
-    { "ns",       0, 1, O_NS },
-    { "provider", 0, 1, O_PROVIDER },
-    { "context",  0, 1, O_CONTEXT },
     { "comment",  0, 1, O_COMMENT },
-    { "version",  0, 1, O_VERSION },
     { "multiple", 0, 0, O_MULTIPLE },
     RNRCTL_OPTS_END
 };
@@ -103,21 +94,12 @@ static const struct rnrctl_opt opts[] = {
 #define MAX_ADDRS 64
 
 struct setsvc {
-    const char *class_arg;
-    const char *name;
-    const char *provider_arg;
-    const char *context;
+    struct rnrctl_target t;
     const char *comment;
-    DWORD       ns;
-    int         protocol;
     int         multiple;
-    int         have_version;
-    WSAVERSION  version;
     struct sockaddr_storage addrs[MAX_ADDRS];
     int         addrlens[MAX_ADDRS];
     int         naddrs;
-    GUID        class_id;
-    GUID        provider_id;
 };
 
 static int parse_args(struct rnrctl *c, struct setsvc *s, int argc, char **argv,
@@ -126,22 +108,13 @@ static int parse_args(struct rnrctl *c, struct setsvc *s, int argc, char **argv,
     struct rnrctl_parser p;
     const char *val;
     char err[256];
-    int id, npos = 0;
+    int id, r;
 
     rnrctl_parser_init(&p, argc, argv, 1);
     while ((id = rnrctl_parser_next(&p, opts, &val, err, sizeof err)) != RNRCTL_OPT_END) {
         switch (id) {
         case RNRCTL_OPT_ERROR:
             return rnrctl_usage(c, "%s", err);
-        case RNRCTL_OPT_POSITIONAL:
-            if (npos == 0)
-                s->class_arg = val;
-            else if (npos == 1)
-                s->name = val;
-            else
-                return rnrctl_usage(c, "unexpected argument '%s'", val);
-            npos++;
-            break;
         case RNRCTL_O_HELP:
             fputs(help, stdout);
             return -1;
@@ -153,39 +126,21 @@ static int parse_args(struct rnrctl *c, struct setsvc *s, int argc, char **argv,
                 return rnrctl_usage(c, "--addr: %s", err);
             s->naddrs++;
             break;
-        case O_PROTOCOL:
-            if (rnrctl_parse_protocol(val, &s->protocol, err, sizeof err) != 0)
-                return rnrctl_usage(c, "--protocol: %s", err);
-            break;
-        case O_NS:
-            if (rnrctl_parse_namespace(val, &s->ns, err, sizeof err) != 0)
-                return rnrctl_usage(c, "--ns: %s", err);
-            break;
-        case O_PROVIDER:
-            s->provider_arg = val;
-            break;
-        case O_CONTEXT:
-            s->context = val;
-            break;
         case O_COMMENT:
             s->comment = val;
-            break;
-        case O_VERSION:
-            if (rnrctl_parse_version(val, 0, &s->version, err, sizeof err) != 0)
-                return rnrctl_usage(c, "--version: %s", err);
-            s->have_version = 1;
             break;
         case O_MULTIPLE:
             s->multiple = 1;
             break;
         default:
-            rnrctl_common_opt(c, id, val);
+            if ((r = rnrctl_target_opt(c, &s->t, id, val, 0)) != 0)
+                return r;
             break;
         }
     }
-    if (s->class_arg == NULL)
+    if (s->t.class_arg == NULL)
         return rnrctl_usage(c, "missing CLASS and NAME");
-    if (s->name == NULL)
+    if (s->t.name == NULL)
         return rnrctl_usage(c, "missing NAME");
     return 0;
 }
@@ -210,17 +165,14 @@ static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP
 
     if (s == NULL)
         return rnrctl_fail(c, WSAENOBUFS, "allocating");
-    s->ns = NS_ALL;
-    s->protocol = IPPROTO_TCP;
+    s->t.ns = NS_ALL;
+    s->t.protocol = IPPROTO_TCP;
     r = parse_args(c, s, argc, argv, help);
     if (r != 0) {
         r = r < 0 ? RNRCTL_EXIT_OK : r;
         goto done;
     }
-    if ((r = rnrctl_resolve_class(c, s->class_arg, &s->class_id)) != 0)
-        goto done;
-    if (s->provider_arg != NULL &&
-        (r = rnrctl_resolve_provider(c, s->provider_arg, &s->provider_id)) != 0)
+    if ((r = rnrctl_target_resolve(c, &s->t)) != 0)
         goto done;
 
     /* The address clients are to reach goes in RemoteAddr; LocalAddr is
@@ -229,37 +181,30 @@ static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP
     for (i = 0; i < s->naddrs; i++) {
         csa[i].RemoteAddr.lpSockaddr = (LPSOCKADDR)&s->addrs[i];
         csa[i].RemoteAddr.iSockaddrLength = s->addrlens[i];
-        csa[i].iSocketType = s->protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
-        csa[i].iProtocol = s->protocol;
+        csa[i].iSocketType = s->t.protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+        csa[i].iProtocol = s->t.protocol;
     }
 
-    memset(&qs, 0, sizeof qs);
-    qs.dwSize = sizeof qs;
-    qs.lpszServiceInstanceName = (LPSTR)s->name;
-    qs.lpServiceClassId = &s->class_id;
-    qs.lpVersion = s->have_version ? &s->version : NULL;
+    rnrctl_target_queryset(&s->t, &qs);
     qs.lpszComment = (LPSTR)s->comment;
-    qs.dwNameSpace = s->ns;
-    qs.lpNSProviderId = s->provider_arg != NULL ? &s->provider_id : NULL;
-    qs.lpszContext = (LPSTR)s->context;
     qs.dwNumberOfCsAddrs = (DWORD)s->naddrs;
     qs.lpcsaBuffer = s->naddrs != 0 ? csa : NULL;
 
     if ((r = rnrctl_start(c)) != 0)
         goto done;
     if (WSASetServiceA(&qs, op, s->multiple ? SERVICE_MULTIPLE : 0) != 0) {
-        r = rnrctl_fail(c, rnrctl_last_error(), "%s", s->name);
+        r = rnrctl_fail(c, rnrctl_last_error(), "%s", s->t.name);
         goto done;
     }
 
-    rnr_guid_format(&s->class_id, id);
+    rnr_guid_format(&s->t.class_id, id);
     if (c->json) {
         struct out_json j;
 
         out_json_init(&j, stdout, 1);
         out_json_object_begin(&j);
         out_json_kv_string(&j, "operation", c->cmd);
-        out_json_kv_string(&j, "name", s->name);
+        out_json_kv_string(&j, "name", s->t.name);
         out_json_kv_string(&j, "class", id);
         out_json_kv_uint(&j, "addresses", (unsigned)s->naddrs);
         out_json_kv_bool(&j, "multiple", s->multiple);
@@ -267,7 +212,7 @@ static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP
         out_json_finish(&j);
     } else {
         fprintf(stdout, "%s ", op_verb(op));
-        out_text(stdout, s->name);
+        out_text(stdout, s->t.name);
         fprintf(stdout, " (class %s, %d address%s)\n", id, s->naddrs, s->naddrs == 1 ? "" : "es");
     }
     r = RNRCTL_EXIT_OK;

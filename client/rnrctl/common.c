@@ -275,6 +275,72 @@ int rnrctl_resolve_provider(struct rnrctl *c, const char *arg, GUID *out)
 }
 
 /* ------------------------------------------------------------------ */
+/* CLASS NAME and where the query set goes                              */
+/* ------------------------------------------------------------------ */
+int rnrctl_target_opt(struct rnrctl *c, struct rnrctl_target *t, int id, const char *val,
+                      int version_plus)
+{
+    char err[256];
+
+    switch (id) {
+    case RNRCTL_OPT_POSITIONAL:
+        if (t->class_arg == NULL)
+            t->class_arg = val;
+        else if (t->name == NULL)
+            t->name = val;
+        else
+            return rnrctl_usage(c, "unexpected argument '%s'", val);
+        break;
+    case RNRCTL_O_NS:
+        if (rnrctl_parse_namespace(val, &t->ns, err, sizeof err) != 0)
+            return rnrctl_usage(c, "--ns: %s", err);
+        break;
+    case RNRCTL_O_PROVIDER:
+        t->provider_arg = val;
+        break;
+    case RNRCTL_O_CONTEXT:
+        t->context = val;
+        break;
+    case RNRCTL_O_PROTOCOL:
+        if (rnrctl_parse_protocol(val, &t->protocol, err, sizeof err) != 0)
+            return rnrctl_usage(c, "--protocol: %s", err);
+        break;
+    case RNRCTL_O_VERSION:
+        if (rnrctl_parse_version(val, version_plus, &t->version, err, sizeof err) != 0)
+            return rnrctl_usage(c, "--version: %s", err);
+        t->have_version = 1;
+        break;
+    default:
+        rnrctl_common_opt(c, id, val);
+        break;
+    }
+    return 0;
+}
+
+int rnrctl_target_resolve(struct rnrctl *c, struct rnrctl_target *t)
+{
+    int r;
+
+    if ((r = rnrctl_resolve_class(c, t->class_arg, &t->class_id)) != 0)
+        return r;
+    if (t->provider_arg != NULL)
+        return rnrctl_resolve_provider(c, t->provider_arg, &t->provider_id);
+    return 0;
+}
+
+void rnrctl_target_queryset(struct rnrctl_target *t, WSAQUERYSETA *qs)
+{
+    memset(qs, 0, sizeof *qs);
+    qs->dwSize = sizeof *qs;
+    qs->lpszServiceInstanceName = (LPSTR)t->name;
+    qs->lpServiceClassId = &t->class_id;
+    qs->lpVersion = t->have_version ? &t->version : NULL;
+    qs->dwNameSpace = t->ns;
+    qs->lpNSProviderId = t->provider_arg != NULL ? &t->provider_id : NULL;
+    qs->lpszContext = (LPSTR)t->context;
+}
+
+/* ------------------------------------------------------------------ */
 /* Names for display                                                    */
 /* ------------------------------------------------------------------ */
 const char *rnrctl_class_name(struct rnrctl *c, const GUID *g)

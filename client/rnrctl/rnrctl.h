@@ -36,11 +36,17 @@ struct rnrctl {
     size_t nnames;
 };
 
-/* Option ids every command accepts; command options start at 16. */
+/* Option ids every command accepts, then those of struct rnrctl_target;
+ * command options start at 16. */
 enum {
     RNRCTL_O_HELP = 1,
     RNRCTL_O_JSON,
     RNRCTL_O_SOCKET,
+    RNRCTL_O_NS,
+    RNRCTL_O_PROVIDER,
+    RNRCTL_O_CONTEXT,
+    RNRCTL_O_PROTOCOL,
+    RNRCTL_O_VERSION,
     RNRCTL_O_FIRST = 16
 };
 
@@ -48,10 +54,43 @@ enum {
     { "help", 'h', 0, RNRCTL_O_HELP }, \
     { "json", 0, 0, RNRCTL_O_JSON }, \
     { "socket", 0, 1, RNRCTL_O_SOCKET }
+#define RNRCTL_TARGET_OPTS \
+    { "ns", 0, 1, RNRCTL_O_NS }, \
+    { "provider", 0, 1, RNRCTL_O_PROVIDER }, \
+    { "context", 0, 1, RNRCTL_O_CONTEXT }, \
+    { "protocol", 0, 1, RNRCTL_O_PROTOCOL }, \
+    { "version", 0, 1, RNRCTL_O_VERSION }
 #define RNRCTL_OPTS_END { NULL, 0, 0, 0 }
 
 /* Handles --json and --socket given after the command. */
 void rnrctl_common_opt(struct rnrctl *c, int id, const char *val);
+
+/* CLASS NAME and the options saying where a query set goes, as lookup and
+ * register/deregister/delete take them: one parser, so that the commands
+ * cannot drift apart on what --ns or --version accept. */
+struct rnrctl_target {
+    const char *class_arg;
+    const char *name;
+    const char *provider_arg;
+    const char *context;
+    DWORD       ns;
+    int         protocol;
+    int         have_version;
+    WSAVERSION  version;
+    GUID        class_id;      /* set by rnrctl_target_resolve */
+    GUID        provider_id;   /* ditto, when provider_arg is set */
+};
+
+/* One positional argument (CLASS, then NAME) or one RNRCTL_TARGET_OPTS or
+ * RNRCTL_COMMON_OPTS option (but --help) into t; version_plus lets
+ * --version take "N+".  0, or the usage exit code after reporting. */
+int rnrctl_target_opt(struct rnrctl *c, struct rnrctl_target *t, int id, const char *val,
+                      int version_plus);
+/* CLASS and --provider to GUIDs.  0, or the exit code after reporting. */
+int rnrctl_target_resolve(struct rnrctl *c, struct rnrctl_target *t);
+/* A zeroed query set carrying t's name, class, version, name space,
+ * provider and context (pointing into t). */
+void rnrctl_target_queryset(struct rnrctl_target *t, WSAQUERYSETA *qs);
 
 /* "rnrctl: CMD: message" + a hint to --help on stderr; returns the usage
  * exit code. */
