@@ -53,7 +53,8 @@ struct rnr_inframe {
 };
 
 struct rnr_conn {
-    int                refs;       /* under g_lock */
+    int                refs;       /* under its slot's lock */
+    unsigned           slot;       /* the pool slot it was opened for */
     int                fd;
     int                evfd;       /* interrupts the reader's poll */
     pthread_mutex_t    wlock;      /* whole frames onto fd */
@@ -75,8 +76,28 @@ struct rnr_conn {
     struct rnr_conn    *all_prev, *all_next;
 };
 
-static pthread_mutex_t  g_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rnr_conn *g_conn;   /* the current connection (a reference) */
+/* The connection pool: RNR_CONN_SLOTS slots, each holding at most one
+ * live connection, opened lazily.  A thread is pinned to one slot (chosen
+ * round robin on its first call), so up to RNR_CONN_SLOTS threads each
+ * read their own socket, with no leader / follower handoff and no
+ * connection lock shared with the others; more threads share slots, and a
+ * shared connection multiplexes them as before.  A lookup stays on the
+ * connection it was begun on. */
+struct rnr_slot {
+    pthread_mutex_t  lock;        /* `conn`, and the reference counts of
+                                   * every connection opened for the slot */
+    struct rnr_conn *conn;        /* its connection (a reference) or NULL */
+};
+
+#define SLOT_INIT { PTHREAD_MUTEX_INITIALIZER, NULL }
+static struct rnr_slot  g_slots[] = {        /* RNR_CONN_SLOTS of them */
+    SLOT_INIT, SLOT_INIT, SLOT_INIT, SLOT_INIT
+};
+#define RNR_CONN_SLOTS (sizeof(g_slots) / sizeof(g_slots[0]))
+static unsigned         g_slot_next;      /* atomic: round robin */
+static __thread int     t_slot = -1;      /* this thread's slot */
+
+static pthread_mutex_t  g_lock = PTHREAD_MUTEX_INITIALIZER;   /* g_all */
 static struct rnr_conn *g_all;    /* every connection not yet destroyed */
 
 /* ------------------------------------------------------------------ */
@@ -666,7 +687,7 @@ static int errno_status(int e)
 
 /* Connect to the daemon.  No daemon: WSASYSNOTREADY at once (AF_UNIX
  * connect fails immediately with ENOENT or ECONNREFUSED). */
-static int conn_open(struct rnr_conn **out)
+static int conn_open(unsigned slot, struct rnr_conn **out)
 {
     struct sockaddr_un sa;
     struct rnr_conn *c;
@@ -681,6 +702,7 @@ static int conn_open(struct rnr_conn **out)
     if (c == NULL)
         return WSA_NOT_ENOUGH_MEMORY;
     c->refs = 1;
+    c->slot = slot;
     c->fd = -1;
     c->evfd = -1;
     pthread_mutex_init(&c->lock, NULL);
@@ -717,30 +739,33 @@ done:
     return rc;
 }
 
-/* Connection references are counted under g_lock rather than with
- * atomics: a few per call, and the ordering between the last user and the
- * destroyer stays visible to tools (helgrind) as well as correct. */
-static void conn_ref_locked(struct rnr_conn *c)
-{
-    c->refs++;
-}
-
+/* Connection references are counted under the lock of the slot the
+ * connection was opened for, rather than with atomics or under the
+ * connection's own lock: the ordering between the last user and the
+ * destroyer (which destroys the connection's locks) stays visible to tools
+ * (helgrind) as well as correct.  Threads pinned to different slots share
+ * no lock here. */
 void rnr_conn_ref(struct rnr_conn *c)
 {
-    pthread_mutex_lock(&g_lock);
-    conn_ref_locked(c);
-    pthread_mutex_unlock(&g_lock);
+    pthread_mutex_lock(&g_slots[c->slot].lock);
+    c->refs++;
+    pthread_mutex_unlock(&g_slots[c->slot].lock);
 }
 
 void rnr_conn_put(struct rnr_conn *c)
 {
+    int left;
+
     if (c == NULL)
         return;
-    pthread_mutex_lock(&g_lock);
-    if (--c->refs > 0) {
-        pthread_mutex_unlock(&g_lock);
+    pthread_mutex_lock(&g_slots[c->slot].lock);
+    left = --c->refs;
+    pthread_mutex_unlock(&g_slots[c->slot].lock);
+    if (left > 0)
         return;
-    }
+    /* Nobody else can reach it now, except fork's walk over g_all, which
+     * holds g_lock. */
+    pthread_mutex_lock(&g_lock);
     if (c->all_prev != NULL)
         c->all_prev->all_next = c->all_next;
     else if (g_all == c)
@@ -751,55 +776,71 @@ void rnr_conn_put(struct rnr_conn *c)
     conn_destroy(c);
 }
 
-/* g_lock held (it may be taken before a connection lock). */
-static int conn_alive(struct rnr_conn *c)
+static unsigned my_slot(void)
 {
+    if (t_slot < 0)
+        t_slot = (int)(__atomic_fetch_add(&g_slot_next, 1, __ATOMIC_RELAXED)
+                       % RNR_CONN_SLOTS);
+    return (unsigned)t_slot;
+}
+
+/* Slot lock held.  A reference to the slot's connection if it is alive,
+ * else NULL. */
+static struct rnr_conn *slot_get_live(struct rnr_slot *s)
+{
+    struct rnr_conn *c = s->conn;
     int dead;
 
     if (c == NULL)
-        return 0;
+        return NULL;
     pthread_mutex_lock(&c->lock);
     dead = c->dead;
     pthread_mutex_unlock(&c->lock);
-    return dead == 0;
+    if (dead != 0)
+        return NULL;
+    c->refs++;
+    return c;
 }
 
 int rnr_conn_acquire(struct rnr_conn **out)
 {
+    unsigned slot = my_slot();
+    struct rnr_slot *s = &g_slots[slot];
     struct rnr_conn *c = NULL, *fresh = NULL, *discard = NULL;
     int rc;
 
-    pthread_mutex_lock(&g_lock);
-    if ((rc = rnr_client_enter(NULL)) == 0 && conn_alive(g_conn)) {
-        c = g_conn;
-        conn_ref_locked(c);
-    }
-    pthread_mutex_unlock(&g_lock);
+    /* The startup check is made under the slot lock, and the final
+     * WSACleanup empties every slot under it after making that check
+     * fail: no connection is installed after the shutdown. */
+    pthread_mutex_lock(&s->lock);
+    if ((rc = rnr_client_enter(NULL)) == 0)
+        c = slot_get_live(s);
+    pthread_mutex_unlock(&s->lock);
     if (rc != 0 || c != NULL)
         goto done;
 
-    /* Connect without the global lock: other threads keep using live
-     * state meanwhile; if one of them connected first, use theirs. */
-    if ((rc = conn_open(&fresh)) != 0)
+    /* Connect without the slot lock: if another thread of the slot
+     * connected first, use theirs. */
+    if ((rc = conn_open(slot, &fresh)) != 0)
         goto done;
-    pthread_mutex_lock(&g_lock);
+    pthread_mutex_lock(&s->lock);
     if ((rc = rnr_client_enter(NULL)) != 0) {
         discard = fresh;                /* WSACleanup ran meanwhile */
-    } else if (conn_alive(g_conn)) {
+    } else if ((c = slot_get_live(s)) != NULL) {
         discard = fresh;
-        c = g_conn;
-        conn_ref_locked(c);
     } else {
-        discard = g_conn;               /* the dead one: drop g_conn's ref */
-        g_conn = fresh;
-        conn_ref_locked(fresh);            /* g_conn's reference */
+        discard = s->conn;              /* the dead one: drop the slot's ref */
+        s->conn = fresh;
+        fresh->refs++;                  /* the slot's reference (not shared yet) */
+        pthread_mutex_lock(&g_lock);
         fresh->all_next = g_all;
         if (g_all != NULL)
             g_all->all_prev = fresh;
         g_all = fresh;
+        pthread_mutex_unlock(&g_lock);
         c = fresh;                      /* conn_open's reference: the caller's */
     }
-    pthread_mutex_unlock(&g_lock);
+    pthread_mutex_unlock(&s->lock);
     rnr_conn_put(discard);
 done:
     if (rc == 0)
@@ -810,17 +851,20 @@ done:
 void rnr_conn_shutdown(void)
 {
     struct rnr_conn *c;
+    size_t i;
 
-    pthread_mutex_lock(&g_lock);
-    c = g_conn;
-    g_conn = NULL;
-    pthread_mutex_unlock(&g_lock);
-    if (c == NULL)
-        return;
-    pthread_mutex_lock(&c->lock);
-    conn_fail(c, WSA_E_CANCELLED);
-    pthread_mutex_unlock(&c->lock);
-    rnr_conn_put(c);
+    for (i = 0; i < RNR_CONN_SLOTS; i++) {
+        pthread_mutex_lock(&g_slots[i].lock);
+        c = g_slots[i].conn;
+        g_slots[i].conn = NULL;
+        pthread_mutex_unlock(&g_slots[i].lock);
+        if (c == NULL)
+            continue;
+        pthread_mutex_lock(&c->lock);
+        conn_fail(c, WSA_E_CANCELLED);
+        pthread_mutex_unlock(&c->lock);
+        rnr_conn_put(c);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -1019,12 +1063,23 @@ void rnr_conn_cancel_lookup(struct rnr_conn *c, struct rnr_lookup *lk)
 void rnr_conn_atfork_prepare(void)
 {
     struct rnr_conn *c;
+    size_t i;
 
+    for (i = 0; i < RNR_CONN_SLOTS; i++)
+        pthread_mutex_lock(&g_slots[i].lock);
     pthread_mutex_lock(&g_lock);
     for (c = g_all; c != NULL; c = c->all_next) {
         pthread_mutex_lock(&c->wlock);
         pthread_mutex_lock(&c->lock);
     }
+}
+
+static void slots_unlock(void)
+{
+    size_t i;
+
+    for (i = RNR_CONN_SLOTS; i > 0; i--)
+        pthread_mutex_unlock(&g_slots[i - 1].lock);
 }
 
 void rnr_conn_atfork_parent(void)
@@ -1036,6 +1091,7 @@ void rnr_conn_atfork_parent(void)
         pthread_mutex_unlock(&c->wlock);
     }
     pthread_mutex_unlock(&g_lock);
+    slots_unlock();
 }
 
 /* The child has one thread and shares the parent's sockets: it must not
@@ -1075,4 +1131,7 @@ void rnr_conn_atfork_child(void)
         pthread_mutex_unlock(&c->wlock);
     }
     pthread_mutex_unlock(&g_lock);
+    /* The slots keep their (dead) connections: the next call on each
+     * replaces it. */
+    slots_unlock();
 }

@@ -1,10 +1,14 @@
 /*
  * The connection to rnrd (doc/architecture.md, "Connection").
  *
- * One AF_UNIX stream per process, opened lazily by the first call that
- * needs it, shared by every thread.  It is an fd plus a "process" step
- * (read what the socket has, decode, dispatch each frame to the request or
- * lookup it belongs to); the synchronous API sits on top:
+ * A small pool of AF_UNIX streams per process (conn.c: RNR_CONN_SLOTS
+ * slots), each opened lazily by the first call that needs it.  Every
+ * thread is pinned to one slot, chosen round robin on its first call, so
+ * a few threads each have a connection of their own and more threads
+ * share.  A lookup stays on the connection it was begun on.  A connection
+ * is an fd plus a "process" step (read what the socket has, decode,
+ * dispatch each frame to the request or lookup it belongs to); the
+ * synchronous API sits on top:
  *
  *   - writes: a whole frame at a time under a short write lock;
  *   - reads: leader / follower.  A thread that needs a frame and finds no
@@ -18,15 +22,18 @@
  * parse, or the final WSACleanup) every pending request completes with
  * the death status (WSASYSNOTREADY, or WSA_E_CANCELLED for WSACleanup) and
  * every lookup still receiving results is marked lost.  The next
- * rnr_conn_acquire() opens a new connection, so a restarted daemon is
- * picked up without restarting the application.
+ * rnr_conn_acquire() in that slot opens a new connection, so a restarted
+ * daemon is picked up without restarting the application.
  *
- * Locks, outermost first: the startup lock (startup.c), the global
- * connection lock (current connection, connection reference counts), a
- * connection's write lock, its connection lock, the handle table lock, the
- * lookup reference lock (lookup.c).  The startup state lock (startup.c) is
- * a leaf taken under any of them.  Nothing blocks while holding a lock
- * except a writer waiting for socket space under the write lock.
+ * Locks, outermost first: the startup lock (startup.c), the slot locks (a
+ * slot's current connection and the reference counts of the connections
+ * opened for it; in slot order when several are taken), the global
+ * connection list lock (every connection object, for fork), a
+ * connection's write lock, its connection lock, the handle table lock,
+ * the lookup reference lock (lookup.c).
+ * The startup state lock (startup.c) is a leaf taken under any of them.
+ * Nothing blocks while holding a lock except a writer waiting for socket
+ * space under the write lock.
  */
 #ifndef RNR_CLIENT_CONN_H
 #define RNR_CLIENT_CONN_H
@@ -88,15 +95,15 @@ struct rnr_call {
     size_t             len;
 };
 
-/* The live connection, opened now if needed; takes a reference (release
- * with rnr_conn_put).  0, WSANOTINITIALISED, WSASYSNOTREADY (no daemon),
- * WSA_NOT_ENOUGH_MEMORY. */
+/* The calling thread's slot's live connection, opened now if needed;
+ * takes a reference (release with rnr_conn_put).  0, WSANOTINITIALISED,
+ * WSASYSNOTREADY (no daemon), WSA_NOT_ENOUGH_MEMORY. */
 int  rnr_conn_acquire(struct rnr_conn **out);
 void rnr_conn_ref(struct rnr_conn *c);
 void rnr_conn_put(struct rnr_conn *c);    /* accepts NULL */
 
-/* Final WSACleanup: kill the connection (pending requests complete with
- * WSA_E_CANCELLED) and forget it. */
+/* Final WSACleanup: kill every connection of the pool (pending requests
+ * complete with WSA_E_CANCELLED) and forget them. */
 void rnr_conn_shutdown(void);
 
 /* Acquire a connection, pick a request id and begin the frame.  On error
