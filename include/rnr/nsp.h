@@ -36,6 +36,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Providers run inside rnrd and call the C library's gethostname() and
+ * friends; the Winsock spellings must not be redirected to librnr. */
+#ifndef RNR_NO_WINSOCK_NAMES
+#define RNR_NO_WINSOCK_NAMES
+#endif
 #include <rnr/winsock2.h>
 
 #ifdef __cplusplus

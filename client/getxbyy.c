@@ -1,0 +1,198 @@
+/*
+ * The Winsock 1.1 getXbyY functions as WSALookupServiceBegin/Next/End
+ * sequences (API reference, "Basic Approach for getxbyy"): a special
+ * service class, LUP_RETURN_BLOB, a query constrained to one address
+ * family, and the hostent / servent the provider placed in the blob
+ * (offsets for pointers, nsp/blob.h) turned back into a structure with
+ * real pointers in the thread's storage.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "blob.h"
+#include "getxbyy.h"
+
+/* A provider answering with more rejected results than this is not
+ * going to produce an acceptable one. */
+#define XBYY_MAX_SKIPPED 64
+
+void rnr_xbyy_result_free(struct rnr_xbyy_result *r)
+{
+    if (r == NULL)
+        return;
+    rnr_free(r->heap);
+    r->heap = NULL;
+    r->qs = NULL;
+}
+
+/* The next result of h into r (the stack buffer when it fits). */
+static int next_result(HANDLE h, struct rnr_xbyy_result *r)
+{
+    DWORD len = sizeof r->stack;
+    void *p;
+    int tries;
+
+    rnr_free(r->heap);
+    r->heap = NULL;
+    if (WSALookupServiceNextA(h, 0, &len, &r->stack.qs) == 0) {
+        r->qs = &r->stack.qs;
+        return 0;
+    }
+    /* Too big: the record stays first in line and len is its size.  A
+     * second try is enough unless the size lied; bound the loop anyway. */
+    for (tries = 0; tries < 3; tries++) {
+        int st = WSAGetLastError();
+
+        if (st != WSAEFAULT)
+            return st;
+        p = rnr_malloc(len);
+        if (p == NULL)
+            return WSAENOBUFS;
+        if (WSALookupServiceNextA(h, 0, &len, p) == 0) {
+            r->heap = p;
+            r->qs = p;
+            return 0;
+        }
+        rnr_free(p);
+    }
+    return WSANO_RECOVERY;
+}
+
+int rnr_xbyy_lookup(const GUID *cls, const char *instance, int af,
+                    DWORD flags, rnr_xbyy_accept_fn accept, int arg,
+                    struct rnr_xbyy_result *r)
+{
+    int saved = WSAGetLastError(), st, n;
+    AFPROTOCOLS afp;
+    WSAQUERYSETA q;
+    GUID class_id = *cls;
+    HANDLE h;
+
+    r->qs = NULL;
+    r->heap = NULL;
+    memset(&q, 0, sizeof q);
+    q.dwSize = sizeof q;
+    q.lpszServiceInstanceName = (char *)(uintptr_t)instance;
+    q.lpServiceClassId = &class_id;
+    q.dwNameSpace = NS_ALL;
+    if (af != 0) {
+        /* "The query is constrained to those NSPs that support AF_INET"
+         * (or AF_INET6 for an IPv6 gethostbyaddr); protocol 0 = any. */
+        afp.iAddressFamily = af;
+        afp.iProtocol = 0;
+        q.dwNumberOfProtocols = 1;
+        q.lpafpProtocols = &afp;
+    }
+    if (WSALookupServiceBeginA(&q, flags, &h) != 0)
+        return WSAGetLastError();
+    for (n = 0; n < XBYY_MAX_SKIPPED; n++) {
+        st = next_result(h, r);
+        if (st != 0 || accept == NULL || accept(r->qs, arg))
+            break;
+    }
+    if (n == XBYY_MAX_SKIPPED)
+        st = WSA_E_NO_MORE;
+    WSALookupServiceEnd(h);
+    if (st != 0) {
+        rnr_xbyy_result_free(r);
+        return st;
+    }
+    /* The WSAEFAULT retry (or End) may have recorded an error; a
+     * successful call leaves the thread's last error alone. */
+    WSASetLastError(saved);
+    return 0;
+}
+
+int rnr_xbyy_blob_family(const WSAQUERYSETA *qs)
+{
+    int af;
+
+    if (qs->lpBlob == NULL || qs->lpBlob->pBlobData == NULL ||
+        qs->lpBlob->cbSize < sizeof(struct hostent))
+        return -1;
+    /* The blob header mirrors struct hostent (nsp/blob.c). */
+    memcpy(&af, qs->lpBlob->pBlobData + offsetof(struct hostent, h_addrtype),
+           sizeof af);
+    return af;
+}
+
+typedef int (*unpack_fn)(const uint8_t *blob, size_t bloblen, void *buf,
+                         size_t buflen, size_t *needed);
+
+static int unpack(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
+                  unpack_fn fn, void **out)
+{
+    const BLOB *b = qs->lpBlob;
+    size_t cap, needed = 0;
+    void *buf;
+    int rc;
+
+    if (b == NULL || b->pBlobData == NULL || b->cbSize == 0)
+        return WSANO_RECOVERY;
+    /* The unpacked structure is never bigger than the blob plus a little
+     * alignment, so one allocation of that size almost always suffices. */
+    buf = rnr_tls_buf(slot, b->cbSize + 64, &cap);
+    if (buf == NULL)
+        return WSAENOBUFS;
+    rc = fn(b->pBlobData, b->cbSize, buf, cap, &needed);
+    if (rc == WSAEFAULT) {
+        buf = rnr_tls_buf(slot, needed, &cap);
+        if (buf == NULL)
+            return WSAENOBUFS;
+        rc = fn(b->pBlobData, b->cbSize, buf, cap, &needed);
+    }
+    if (rc != 0)
+        return rc == WSAEFAULT ? WSANO_RECOVERY : rc;
+    *out = buf;
+    return 0;
+}
+
+int rnr_xbyy_hostent(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
+                     struct hostent **out)
+{
+    void *p;
+    int rc = unpack(qs, slot, rnr_blob_unpack_hostent, &p);
+
+    if (rc == 0)
+        *out = p;
+    return rc;
+}
+
+int rnr_xbyy_servent(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
+                     struct servent **out)
+{
+    void *p;
+    int rc = unpack(qs, slot, rnr_blob_unpack_servent, &p);
+
+    if (rc == 0)
+        *out = p;
+    return rc;
+}
+
+int rnr_xbyy_status(int st, int not_found)
+{
+    switch (st) {
+    case WSASERVICE_NOT_FOUND:   /* no provider for the class / family */
+    case WSA_E_NO_MORE:          /* providers finished without a result */
+    case WSAENOMORE:
+        return not_found;
+    case WSA_E_CANCELLED:        /* WSACleanup in another thread */
+    case WSAECANCELLED:
+        return WSAEINTR;
+    case WSAHOST_NOT_FOUND:
+    case WSATRY_AGAIN:
+    case WSANO_RECOVERY:
+    case WSANO_DATA:
+    case WSANOTINITIALISED:
+    case WSASYSNOTREADY:         /* rnrd not running: the design's clear error */
+    case WSAENETDOWN:
+    case WSAENOBUFS:
+    case WSAEFAULT:
+    case WSAEAFNOSUPPORT:
+        return st;
+    default:                     /* e.g. WSAEINVAL: nothing a retry fixes */
+        return WSANO_RECOVERY;
+    }
+}

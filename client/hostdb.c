@@ -1,0 +1,139 @@
+/*
+ * gethostbyname, gethostbyaddr, gethostname (API reference, "The
+ * gethostbyname function" etc.).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "client.h"
+#include "getxbyy.h"
+
+static const GUID g_byname = SVCID_INET_HOSTADDRBYNAME;
+static const GUID g_byaddr = SVCID_INET_HOSTADDRBYINETSTRING;
+static const GUID g_hostname = SVCID_HOSTNAME;
+
+#define HOST_FLAGS (LUP_RETURN_BLOB | LUP_RETURN_NAME)
+
+/* A hostent of the family asked for: a provider that ignores the
+ * query's family restriction must not hand an IPv6 hostent to an IPv4
+ * caller. */
+static int accept_family(const WSAQUERYSETA *qs, int af)
+{
+    return rnr_xbyy_blob_family(qs) == af;
+}
+
+static struct hostent *fail(int status)
+{
+    WSASetLastError(status);
+    return NULL;
+}
+
+/* What the reference calls an "IP address string": what inet_addr reads
+ * completely, or an IPv6 address. */
+static int is_address_string(const char *name)
+{
+    uint8_t a6[16];
+    uint32_t a4;
+    const char *end;
+
+    if (rnr_inet_parse4(name, &a4, &end) && *end == '\0')
+        return 1;
+    return inet_pton(AF_INET6, name, a6) == 1;
+}
+
+/*
+ * Address strings: glibc's gethostbyname answers "1.2.3.4" (and "127.1")
+ * itself with a hostent holding that address; the Winsock reference says
+ * such a request "is treated exactly as if an unknown host name were
+ * passed", and that an application should use inet_addr and
+ * gethostbyaddr instead.  We follow the reference (WSAHOST_NOT_FOUND,
+ * without asking rnrd: no provider could know such a name, and a DNS
+ * provider might otherwise "resolve" it).  Names read from hosts files are
+ * never address strings, so this does not affect the differential test
+ * against glibc; it has its own case there.
+ */
+struct hostent *rnr_gethostbyname(const char *name)
+{
+    struct rnr_xbyy_result r;
+    struct hostent *he;
+    int rc;
+
+    if (name == NULL)
+        return fail(WSAEFAULT);
+    if ((rc = rnr_client_enter(NULL)) != 0)
+        return fail(rc);
+    if (is_address_string(name))
+        return fail(WSAHOST_NOT_FOUND);
+    rc = rnr_xbyy_lookup(&g_byname, name, AF_INET, HOST_FLAGS, accept_family,
+                         AF_INET, &r);
+    if (rc != 0)
+        return fail(rnr_xbyy_status(rc, WSAHOST_NOT_FOUND));
+    rc = rnr_xbyy_hostent(r.qs, RNR_TLS_HOSTBYNAME, &he);
+    rnr_xbyy_result_free(&r);
+    return rc == 0 ? he : fail(rc);
+}
+
+struct hostent *rnr_gethostbyaddr(const char *addr, int len, int type)
+{
+    char text[INET6_ADDRSTRLEN];
+    struct rnr_xbyy_result r;
+    struct hostent *he;
+    int rc, need;
+
+    if (addr == NULL)
+        return fail(WSAEFAULT);
+    if (type == AF_INET)
+        need = 4;
+    else if (type == AF_INET6)
+        need = 16;
+    else
+        return fail(WSAEAFNOSUPPORT);
+    /* Only an exact length makes sense for the family (glibc agrees). */
+    if (len != need)
+        return fail(WSAEFAULT);
+    if ((rc = rnr_client_enter(NULL)) != 0)
+        return fail(rc);
+    if (inet_ntop(type, addr, text, sizeof text) == NULL)
+        return fail(WSANO_RECOVERY);
+    rc = rnr_xbyy_lookup(&g_byaddr, text, type, HOST_FLAGS, accept_family,
+                         type, &r);
+    if (rc != 0)
+        return fail(rnr_xbyy_status(rc, WSAHOST_NOT_FOUND));
+    rc = rnr_xbyy_hostent(r.qs, RNR_TLS_HOSTBYADDR, &he);
+    rnr_xbyy_result_free(&r);
+    return rc == 0 ? he : fail(rc);
+}
+
+static int accept_named(const WSAQUERYSETA *qs, int arg)
+{
+    (void)arg;
+    return qs->lpszServiceInstanceName != NULL &&
+           qs->lpszServiceInstanceName[0] != '\0';
+}
+
+/* SVCID_HOSTNAME with a NULL instance and LUP_RETURN_NAME (the
+ * reference's emulation of gethostname); the local provider always has
+ * an answer, a token name on a machine without one. */
+int rnr_gethostname(char *name, int namelen)
+{
+    struct rnr_xbyy_result r;
+    size_t len;
+    int rc;
+
+    if (name == NULL || namelen <= 0)
+        return rnr_fail(WSAEFAULT);
+    if ((rc = rnr_client_enter(NULL)) != 0)
+        return rnr_fail(rc);
+    rc = rnr_xbyy_lookup(&g_hostname, NULL, 0, LUP_RETURN_NAME, accept_named,
+                         0, &r);
+    if (rc != 0)
+        return rnr_fail(rnr_xbyy_status(rc, WSANO_RECOVERY));
+    len = strlen(r.qs->lpszServiceInstanceName);
+    if (len >= (size_t)namelen)
+        rc = WSAEFAULT;
+    else
+        memcpy(name, r.qs->lpszServiceInstanceName, len + 1);
+    rnr_xbyy_result_free(&r);
+    return rnr_result(rc);
+}
