@@ -48,7 +48,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever struct rnr_nsp_ops or struct rnr_nsp_host change. */
-#define RNR_NSP_ABI_VERSION 1
+#define RNR_NSP_ABI_VERSION 2
 
 /* The one symbol a provider module exports:
  *   const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
@@ -201,6 +201,13 @@ struct rnr_nsp_ops {
     void (*stats)(void *state,
                   void (*emit_stat)(void *ctx, const char *key, uint64_t value),
                   void *ctx);
+
+    /* An administrative command addressed to this provider by `rnrctl`
+     * (only admin callers get here), e.g. command "cache-flush" with arg
+     * a name, or NULL for everything.  Returns 0, WSAEINVAL for a command
+     * the provider does not know (the daemon answers WSAEOPNOTSUPP when
+     * the slot is NULL), or another WSA error code. */
+    int  (*control)(void *state, const char *command, const char *arg);
 };
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
