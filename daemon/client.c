@@ -143,7 +143,8 @@ void rnrd_client_accept(struct rnrd *d, int fd)
     }
     c->d = d;
     c->fd = fd;
-    c->serial = ++d->client_serial;
+    c->caller.client_id = ++d->client_serial;
+    c->serial = (unsigned)c->caller.client_id;
     c->caller.uid = cred.uid;
     c->caller.gid = cred.gid;
     c->caller.pid = cred.pid;
@@ -296,6 +297,7 @@ static void client_free(struct rnrd_client *c)
     rnrd_buf_free(&c->out);
     TAILQ_REMOVE(&d->clients, c, link);
     d->nclients--;
+    rnrd_providers_client_closed(d, c->caller.client_id);
     rnr_free(c);
 }
 

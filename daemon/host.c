@@ -102,7 +102,7 @@ static void host_timer_cancel(struct rnr_nsp_provider *p, struct rnr_nsp_timer *
 static const struct rnr_nsp_caller *host_lookup_caller(struct rnr_nsp_lookup *lk)
 {
     /* Nobody, for a provider that asks about a lookup it no longer has. */
-    static const struct rnr_nsp_caller nobody = { (uid_t)-1, (gid_t)-1, 0, 0 };
+    static const struct rnr_nsp_caller nobody = { .uid = (uid_t)-1, .gid = (gid_t)-1 };
 
     if (rnrd_lookup_check(lk, "lookup_caller") == NULL)
         return &nobody;

@@ -273,6 +273,21 @@ void rnrd_providers_stop_all(struct rnrd *d)
     d->catalog.count = 0;
 }
 
+/* Every started provider hears of every closed connection: cheaper than
+ * tracking which connections touched which provider, and a provider
+ * answers for an id it never saw in a lookup. */
+void rnrd_providers_client_closed(struct rnrd *d, uint64_t client_id)
+{
+    size_t i;
+
+    for (i = 0; i < d->nprovs; i++) {
+        struct rnr_nsp_provider *p = d->provs[i];
+
+        if (p != NULL && p->started && p->ops->client_closed != NULL)
+            p->ops->client_closed(p->state, client_id);
+    }
+}
+
 void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg)
 {
     struct rnr_nsp_provider **np;

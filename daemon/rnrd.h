@@ -97,7 +97,7 @@ struct rnrd {
     TAILQ_HEAD(, rnrd_client)    clients;
     TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
     size_t                       nclients;
-    unsigned                     client_serial;
+    uint64_t                     client_serial;  /* never reused: client ids */
     /* Encoder scratch space: one frame at a time, never across a call
      * into a provider. */
     struct rnr_wbuf              scratch;
@@ -137,6 +137,7 @@ int  rnrd_classes_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
 /* providers.c */
 int  rnrd_providers_start(struct rnrd *d);
 void rnrd_providers_stop_all(struct rnrd *d);
+void rnrd_providers_client_closed(struct rnrd *d, uint64_t client_id);
 void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg);
 /* Load every module of cfg and check ids, for --check-config. */
 int  rnrd_providers_check(const struct rnrd_config *cfg, const char *module_dir,

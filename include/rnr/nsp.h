@@ -66,6 +66,9 @@ struct rnr_nsp_caller {
     gid_t gid;
     pid_t pid;
     int   is_admin;   /* root or member of the configured admin group */
+    /* This connection, unique for the daemon's lifetime (never reused);
+     * what ops.client_closed later names.  0 for the daemon itself. */
+    uint64_t client_id;
 };
 
 /* Capability bits (rnr_nsp_ops.capabilities). */
@@ -208,6 +211,13 @@ struct rnr_nsp_ops {
      * the provider does not know (the daemon answers WSAEOPNOTSUPP when
      * the slot is NULL), or another WSA error code. */
     int  (*control)(void *state, const char *command, const char *arg);
+
+    /* The connection `client_id` (rnr_nsp_caller.client_id) closed: drop
+     * what lives only as long as its client, e.g. the non-persistent
+     * registrations of a dynamic name space.  Called once per connection
+     * that ever reached this provider's set_service or lookup_begin, or
+     * more often; a provider keeps nothing by client_id when NULL. */
+    void (*client_closed)(void *state, uint64_t client_id);
 };
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
