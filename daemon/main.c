@@ -5,10 +5,12 @@
  *   1. options, configuration (file or built-in), settings
  *   2. --check-config stops here, after loading every module
  *   3. signals blocked (read through a signalfd once daemonized)
- *   4. state directory, control socket, class store
+ *   4. state directory, control socket (or the one systemd passed),
+ *      class store
  *   5. providers (startup with the initial privileges)
- *   6. [privilege drop goes here]
- *   7. daemonize (unless --foreground), signalfd, serve
+ *   6. privilege drop (privdrop.c)
+ *   7. daemonize (unless --foreground), signalfd, READY=1 to systemd,
+ *      serve
  * Everything that can fail fails before the daemon detaches, so the exit
  * status of `rnrd` tells whether it is running.
  */
@@ -31,6 +33,7 @@
 #include "lookup.h"
 #include "paths.h"
 #include "rnrd.h"
+#include "sdnotify.h"
 
 #ifndef RNR_SYSCONFDIR
 #define RNR_SYSCONFDIR "/etc/rnr"
@@ -160,24 +163,27 @@ static void setting_changed(const char *key, const char *old, const char *new)
                     key, old, new);
 }
 
-static void rnrd_reload(struct rnrd *d)
+int rnrd_reload(struct rnrd *d)
 {
     struct rnrd_errors errs = { 0 };
     struct rnrd_config *newcfg = NULL, *old;
     struct rnrd_client *c;
     struct settings s;
     const char *src = d->config_path ? d->config_path : "(built-in)";
+    int rc = WSAEINVAL;
 
-    log_notice("SIGHUP: reloading %s", src);
+    rnrd_notify("RELOADING=1\nSTATUS=reloading %s", src);
+    log_notice("reloading %s", src);
+    d->stats.reloads++;
     if (rnrd_config_load(d->config_path, &newcfg, &errs) != 0) {
         print_errors(&errs);
         log_err("reload: %s has errors; keeping the running configuration", src);
         rnrd_errors_free(&errs);
-        return;
+        goto done;
     }
     if (settings_resolve(d, newcfg, &s) != 0) {
         rnrd_config_free(newcfg);
-        return;
+        goto done;
     }
     setting_changed("socket", d->socket_path, s.socket_path);
     setting_changed("state-dir", d->state_dir, s.state_dir);
@@ -195,6 +201,12 @@ static void rnrd_reload(struct rnrd *d)
     TAILQ_FOREACH(c, &d->clients, link)
         rnrd_client_refresh_admin(c);
     log_notice("reloaded: %zu provider(s)", d->nprovs);
+    rc = 0;
+done:
+    if (rc != 0)
+        d->stats.reload_errors++;
+    rnrd_notify("READY=1\nSTATUS=%s", rc == 0 ? "serving" : "serving; the last reload failed");
+    return rc;
 }
 
 /* ------------------------------------------------------------ signals */
@@ -208,10 +220,12 @@ static void on_signal(void *arg, int fd, unsigned events)
     while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
         switch (si.ssi_signo) {
         case SIGHUP:
+            log_notice("SIGHUP");
             rnrd_reload(d);
             break;
         case SIGTERM:
         case SIGINT:
+            rnrd_notify("STOPPING=1");
             log_notice("signal %u: shutting down", si.ssi_signo);
             rnrd_loop_stop(d->loop);
             return;
@@ -331,6 +345,8 @@ static int startup(struct rnrd *d)
     d->module_dir = s.module_dir;
     d->class_dir = s.class_dir;
     apply_limits_and_level(d, d->cfg);
+    d->stats.start_ms = rnrd_stats_now_us() / 1000u;
+    rnrd_notify_init();
     if (rnrd_loop_new(&d->loop) != 0) {
         log_err("epoll: %s", strerror(errno));
         return -1;
@@ -350,11 +366,10 @@ static int startup(struct rnrd *d)
         log_err("out of memory starting providers");
         return -1;
     }
-    /*
-     * PRIVILEGE DROP (later issue): sockets, the class store and every
-     * provider's startup are done; switch to the unprivileged user here,
-     * before serving anything.
-     */
+    /* Sockets, the class store and every provider's startup are done:
+     * nothing after this needs root. */
+    if (rnrd_privdrop(d) != 0)
+        return -1;
     return 0;
 }
 
@@ -375,6 +390,7 @@ static void shutdown_all(struct rnrd *d)
     rnr_free(d->class_dir);
     rnr_wbuf_free(&d->scratch);
     rnrd_lookups_fini();
+    rnrd_notify_close();
     rnrd_log_close();
 }
 
@@ -468,8 +484,11 @@ int main(int argc, char **argv)
         goto done;
     if (signals_watch(d) != 0)
         goto done;
-    log_notice("listening on %s with %zu provider(s)%s", d->socket_path, d->nprovs,
-               d->config_path ? "" : " (built-in configuration)");
+    log_notice("listening on %s with %zu provider(s)%s%s", d->socket_path, d->nprovs,
+               d->config_path ? "" : " (built-in configuration)",
+               d->socket_activated ? " (socket activation)" : "");
+    rnrd_notify("READY=1\nSTATUS=serving %zu provider(s)\nMAINPID=%ld", d->nprovs,
+                (long)getpid());
     rnrd_loop_set_idle(d->loop, rnrd_clients_flush, d);
     if (rnrd_loop_run(d->loop) != 0) {
         log_err("epoll_wait: %s", strerror(errno));

@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "conf.h"
 #include "loop.h"
+#include "stats.h"
 #include "util.h"
 #include "wire.h"
 
@@ -63,6 +64,7 @@ struct rnr_nsp_provider {
     int                              enabled;     /* configured */
     int                              started;     /* startup succeeded */
     TAILQ_HEAD(, rnr_nsp_lookup)     lookups;     /* live sub-lookups */
+    struct rnrd_pstats               stats;       /* kept across reloads */
 };
 
 struct rnrd {
@@ -93,6 +95,9 @@ struct rnrd {
     ino_t                        sock_ino;
     rnrd_timer                  *accept_timer;   /* accept paused (EMFILE) */
     int                          signal_fd;
+    int                          socket_activated; /* listen_fd from systemd */
+    int                          sock_dir_created; /* by this rnrd: chowned on privdrop */
+    struct rnrd_dstats           stats;
     /* Clients. */
     TAILQ_HEAD(, rnrd_client)    clients;
     TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
@@ -123,6 +128,18 @@ int  rnrd_client_throttled(const struct rnrd_client *c);
 struct rnr_wbuf *rnrd_reply_begin(struct rnrd_client *c, uint16_t type, uint32_t id);
 void rnrd_reply_end(struct rnrd_client *c, uint16_t type, uint32_t id);
 void rnrd_reply_status(struct rnrd_client *c, uint16_t type, uint32_t id, int status);
+
+/* main.c: re-read the configuration (SIGHUP, RELOAD); 0 when it was
+ * applied, WSAEINVAL when it had errors and the running one was kept. */
+int  rnrd_reload(struct rnrd *d);
+
+/* ops.c: STATUS, STATS, CONTROL, RELOAD; -1 drops the client. */
+int  rnrd_ops_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
+                      struct rnr_rbuf *r);
+
+/* privdrop.c: switch to the configured user once everything is open.
+ * 0, or -1 after logging why (rnrd must not go on). */
+int  rnrd_privdrop(struct rnrd *d);
 
 /* session.c: one request; -1 drops the client (malformed). */
 int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
