@@ -188,6 +188,10 @@ int rnrd_reload(struct rnrd *d)
     setting_changed("socket", d->socket_path, s.socket_path);
     setting_changed("state-dir", d->state_dir, s.state_dir);
     setting_changed("class-dir", d->class_dir, s.class_dir);
+    setting_changed("user", d->cfg->user ? d->cfg->user : "(default)",
+                    newcfg->user ? newcfg->user : "(default)");
+    setting_changed("group", d->cfg->group ? d->cfg->group : "(default)",
+                    newcfg->group ? newcfg->group : "(default)");
     /* New modules load from the new directory. */
     rnr_free(d->module_dir);
     d->module_dir = s.module_dir;

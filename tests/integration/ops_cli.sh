@@ -202,6 +202,20 @@ grep -q "another rnrd is already listening" "$tmp/err" && ok || fail "second rnr
 "$RNRCTL" status >/dev/null && ok || fail "first rnrd hurt by the second"
 stop
 
+# Logs: one line per event with its level; under systemd's journal
+# stream (JOURNAL_STREAM names stderr) with sd-daemon "<N>" priorities.
+: >"$tmp/journal.log"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$tmp/journal.log") \
+    "$RNRD" --foreground --config "$tmp/rnrd.conf" 2>>"$tmp/journal.log" &
+pid=$!
+i=0
+until "$RNRCTL" status >/dev/null 2>&1; do i=$((i + 1)); [ $i -gt 200 ] && break; sleep 0.05; done
+stop
+grep -q '^<5>listening on ' "$tmp/journal.log" && grep -q '^<3>provider broken: ' "$tmp/journal.log" &&
+    ok || fail "journal priorities: $(cat "$tmp/journal.log")"
+grep -v '^<[0-7]>' "$tmp/journal.log" | grep -q . && fail "unprefixed journal lines" || ok
+grep -q '^rnrd: notice: listening on ' "$tmp/rnrd.log" && ok || fail "stderr log lines: level prefix"
+
 # Privilege drop: root only.
 if [ "$(id -u)" -ne 0 ]; then
     echo "ops_cli: privilege drop not tested (not root)"
