@@ -41,12 +41,13 @@ for f in "$libdir/pkgconfig/librnr.pc" "$includedir/rnr/winsock2.h" "$includedir
     [ -f "$dest$f" ] && ok || fail "missing $f"
 done
 ls "$dest$libdir"/librnr.so.0* >/dev/null 2>&1 && ok || fail "missing librnr.so.0 in $libdir"
-[ "$systemdsystemunitdir" = no ] ||
+if [ "$systemdsystemunitdir" != no ]; then
     for f in rnrd.service rnrd.socket; do
         [ -f "$dest$systemdsystemunitdir/$f" ] && ok || fail "missing unit $f"
     done
-grep -q "^ExecStart=$sbindir/rnrd " "$dest$systemdsystemunitdir/rnrd.service" && ok ||
-    fail "rnrd.service does not start $sbindir/rnrd"
+    grep -q "^ExecStart=$sbindir/rnrd " "$dest$systemdsystemunitdir/rnrd.service" && ok ||
+        fail "rnrd.service does not start $sbindir/rnrd"
+fi
 for d in classes.d services.d; do
     [ -d "$dest$rnrconfdir/$d" ] && ok || fail "missing drop-in directory $rnrconfdir/$d"
 done
