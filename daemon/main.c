@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -337,6 +338,48 @@ static int check_config(struct rnrd *d)
     return rc;
 }
 
+/* One rnrd per state directory, whatever its socket: two would write the
+ * same class store and provider data.  The lock lives as long as the
+ * descriptor, across the daemonizing forks, and goes with the process. */
+static int state_lock(struct rnrd *d)
+{
+    char path[4096], pid[24];
+    int fd, n;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/rnrd.lock", d->state_dir) >= sizeof path) {
+        log_err("%s: state directory path too long", d->state_dir);
+        return -1;
+    }
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        log_err("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        n = (int)read(fd, pid, sizeof pid - 1);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        log_err("%s: state directory in use by another rnrd%s%s", d->state_dir,
+                pid[0] ? ", pid " : "", pid);
+        close(fd);
+        return -1;
+    }
+    d->lock_fd = fd;
+    return 0;
+}
+
+/* The pid in the lock file is for the message above only: written once
+ * the process that keeps the lock is the final one. */
+static void state_lock_write_pid(const struct rnrd *d)
+{
+    char pid[24];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+
+    if (d->lock_fd < 0 || ftruncate(d->lock_fd, 0) != 0 ||
+        pwrite(d->lock_fd, pid, (size_t)n, 0) != n)
+        log_debug("cannot write the pid into the state lock");
+}
+
 static int startup(struct rnrd *d)
 {
     struct settings s;
@@ -362,7 +405,7 @@ static int startup(struct rnrd *d)
         log_err("%s: cannot create the state directory: %s", d->state_dir, strerror(err));
         return -1;
     }
-    if (rnrd_server_open(d) != 0)
+    if (rnrd_server_open(d) != 0 || state_lock(d) != 0)
         return -1;
     if (rnrd_classes_open(d) != 0)
         return -1;
@@ -386,6 +429,8 @@ static void shutdown_all(struct rnrd *d)
     rnrd_classes_close(d);
     if (d->signal_fd >= 0)
         close(d->signal_fd);
+    if (d->lock_fd >= 0)
+        close(d->lock_fd);
     rnrd_loop_free(d->loop);
     rnrd_config_free(d->cfg);
     rnr_free(d->socket_path);
@@ -424,6 +469,7 @@ int main(int argc, char **argv)
     }
     d->listen_fd = -1;
     d->signal_fd = -1;
+    d->lock_fd = -1;
     d->opt_log_level = -1;
     TAILQ_INIT(&d->clients);
     TAILQ_INIT(&d->dirty);
@@ -488,6 +534,7 @@ int main(int argc, char **argv)
         goto done;
     if (signals_watch(d) != 0)
         goto done;
+    state_lock_write_pid(d);
     log_notice("listening on %s with %zu provider(s)%s%s", d->socket_path, d->nprovs,
                d->config_path ? "" : " (built-in configuration)",
                d->socket_activated ? " (socket activation)" : "");

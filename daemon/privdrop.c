@@ -62,6 +62,7 @@ static int hand_over_state(const struct rnrd *d, uid_t uid, gid_t gid)
         log_err("%s: cannot hand it to uid %ld: %s", d->state_dir, (long)uid, strerror(errno));
         return -1;
     }
+
     for (i = 0; i < sizeof ours / sizeof ours[0]; i++) {
         if ((size_t)snprintf(path, sizeof path, "%s/%s", d->state_dir, ours[i]) >= sizeof path)
             return -1;

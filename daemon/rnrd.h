@@ -97,6 +97,7 @@ struct rnrd {
     int                          signal_fd;
     int                          socket_activated; /* listen_fd from systemd */
     int                          sock_dir_created; /* by this rnrd: chowned on privdrop */
+    int                          lock_fd;          /* flock on state_dir/rnrd.lock */
     struct rnrd_dstats           stats;
     /* Clients. */
     TAILQ_HEAD(, rnrd_client)    clients;

@@ -200,6 +200,13 @@ cp "$tmp/good.conf" "$tmp/rnrd.conf"
 expect 1 "second rnrd" -- "$RNRD" --foreground --config "$tmp/rnrd.conf"
 grep -q "another rnrd is already listening" "$tmp/err" && ok || fail "second rnrd message: $(cat "$tmp/err")"
 "$RNRCTL" status >/dev/null && ok || fail "first rnrd hurt by the second"
+# Nor on another socket with the same state directory.
+expect 1 "second rnrd, same state" -- "$RNRD" --foreground --config "$tmp/rnrd.conf" \
+    --socket "$tmp/other.sock"
+grep -q "state directory in use by another rnrd, pid $pid" "$tmp/err" && ok ||
+    fail "same state message: $(cat "$tmp/err")"
+[ -e "$tmp/other.sock" ] && fail "refused rnrd left its socket" || ok
+"$RNRCTL" status >/dev/null && ok || fail "first rnrd hurt by the second"
 stop
 
 # Logs: one line per event with its level; under systemd's journal
