@@ -13,7 +13,8 @@
  * keeps until told even after DONE.  At most `cap` lookups are open on the
  * connection, below rnrd's max-lookups-per-client (256 by default); the
  * rest wait in the backlog.  A daemon that still answers WSAEMFILE (a
- * lower limit) gets the request back in the backlog and a lower cap.
+ * lower limit) gets the request back in the backlog and a cap lowered to
+ * what is open, raised by one with every lookup that ends.
  *
  * A slot stays taken until its BEGIN has been answered, even when the
  * request was cancelled meanwhile, so a late reply never meets another
@@ -50,6 +51,7 @@ enum slot_state { SLOT_FREE, SLOT_BEGUN, SLOT_OPEN };
 struct wire_slot {
     struct rnr_async_task *t;
     enum slot_state        state;
+    int                    alone;  /* nothing else was on the wire at BEGIN */
     uint32_t               dh;     /* the daemon's lookup handle */
 };
 
@@ -215,6 +217,7 @@ static void begin(struct rnr_async_task *t)
     }
     E.slot[i].t = t;
     E.slot[i].state = SLOT_BEGUN;
+    E.slot[i].alone = E.nwire == 0;
     E.nwire++;
 }
 
@@ -267,13 +270,18 @@ static int on_reply(const struct rnr_wire_hdr *h, struct rnr_rbuf *r)
         return 0;
     }
     slot_release(s);
-    if (h->status == WSAEMFILE && E.nwire > 0) {
-        /* rnrd's limit is lower than ours: wait for a lookup to end. */
-        E.cap = E.nwire;
+    if (h->status == WSAEMFILE && !s->alone) {
+        /* rnrd's limit is lower than ours: try again once fewer are open
+         * (replies come in order, so the ones it counted have answered or
+         * will; a BEGIN refused with nothing else open cannot succeed). */
+        E.cap = E.nwire > 0 ? E.nwire : 1;
         backlog_push_front(t);
         return 0;
     }
-    finish(t, (int)h->status, NULL);
+    if (h->status == WSAEMFILE)
+        rnr_async_complete(t, WSAEWOULDBLOCK, NULL);
+    else
+        finish(t, (int)h->status, NULL);
     return 0;
 }
 
@@ -308,6 +316,8 @@ static int on_pushed(const struct rnr_wire_hdr *h, struct rnr_rbuf *r)
     if (st != -1) {
         send_end(s->dh);
         slot_release(s);
+        if (E.cap < WIRE_MAX)
+            E.cap++;                 /* back up after a WSAEMFILE */
         finish(t, st, qs);
     }
     rnr_free(qs);
