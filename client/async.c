@@ -378,6 +378,7 @@ void rnr_async_shutdown(void)
 
 void rnr_async_atfork_prepare(void)
 {
+    rnr_engine_atfork_prepare();
     pthread_mutex_lock(&g_alock);
     rnr_window_atfork_prepare();
     rnr_htable_lock(&g_tasks);
@@ -388,12 +389,13 @@ void rnr_async_atfork_parent(void)
     rnr_htable_unlock(&g_tasks);
     rnr_window_atfork_parent();
     pthread_mutex_unlock(&g_alock);
+    rnr_engine_atfork_parent();
 }
 
 /* The parent completes its requests; the child must not (it would write
  * its copies of the buffers and post duplicates).  They are cancelled in
  * the child and the engine, whose thread the child does not have, is
- * forgotten. */
+ * taken down. */
 void rnr_async_atfork_child(void)
 {
     rnr_htable_unlock(&g_tasks);

@@ -4,7 +4,8 @@
  * their handles (async.c), the background engine that runs the lookups
  * over its own connection to rnrd (async_engine.c).  Not exported.
  *
- * Locks, outermost first: the async lock (rnr_async_lock: the task
+ * Locks, outermost first: the engine's step lock (async_engine.c), the
+ * async lock (rnr_async_lock: the task
  * table, every task's `cancelled`, the engine's inbox), the window lock
  * (window.c: every window and its queue), the handle tables' own leaf
  * locks.  A request's buffer is written and its message posted with the
@@ -97,7 +98,11 @@ void rnr_engine_poke(void);
 /* Stop the engine thread and free what it holds (async lock NOT held;
  * every task must already be cancelled). */
 void rnr_engine_stop(void);
-/* fork: the child has no engine thread; forget it (async lock held). */
+/* fork: prepare waits for the engine to be between two steps (before the
+ * async lock is taken); the child, which has no engine thread, frees
+ * what it held (async lock held, every task cancelled). */
+void rnr_engine_atfork_prepare(void);
+void rnr_engine_atfork_parent(void);
 void rnr_engine_atfork_child(void);
 
 #endif

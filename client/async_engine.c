@@ -75,6 +75,11 @@ struct engine {
 
 static struct engine E = { .fd = -1, .evfd = -1 };
 
+/* Held by the engine thread except while it sleeps in poll(), and by
+ * fork() (rnr_engine_atfork_prepare): the child then inherits the
+ * engine's state between two steps, consistent enough to free. */
+static pthread_mutex_t g_busy = PTHREAD_MUTEX_INITIALIZER;
+
 static void *engine_main(void *arg);
 
 /* ------------------------------------------------------------------ */
@@ -443,12 +448,22 @@ static void start_backlog(void)
         begin(t);
 }
 
+static void engine_free_buffers(void)
+{
+    rnr_wbuf_free(&E.out);
+    rnr_free(E.rbuf);
+    E.rbuf = NULL;
+    E.rlen = E.rcap = 0;
+}
+
 static void *engine_main(void *arg)
 {
     struct pollfd pfd[2];
+    nfds_t nfds;
     int rc;
 
     (void)arg;
+    pthread_mutex_lock(&g_busy);
     E.backlog = NULL;
     E.backlog_tail = &E.backlog;
     E.cap = WIRE_MAX;
@@ -461,8 +476,11 @@ static void *engine_main(void *arg)
         pfd[1].fd = E.fd;
         pfd[1].events = POLLIN | (E.out.len > 0 ? POLLOUT : 0);
         pfd[0].revents = pfd[1].revents = 0;
-        if (rc == 0 && poll(pfd, E.fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+        nfds = E.fd >= 0 ? 2 : 1;
+        pthread_mutex_unlock(&g_busy);
+        if (rc == 0 && poll(pfd, nfds, -1) < 0 && errno != EINTR)
             rc = WSASYSNOTREADY;
+        pthread_mutex_lock(&g_busy);
         if (pfd[0].revents & POLLIN) {
             uint64_t v;
 
@@ -479,10 +497,8 @@ static void *engine_main(void *arg)
     conn_lost(WSASYSNOTREADY);
     while (take_news() && E.backlog != NULL)
         rnr_async_task_free(backlog_pop());
-    rnr_wbuf_free(&E.out);
-    rnr_free(E.rbuf);
-    E.rbuf = NULL;
-    E.rlen = E.rcap = 0;
+    engine_free_buffers();
+    pthread_mutex_unlock(&g_busy);
     return NULL;
 }
 
@@ -505,18 +521,41 @@ void rnr_engine_stop(void)
     rnr_async_unlock();
 }
 
-/* The child has no engine thread.  What that thread held is left alone
- * (it may have been in the middle of changing it) and leaked, as conn.c
- * does with inherited connections; the sockets are closed in the child
- * only.  The next request starts a new engine. */
+void rnr_engine_atfork_prepare(void)
+{
+    pthread_mutex_lock(&g_busy);
+}
+
+void rnr_engine_atfork_parent(void)
+{
+    pthread_mutex_unlock(&g_busy);
+}
+
+/* The child has no engine thread.  Its state was left between two steps
+ * (g_busy) and every task in it has just been cancelled: free it all and
+ * close the sockets, in the child only.  The next request starts a new
+ * engine. */
 void rnr_engine_atfork_child(void)
 {
-    if (!E.running)
-        return;
-    if (E.fd >= 0)
-        close(E.fd);
-    close(E.evfd);
-    memset(&E, 0, sizeof E);
-    E.fd = -1;
-    E.evfd = -1;
+    struct rnr_async_task *t;
+    unsigned i;
+
+    if (E.running) {
+        if (E.fd >= 0)
+            close(E.fd);
+        close(E.evfd);
+        for (i = 0; i < WIRE_MAX; i++)
+            rnr_async_task_free(E.slot[i].t);
+        while ((t = backlog_pop()) != NULL)
+            rnr_async_task_free(t);
+        while ((t = E.inbox) != NULL) {
+            E.inbox = t->next;
+            rnr_async_task_free(t);
+        }
+        engine_free_buffers();
+        memset(&E, 0, sizeof E);
+        E.fd = -1;
+        E.evfd = -1;
+    }
+    pthread_mutex_unlock(&g_busy);
 }
