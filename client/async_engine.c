@@ -40,6 +40,7 @@
 #include "alloc.h"
 #include "async.h"
 #include "conn.h"
+#include "queryset.h"
 #include "wire.h"
 
 #define WIRE_MAX   192u          /* open lookups on the connection */
@@ -209,6 +210,13 @@ static void begin(struct rnr_async_task *t)
     for (i = 0; E.slot[i].state != SLOT_FREE; i++)
         ;                           /* nwire < cap <= WIRE_MAX: one is free */
     rnr_xbyy_qs_init(&t->q, t->stage, &qs, &cls, &afp);
+    if (rnr_qs_validate(&qs, 1) != 0) {
+        /* E.g. a name over the wire's bound: rnrd would drop the whole
+         * connection for it.  WSALookupServiceBegin refuses it the same
+         * way for the synchronous calls. */
+        rnr_async_complete(t, rnr_xbyy_outcome(&t->q, t->stage, WSAEINVAL), NULL);
+        return;
+    }
     rnr_wire_frame_begin(&E.out, RNR_MSG_LOOKUP_BEGIN, i, 0);
     rnr_wire_put_u32(&E.out, t->q.flags);
     rnr_wire_put_queryset(&E.out, &qs);

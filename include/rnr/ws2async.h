@@ -35,11 +35,13 @@
  *
  * Errors at call time (the function returns 0, WSAGetLastError says why):
  * WSANOTINITIALISED; WSAEINVAL (hWnd is not a live window: an rnr
- * addition, Windows would post into the void); WSAEFAULT (buf NULL or
- * buflen <= 0); WSAEWOULDBLOCK (the request cannot be queued: out of
- * memory, or the library's background thread cannot be started).
- * Everything else, argument errors the synchronous function reports
- * included, arrives as the error of the completion message.  When rnrd is
+ * addition, Windows would post into the void); WSAEWOULDBLOCK (the
+ * request cannot be queued: out of memory, or the library's background
+ * thread cannot be started).  Everything else arrives as the error of the
+ * completion message, as the reference lists it there: WSAEFAULT for a
+ * NULL name or buffer or a buflen <= 0, and every error the synchronous
+ * function gives (WSAHOST_NOT_FOUND for an address string passed to
+ * WSAAsyncGetHostByName, WSAEAFNOSUPPORT ...).  When rnrd is
  * not running the request completes with WSASYSNOTREADY (the same error
  * the synchronous functions give) rather than failing at call time, so an
  * application has one error path; the next request connects again.

@@ -231,13 +231,17 @@ static int group_teardown(void **state)
     return rc;
 }
 
+static char long_name[5000];
+
 static void test_host_by_name(void **state)
 {
-    static const char *const names[] = {
+    /* long_name: over the wire's bound, refused before it reaches rnrd
+     * (which would drop the connection of every pending request). */
+    const char *const names[] = {
         "alpha.example", "ALPHA.example", "al", "beta", "delta.example",
         "localhost", "rnrtest-host", "host007.example",
         "gamma6.example",       /* IPv6 only: not found for AF_INET */
-        "nosuch.example", "192.0.2.10", ""
+        "nosuch.example", "192.0.2.10", "", long_name
     };
     HWND w = rnr_window_create();
     char buf[MAXGETHOSTSTRUCT];
@@ -245,6 +249,7 @@ static void test_host_by_name(void **state)
     size_t i;
     (void)state;
 
+    memset(long_name, 'x', sizeof long_name - 1);
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         HANDLE h;
         MSG m;
