@@ -64,6 +64,7 @@ struct engine {
     struct rnr_async_task  *inbox, **inbox_tail;
     int                     fd;       /* set and closed under the lock too */
     int                     evfd;
+    int                     cancels;  /* a task was cancelled since the last look */
     /* The engine thread's. */
     struct rnr_async_task  *backlog, **backlog_tail;
     struct wire_slot        slot[WIRE_MAX];
@@ -104,6 +105,15 @@ static struct rnr_async_task *backlog_pop(void)
     return t;
 }
 
+static void wake(void)
+{
+    uint64_t one = 1;
+
+    if (E.evfd >= 0 && write(E.evfd, &one, sizeof one) < 0) {
+        /* EAGAIN: already pending. */
+    }
+}
+
 int rnr_engine_submit(struct rnr_async_task *t)
 {
     sigset_t all, old;
@@ -129,17 +139,14 @@ int rnr_engine_submit(struct rnr_async_task *t)
     t->next = NULL;
     *E.inbox_tail = t;
     E.inbox_tail = &t->next;
-    rnr_engine_poke();
+    wake();
     return 0;
 }
 
 void rnr_engine_poke(void)
 {
-    uint64_t one = 1;
-
-    if (E.evfd >= 0 && write(E.evfd, &one, sizeof one) < 0) {
-        /* EAGAIN: already pending. */
-    }
+    E.cancels = 1;
+    wake();
 }
 
 /* ------------------------------------------------------------------ */
@@ -266,6 +273,7 @@ static int on_reply(const struct rnr_wire_hdr *h, struct rnr_rbuf *r)
     struct wire_slot *s;
     struct rnr_async_task *t;
     uint32_t dh;
+    int cancelled;
 
     if (h->type == (RNR_MSG_LOOKUP_END | RNR_MSG_REPLY))
         return 0;
@@ -280,6 +288,14 @@ static int on_reply(const struct rnr_wire_hdr *h, struct rnr_rbuf *r)
             return WSASYSNOTREADY;
         s->dh = dh;
         s->state = SLOT_OPEN;
+        rnr_async_lock();
+        cancelled = t->cancelled;
+        rnr_async_unlock();
+        if (cancelled) {             /* while BEGIN was in flight */
+            send_end(s->dh);
+            slot_release(s);
+            rnr_async_task_free(t);
+        }
         return 0;
     }
     slot_release(s);
@@ -411,6 +427,11 @@ static int take_news(void)
         E.inbox = NULL;
         E.inbox_tail = &E.inbox;
     }
+    /* Looking through the backlog and the slots only after a cancel keeps
+     * a turn of the loop O(1) however many requests wait. */
+    if (!E.cancels || stop)
+        goto unlock;
+    E.cancels = 0;
     while ((t = backlog_pop()) != NULL) {
         if (t->cancelled) {
             t->next = drop;
@@ -420,9 +441,9 @@ static int take_news(void)
             kt = &t->next;
         }
     }
-    E.backlog = keep;
-    E.backlog_tail = kt;
     *kt = NULL;
+    E.backlog = keep;
+    E.backlog_tail = keep != NULL ? kt : &E.backlog;
     for (i = 0; i < WIRE_MAX; i++) {
         if (E.slot[i].state == SLOT_OPEN && E.slot[i].t->cancelled) {
             send_end(E.slot[i].dh);
@@ -431,6 +452,7 @@ static int take_news(void)
             slot_release(&E.slot[i]);
         }
     }
+unlock:
     rnr_async_unlock();
     while ((t = drop) != NULL) {
         drop = t->next;
@@ -518,7 +540,7 @@ void rnr_engine_stop(void)
         return;
     }
     E.stop = 1;
-    rnr_engine_poke();
+    wake();
     rnr_async_unlock();
     pthread_join(E.thread, NULL);
     rnr_async_lock();
