@@ -64,6 +64,7 @@ extern "C" {
 typedef unsigned int UINT;
 typedef uintptr_t    WPARAM;
 typedef intptr_t     LPARAM;
+typedef intptr_t     LRESULT;    /* what a window procedure returns */
 
 /* An opaque handle; compare it, copy it, never dereference it. */
 typedef struct rnr_hwnd__ *HWND;

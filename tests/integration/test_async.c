@@ -482,45 +482,50 @@ static void test_many_in_flight(void **state)
 }
 
 /* What a Windows program does with the reference's functions and macros,
- * in its own spelling (the message loop stands in for a window
- * procedure). */
+ * in its own spelling: a window procedure handles the completion; only
+ * the message loop (GetMessage / DispatchMessage on Windows) is rnr's. */
 #define WM_HOSTRESOLVED (WM_USER + 42)
+static char hostbuf[MAXGETHOSTSTRUCT];
+static HANDLE hAsync;
+static char resolved[64];
+
+static LRESULT CALLBACK WndProc(HWND hWnd, UINT message, WPARAM wParam, LPARAM lParam)
+{
+    (void)hWnd;
+    switch (message) {
+    case WM_HOSTRESOLVED:
+        if ((HANDLE)wParam != hAsync)
+            return 0;
+        if (WSAGETASYNCERROR(lParam) != 0) {
+            snprintf(resolved, sizeof resolved, "error %d (%u bytes needed)",
+                     WSAGETASYNCERROR(lParam), WSAGETASYNCBUFLLEN(lParam));
+        } else {
+            LPHOSTENT lpHostEnt = (LPHOSTENT)hostbuf;
+            struct in_addr in;
+
+            memcpy(&in, lpHostEnt->h_addr_list[0], sizeof in);
+            snprintf(resolved, sizeof resolved, "%s %s", lpHostEnt->h_name,
+                     inet_ntoa(in));
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 static void test_reference_style(void **state)
 {
-    char hostbuf[MAXGETHOSTSTRUCT];
-    HANDLE hAsync;
     HWND hWnd = rnr_window_create();
     MSG msg;
-    int done = 0;
     (void)state;
 
     hAsync = WSAAsyncGetHostByName(hWnd, WM_HOSTRESOLVED, "alpha.example",
                                    hostbuf, MAXGETHOSTSTRUCT);
     if (hAsync == 0)
         fail_msg("WSAAsyncGetHostByName failed: %d", WSAGetLastError());
-    while (!done && rnr_window_get_message(hWnd, &msg, -1) > 0) {
-        switch (msg.message) {
-        case WM_HOSTRESOLVED:
-            if ((HANDLE)msg.wParam != hAsync)
-                break;
-            if (WSAGETASYNCERROR(msg.lParam) != 0) {
-                fail_msg("lookup failed: %d (%u bytes needed)",
-                         WSAGETASYNCERROR(msg.lParam), WSAGETASYNCBUFLLEN(msg.lParam));
-            } else {
-                LPHOSTENT lpHostEnt = (LPHOSTENT)hostbuf;
-                struct in_addr in;
-
-                memcpy(&in, lpHostEnt->h_addr_list[0], sizeof in);
-                assert_string_equal(inet_ntoa(in), "192.0.2.10");
-                assert_string_equal(lpHostEnt->h_name, "alpha.example");
-            }
-            done = 1;
-            break;
-        default:
-            break;
-        }
-    }
-    assert_true(done);
+    while (resolved[0] == '\0' && rnr_window_get_message(hWnd, &msg, 60000) > 0)
+        WndProc(msg.hwnd, msg.message, msg.wParam, msg.lParam);
+    assert_string_equal(resolved, "alpha.example 192.0.2.10");
     rnr_window_destroy(hWnd);
 }
 
