@@ -685,18 +685,43 @@ static int errno_status(int e)
     }
 }
 
-/* Connect to the daemon.  No daemon: WSASYSNOTREADY at once (AF_UNIX
- * connect fails immediately with ENOENT or ECONNREFUSED). */
-static int conn_open(unsigned slot, struct rnr_conn **out)
+int rnr_conn_dial(int *out)
 {
     struct sockaddr_un sa;
-    struct rnr_conn *c;
-    int rc = 0;
+    int fd, rc = 0;
 
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;
     if (rnr_path_client_socket(sa.sun_path, sizeof(sa.sun_path)) != 0)
         return WSASYSNOTREADY;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno_status(errno);
+    /* Blocking connect: it only waits when the daemon's backlog is full;
+     * a missing daemon fails at once.  Retrying after EINTR is safe for
+     * AF_UNIX (the socket stays unconnected). */
+    while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        if (errno != EINTR) {
+            rc = errno_status(errno);
+            goto done;
+        }
+    }
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+        rc = WSASYSNOTREADY;
+done:
+    if (rc != 0)
+        close(fd);
+    else
+        *out = fd;
+    return rc;
+}
+
+/* Connect to the daemon.  No daemon: WSASYSNOTREADY at once (AF_UNIX
+ * connect fails immediately with ENOENT or ECONNREFUSED). */
+static int conn_open(unsigned slot, struct rnr_conn **out)
+{
+    struct rnr_conn *c;
+    int rc = 0;
 
     c = rnr_calloc(1, sizeof(*c));
     if (c == NULL)
@@ -708,24 +733,8 @@ static int conn_open(unsigned slot, struct rnr_conn **out)
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->wlock, NULL);
 
-    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0) {
-        rc = errno_status(errno);
+    if ((rc = rnr_conn_dial(&c->fd)) != 0)
         goto done;
-    }
-    /* Blocking connect: it only waits when the daemon's backlog is full;
-     * a missing daemon fails at once.  Retrying after EINTR is safe for
-     * AF_UNIX (the socket stays unconnected). */
-    while (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        if (errno != EINTR) {
-            rc = errno_status(errno);
-            goto done;
-        }
-    }
-    if (fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK) < 0) {
-        rc = WSASYSNOTREADY;
-        goto done;
-    }
     c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (c->evfd < 0) {
         rc = errno_status(errno);

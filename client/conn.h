@@ -100,6 +100,12 @@ struct rnr_call {
  * WSASYSNOTREADY (no daemon), WSA_NOT_ENOUGH_MEMORY. */
 int  rnr_conn_acquire(struct rnr_conn **out);
 void rnr_conn_ref(struct rnr_conn *c);
+
+/* A new connected, non-blocking, close-on-exec socket to rnrd (the
+ * RNR_SOCKET path or the default) in *fd, for a caller that runs its own
+ * connection (the asynchronous engine).  0, WSASYSNOTREADY (no daemon),
+ * WSAEMFILE, WSAENOBUFS. */
+int  rnr_conn_dial(int *fd);
 void rnr_conn_put(struct rnr_conn *c);    /* accepts NULL */
 
 /* Final WSACleanup: kill every connection of the pool (pending requests

@@ -14,10 +14,6 @@
 #include "blob.h"
 #include "getxbyy.h"
 
-/* A provider answering with more rejected results than this is not
- * going to produce an acceptable one. */
-#define XBYY_MAX_SKIPPED 64
-
 void rnr_xbyy_result_free(struct rnr_xbyy_result *r)
 {
     if (r == NULL)
@@ -60,39 +56,46 @@ static int next_result(HANDLE h, struct rnr_xbyy_result *r)
     return WSANO_RECOVERY;
 }
 
-int rnr_xbyy_lookup(const GUID *cls, const char *instance, int af,
-                    DWORD flags, rnr_xbyy_accept_fn accept, int arg,
+void rnr_xbyy_qs_init(const struct rnr_xbyy_query *q, int stage,
+                      WSAQUERYSETA *qs, GUID *cls, AFPROTOCOLS *afp)
+{
+    *cls = *q->cls;
+    memset(qs, 0, sizeof *qs);
+    qs->dwSize = sizeof *qs;
+    qs->lpszServiceInstanceName =
+        (char *)(uintptr_t)(stage == 0 ? q->instance : q->fallback);
+    qs->lpServiceClassId = cls;
+    qs->dwNameSpace = NS_ALL;
+    if (q->af != 0) {
+        /* "The query is constrained to those NSPs that support AF_INET"
+         * (or AF_INET6 for an IPv6 gethostbyaddr); protocol 0 = any. */
+        afp->iAddressFamily = q->af;
+        afp->iProtocol = 0;
+        qs->dwNumberOfProtocols = 1;
+        qs->lpafpProtocols = afp;
+    }
+}
+
+int rnr_xbyy_lookup(const struct rnr_xbyy_query *q, int stage,
                     struct rnr_xbyy_result *r)
 {
     int saved = WSAGetLastError(), st, n;
     AFPROTOCOLS afp;
-    WSAQUERYSETA q;
-    GUID class_id = *cls;
+    WSAQUERYSETA qs;
+    GUID cls;
     HANDLE h;
 
     r->qs = NULL;
     r->heap = NULL;
-    memset(&q, 0, sizeof q);
-    q.dwSize = sizeof q;
-    q.lpszServiceInstanceName = (char *)(uintptr_t)instance;
-    q.lpServiceClassId = &class_id;
-    q.dwNameSpace = NS_ALL;
-    if (af != 0) {
-        /* "The query is constrained to those NSPs that support AF_INET"
-         * (or AF_INET6 for an IPv6 gethostbyaddr); protocol 0 = any. */
-        afp.iAddressFamily = af;
-        afp.iProtocol = 0;
-        q.dwNumberOfProtocols = 1;
-        q.lpafpProtocols = &afp;
-    }
-    if (WSALookupServiceBeginA(&q, flags, &h) != 0)
+    rnr_xbyy_qs_init(q, stage, &qs, &cls, &afp);
+    if (WSALookupServiceBeginA(&qs, q->flags, &h) != 0)
         return WSAGetLastError();
-    for (n = 0; n < XBYY_MAX_SKIPPED; n++) {
+    for (n = 0; n < RNR_XBYY_MAX_SKIPPED; n++) {
         st = next_result(h, r);
-        if (st != 0 || accept == NULL || accept(r->qs, arg))
+        if (st != 0 || q->accept == NULL || q->accept(r->qs, q->arg))
             break;
     }
-    if (n == XBYY_MAX_SKIPPED)
+    if (n == RNR_XBYY_MAX_SKIPPED)
         st = WSA_E_NO_MORE;
     WSALookupServiceEnd(h);
     if (st != 0) {
@@ -118,30 +121,48 @@ int rnr_xbyy_blob_family(const WSAQUERYSETA *qs)
     return af;
 }
 
-typedef int (*unpack_fn)(const uint8_t *blob, size_t bloblen, void *buf,
-                         size_t buflen, size_t *needed);
-
-static int unpack(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
-                  unpack_fn fn, void **out)
+int rnr_xbyy_unpack(const struct rnr_xbyy_query *q, const WSAQUERYSETA *qs,
+                    void *buf, size_t buflen, size_t *needed)
 {
     const BLOB *b = qs->lpBlob;
+
+    if (b == NULL || b->pBlobData == NULL || b->cbSize == 0)
+        return WSANO_RECOVERY;
+    return q->unpack(b->pBlobData, b->cbSize, buf, buflen, needed);
+}
+
+int rnr_xbyy_outcome(const struct rnr_xbyy_query *q, int stage, int st)
+{
+    int nothing = st == WSASERVICE_NOT_FOUND || st == WSA_E_NO_MORE;
+
+    if (stage == 1)
+        return st == 0 ? WSANO_DATA : q->not_found;
+    if (nothing && q->fallback != NULL)
+        return RNR_XBYY_AGAIN;
+    return st == 0 ? 0 : rnr_xbyy_status(st, q->not_found);
+}
+
+/* The structure into the thread's slot.  The unpacked structure is never
+ * bigger than the blob plus a little alignment, so one allocation of that
+ * size almost always suffices. */
+static int unpack_tls(const struct rnr_xbyy_query *q, const WSAQUERYSETA *qs,
+                      enum rnr_tls_slot slot, void **out)
+{
     size_t cap, needed = 0;
     void *buf;
     int rc;
 
-    if (b == NULL || b->pBlobData == NULL || b->cbSize == 0)
+    if (qs->lpBlob == NULL)
         return WSANO_RECOVERY;
-    /* The unpacked structure is never bigger than the blob plus a little
-     * alignment, so one allocation of that size almost always suffices. */
-    buf = rnr_tls_buf(slot, b->cbSize + 64, &cap);
+    buf = rnr_tls_buf(slot, qs->lpBlob->cbSize + 64, &cap);
     if (buf == NULL)
         return WSAENOBUFS;
-    rc = fn(b->pBlobData, b->cbSize, buf, cap, &needed);
+    rc = rnr_xbyy_unpack(q, qs, buf, cap, &needed);
     if (rc == WSAEFAULT) {
         buf = rnr_tls_buf(slot, needed, &cap);
         if (buf == NULL)
             return WSAENOBUFS;
-        rc = fn(b->pBlobData, b->cbSize, buf, cap, &needed);
+        rc = rnr_xbyy_unpack(q, qs, buf, cap, &needed);
     }
     if (rc != 0)
         return rc == WSAEFAULT ? WSANO_RECOVERY : rc;
@@ -149,26 +170,24 @@ static int unpack(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
     return 0;
 }
 
-int rnr_xbyy_hostent(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
-                     struct hostent **out)
+int rnr_xbyy_run(const struct rnr_xbyy_query *q, enum rnr_tls_slot slot,
+                 void **out)
 {
-    void *p;
-    int rc = unpack(qs, slot, rnr_blob_unpack_hostent, &p);
+    struct rnr_xbyy_result r;
+    int stage, st;
 
-    if (rc == 0)
-        *out = p;
-    return rc;
-}
-
-int rnr_xbyy_servent(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
-                     struct servent **out)
-{
-    void *p;
-    int rc = unpack(qs, slot, rnr_blob_unpack_servent, &p);
-
-    if (rc == 0)
-        *out = p;
-    return rc;
+    for (stage = 0;; stage = 1) {
+        st = rnr_xbyy_outcome(q, stage, rnr_xbyy_lookup(q, stage, &r));
+        if (st != 0)
+            rnr_xbyy_result_free(&r);
+        if (st != RNR_XBYY_AGAIN)
+            break;
+    }
+    if (st != 0)
+        return st;
+    st = unpack_tls(q, r.qs, slot, out);
+    rnr_xbyy_result_free(&r);
+    return st;
 }
 
 int rnr_xbyy_status(int st, int not_found)

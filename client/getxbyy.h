@@ -53,25 +53,87 @@ struct rnr_xbyy_result {
 /* Accepts or skips a result (e.g. a hostent of the wrong family). */
 typedef int (*rnr_xbyy_accept_fn)(const WSAQUERYSETA *qs, int arg);
 
-/* Runs WSALookupServiceBegin/Next/End for class `cls` and `instance`
- * (may be NULL), restricted to address family af (0: unrestricted), with
- * the LUP_RETURN_* `flags`, and keeps the first result `accept` takes
- * (NULL: the first).  Returns 0 and fills *r (free with
- * rnr_xbyy_result_free), or the lookup's WSA error (WSA_E_NO_MORE when
- * nothing was accepted).  The thread's last error is as before on
- * success. */
-int  rnr_xbyy_lookup(const GUID *cls, const char *instance, int af,
-                     DWORD flags, rnr_xbyy_accept_fn accept, int arg,
+/* Runs WSALookupServiceBegin/Next/End for stage `stage` of q (see
+ * rnr_xbyy_qs_init) and keeps the first result q->accept takes.  Returns
+ * 0 and fills *r (free with rnr_xbyy_result_free), or the lookup's WSA
+ * error (WSA_E_NO_MORE when nothing was accepted).  The thread's last
+ * error is as before on success. */
+struct rnr_xbyy_query;
+int  rnr_xbyy_lookup(const struct rnr_xbyy_query *q, int stage,
                      struct rnr_xbyy_result *r);
 void rnr_xbyy_result_free(struct rnr_xbyy_result *r);
 
-/* The hostent / servent in the result's blob, unpacked with real pointers
- * into the thread's slot.  0 and *out, WSANO_RECOVERY (no or malformed
- * blob) or WSAENOBUFS. */
-int rnr_xbyy_hostent(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
-                     struct hostent **out);
-int rnr_xbyy_servent(const WSAQUERYSETA *qs, enum rnr_tls_slot slot,
-                     struct servent **out);
+/* A provider answering with more rejected results than this is not
+ * going to produce an acceptable one. */
+#define RNR_XBYY_MAX_SKIPPED 64
+
+/* Turns a hostent / servent blob into the structure (nsp/blob.h). */
+typedef int (*rnr_xbyy_unpack_fn)(const uint8_t *blob, size_t bloblen,
+                                  void *buf, size_t buflen, size_t *needed);
+
+/* What one getXbyY call asks rnrd, built by hostdb.c / servdb.c and run
+ * either synchronously (rnr_xbyy_run) or by the asynchronous engine
+ * (async_engine.c), so that both answer exactly alike.  The strings are
+ * borrowed. */
+struct rnr_xbyy_query {
+    const GUID        *cls;
+    const char        *instance;
+    /* NULL, or what to look up when `instance` finds nothing: found, the
+     * answer is WSANO_DATA ("valid name, no data record of requested
+     * type"), else not_found. */
+    const char        *fallback;
+    int                af;          /* the query's family restriction, 0: none */
+    DWORD              flags;       /* LUP_RETURN_* */
+    rnr_xbyy_accept_fn accept;      /* NULL: the first result */
+    int                arg;
+    int                not_found;   /* the code for "nothing found" */
+    rnr_xbyy_unpack_fn unpack;
+};
+
+/* The query set of a getXbyY lookup of `instance` (stage 0: q->instance,
+ * 1: q->fallback), pointing into *cls and *afp. */
+void rnr_xbyy_qs_init(const struct rnr_xbyy_query *q, int stage,
+                      WSAQUERYSETA *qs, GUID *cls, AFPROTOCOLS *afp);
+
+/* Stage `stage` of q ended with st (0: a result was accepted, else the
+ * lookup's status).  Returns the call's status, or RNR_XBYY_AGAIN when
+ * the fallback lookup (stage 1) must run first. */
+#define RNR_XBYY_AGAIN (-1)
+int rnr_xbyy_outcome(const struct rnr_xbyy_query *q, int stage, int st);
+
+/* The structure in result qs's blob, unpacked into buf.  0 (*needed =
+ * bytes used), WSAEFAULT with *needed when buflen is short, or
+ * WSANO_RECOVERY (no or malformed blob). */
+int rnr_xbyy_unpack(const struct rnr_xbyy_query *q, const WSAQUERYSETA *qs,
+                    void *buf, size_t buflen, size_t *needed);
+
+/* Runs q synchronously, the structure unpacked into the thread's slot.
+ * 0 and *out, or the call's error. */
+int rnr_xbyy_run(const struct rnr_xbyy_query *q, enum rnr_tls_slot slot,
+                 void **out);
+
+/* ------------------------------------------------------------ hostdb.c, servdb.c */
+
+/* The queries of gethostbyname, gethostbyaddr (text: INET6_ADDRSTRLEN
+ * bytes the query points into) and getservbyname / getservbyport (query:
+ * RNR_SERV_QUERY_MAX bytes; key: RNR_SERV_PORT_KEY bytes).  0, or the
+ * call's error for arguments that need no lookup to be refused. */
+#define RNR_SERV_QUERY_MAX 320
+#define RNR_SERV_PORT_KEY  8
+int rnr_hostdb_query_byname(const char *name, struct rnr_xbyy_query *q);
+int rnr_hostdb_query_byaddr(const char *addr, int len, int type, char *text,
+                            struct rnr_xbyy_query *q);
+int rnr_servdb_query(const char *key, const char *proto, char *query,
+                     struct rnr_xbyy_query *q);
+int rnr_servdb_port_key(int port, char *key);
+
+/* ------------------------------------------------------------ protodb.c */
+
+/* getprotobyname (name) / getprotobynumber (name NULL) into buf: 0,
+ * WSAEFAULT with *needed when buflen is short, WSAHOST_NOT_FOUND,
+ * WSANO_RECOVERY (no database) or WSAENOBUFS. */
+int rnr_protodb_lookup(const char *name, int number, void *buf, size_t buflen,
+                       size_t *needed);
 
 /* The error a getXbyY function reports for lookup status st:
  * "nothing found" (WSASERVICE_NOT_FOUND, WSA_E_NO_MORE) becomes

@@ -167,6 +167,20 @@ void *rnr_htable_pop(struct rnr_htable *t)
     return obj;
 }
 
+int rnr_htable_issued(struct rnr_htable *t, HANDLE h)
+{
+    uintptr_t v = (uintptr_t)h;
+    uintptr_t idx1 = v & IDX_MASK;
+    uint32_t  gen = (uint32_t)(v >> IDX_BITS) & GEN_MASK;
+    int issued;
+
+    pthread_mutex_lock(&t->lock);
+    issued = idx1 != 0 && idx1 <= t->nslots && gen != 0 && gen <= t->gen &&
+             encode((uint32_t)(idx1 - 1), gen) == h;
+    pthread_mutex_unlock(&t->lock);
+    return issued;
+}
+
 size_t rnr_htable_count(struct rnr_htable *t)
 {
     size_t n;

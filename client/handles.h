@@ -57,6 +57,12 @@ void *rnr_htable_remove(struct rnr_htable *t, HANDLE h);
 /* Remove any one entry and return its object; NULL when empty. */
 void *rnr_htable_pop(struct rnr_htable *t);
 
+/* Could h have been handed out by this table (live or not)?  Tells a
+ * handle that was valid once from one that never was, as far as the
+ * encoding allows (a slot index in range and a generation already used;
+ * the generation counter wrapping blurs it). */
+int rnr_htable_issued(struct rnr_htable *t, HANDLE h);
+
 /* Number of handles in use. */
 size_t rnr_htable_count(struct rnr_htable *t);
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "blob.h"
 #include "client.h"
 #include "getxbyy.h"
 
@@ -21,6 +22,22 @@ static const GUID g_hostname = SVCID_HOSTNAME;
 static int accept_family(const WSAQUERYSETA *qs, int af)
 {
     return rnr_xbyy_blob_family(qs) == af;
+}
+
+/* A hostent lookup restricted to (and accepting only) family af. */
+static int host_query(struct rnr_xbyy_query *q, const GUID *cls,
+                      const char *instance, int af)
+{
+    memset(q, 0, sizeof *q);
+    q->cls = cls;
+    q->instance = instance;
+    q->af = af;
+    q->flags = HOST_FLAGS;
+    q->accept = accept_family;
+    q->arg = af;
+    q->not_found = WSAHOST_NOT_FOUND;
+    q->unpack = rnr_blob_unpack_hostent;
+    return 0;
 }
 
 static struct hostent *fail(int status)
@@ -53,56 +70,67 @@ static int is_address_string(const char *name)
  * never address strings, so this does not affect the differential test
  * against glibc; it has its own case there.
  */
-struct hostent *rnr_gethostbyname(const char *name)
+int rnr_hostdb_query_byname(const char *name, struct rnr_xbyy_query *q)
 {
-    struct rnr_xbyy_result r;
-    struct hostent *he;
-    int rc;
-
     if (name == NULL)
-        return fail(WSAEFAULT);
-    if ((rc = rnr_client_enter(NULL)) != 0)
-        return fail(rc);
+        return WSAEFAULT;
     if (is_address_string(name))
-        return fail(WSAHOST_NOT_FOUND);
-    rc = rnr_xbyy_lookup(&g_byname, name, AF_INET, HOST_FLAGS, accept_family,
-                         AF_INET, &r);
-    if (rc != 0)
-        return fail(rnr_xbyy_status(rc, WSAHOST_NOT_FOUND));
-    rc = rnr_xbyy_hostent(r.qs, RNR_TLS_HOSTBYNAME, &he);
-    rnr_xbyy_result_free(&r);
-    return rc == 0 ? he : fail(rc);
+        return WSAHOST_NOT_FOUND;
+    return host_query(q, &g_byname, name, AF_INET);
 }
 
-struct hostent *rnr_gethostbyaddr(const char *addr, int len, int type)
+int rnr_hostdb_query_byaddr(const char *addr, int len, int type, char *text,
+                            struct rnr_xbyy_query *q)
 {
-    char text[INET6_ADDRSTRLEN];
-    struct rnr_xbyy_result r;
-    struct hostent *he;
-    int rc, need;
+    int need;
 
     if (addr == NULL)
-        return fail(WSAEFAULT);
+        return WSAEFAULT;
     if (type == AF_INET)
         need = 4;
     else if (type == AF_INET6)
         need = 16;
     else
-        return fail(WSAEAFNOSUPPORT);
+        return WSAEAFNOSUPPORT;
     /* Only an exact length makes sense for the family (glibc agrees). */
     if (len != need)
+        return WSAEFAULT;
+    if (inet_ntop(type, addr, text, INET6_ADDRSTRLEN) == NULL)
+        return WSANO_RECOVERY;
+    return host_query(q, &g_byaddr, text, type);
+}
+
+struct hostent *rnr_gethostbyname(const char *name)
+{
+    struct rnr_xbyy_query q;
+    void *he;
+    int rc;
+
+    if (name == NULL)
         return fail(WSAEFAULT);
-    if ((rc = rnr_client_enter(NULL)) != 0)
+    if ((rc = rnr_client_enter(NULL)) != 0 ||
+        (rc = rnr_hostdb_query_byname(name, &q)) != 0 ||
+        (rc = rnr_xbyy_run(&q, RNR_TLS_HOSTBYNAME, &he)) != 0)
         return fail(rc);
-    if (inet_ntop(type, addr, text, sizeof text) == NULL)
-        return fail(WSANO_RECOVERY);
-    rc = rnr_xbyy_lookup(&g_byaddr, text, type, HOST_FLAGS, accept_family,
-                         type, &r);
-    if (rc != 0)
-        return fail(rnr_xbyy_status(rc, WSAHOST_NOT_FOUND));
-    rc = rnr_xbyy_hostent(r.qs, RNR_TLS_HOSTBYADDR, &he);
-    rnr_xbyy_result_free(&r);
-    return rc == 0 ? he : fail(rc);
+    return he;
+}
+
+struct hostent *rnr_gethostbyaddr(const char *addr, int len, int type)
+{
+    char text[INET6_ADDRSTRLEN];
+    struct rnr_xbyy_query q;
+    void *he;
+    int rc, enter;
+
+    /* Argument errors come before WSANOTINITIALISED. */
+    rc = rnr_hostdb_query_byaddr(addr, len, type, text, &q);
+    if (rc == WSAEFAULT || rc == WSAEAFNOSUPPORT)
+        return fail(rc);
+    if ((enter = rnr_client_enter(NULL)) != 0)
+        return fail(enter);
+    if (rc != 0 || (rc = rnr_xbyy_run(&q, RNR_TLS_HOSTBYADDR, &he)) != 0)
+        return fail(rc);
+    return he;
 }
 
 static int accept_named(const WSAQUERYSETA *qs, int arg)
@@ -117,6 +145,7 @@ static int accept_named(const WSAQUERYSETA *qs, int arg)
  * an answer, a token name on a machine without one. */
 int rnr_gethostname(char *name, int namelen)
 {
+    struct rnr_xbyy_query q;
     struct rnr_xbyy_result r;
     size_t len;
     int rc;
@@ -125,8 +154,11 @@ int rnr_gethostname(char *name, int namelen)
         return rnr_fail(WSAEFAULT);
     if ((rc = rnr_client_enter(NULL)) != 0)
         return rnr_fail(rc);
-    rc = rnr_xbyy_lookup(&g_hostname, NULL, 0, LUP_RETURN_NAME, accept_named,
-                         0, &r);
+    memset(&q, 0, sizeof q);
+    q.cls = &g_hostname;
+    q.flags = LUP_RETURN_NAME;
+    q.accept = accept_named;
+    rc = rnr_xbyy_lookup(&q, 0, &r);
     if (rc != 0)
         return rnr_fail(rnr_xbyy_status(rc, WSANO_RECOVERY));
     len = strlen(r.qs->lpszServiceInstanceName);

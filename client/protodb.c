@@ -74,40 +74,45 @@ static struct protoent *fail(int status)
     return NULL;
 }
 
+int rnr_protodb_lookup(const char *name, int number, void *buf, size_t buflen,
+                       size_t *needed)
+{
+    char *line = NULL;
+    FILE *f;
+    int rc;
+
+    /* "Nonrecoverable errors, the protocols database is not accessible." */
+    if ((f = open_db()) == NULL)
+        return WSANO_RECOVERY;
+    rc = rnr_protodb_find(f, name, number, &line);
+    fclose(f);
+    if (rc == 0)
+        rc = rnr_protodb_build(line, buf, buflen, needed);
+    rnr_free(line);
+    return rc;
+}
+
 static struct protoent *proto_lookup(const char *name, int number,
                                      enum rnr_tls_slot slot)
 {
-    struct protoent *pe = NULL;
-    char *line = NULL;
     size_t cap, needed = 0;
     void *buf;
-    FILE *f;
     int rc;
 
     if ((rc = rnr_client_enter(NULL)) != 0)
         return fail(rc);
-    /* "Nonrecoverable errors, the protocols database is not accessible." */
-    if ((f = open_db()) == NULL)
-        return fail(WSANO_RECOVERY);
-    rc = rnr_protodb_find(f, name, number, &line);
-    fclose(f);
-    if (rc != 0)
-        goto done;
-    rc = WSAENOBUFS;
     if ((buf = rnr_tls_buf(slot, 0, &cap)) == NULL)
-        goto done;
-    rc = rnr_protodb_build(line, buf, cap, &needed);
+        return fail(WSAENOBUFS);
+    rc = rnr_protodb_lookup(name, number, buf, cap, &needed);
     if (rc == WSAEFAULT) {
-        rc = WSAENOBUFS;
+        /* Read again: the file is small, and this is rare. */
         if ((buf = rnr_tls_buf(slot, needed, &cap)) == NULL)
-            goto done;
-        rc = rnr_protodb_build(line, buf, cap, &needed);
+            return fail(WSAENOBUFS);
+        rc = rnr_protodb_lookup(name, number, buf, cap, &needed);
+        if (rc == WSAEFAULT)
+            rc = WSAENOBUFS;   /* the file grew in between */
     }
-    if (rc == 0)
-        pe = buf;
-done:
-    rnr_free(line);
-    return rc == 0 ? pe : fail(rc);
+    return rc == 0 ? buf : fail(rc);
 }
 
 struct protoent *rnr_getprotobyname(const char *name)

@@ -14,16 +14,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "blob.h"
 #include "client.h"
 #include "getxbyy.h"
 
 static const GUID g_service = SVCID_INET_SERVICEBYNAME;
 
 #define SERV_FLAGS (LUP_RETURN_BLOB | LUP_RETURN_NAME)
-
-/* Longest "name/proto" we send; longer names are in no services file
- * glibc or rnrd would read either (hosts provider: 255 + 31). */
-#define SERV_QUERY_MAX 320
 
 static struct servent *fail(int status)
 {
@@ -41,50 +38,62 @@ static int accept_blob(const WSAQUERYSETA *qs, int arg)
  * is "Service not found", WSANO_DATA "Valid name, no data record of
  * requested type".  So when "name/proto" is unknown but "name" is known
  * (under another protocol) the answer is WSANO_DATA; finding that out
- * costs a second lookup, on the failure path only. */
-static int not_found_code(const char *key, const char *proto)
+ * costs a second lookup (the query's fallback), on the failure path
+ * only.  Longer queries than RNR_SERV_QUERY_MAX are in no services file
+ * glibc or rnrd would read either (hosts provider: 255 + 31). */
+int rnr_servdb_query(const char *key, const char *proto, char *query,
+                     struct rnr_xbyy_query *q)
 {
-    struct rnr_xbyy_result r;
+    int n;
 
-    if (proto == NULL)
+    if (key == NULL)
+        return WSAEFAULT;
+    /* '/' separates the protocol in the query string: a key or protocol
+     * containing one, or an empty one, names nothing. */
+    if (key[0] == '\0' || strchr(key, '/') != NULL ||
+        (proto != NULL && (proto[0] == '\0' || strchr(proto, '/') != NULL)))
         return WSAHOST_NOT_FOUND;
-    if (rnr_xbyy_lookup(&g_service, key, AF_INET, SERV_FLAGS, accept_blob, 0,
-                        &r) != 0)
+    if (proto != NULL)
+        n = snprintf(query, RNR_SERV_QUERY_MAX, "%s/%s", key, proto);
+    else
+        n = snprintf(query, RNR_SERV_QUERY_MAX, "%s", key);
+    if (n < 0 || n >= RNR_SERV_QUERY_MAX)
         return WSAHOST_NOT_FOUND;
-    rnr_xbyy_result_free(&r);
-    return WSANO_DATA;
+    memset(q, 0, sizeof *q);
+    q->cls = &g_service;
+    q->instance = query;
+    q->fallback = proto != NULL ? key : NULL;
+    q->af = AF_INET;
+    q->flags = SERV_FLAGS;
+    q->accept = accept_blob;
+    q->not_found = WSAHOST_NOT_FOUND;
+    q->unpack = rnr_blob_unpack_servent;
+    return 0;
+}
+
+/* port is in network byte order, in the low 16 bits (as s_port is); a
+ * value with other bits set matches no entry, as in glibc. */
+int rnr_servdb_port_key(int port, char *key)
+{
+    if (port < 0 || port > 0xffff)
+        return WSAHOST_NOT_FOUND;
+    snprintf(key, RNR_SERV_PORT_KEY, "%u", (unsigned)ntohs((uint16_t)port));
+    return 0;
 }
 
 static struct servent *serv_lookup(const char *key, const char *proto,
                                    enum rnr_tls_slot slot)
 {
-    char query[SERV_QUERY_MAX];
-    struct rnr_xbyy_result r;
-    struct servent *se;
-    int n, rc;
+    char query[RNR_SERV_QUERY_MAX];
+    struct rnr_xbyy_query q;
+    void *se;
+    int rc;
 
-    if ((rc = rnr_client_enter(NULL)) != 0)
+    if ((rc = rnr_client_enter(NULL)) != 0 ||
+        (rc = rnr_servdb_query(key, proto, query, &q)) != 0 ||
+        (rc = rnr_xbyy_run(&q, slot, &se)) != 0)
         return fail(rc);
-    /* '/' separates the protocol in the query string: a key or protocol
-     * containing one, or an empty one, names nothing. */
-    if (key[0] == '\0' || strchr(key, '/') != NULL ||
-        (proto != NULL && (proto[0] == '\0' || strchr(proto, '/') != NULL)))
-        return fail(WSAHOST_NOT_FOUND);
-    if (proto != NULL)
-        n = snprintf(query, sizeof query, "%s/%s", key, proto);
-    else
-        n = snprintf(query, sizeof query, "%s", key);
-    if (n < 0 || (size_t)n >= sizeof query)
-        return fail(WSAHOST_NOT_FOUND);
-    rc = rnr_xbyy_lookup(&g_service, query, AF_INET, SERV_FLAGS, accept_blob,
-                         0, &r);
-    if (rc == WSASERVICE_NOT_FOUND || rc == WSA_E_NO_MORE)
-        return fail(not_found_code(key, proto));
-    if (rc != 0)
-        return fail(rnr_xbyy_status(rc, WSAHOST_NOT_FOUND));
-    rc = rnr_xbyy_servent(r.qs, slot, &se);
-    rnr_xbyy_result_free(&r);
-    return rc == 0 ? se : fail(rc);
+    return se;
 }
 
 struct servent *rnr_getservbyname(const char *name, const char *proto)
@@ -94,17 +103,13 @@ struct servent *rnr_getservbyname(const char *name, const char *proto)
     return serv_lookup(name, proto, RNR_TLS_SERVBYNAME);
 }
 
-/* port is in network byte order, in the low 16 bits (as s_port is); a
- * value with other bits set matches no entry, as in glibc. */
 struct servent *rnr_getservbyport(int port, const char *proto)
 {
-    char key[8];
+    char key[RNR_SERV_PORT_KEY];
     int rc;
 
-    if ((rc = rnr_client_enter(NULL)) != 0)
+    if ((rc = rnr_client_enter(NULL)) != 0 ||
+        (rc = rnr_servdb_port_key(port, key)) != 0)
         return fail(rc);
-    if (port < 0 || port > 0xffff)
-        return fail(WSAHOST_NOT_FOUND);
-    snprintf(key, sizeof key, "%u", (unsigned)ntohs((uint16_t)port));
     return serv_lookup(key, proto, RNR_TLS_SERVBYPORT);
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "async.h"
 #include "client.h"
 #include "conn.h"
 #include "lookup.h"
@@ -95,6 +96,7 @@ static int version_cmp(WORD a, WORD b)
 static void atfork_prepare(void)
 {
     pthread_mutex_lock(&g_lock);
+    rnr_async_atfork_prepare();
     rnr_conn_atfork_prepare();
     rnr_lookup_atfork_prepare();
     pthread_mutex_lock(&g_state);
@@ -105,6 +107,7 @@ static void atfork_parent(void)
     pthread_mutex_unlock(&g_state);
     rnr_lookup_atfork_release();
     rnr_conn_atfork_parent();
+    rnr_async_atfork_parent();
     pthread_mutex_unlock(&g_lock);
 }
 
@@ -113,6 +116,7 @@ static void atfork_child(void)
     pthread_mutex_unlock(&g_state);
     rnr_lookup_atfork_release();
     rnr_conn_atfork_child();
+    rnr_async_atfork_child();
     pthread_mutex_unlock(&g_lock);
 }
 
@@ -181,7 +185,9 @@ int WSACleanup(void)
     }
     /* Last one: new calls already fail (refcount, epoch); now every open
      * lookup is cancelled (waking blocked Next calls with WSA_E_CANCELLED)
-     * and the connection is closed. */
+     * and the connection is closed; pending asynchronous requests are
+     * cancelled without a message and their engine stopped. */
+    rnr_async_shutdown();
     rnr_lookup_cancel_all();
     rnr_conn_shutdown();
     pthread_mutex_unlock(&g_lock);

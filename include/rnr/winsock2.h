@@ -377,9 +377,10 @@ const char *rnr_strerror(int wsa_error);
 }
 #endif
 
-/* Windows Sockets 1.1 compatible name resolution (getXbyY, inet_addr ...)
- * and the address-string helpers. */
+/* Windows Sockets 1.1 compatible name resolution (getXbyY, inet_addr ...),
+ * the address-string helpers and the asynchronous getXbyY. */
 #include <rnr/ws2getxbyy.h>
 #include <rnr/ws2addr.h>
+#include <rnr/ws2async.h>
 
 #endif /* RNR_WINSOCK2_H */

@@ -44,6 +44,8 @@ int  rnrt_write_file(const char *path, const char *content);
 const char *rnrt_builddir(void);
 /* Milliseconds on the monotonic clock. */
 long long rnrt_now_ms(void);
+/* Threads of the calling process (/proc/self/task), -1 if unreadable. */
+int rnrt_thread_count(void);
 
 /* The provider ids of the built-in modules and the test provider. */
 #define RNRT_HOSTS_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E01}"
