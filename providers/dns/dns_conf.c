@@ -286,8 +286,11 @@ int dns_channel_open(struct dns_state *st, const struct dns_conf *conf,
 
     memset(&o, 0, sizeof o);
     /* Sockets stay open between questions: a busy daemon would otherwise
-     * open one per burst. */
-    o.flags = ARES_FLAG_STAYOPEN;
+     * open one per burst.  NOCHECKRESP: c-ares 1.18 turns SERVFAIL,
+     * REFUSED and NOTIMP into ECONNREFUSED when it gives up on a server,
+     * which would hide what the server said (WSATRY_AGAIN or
+     * WSANO_RECOVERY); the price is no move to the next server on them. */
+    o.flags = ARES_FLAG_STAYOPEN | ARES_FLAG_NOCHECKRESP;
     o.sock_state_cb = dns_sock_state_cb;
     o.sock_state_cb_data = st;
     if (conf->ndots >= 0) {
