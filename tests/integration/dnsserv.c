@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+int dnsserv_log_queries = 1;
+
 static const char *const unbound_paths[] = {
     "/usr/sbin/unbound", "/usr/local/sbin/unbound", NULL
 };
@@ -164,7 +166,7 @@ static int write_conf(struct dnsserv_unbound *u, const char *const *names,
         "  pidfile: \"\"\n"
         "  logfile: \"%s\"\n"
         "  use-syslog: no\n"
-        "  log-queries: yes\n"
+        "  log-queries: %s\n"
         "  verbosity: 0\n"
         "  num-threads: 1\n"
         "  so-reuseport: no\n"
@@ -174,7 +176,7 @@ static int write_conf(struct dnsserv_unbound *u, const char *const *names,
         /* Nothing ever leaves the machine: what is not ours is refused. */
         "  local-zone: \".\" refuse\n"
         "  local-zone: \"refused.test.\" always_refuse\n",
-        u->port, u->dir, u->log);
+        u->port, u->dir, u->log, dnsserv_log_queries ? "yes" : "no");
     for (i = 0; i < n && len < sizeof buf; i++)
         len += (size_t)snprintf(buf + len, sizeof buf - len,
                                 "  local-zone: \"%s.\" transparent\n", names[i]);

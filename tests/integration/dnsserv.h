@@ -20,6 +20,10 @@ struct dnsserv_unbound {
     char     conf[192], log[192];
 };
 
+/* unbound logs every question unless this is cleared before starting it
+ * (the benchmark does: the log would slow it down). */
+extern int dnsserv_log_queries;
+
 /* The unbound binary, or NULL when it is not installed. */
 const char *dnsserv_unbound_path(void);
 
