@@ -492,8 +492,9 @@ static void *blocked_next(void *arg)
     return NULL;
 }
 
-/* A server that never answers holds up only its own lookups; End stops
- * them at once (the hang instance would time out after a minute). */
+/* A server that never answers holds up only its own lookups, across a
+ * reload too; End stops them at once (the hang instance would time out
+ * after a minute). */
 static void test_isolation(void **state)
 {
     struct rnrt_results res;
@@ -501,10 +502,10 @@ static void test_isolation(void **state)
     pthread_t t;
     HANDLE h;
     GUID hosts = rnrt_guid(RNRT_HOSTS_ID), local = rnrt_guid(RNRT_LOCAL_ID);
-    int i;
+    int i, n;
     (void)state;
 
-    qs_for(&q, &byname, "never.hang.test.", &hang_id, NULL);
+    qs_for(&q, &byname, "never.hang.test.", &hang_id, fam4);
     assert_int_equal(WSALookupServiceBegin(&q, LUP_RETURN_NAME, &h), 0);
     assert_int_equal(pthread_create(&t, NULL, blocked_next, &h), 0);
     for (i = 0; i < 20; i++) {
@@ -517,6 +518,19 @@ static void test_isolation(void **state)
         assert_int_equal(look("a.rnr.test", &dns_id, NULL, LUP_RETURN_NAME, &res), 0);
         rnrt_results_free(&res);
     }
+    assert_false(__atomic_load_n(&blocked_done, __ATOMIC_SEQ_CST));
+
+    /* SIGHUP: a new c-ares channel; the question in flight is asked
+     * again on it, and the lookup waits on. */
+    dnsserv_hole_drain(&hole, "", NULL);
+    assert_int_equal(kill(daemon_.pid, SIGHUP), 0);
+    for (i = 0, n = 0; i < 500 && n == 0; i++) {
+        sleep_ms(10);
+        n = dnsserv_hole_drain(&hole, "never.hang.test", NULL);
+    }
+    assert_int_equal(n, 1);
+    assert_int_equal(look("a.rnr.test", &dns_id, NULL, LUP_RETURN_NAME, &res), 0);
+    rnrt_results_free(&res);
     assert_false(__atomic_load_n(&blocked_done, __ATOMIC_SEQ_CST));
     assert_int_equal(WSALookupServiceEnd(h), 0);
     assert_int_equal(pthread_join(t, NULL), 0);
