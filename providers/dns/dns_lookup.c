@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 static const GUID g_hostname = SVCID_HOSTNAME;
@@ -316,6 +317,18 @@ static int reverse_name(struct dns_lookup *dl, const char *text)
     return add_cand(dl, name, NULL);
 }
 
+/* RFC 6761 6.3: localhost names are never sent to DNS (the local
+ * provider answers for them). */
+static int is_localhost(const char *name)
+{
+    size_t len = strlen(name);
+
+    if (len > 0 && name[len - 1] == '.')
+        len--;
+    return (len == 9 && strncasecmp(name, "localhost", 9) == 0) ||
+           (len > 10 && strncasecmp(name + len - 10, ".localhost", 10) == 0);
+}
+
 static int is_literal(const char *name)
 {
     uint8_t a[16];
@@ -347,7 +360,7 @@ static int prepare(struct dns_lookup *dl, const WSAQUERYSETA *qs, DWORD flags)
         return rc;
     if (dl->kind == DNS_KIND_PTR)
         return reverse_name(dl, name);
-    if (is_literal(name))
+    if (is_literal(name) || is_localhost(name))
         return WSAHOST_NOT_FOUND;
     dl->ntypes = 0;
     if (dl->q.allow4)

@@ -386,6 +386,9 @@ static void test_errors(void **state)
         { "*.rnr.test", 0, 0, WSAHOST_NOT_FOUND },
         { "192.0.2.1", 0, 0, WSAHOST_NOT_FOUND },
         { "bad..name", 0, 0, WSAHOST_NOT_FOUND },
+        /* Never asked (RFC 6761): the responder would say SERVFAIL. */
+        { "localhost", 1, 0, WSAHOST_NOT_FOUND },
+        { "x.LOCALHOST.", 1, 0, WSAHOST_NOT_FOUND },
     };
     GUID *ids[] = { &dns_id, &fail_id, &dead_id };
     struct rnrt_results res;
