@@ -367,7 +367,9 @@ static void test_cache_flush_and_refresh(void **state)
     (void)state;
 
     put(c, "a.example", answer(0, 1, 60), 0);
-    dns_cache_put(c, "a.example", DNS_T_AAAA, answer(0, 1, 60), 0);
+    a = answer(0, 1, 60);
+    dns_cache_put(c, "a.example", DNS_T_AAAA, a, 0);
+    dns_answer_unref(a);
     put(c, "b.example", answer(0, 1, 60), 0);
     assert_int_equal(dns_cache_flush(c, "a.example"), 2);   /* every type */
     assert_false(cached(c, "a.example", 1));
