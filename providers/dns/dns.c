@@ -6,6 +6,7 @@
 #include "dns.h"
 #include "alloc.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,7 +79,8 @@ static void log_settings(struct dns_state *st)
             size_t len = strlen(servers);
 
             inet_ntop(n->family, &n->addr, a, sizeof a);
-            snprintf(servers + len, sizeof servers - len, "%s%s:%d",
+            snprintf(servers + len, sizeof servers - len,
+                     n->family == AF_INET6 ? "%s[%s]:%d" : "%s%s:%d",
                      len > 0 ? " " : "", a, n->udp_port ? n->udp_port : 53);
         }
         ares_free_data(list);
