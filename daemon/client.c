@@ -221,11 +221,29 @@ static void client_drop_io(struct rnrd_client *c, int err)
     rnrd_client_drop(c, strerror(err));
 }
 
+void rnrd_client_input(struct rnrd_client *c, const uint8_t *p, size_t n)
+{
+    size_t used;
+
+    /* Common case: nothing buffered, frames parsed straight from the
+     * caller's buffer; only a trailing partial frame is kept. */
+    if (rnrd_buf_pending(&c->in) == 0) {
+        used = client_parse(c, p, n);
+        if (!c->dead && used < n && rnrd_buf_append(&c->in, p + used, n - used) != 0)
+            rnrd_client_drop(c, "out of memory for its input");
+        return;
+    }
+    if (rnrd_buf_append(&c->in, p, n) != 0) {
+        rnrd_client_drop(c, "out of memory for its input");
+        return;
+    }
+    client_parse_buffered(c);
+}
+
 static void client_read(struct rnrd_client *c)
 {
     struct rnrd *d = c->d;
     ssize_t n;
-    size_t used;
 
     n = recv(c->fd, d->rbuf, sizeof d->rbuf, MSG_DONTWAIT);
     if (n < 0) {
@@ -238,20 +256,7 @@ static void client_read(struct rnrd_client *c)
         rnrd_client_drop(c, NULL);
         return;
     }
-    /* Common case: nothing buffered, frames parsed straight from the
-     * shared read buffer; only a trailing partial frame is kept. */
-    if (rnrd_buf_pending(&c->in) == 0) {
-        used = client_parse(c, d->rbuf, (size_t)n);
-        if (!c->dead && used < (size_t)n &&
-            rnrd_buf_append(&c->in, d->rbuf + used, (size_t)n - used) != 0)
-            rnrd_client_drop(c, "out of memory for its input");
-        return;
-    }
-    if (rnrd_buf_append(&c->in, d->rbuf, (size_t)n) != 0) {
-        rnrd_client_drop(c, "out of memory for its input");
-        return;
-    }
-    client_parse_buffered(c);
+    rnrd_client_input(c, d->rbuf, (size_t)n);
 }
 
 /* ------------------------------------------------------------ output */

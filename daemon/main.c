@@ -462,19 +462,11 @@ int main(int argc, char **argv)
     int foreground = 0, check = 0, ch, rc = 1;
     const char *config = NULL;
 
-    d = rnr_calloc(1, sizeof *d);
+    d = rnrd_new();
     if (d == NULL) {
         fprintf(stderr, "rnrd: out of memory\n");
         return 1;
     }
-    d->listen_fd = -1;
-    d->signal_fd = -1;
-    d->lock_fd = -1;
-    d->opt_log_level = -1;
-    TAILQ_INIT(&d->clients);
-    TAILQ_INIT(&d->dirty);
-    rnr_wbuf_init(&d->scratch);
-    rnrd_lookups_init();
 
     while ((ch = getopt_long(argc, argv, "fc:s:l:thV", opts, NULL)) != -1) {
         switch (ch) {

@@ -111,6 +111,8 @@ struct rnrd {
 };
 
 /* server.c */
+/* A zeroed daemon state, nothing open yet (NULL on ENOMEM). */
+struct rnrd *rnrd_new(void);
 int  rnrd_server_open(struct rnrd *d);
 void rnrd_server_close(struct rnrd *d);
 
@@ -120,6 +122,9 @@ void rnrd_client_drop(struct rnrd_client *c, const char *why);
 void rnrd_clients_flush(void *d);        /* the loop's idle hook */
 void rnrd_clients_free_all(struct rnrd *d);
 void rnrd_client_refresh_admin(struct rnrd_client *c);
+/* Bytes read from the client: dispatch every complete frame, keep a
+ * partial one (the fuzz target fuzz/fuzz_request.c calls it directly). */
+void rnrd_client_input(struct rnrd_client *c, const uint8_t *p, size_t n);
 /* Queue bytes for the client; on failure the client is dropped. */
 void rnrd_client_send(struct rnrd_client *c, const void *p, size_t n);
 int  rnrd_client_throttled(const struct rnrd_client *c);

@@ -15,8 +15,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "log.h"
 #include "alloc.h"
+#include "log.h"
+#include "lookup.h"
 #include "paths.h"
 #include "rnrd.h"
 #include "sdnotify.h"
@@ -25,6 +26,23 @@
 #define ACCEPT_PAUSE_MS  200
 
 static void server_accept(void *arg, int fd, unsigned events);
+
+struct rnrd *rnrd_new(void)
+{
+    struct rnrd *d = rnr_calloc(1, sizeof *d);
+
+    if (d == NULL)
+        return NULL;
+    d->listen_fd = -1;
+    d->signal_fd = -1;
+    d->lock_fd = -1;
+    d->opt_log_level = -1;
+    TAILQ_INIT(&d->clients);
+    TAILQ_INIT(&d->dirty);
+    rnr_wbuf_init(&d->scratch);
+    rnrd_lookups_init();
+    return d;
+}
 
 static int sun_fill(struct sockaddr_un *sun, const char *path)
 {

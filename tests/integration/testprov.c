@@ -24,7 +24,7 @@
 
 const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
 
-#define TESTPROV_MAX 256
+#define TESTPROV_MAX 1024   /* test_load: 500 clients register at once */
 
 struct testprov_reg {
     WSAQUERYSETA *qs;   /* flat copy */
