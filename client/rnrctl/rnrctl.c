@@ -26,6 +26,7 @@ static const char help_main[] =
 "  class remove CLASS         remove an installed service class\n"
 "  class show CLASS           show a service class\n"
 "  class list                 list the installed service classes\n"
+"  directory export|import    the persistent directory as XML\n"
 "\n"
 "Global options (also accepted after the command):\n"
 "  --socket PATH   rnrd's control socket (default: $RNR_SOCKET, else the\n"
@@ -67,6 +68,7 @@ static const struct command commands[] = {
     { "deregister", rnrctl_cmd_deregister, rnrctl_help_deregister },
     { "delete",     rnrctl_cmd_delete,     rnrctl_help_delete },
     { "class",      rnrctl_cmd_class,      rnrctl_help_class },
+    { "directory",  rnrctl_cmd_directory,  rnrctl_help_directory },
 };
 
 static const struct command *find_command(const char *name)

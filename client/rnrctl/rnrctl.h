@@ -138,6 +138,7 @@ int rnrctl_cmd_register(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv);
 
 /* Help texts (stdout, exit 0 on --help). */
 extern const char rnrctl_help_providers[];
@@ -146,5 +147,6 @@ extern const char rnrctl_help_register[];
 extern const char rnrctl_help_deregister[];
 extern const char rnrctl_help_delete[];
 extern const char rnrctl_help_class[];
+extern const char rnrctl_help_directory[];
 
 #endif

@@ -1,0 +1,50 @@
+/*
+ * Inside the directory store: shared by dir_store.c (writing) and
+ * dir_load.c (opening and reading back).
+ */
+#ifndef RNR_DIR_STORE_INT_H
+#define RNR_DIR_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dir_store.h"
+#include "dir_xml.h"
+
+/* A snapshot is written once the journal holds this many records, or
+ * half as many as there are live entries if that is more: the journal
+ * replayed at start-up stays below 1.5 times the live entries, and each
+ * record is rewritten about twice in all. */
+#define DIR_STORE_COMPACT_MIN 4096u
+
+/* The longest line a record can need (1024 addresses, 4 strings of
+ * 4 KiB escaped, a 64 KiB blob in hex); anything longer is damage. */
+#define DIR_STORE_MAX_LINE (4u << 20)
+
+struct dir_store {
+    char                  *dir;
+    int                    dirfd;
+    struct dir_store_cb    cb;
+    struct dir_xml_parser *parser;
+
+    int      jfd;        /* active journal, -1 until the first append */
+    uint64_t jnum;       /* its number */
+    uint64_t jsize;      /* its size: where a failed append is cut back to */
+    uint64_t jnext;      /* the number the next new journal gets */
+
+    struct dir_text line;       /* the record being appended */
+    struct dir_text snap;       /* snapshot lines not written yet */
+    int             snap_fd;
+    int             snap_err;
+    uint64_t        retry_at;   /* journal_records before the next try */
+
+    struct dir_store_stats stats;
+};
+
+int  dir_store_errno_status(int err);
+/* Removes every snapshot.N and journal.N with N < g. */
+void dir_store_remove_below(struct dir_store *s, uint64_t g);
+void dir_store_path(const struct dir_store *s, char *buf, size_t len, const char *kind,
+                    uint64_t n, const char *suffix);
+
+#endif
