@@ -159,7 +159,7 @@ fail:
 
 int dir_store_should_compact(const struct dir_store *s, size_t live)
 {
-    uint64_t want = live / 2 > DIR_STORE_COMPACT_MIN ? live / 2 : DIR_STORE_COMPACT_MIN;
+    uint64_t want = live / 2 > s->compact_min ? live / 2 : s->compact_min;
 
     return s->stats.journal_records >= want && s->stats.journal_records >= s->retry_at;
 }
@@ -249,6 +249,11 @@ fail:
     s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot write a snapshot: %s (the journal "
               "keeps every record; retried later)", snap, strerror(err));
     return dir_store_errno_status(err);
+}
+
+void dir_store_set_compact_min(struct dir_store *s, uint64_t records)
+{
+    s->compact_min = records > 0 ? records : 1;
 }
 
 const struct dir_store_stats *dir_store_stats(const struct dir_store *s)

@@ -63,6 +63,9 @@ int  dir_store_should_compact(const struct dir_store *s, size_t live);
  * entry and returns 0.  0 or a WSA error (the old generation stays). */
 int  dir_store_compact(struct dir_store *s, int (*dump)(void *ctx, struct dir_store *s),
                        void *ctx);
+/* The fewest journal records that make a snapshot worth it (default
+ * DIR_STORE_COMPACT_MIN in dir_store_int.h). */
+void dir_store_set_compact_min(struct dir_store *s, uint64_t records);
 void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len);
 
 const struct dir_store_stats *dir_store_stats(const struct dir_store *s);

@@ -37,6 +37,7 @@ struct dir_store {
     int             snap_fd;
     int             snap_err;
     uint64_t        retry_at;   /* journal_records before the next try */
+    uint64_t        compact_min;
 
     struct dir_store_stats stats;
 };

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -183,11 +184,12 @@ static int parse_bool(const char *v, int dflt, int *out)
     return 0;
 }
 
-/* Reads the section into *ctx / *strict; 0 or WSAEINVAL (logged). */
-static int read_config(struct dir_state *st, char **ctx, int *strict)
+/* Reads the section into *ctx / *strict / *smin; 0 or WSAEINVAL (logged). */
+static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *smin)
 {
     const char     *c = st->host->config_get(st->p, "default-context");
     const char     *s = st->host->config_get(st->p, "strict-classes");
+    const char     *m = st->host->config_get(st->p, "snapshot-min-records");
     struct dir_path path;
     struct dir_text t;
     size_t          i;
@@ -195,6 +197,18 @@ static int read_config(struct dir_state *st, char **ctx, int *strict)
     if (parse_bool(s, 0, strict) != 0) {
         dir_log(st, RNR_NSP_LOG_ERR, "strict-classes = %s: expected yes or no", s);
         return WSAEINVAL;
+    }
+    *smin = 0;
+    if (m != NULL && m[0] != '\0') {
+        char *end;
+        unsigned long long v = strtoull(m, &end, 10);
+
+        if (*end != '\0' || m[0] == '-' || v == 0 || v > 100000000ull) {
+            dir_log(st, RNR_NSP_LOG_ERR, "snapshot-min-records = %s: expected a number "
+                    "from 1 to 100000000", m);
+            return WSAEINVAL;
+        }
+        *smin = v;
     }
     if (c == NULL || c[0] == '\0')
         c = "\\";
@@ -255,7 +269,8 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     st->p = p;
     dir_tree_init(&st->tree);
     dir_text_init(&st->rec);
-    if ((rc = read_config(st, &st->default_context, &st->strict_classes)) != 0)
+    if ((rc = read_config(st, &st->default_context, &st->strict_classes,
+                          &st->snapshot_min)) != 0)
         goto done;
     cb.ctx = st;
     cb.log = store_log;
@@ -264,10 +279,15 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
         rc = WSAEPROVIDERFAILEDINIT;
         goto done;
     }
-    dir_log(st, RNR_NSP_LOG_INFO, "%zu entries in %zu containers loaded from %s in %llu ms "
-            "(%llu damaged records skipped)", st->tree.nentries, st->tree.nnodes,
-            host->state_dir(p), (unsigned long long)(mono_ms() - t0),
-            (unsigned long long)dir_store_stats(st->store)->damaged);
+    if (st->snapshot_min > 0)
+        dir_store_set_compact_min(st->store, st->snapshot_min);
+    dir_log(st, RNR_NSP_LOG_INFO, "%zu entries in %zu containers loaded from %s in %llu ms",
+            st->tree.nentries, st->tree.nnodes, host->state_dir(p),
+            (unsigned long long)(mono_ms() - t0));
+    if (dir_store_stats(st->store)->damaged > 0)
+        dir_log(st, RNR_NSP_LOG_WARNING, "%llu damaged records or files were skipped (see "
+                "above); the rest is loaded",
+                (unsigned long long)dir_store_stats(st->store)->damaged);
     *state = st;
     st = NULL;
 done:
@@ -280,12 +300,16 @@ static int dir_reload(void *state)
     struct dir_state *st = state;
     char             *ctx;
     int               strict, rc;
+    uint64_t          smin;
 
-    if ((rc = read_config(st, &ctx, &strict)) != 0)
+    if ((rc = read_config(st, &ctx, &strict, &smin)) != 0)
         return rc;
     rnr_free(st->default_context);
     st->default_context = ctx;
     st->strict_classes = strict;
+    st->snapshot_min = smin;
+    if (st->snapshot_min > 0)
+        dir_store_set_compact_min(st->store, st->snapshot_min);
     return 0;
 }
 

@@ -8,6 +8,8 @@
  *   default-context = \           where "" / NULL contexts point
  *   strict-classes  = no          yes: refuse registrations under a class
  *                                 that is neither installed nor built in
+ *   snapshot-min-records = 4096   journal records before a snapshot is
+ *                                 considered (also: half the entries)
  */
 #ifndef RNR_DIRECTORY_H
 #define RNR_DIRECTORY_H
@@ -36,6 +38,7 @@ struct dir_state {
     struct dir_store          *store;
     char                      *default_context;   /* canonical, absolute */
     int                        strict_classes;
+    uint64_t                   snapshot_min;      /* 0: the store's default */
     GUID                      *classes;           /* installed in rnrd */
     size_t                     nclasses;
     struct rnr_nsp_timer      *compact_timer;
