@@ -22,6 +22,9 @@
 #include "alloc.h"
 #include "status.h"
 
+/* Records parsed together (one libxml2 parse per batch). */
+#define DIR_LOAD_BATCH 512u
+
 /* "journal.12" -> 12 when name is KIND.NUMBER exactly. */
 static int file_number(const char *name, const char *kind, uint64_t *out)
 {
@@ -67,43 +70,104 @@ static void damaged(struct dir_store *s, const char *path, long line, const char
         s->cb.log(s->cb.ctx, RNR_NSP_LOG_WARNING, "%s: damaged file skipped: %s", path, why);
 }
 
-/* One line (without its newline). */
-static void load_line(struct dir_store *s, const char *path, long lineno, const char *p,
-                      size_t n, int snapshot)
+/* What is known of a file while it is read. */
+struct reading {
+    struct dir_store *s;
+    const char       *path;
+    int               snapshot;
+    /* Lines whose checksum held, parsed together (dir_xml_parse_batch). */
+    const char       *span[DIR_LOAD_BATCH];
+    size_t            spanlen[DIR_LOAD_BATCH];
+    long              line[DIR_LOAD_BATCH];
+    size_t            n;
+    size_t            bytes;
+};
+
+/* A record read: applied, or reported. */
+static void take(struct reading *rd, long lineno, struct dir_xml_rec *rec, int rc,
+                 const char *err)
 {
+    struct dir_store *s = rd->s;
+    char              why[300];
+
+    if (rc != 0) {
+        damaged(s, rd->path, lineno, err[0] ? err : rnr_status_text(rc));
+    } else if (rd->snapshot && rec->del) {
+        damaged(s, rd->path, lineno, "a deletion in a snapshot");
+    } else if ((rc = s->cb.apply(s->cb.ctx, rec)) != 0) {
+        snprintf(why, sizeof why, "cannot be applied: %s", rnr_status_text(rc));
+        damaged(s, rd->path, lineno, why);
+    } else {
+        s->stats.loaded++;
+        if (!rd->snapshot)
+            s->stats.journal_records++;
+    }
+}
+
+static void take_batched(void *ctx, size_t i, struct dir_xml_rec *rec, int status,
+                         const char *err)
+{
+    struct reading *rd = ctx;
+
+    take(rd, rd->line[i], rec, status, err);
+}
+
+static void flush(struct reading *rd)
+{
+    struct dir_store  *s = rd->s;
     struct dir_xml_rec rec;
-    char     err[300];
+    char               err[300];
+    size_t             i;
+    int                rc;
+
+    if (rd->n == 0)
+        return;
+    s->line.len = 0;
+    s->line.error = 0;
+    dir_text_puts(&s->line, "<batch>");
+    for (i = 0; i < rd->n; i++) {
+        dir_text_put(&s->line, rd->span[i], rd->spanlen[i]);
+        dir_text_put(&s->line, "\n", 1);
+    }
+    dir_text_puts(&s->line, "</batch>");
+    if (s->line.error ||
+        dir_xml_parse_batch(s->parser, s->line.data, s->line.len, rd->n, take_batched, rd) != 0) {
+        /* Something in there does not parse: one by one, to name it. */
+        for (i = 0; i < rd->n; i++) {
+            memset(&rec, 0, sizeof rec);
+            rc = dir_xml_parse_record(s->parser, rd->span[i], rd->spanlen[i], &rec, err,
+                                      sizeof err);
+            take(rd, rd->line[i], &rec, rc, err);
+            dir_xml_rec_clear(&rec);
+        }
+    }
+    rd->n = 0;
+    rd->bytes = 0;
+}
+
+/* One line (without its newline): checked, then queued for parsing. */
+static void load_line(struct reading *rd, long lineno, const char *p, size_t n)
+{
     uint32_t crc;
-    int      rc;
 
     if (n < 10 || p[8] != ' ' || hex8(p, &crc) != 0) {
-        damaged(s, path, lineno, "not a record line (CRC32 <record/>)");
+        damaged(rd->s, rd->path, lineno, "not a record line (CRC32 <record/>)");
         return;
     }
     if (n > DIR_STORE_MAX_LINE) {
-        damaged(s, path, lineno, "line too long");
+        damaged(rd->s, rd->path, lineno, "line too long");
         return;
     }
     if (dir_store_crc32(p + 9, n - 9) != crc) {
-        damaged(s, path, lineno, "checksum mismatch");
+        damaged(rd->s, rd->path, lineno, "checksum mismatch");
         return;
     }
-    memset(&rec, 0, sizeof rec);
-    if ((rc = dir_xml_parse_record(s->parser, p + 9, n - 9, &rec, err, sizeof err)) != 0) {
-        damaged(s, path, lineno, err[0] ? err : rnr_status_text(rc));
-        return;
-    }
-    if (snapshot && rec.del) {
-        damaged(s, path, lineno, "a deletion in a snapshot");
-    } else if ((rc = s->cb.apply(s->cb.ctx, &rec)) != 0) {
-        snprintf(err, sizeof err, "cannot be applied: %s", rnr_status_text(rc));
-        damaged(s, path, lineno, err);
-    } else {
-        s->stats.loaded++;
-        if (!snapshot)
-            s->stats.journal_records++;
-    }
-    dir_xml_rec_clear(&rec);
+    rd->span[rd->n] = p + 9;
+    rd->spanlen[rd->n] = n - 9;
+    rd->line[rd->n] = lineno;
+    rd->bytes += n;
+    if (++rd->n == DIR_LOAD_BATCH || rd->bytes > (1u << 20))
+        flush(rd);
 }
 
 /* Reads a whole file.  *good receives the length of its complete lines
@@ -111,6 +175,7 @@ static void load_line(struct dir_store *s, const char *path, long lineno, const 
 static int load_file(struct dir_store *s, const char *path, int snapshot, int last,
                      uint64_t *good)
 {
+    struct reading *rd = NULL;
     struct stat st;
     char       *buf = NULL;
     size_t      len = 0, pos = 0;
@@ -127,7 +192,8 @@ static int load_file(struct dir_store *s, const char *path, int snapshot, int la
         damaged(s, path, 0, "not a regular file");
         goto done;
     }
-    if ((buf = rnr_malloc((size_t)st.st_size + 1)) == NULL) {
+    if ((buf = rnr_malloc((size_t)st.st_size + 1)) == NULL ||
+        (rd = rnr_malloc(sizeof *rd)) == NULL) {
         damaged(s, path, 0, "out of memory");
         goto done;
     }
@@ -144,6 +210,10 @@ static int load_file(struct dir_store *s, const char *path, int snapshot, int la
             break;
         len += (size_t)r;
     }
+    rd->s = s;
+    rd->path = path;
+    rd->snapshot = snapshot;
+    rd->n = rd->bytes = 0;
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
 
@@ -160,15 +230,17 @@ static int load_file(struct dir_store *s, const char *path, int snapshot, int la
         }
         lineno++;
         if (nl > buf + pos)
-            load_line(s, path, lineno, buf + pos, (size_t)(nl - (buf + pos)), snapshot);
+            load_line(rd, lineno, buf + pos, (size_t)(nl - (buf + pos)));
         pos = (size_t)(nl - buf) + 1;
     }
+    flush(rd);
     *good = pos;
     rc = 0;
 done:
     if (fd >= 0)
         close(fd);
     rnr_free(buf);
+    rnr_free(rd);
     return rc;
 }
 

@@ -159,7 +159,7 @@ fail:
 
 int dir_store_should_compact(const struct dir_store *s, size_t live)
 {
-    uint64_t want = live / 2 > s->compact_min ? live / 2 : s->compact_min;
+    uint64_t want = live / 4 > s->compact_min ? live / 4 : s->compact_min;
 
     return s->stats.journal_records >= want && s->stats.journal_records >= s->retry_at;
 }

@@ -11,10 +11,11 @@
 #include "dir_store.h"
 #include "dir_xml.h"
 
-/* A snapshot is written once the journal holds this many records, or
- * half as many as there are live entries if that is more: the journal
- * replayed at start-up stays below 1.5 times the live entries, and each
- * record is rewritten about twice in all. */
+/* A snapshot is written once the journal holds this many records, or a
+ * quarter as many as there are live entries if that is more: what
+ * start-up replays stays below 1.25 times the live entries, and a write
+ * costs about four snapshot lines later (sequential, unsynced until the
+ * one fsync of the snapshot). */
 #define DIR_STORE_COMPACT_MIN 4096u
 
 /* The longest line a record can need (1024 addresses, 4 strings of

@@ -337,12 +337,31 @@ static int is_elem(const xmlNode *n, const char *name)
     return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
 }
 
+/* The text of a node's only text child, borrowed; NULL when it has
+ * another shape (then libxml2's own functions assemble it). */
+static const char *single_text(const xmlNode *children)
+{
+    if (children == NULL)
+        return "";
+    if (children->next == NULL && children->type == XML_TEXT_NODE && children->content != NULL)
+        return (const char *)children->content;
+    return NULL;
+}
+
 static char *prop(const xmlNode *n, const char *name)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char    *s;
+    const xmlAttr *a;
+    const char    *t;
+    xmlChar       *v;
+    char          *s;
 
-    if (v == NULL)
+    /* Loading copies every attribute of every record: one copy, not two. */
+    for (a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && strcmp((const char *)a->name, name) == 0 &&
+            (t = single_text(a->children)) != NULL)
+            return rnr_strdup(t);
+    }
+    if ((v = xmlGetProp(n, (const xmlChar *)name)) == NULL)
         return NULL;
     s = rnr_strdup((const char *)v);
     xmlFree(v);
@@ -351,9 +370,14 @@ static char *prop(const xmlNode *n, const char *name)
 
 static char *content(const xmlNode *n)
 {
-    xmlChar *v = xmlNodeGetContent(n);
-    char    *s = rnr_strdup(v != NULL ? (const char *)v : "");
+    const char *t = single_text(n->children);
+    xmlChar    *v;
+    char       *s;
 
+    if (t != NULL)
+        return rnr_strdup(t);
+    v = xmlNodeGetContent(n);
+    s = rnr_strdup(v != NULL ? (const char *)v : "");
     xmlFree(v);
     return s;
 }
@@ -764,7 +788,7 @@ void dir_xml_parser_free(struct dir_xml_parser *p)
 
 /* Parser options: never the network, never a DTD, entities unexpanded. */
 #define DIR_XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | \
-                      XML_PARSE_BIG_LINES)
+                      XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
 
 int dir_xml_parse_record(struct dir_xml_parser *p, const char *xml, size_t len,
                          struct dir_xml_rec *out, char *err, size_t errlen)
@@ -798,6 +822,51 @@ int dir_xml_parse_record(struct dir_xml_parser *p, const char *xml, size_t len,
     rc = rec_from_node(root, &r, &x);
     if (rc == 0)
         *out = r;
+done:
+    xmlFreeDoc(doc);
+    xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
+    return rc;
+}
+
+int dir_xml_parse_batch(struct dir_xml_parser *p, const char *xml, size_t len, size_t n,
+                        dir_xml_each_fn fn, void *ctx)
+{
+    struct xerr             x = { NULL, 0, NULL, 0 };
+    xmlStructuredErrorFunc  saved_fn = xmlStructuredError;
+    void                   *saved_ctx = xmlStructuredErrorContext;
+    xmlDocPtr               doc;
+    const xmlNode          *root, *c;
+    size_t                  k = 0;
+    int                     rc = WSAEINVAL;
+
+    xmlSetStructuredErrorFunc(&x, on_libxml_error);
+    doc = xmlCtxtReadMemory(p->ctxt, xml, (int)len, NULL, "UTF-8", DIR_XML_OPTS | XML_PARSE_HUGE);
+    root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+    if (root == NULL || doc->intSubset != NULL || !is_elem(root, "batch"))
+        goto done;
+    for (c = root->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            k++;
+        else if (c->type != XML_TEXT_NODE)
+            goto done;
+    }
+    if (k != n)
+        goto done;
+    for (c = root->children, k = 0; c != NULL; c = c->next) {
+        struct dir_xml_rec r;
+        char               err[300];
+        struct xerr        ex = { err, sizeof err, NULL, 0 };
+        int                st;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        memset(&r, 0, sizeof r);
+        err[0] = '\0';
+        st = rec_from_node(c, &r, &ex);
+        fn(ctx, k++, &r, st, err);
+        dir_xml_rec_clear(&r);
+    }
+    rc = 0;
 done:
     xmlFreeDoc(doc);
     xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
