@@ -346,7 +346,7 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
 
     if ((s = rnr_calloc(1, sizeof *s)) == NULL)
         return WSAENOBUFS;
-    s->jfd = s->dirfd = s->snap_fd = -1;
+    s->jfd = s->dirfd = s->snap_fd = s->child_fd = -1;
     s->compact_min = DIR_STORE_COMPACT_MIN;
     s->cb = *cb;
     if ((s->dir = rnr_strdup(dir)) == NULL || dir_xml_parser_new(&s->parser) != 0)

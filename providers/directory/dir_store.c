@@ -18,9 +18,6 @@
 
 #include "alloc.h"
 
-/* Snapshot lines are buffered up to this before a write(). */
-#define SNAP_FLUSH (1u << 20)
-
 uint32_t dir_store_crc32(const void *p, size_t n)
 {
     static uint32_t table[256];
@@ -56,8 +53,8 @@ void dir_store_path(const struct dir_store *s, char *buf, size_t len, const char
     snprintf(buf, len, "%s/%s.%llu%s", s->dir, kind, (unsigned long long)n, suffix);
 }
 
-/* "CRC32 xml\n" into s->line. */
-static void make_line(struct dir_text *t, const char *xml, size_t len)
+/* "CRC32 xml\n" appended to t. */
+void dir_store_make_line(struct dir_text *t, const char *xml, size_t len)
 {
     char crc[10];
 
@@ -67,7 +64,7 @@ static void make_line(struct dir_text *t, const char *xml, size_t len)
     dir_text_put(t, "\n", 1);
 }
 
-static int write_all(int fd, const char *p, size_t n)
+int dir_store_write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
@@ -90,7 +87,7 @@ static int fsync_dir(struct dir_store *s)
 }
 
 /* Opens (creating, empty) journal.n as the active journal. */
-static int journal_create(struct dir_store *s, uint64_t n)
+int dir_store_journal_create(struct dir_store *s, uint64_t n)
 {
     char path[4200];
     int  fd, err;
@@ -125,15 +122,15 @@ int dir_store_append(struct dir_store *s, const char *xml, size_t len)
 
     s->line.len = 0;
     s->line.error = 0;
-    make_line(&s->line, xml, len);
+    dir_store_make_line(&s->line, xml, len);
     if (s->line.error) {
         s->stats.append_errors++;
         return WSAENOBUFS;
     }
-    if (s->jfd < 0 && (err = journal_create(s, s->jnext)) != 0)
+    if (s->jfd < 0 && (err = dir_store_journal_create(s, s->jnext)) != 0)
         goto fail;
     dir_store_path(s, path, sizeof path, "journal", s->jnum, "");
-    err = write_all(s->jfd, s->line.data, s->line.len);
+    err = dir_store_write_all(s->jfd, s->line.data, s->line.len);
     if (err == 0 && fdatasync(s->jfd) != 0)
         err = errno;
     if (err != 0) {
@@ -161,94 +158,8 @@ int dir_store_should_compact(const struct dir_store *s, size_t live)
 {
     uint64_t want = live / 4 > s->compact_min ? live / 4 : s->compact_min;
 
-    return s->stats.journal_records >= want && s->stats.journal_records >= s->retry_at;
-}
-
-void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len)
-{
-    if (s->snap_err != 0)
-        return;
-    make_line(&s->snap, xml, len);
-    if (s->snap.error) {
-        s->snap_err = ENOMEM;
-        return;
-    }
-    if (s->snap.len >= SNAP_FLUSH) {
-        s->snap_err = write_all(s->snap_fd, s->snap.data, s->snap.len);
-        s->snap.len = 0;
-    }
-}
-
-int dir_store_compact(struct dir_store *s, int (*dump)(void *ctx, struct dir_store *s), void *ctx)
-{
-    char     tmp[4200], snap[4200], jpath[4200];
-    uint64_t g = (s->jfd >= 0 ? s->jnum : s->jnext) + 1;
-    int      err = 0, jfd_old = s->jfd, rc;
-    uint64_t jnum_old = s->jnum, jsize_old = s->jsize;
-
-    dir_store_path(s, tmp, sizeof tmp, "snapshot", g, ".tmp");
-    dir_store_path(s, snap, sizeof snap, "snapshot", g, "");
-    dir_store_path(s, jpath, sizeof jpath, "journal", g, "");
-    s->snap_fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (s->snap_fd < 0) {
-        err = errno;
-        goto fail;
-    }
-    s->snap_err = 0;
-    s->snap.len = 0;
-    s->snap.error = 0;
-    rc = dump(ctx, s);
-    if (rc != 0 && s->snap_err == 0)
-        s->snap_err = ENOMEM;
-    if (s->snap_err == 0 && s->snap.len > 0)
-        s->snap_err = write_all(s->snap_fd, s->snap.data, s->snap.len);
-    if ((err = s->snap_err) != 0)
-        goto fail;
-    if (fsync(s->snap_fd) != 0 || close(s->snap_fd) != 0) {
-        err = errno;
-        s->snap_fd = -1;
-        goto fail;
-    }
-    s->snap_fd = -1;
-    /* journal.g before snapshot.g: whichever of the two a crash leaves
-     * visible, the generation it belongs to is whole. */
-    s->jfd = -1;
-    if ((err = journal_create(s, g)) != 0) {
-        s->jfd = jfd_old;
-        goto fail;
-    }
-    if (rename(tmp, snap) != 0 || fsync(s->dirfd) != 0) {
-        err = errno;
-        unlink(snap);
-        unlink(jpath);
-        close(s->jfd);
-        s->jfd = jfd_old;
-        s->jnum = jnum_old;
-        s->jsize = jsize_old;
-        goto fail;
-    }
-    if (jfd_old >= 0)
-        close(jfd_old);
-    s->jnext = g + 1;
-    dir_store_remove_below(s, g);
-    s->stats.compactions++;
-    s->stats.journal_records = 0;
-    s->retry_at = 0;
-    s->cb.log(s->cb.ctx, RNR_NSP_LOG_INFO, "%s: snapshot written", snap);
-    if (s->snap.cap > 4 * SNAP_FLUSH)
-        dir_text_free(&s->snap);
-    return 0;
-fail:
-    if (s->snap_fd >= 0)
-        close(s->snap_fd);
-    s->snap_fd = -1;
-    unlink(tmp);
-    s->stats.compaction_errors++;
-    /* Not again before as many records as made this one worth trying. */
-    s->retry_at = s->stats.journal_records * 2;
-    s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot write a snapshot: %s (the journal "
-              "keeps every record; retried later)", snap, strerror(err));
-    return dir_store_errno_status(err);
+    return s->child <= 0 && s->stats.journal_records >= want &&
+           s->stats.journal_records >= s->retry_at;
 }
 
 void dir_store_set_compact_min(struct dir_store *s, uint64_t records)
@@ -265,6 +176,7 @@ void dir_store_close(struct dir_store *s)
 {
     if (s == NULL)
         return;
+    dir_store_snapshot_abandon(s);
     if (s->jfd >= 0)
         close(s->jfd);
     if (s->dirfd >= 0)

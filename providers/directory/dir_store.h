@@ -8,10 +8,12 @@
  *
  * An append is durable before dir_store_append returns (write + fdatasync;
  * a new journal's directory entry is fsync'd before its first record), and
- * costs the same whatever the store's size.  Compaction writes
- * snapshot.G.tmp, fsyncs it, creates journal.G, renames the snapshot in,
- * fsyncs the directory, and only then removes what G made obsolete: a
- * crash at any point leaves either the old or the new generation whole.
+ * costs the same whatever the store's size.  Compaction first moves
+ * appends to a new journal.G, then writes snapshot.G.tmp, fsyncs it,
+ * renames it to snapshot.G, fsyncs the directory, and only then removes
+ * what G made obsolete: whatever a crash leaves visible, the old
+ * snapshot with every journal since, or the new one with journal.G on,
+ * holds every acknowledged record.
  * Loading takes the newest snapshot and the journals from its generation
  * on; an incomplete last line (an interrupted append, never acknowledged)
  * is cut off, a damaged line or file is reported with its path, line and
@@ -57,12 +59,22 @@ void dir_store_close(struct dir_store *s);          /* accepts NULL */
  * on failure.  Logged with the path and the system's reason. */
 int  dir_store_append(struct dir_store *s, const char *xml, size_t len);
 
-/* Is a snapshot worth writing, with `live` entries in memory? */
+/* Is a snapshot worth writing, with `live` entries in memory (and none
+ * being written)? */
 int  dir_store_should_compact(const struct dir_store *s, size_t live);
 /* Writes a new snapshot: `dump` calls dir_store_snap_put once per live
- * entry and returns 0.  0 or a WSA error (the old generation stays). */
+ * entry and returns 0.  Appends move to a new journal first, so the
+ * snapshot covers exactly the journals before it.  0 or a WSA error (the
+ * old generation stays). */
 int  dir_store_compact(struct dir_store *s, int (*dump)(void *ctx, struct dir_store *s),
                        void *ctx);
+/* The same in a forked child, so the daemon goes on serving while a
+ * large snapshot is written and synced: *fd becomes readable when the
+ * child is done, and dir_store_compact_finish then completes it.
+ * WSAEALREADY while one is running. */
+int  dir_store_compact_start(struct dir_store *s,
+                             int (*dump)(void *ctx, struct dir_store *s), void *ctx, int *fd);
+int  dir_store_compact_finish(struct dir_store *s);
 /* The fewest journal records that make a snapshot worth it (default
  * DIR_STORE_COMPACT_MIN in dir_store_int.h). */
 void dir_store_set_compact_min(struct dir_store *s, uint64_t records);

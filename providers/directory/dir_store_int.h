@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dir_store.h"
 #include "dir_xml.h"
@@ -38,12 +39,22 @@ struct dir_store {
     int             snap_fd;
     int             snap_err;
     uint64_t        retry_at;   /* journal_records before the next try */
+    pid_t           child;      /* writing a snapshot in the background */
+    int             child_fd;   /* its end of the pipe: "0" on success */
+    uint64_t        child_gen;
+    uint64_t        child_records;  /* journal records it will cover */
     uint64_t        compact_min;
 
     struct dir_store_stats stats;
 };
 
 int  dir_store_errno_status(int err);
+int  dir_store_write_all(int fd, const char *p, size_t n);
+/* Creates journal.n (fsyncing the directory) and appends go there. */
+int  dir_store_journal_create(struct dir_store *s, uint64_t n);
+void dir_store_make_line(struct dir_text *t, const char *xml, size_t len);
+/* Kills a background snapshot and removes what it left (dir_snap.c). */
+void dir_store_snapshot_abandon(struct dir_store *s);
 /* Removes every snapshot.N and journal.N with N < g. */
 void dir_store_remove_below(struct dir_store *s, uint64_t g);
 void dir_store_path(const struct dir_store *s, char *buf, size_t len, const char *kind,

@@ -153,13 +153,35 @@ static int dump(void *ctx, struct dir_store *s)
     return 0;
 }
 
-static void compact_now(void *arg)
+static void snapshot_done(void *arg, int fd, unsigned events)
 {
     struct dir_state *st = arg;
 
+    (void)events;
+    st->host->unwatch_fd(st->p, fd);
+    st->snapshot_fd = -1;
+    dir_store_compact_finish(st->store);
+}
+
+static void compact_now(void *arg)
+{
+    struct dir_state *st = arg;
+    int               fd;
+
     st->compact_timer = NULL;
-    if (dir_store_should_compact(st->store, st->tree.nentries))
+    if (!dir_store_should_compact(st->store, st->tree.nentries))
+        return;
+    /* In a child, so that 25 MB and an fsync at 100,000 entries do not
+     * stall every client; in the loop only if there can be no child. */
+    if (dir_store_compact_start(st->store, dump, st, &fd) != 0) {
+        dir_log(st, RNR_NSP_LOG_WARNING, "cannot fork a snapshot writer; writing it here");
         dir_store_compact(st->store, dump, st);
+        return;
+    }
+    if (st->host->watch_fd(st->p, fd, RNR_NSP_EV_READ, snapshot_done, st) != 0)
+        dir_store_compact_finish(st->store);   /* waits for it */
+    else
+        st->snapshot_fd = fd;
 }
 
 void dir_maybe_compact(struct dir_state *st)
@@ -240,6 +262,8 @@ static void dir_cleanup(void *state)
         return;
     if (st->compact_timer != NULL)
         st->host->timer_cancel(st->p, st->compact_timer);
+    if (st->snapshot_fd >= 0)
+        st->host->unwatch_fd(st->p, st->snapshot_fd);
     dir_store_close(st->store);
     dir_tree_clear(&st->tree);
     dir_text_free(&st->rec);
@@ -267,6 +291,7 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
         return WSAENOBUFS;
     st->host = host;
     st->p = p;
+    st->snapshot_fd = -1;
     dir_tree_init(&st->tree);
     dir_text_init(&st->rec);
     if ((rc = read_config(st, &st->default_context, &st->strict_classes,

@@ -42,6 +42,7 @@ struct dir_state {
     GUID                      *classes;           /* installed in rnrd */
     size_t                     nclasses;
     struct rnr_nsp_timer      *compact_timer;
+    int                        snapshot_fd;       /* a writer child's pipe */
     struct dir_text            rec;               /* the record being built */
 
     uint64_t lookups;

@@ -395,6 +395,25 @@ static void test_store(void **state)
     assert_int_equal(s.logged_damage, 0);
     dir_store_close(st);
 
+    /* The same in a child: appends go on meanwhile and survive it. */
+    st = open_store(dir, &s);
+    {
+        int cfd = -1, m = 5;
+
+        assert_int_equal(dir_store_compact_start(st, dump_snap, &m, &cfd), 0);
+        assert_true(cfd >= 0);
+        assert_int_equal(dir_store_compact_start(st, dump_snap, &m, &cfd), WSAEALREADY);
+        put(st, "during");
+        assert_int_equal(dir_store_compact_finish(st), 0);
+        assert_int_equal(dir_store_stats(st)->compactions, 1);
+    }
+    dir_store_close(st);
+    snprintf(path, sizeof path, "%s/snapshot.2", dir);
+    assert_int_equal(stat(path, &sb), -1);      /* superseded by snapshot.3 */
+    st = open_store(dir, &s);
+    assert_int_equal(s.loaded, 6);              /* s0..s4 + during */
+    dir_store_close(st);
+
     /* Leftovers of an interrupted compaction are ignored and removed. */
     snprintf(path, sizeof path, "%s/snapshot.9.tmp", dir);
     fd = open(path, O_WRONLY | O_CREAT, 0600);
@@ -402,7 +421,7 @@ static void test_store(void **state)
     assert_int_equal(write(fd, "garbage", 7), 7);
     close(fd);
     st = open_store(dir, &s);
-    assert_int_equal(s.loaded, 4);
+    assert_int_equal(s.loaded, 6);
     assert_int_equal(stat(path, &sb), -1);
     dir_store_close(st);
 
