@@ -134,9 +134,14 @@ int dir_store_compact(struct dir_store *s, int (*dump)(void *ctx, struct dir_sto
  * daemon closes them, not when the snapshot is done. */
 static void close_others(int keep1, int keep2)
 {
-    int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1, fd;
-    int max = (int)sysconf(_SC_OPEN_MAX);
+    int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1, fd, max;
 
+    if ((lo <= 3 || close_range(3, (unsigned)lo - 1, 0) == 0) &&
+        (hi <= lo + 1 || close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) == 0) &&
+        close_range((unsigned)hi + 1, ~0u, 0) == 0)
+        return;
+    /* A kernel without close_range (before 5.9). */
+    max = (int)sysconf(_SC_OPEN_MAX);
     if (max <= 0 || max > 65536)
         max = 65536;
     for (fd = 3; fd < max; fd++)
