@@ -29,6 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char dir[64];
 
 static void quiet(void *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void quiet(void *ctx, int level, const char *fmt, ...)
 {
     (void)ctx;
     (void)level;

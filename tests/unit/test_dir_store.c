@@ -285,6 +285,8 @@ struct sink {
 };
 
 static void sink_log(void *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void sink_log(void *ctx, int level, const char *fmt, ...)
 {
     struct sink *s = ctx;
     va_list      ap;
