@@ -31,6 +31,7 @@ static const char help_main[] =
 "  reload                     re-read rnrd's configuration (admin)\n"
 "  cache flush [NAME]         empty provider caches (admin)\n"
 "  control PROVIDER COMMAND [ARG]  a provider's own command (admin)\n"
+"  directory export|import    the persistent directory as XML\n"
 "\n"
 "Global options (also accepted after the command):\n"
 "  --socket PATH   rnrd's control socket (default: $RNR_SOCKET, else the\n"
@@ -77,6 +78,7 @@ static const struct command commands[] = {
     { "reload",     rnrctl_cmd_reload,     rnrctl_help_reload },
     { "cache",      rnrctl_cmd_cache,      rnrctl_help_cache },
     { "control",    rnrctl_cmd_control,    rnrctl_help_control },
+    { "directory",  rnrctl_cmd_directory,  rnrctl_help_directory },
 };
 
 static const struct command *find_command(const char *name)

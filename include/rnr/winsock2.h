@@ -109,6 +109,7 @@ typedef struct sockaddr SOCKADDR, *PSOCKADDR, *LPSOCKADDR;
 #define WSAENETDOWN             10050
 #define WSAENOBUFS              10055
 #define WSAEPROCLIM             10067
+#define WSAEDQUOT               10069
 #define WSASYSNOTREADY          10091
 #define WSAVERNOTSUPPORTED      10092
 #define WSANOTINITIALISED       10093
