@@ -1,0 +1,331 @@
+/*
+ * Sockets: one UDP socket per family, bound to the wildcard address on
+ * the configured port, non-blocking, on the daemon's loop.  Sends go out
+ * with TTL / hop limit 255 (receivers check it: RFC 5082) to each chosen
+ * interface's broadcast address or multicast group.  The receiving side
+ * reads the interface and the TTL of every datagram from its ancillary
+ * data.
+ */
+#include "config.h"
+
+#include "sap.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <ifaddrs.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int named(const struct sap_conf *c, const char *name)
+{
+    unsigned i;
+
+    if (c->nifnames == 0)
+        return 1;
+    for (i = 0; i < c->nifnames; i++)
+        if (strcmp(c->ifnames[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static struct sap_iface *iface_get(struct sap_state *st, const char *name)
+{
+    unsigned i, idx;
+
+    for (i = 0; i < st->nifaces; i++)
+        if (strcmp(st->ifaces[i].name, name) == 0)
+            return &st->ifaces[i];
+    if (st->nifaces == SAP_MAX_IFACES || (idx = if_nametoindex(name)) == 0)
+        return NULL;
+    memset(&st->ifaces[st->nifaces], 0, sizeof st->ifaces[0]);
+    snprintf(st->ifaces[st->nifaces].name, IF_NAMESIZE, "%s", name);
+    st->ifaces[st->nifaces].index = idx;
+    return &st->ifaces[st->nifaces++];
+}
+
+/* Loopback only when named: it reaches no other host. */
+static void find_ifaces(struct sap_state *st)
+{
+    struct ifaddrs *ifa, *i;
+    unsigned k;
+
+    st->nifaces = 0;
+    if (getifaddrs(&ifa) != 0) {
+        sap_log(st, RNR_NSP_LOG_ERR, "getifaddrs: %s", strerror(errno));
+        return;
+    }
+    for (i = ifa; i != NULL; i = i->ifa_next) {
+        struct sap_iface *f;
+
+        if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP) || !named(&st->conf, i->ifa_name))
+            continue;
+        if ((i->ifa_flags & IFF_LOOPBACK) && st->conf.nifnames == 0)
+            continue;
+        if (i->ifa_addr->sa_family == AF_INET && st->conf.ipv4 != SAP_V4_OFF) {
+            if (st->conf.ipv4 == SAP_V4_BROADCAST &&
+                (!(i->ifa_flags & IFF_BROADCAST) || i->ifa_broadaddr == NULL))
+                continue;
+            if (st->conf.ipv4 == SAP_V4_MULTICAST && !(i->ifa_flags & IFF_MULTICAST))
+                continue;
+            if ((f = iface_get(st, i->ifa_name)) == NULL)
+                continue;
+            f->v4 = 1;
+            if (st->conf.ipv4 == SAP_V4_BROADCAST)
+                f->bcast4 = ((const struct sockaddr_in *)i->ifa_broadaddr)->sin_addr;
+        } else if (i->ifa_addr->sa_family == AF_INET6 && st->conf.ipv6 &&
+                   (i->ifa_flags & IFF_MULTICAST)) {
+            if ((f = iface_get(st, i->ifa_name)) != NULL)
+                f->v6 = 1;
+        }
+    }
+    freeifaddrs(ifa);
+    for (k = 0; k < st->conf.nifnames; k++) {
+        unsigned j;
+
+        for (j = 0; j < st->nifaces && strcmp(st->ifaces[j].name, st->conf.ifnames[k]); j++)
+            ;
+        if (j == st->nifaces)
+            sap_log(st, RNR_NSP_LOG_WARNING, "interface %s: absent, down, or without a "
+                    "usable address; not used", st->conf.ifnames[k]);
+    }
+}
+
+static int setopt(int fd, int level, int name, int value)
+{
+    return setsockopt(fd, level, name, &value, sizeof value);
+}
+
+static int open4(struct sap_state *st)
+{
+    struct sockaddr_in sin;
+    unsigned i;
+    int fd;
+
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1) != 0 ||
+        setopt(fd, SOL_SOCKET, SO_BROADCAST, 1) != 0 ||
+        setopt(fd, IPPROTO_IP, IP_PKTINFO, 1) != 0 ||
+        setopt(fd, IPPROTO_IP, IP_RECVTTL, 1) != 0 ||
+        setopt(fd, IPPROTO_IP, IP_TTL, 255) != 0 ||
+        setopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, 255) != 0 ||
+        setopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) != 0)
+        goto fail;
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(st->conf.port);
+    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
+        goto fail;
+    for (i = 0; st->conf.ipv4 == SAP_V4_MULTICAST && i < st->nifaces; i++) {
+        struct ip_mreqn m;
+
+        if (!st->ifaces[i].v4)
+            continue;
+        memset(&m, 0, sizeof m);
+        m.imr_multiaddr = st->conf.group4;
+        m.imr_ifindex = (int)st->ifaces[i].index;
+        if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) != 0)
+            sap_log(st, RNR_NSP_LOG_WARNING, "%s: joining the IPv4 group: %s",
+                    st->ifaces[i].name, strerror(errno));
+    }
+    return fd;
+fail:
+    sap_log(st, RNR_NSP_LOG_ERR, "IPv4 socket on port %u: %s", st->conf.port, strerror(errno));
+    close(fd);
+    return -1;
+}
+
+static int open6(struct sap_state *st)
+{
+    struct sockaddr_in6 sin6;
+    unsigned i;
+    int fd;
+
+    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) != 0 ||
+        setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1) != 0 ||
+        setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) != 0 ||
+        setopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) != 0 ||
+        setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255) != 0 ||
+        setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255) != 0 ||
+        setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) != 0)
+        goto fail;
+    memset(&sin6, 0, sizeof sin6);
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_port = htons(st->conf.port);
+    if (bind(fd, (struct sockaddr *)&sin6, sizeof sin6) != 0)
+        goto fail;
+    for (i = 0; i < st->nifaces; i++) {
+        struct ipv6_mreq m;
+
+        if (!st->ifaces[i].v6)
+            continue;
+        memset(&m, 0, sizeof m);
+        m.ipv6mr_multiaddr = st->conf.group6;
+        m.ipv6mr_interface = st->ifaces[i].index;
+        if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m) != 0)
+            sap_log(st, RNR_NSP_LOG_WARNING, "%s: joining the IPv6 group: %s",
+                    st->ifaces[i].name, strerror(errno));
+    }
+    return fd;
+fail:
+    sap_log(st, RNR_NSP_LOG_WARNING, "IPv6 socket on port %u: %s", st->conf.port,
+            strerror(errno));
+    close(fd);
+    return -1;
+}
+
+static void on_read(void *arg, int fd, unsigned events)
+{
+    struct sap_state *st = arg;
+    unsigned n;
+
+    (void)events;
+    for (n = 0; n < SAP_RX_BATCH; n++) {
+        union {
+            struct cmsghdr align;
+            uint8_t buf[256];
+        } cbuf;
+        struct sap_rxmeta m;
+        struct iovec iov;
+        struct msghdr msg;
+        struct cmsghdr *c;
+        ssize_t r;
+
+        memset(&m, 0, sizeof m);
+        memset(&msg, 0, sizeof msg);
+        iov.iov_base = st->rxbuf;
+        iov.iov_len = sizeof st->rxbuf;
+        msg.msg_name = &m.src;
+        msg.msg_namelen = sizeof m.src;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = cbuf.buf;
+        msg.msg_controllen = sizeof cbuf.buf;
+        r = recvmsg(fd, &msg, MSG_DONTWAIT);
+        if (r < 0)
+            break;
+        m.src_len = msg.msg_namelen;
+        m.ttl = -1;
+        for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                struct in_pktinfo pi;
+
+                memcpy(&pi, CMSG_DATA(c), sizeof pi);
+                m.ifindex = (unsigned)pi.ipi_ifindex;
+            } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+                memcpy(&m.ttl, CMSG_DATA(c), sizeof m.ttl);
+            } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+                struct in6_pktinfo pi;
+
+                memcpy(&pi, CMSG_DATA(c), sizeof pi);
+                m.ifindex = pi.ipi6_ifindex;
+            } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+                memcpy(&m.ttl, CMSG_DATA(c), sizeof m.ttl);
+            }
+        }
+        /* A datagram cut short is oversized: sap_rx drops it. */
+        sap_rx_packet(st, st->rxbuf, (msg.msg_flags & MSG_TRUNC) ? sizeof st->rxbuf : (size_t)r,
+                      &m);
+    }
+}
+
+int sap_net_open(struct sap_state *st)
+{
+    find_ifaces(st);
+    if (st->nifaces == 0)
+        sap_log(st, RNR_NSP_LOG_WARNING, "no interface to advertise on; only local "
+                "registrations will be found");
+    if (st->conf.ipv4 != SAP_V4_OFF && (st->fd4 = open4(st)) < 0)
+        return WSAEPROVIDERFAILEDINIT;
+    if (st->conf.ipv6 && (st->fd6 = open6(st)) < 0 && st->fd4 < 0)
+        return WSAEPROVIDERFAILEDINIT;
+    if ((st->fd4 >= 0 && st->host->watch_fd(st->p, st->fd4, RNR_NSP_EV_READ, on_read, st)) ||
+        (st->fd6 >= 0 && st->host->watch_fd(st->p, st->fd6, RNR_NSP_EV_READ, on_read, st)))
+        return WSAENOBUFS;
+    return 0;
+}
+
+void sap_net_close(struct sap_state *st)
+{
+    if (st->fd4 >= 0) {
+        st->host->unwatch_fd(st->p, st->fd4);
+        close(st->fd4);
+        st->fd4 = -1;
+    }
+    if (st->fd6 >= 0) {
+        st->host->unwatch_fd(st->p, st->fd6);
+        close(st->fd6);
+        st->fd6 = -1;
+    }
+}
+
+static void send_one(struct sap_state *st, int fd, const void *dst, socklen_t dlen,
+                     const uint8_t *buf, size_t len)
+{
+    if (sendto(fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)dst, dlen) == (ssize_t)len)
+        st->stats.tx_packets++;
+    else
+        st->stats.tx_errors++;
+}
+
+void sap_net_send_all(struct sap_state *st, const uint8_t *buf, size_t len)
+{
+    unsigned i;
+
+    for (i = 0; i < st->nifaces; i++) {
+        const struct sap_iface *f = &st->ifaces[i];
+
+        if (st->fd4 >= 0 && f->v4) {
+            struct sockaddr_in sin;
+
+            memset(&sin, 0, sizeof sin);
+            sin.sin_family = AF_INET;
+            sin.sin_port = htons(st->conf.port);
+            if (st->conf.ipv4 == SAP_V4_BROADCAST) {
+                sin.sin_addr = f->bcast4;
+            } else {
+                struct ip_mreqn m;
+
+                memset(&m, 0, sizeof m);
+                m.imr_ifindex = (int)f->index;
+                (void)setsockopt(st->fd4, IPPROTO_IP, IP_MULTICAST_IF, &m, sizeof m);
+                sin.sin_addr = st->conf.group4;
+            }
+            send_one(st, st->fd4, &sin, sizeof sin, buf, len);
+        }
+        if (st->fd6 >= 0 && f->v6) {
+            struct sockaddr_in6 sin6;
+
+            memset(&sin6, 0, sizeof sin6);
+            sin6.sin6_family = AF_INET6;
+            sin6.sin6_port = htons(st->conf.port);
+            sin6.sin6_addr = st->conf.group6;
+            sin6.sin6_scope_id = f->index;
+            send_one(st, st->fd6, &sin6, sizeof sin6, buf, len);
+        }
+    }
+}
+
+void sap_net_send_to(struct sap_state *st, const struct sockaddr_storage *dst, socklen_t dlen,
+                     const uint8_t *buf, size_t len)
+{
+    int fd = dst->ss_family == AF_INET ? st->fd4 : st->fd6;
+
+    if (fd >= 0)
+        send_one(st, fd, dst, dlen, buf, len);
+}
+
+int sap_net_iface_chosen(const struct sap_state *st, unsigned ifindex)
+{
+    unsigned i;
+
+    for (i = 0; i < st->nifaces; i++)
+        if (st->ifaces[i].index == ifindex)
+            return 1;
+    return 0;
+}
