@@ -17,8 +17,12 @@
 
 #include <rnr/svcguid.h>
 
-/* Expiry sweeps and the drop log run this often. */
-#define SAP_SWEEP_MS 250u
+/* Expiry sweeps and the drop log run this often; senders without
+ * entries are looked at every SAP_SENDER_SWEEPS sweeps and forgotten
+ * after SAP_SENDER_KEEP_MS. */
+#define SAP_SWEEP_MS       250u
+#define SAP_SENDER_SWEEPS  240u
+#define SAP_SENDER_KEEP_MS 3600000u
 
 void sap_log(struct sap_state *st, int level, const char *fmt, ...)
 {
@@ -115,6 +119,8 @@ static void on_sweep(void *arg)
 
     st->sweep_timer = NULL;
     st->stats.expired += sap_table_expire(st->table, sap_now(st));
+    if (++st->sweeps % SAP_SENDER_SWEEPS == 0)
+        (void)sap_table_forget_senders(st->table, sap_now(st), SAP_SENDER_KEEP_MS);
     sap_rx_log_drops(st);
     st->sweep_timer = st->host->timer_add(st->p, SAP_SWEEP_MS, on_sweep, st);
 }

@@ -147,6 +147,7 @@ struct sap_state {
     uint64_t          drops_logged, drops_log_ms;
     uint64_t          last_query_ms;          /* 0: never queried */
     uint64_t          rng;
+    uint64_t          sweeps;
     struct sap_writer txw;
     uint8_t           rxbuf[SAP_MAX_PACKET + 1];
 };

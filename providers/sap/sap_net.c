@@ -91,33 +91,73 @@ static void find_ifaces(struct sap_state *st)
     }
 }
 
-static int setopt(int fd, int level, int name, int value)
+struct sockopt {
+    int level, name, value;
+};
+
+/* TTL 255 out (RFC 5082), the TTL and the interface of every datagram
+ * in, no loop-back of our own multicast. */
+static const struct sockopt opts4[] = {
+    { SOL_SOCKET, SO_REUSEADDR, 1 },
+    { SOL_SOCKET, SO_BROADCAST, 1 },
+    { IPPROTO_IP, IP_PKTINFO, 1 },
+    { IPPROTO_IP, IP_RECVTTL, 1 },
+    { IPPROTO_IP, IP_TTL, 255 },
+    { IPPROTO_IP, IP_MULTICAST_TTL, 255 },
+    { IPPROTO_IP, IP_MULTICAST_LOOP, 0 },
+};
+static const struct sockopt opts6[] = {
+    { IPPROTO_IPV6, IPV6_V6ONLY, 1 },
+    { SOL_SOCKET, SO_REUSEADDR, 1 },
+    { IPPROTO_IPV6, IPV6_RECVPKTINFO, 1 },
+    { IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1 },
+    { IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255 },
+    { IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255 },
+    { IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0 },
+};
+
+/* A bound, non-blocking UDP socket on the port, or -1 (logged). */
+static int open_udp(struct sap_state *st, int family, const struct sockopt *o, size_t n)
 {
-    return setsockopt(fd, level, name, &value, sizeof value);
+    struct sockaddr_storage ss;
+    socklen_t len;
+    size_t i;
+    int fd;
+
+    memset(&ss, 0, sizeof ss);
+    ss.ss_family = (sa_family_t)family;
+    if (family == AF_INET) {
+        ((struct sockaddr_in *)&ss)->sin_port = htons(st->conf.port);
+        len = sizeof(struct sockaddr_in);
+    } else {
+        ((struct sockaddr_in6 *)&ss)->sin6_port = htons(st->conf.port);
+        len = sizeof(struct sockaddr_in6);
+    }
+    fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        goto fail;
+    for (i = 0; i < n; i++)
+        if (setsockopt(fd, o[i].level, o[i].name, &o[i].value, sizeof o[i].value) != 0)
+            goto fail;
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0)
+        goto fail;
+    return fd;
+fail:
+    sap_log(st, family == AF_INET ? RNR_NSP_LOG_ERR : RNR_NSP_LOG_WARNING,
+            "IPv%c socket on port %u: %s", family == AF_INET ? '4' : '6', st->conf.port,
+            strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return -1;
 }
 
 static int open4(struct sap_state *st)
 {
-    struct sockaddr_in sin;
     unsigned i;
     int fd;
 
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    if ((fd = open_udp(st, AF_INET, opts4, sizeof opts4 / sizeof opts4[0])) < 0)
         return -1;
-    if (setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1) != 0 ||
-        setopt(fd, SOL_SOCKET, SO_BROADCAST, 1) != 0 ||
-        setopt(fd, IPPROTO_IP, IP_PKTINFO, 1) != 0 ||
-        setopt(fd, IPPROTO_IP, IP_RECVTTL, 1) != 0 ||
-        setopt(fd, IPPROTO_IP, IP_TTL, 255) != 0 ||
-        setopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, 255) != 0 ||
-        setopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0) != 0)
-        goto fail;
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(st->conf.port);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0)
-        goto fail;
     for (i = 0; st->conf.ipv4 == SAP_V4_MULTICAST && i < st->nifaces; i++) {
         struct ip_mreqn m;
 
@@ -131,34 +171,15 @@ static int open4(struct sap_state *st)
                     st->ifaces[i].name, strerror(errno));
     }
     return fd;
-fail:
-    sap_log(st, RNR_NSP_LOG_ERR, "IPv4 socket on port %u: %s", st->conf.port, strerror(errno));
-    close(fd);
-    return -1;
 }
 
 static int open6(struct sap_state *st)
 {
-    struct sockaddr_in6 sin6;
     unsigned i;
     int fd;
 
-    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    if ((fd = open_udp(st, AF_INET6, opts6, sizeof opts6 / sizeof opts6[0])) < 0)
         return -1;
-    if (setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) != 0 ||
-        setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1) != 0 ||
-        setopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) != 0 ||
-        setopt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1) != 0 ||
-        setopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255) != 0 ||
-        setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 255) != 0 ||
-        setopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0) != 0)
-        goto fail;
-    memset(&sin6, 0, sizeof sin6);
-    sin6.sin6_family = AF_INET6;
-    sin6.sin6_port = htons(st->conf.port);
-    if (bind(fd, (struct sockaddr *)&sin6, sizeof sin6) != 0)
-        goto fail;
     for (i = 0; i < st->nifaces; i++) {
         struct ipv6_mreq m;
 
@@ -172,11 +193,6 @@ static int open6(struct sap_state *st)
                     st->ifaces[i].name, strerror(errno));
     }
     return fd;
-fail:
-    sap_log(st, RNR_NSP_LOG_WARNING, "IPv6 socket on port %u: %s", st->conf.port,
-            strerror(errno));
-    close(fd);
-    return -1;
 }
 
 static void on_read(void *arg, int fd, unsigned events)

@@ -331,8 +331,14 @@ int sap_query_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *
     pd->start_ms = sap_now(st);
     if (name != NULL)
         snprintf(pd->pattern, sizeof pd->pattern, "%s", name);
+    /* An NS_ALL lookup (every gethostbyname through NSS, say) must not
+     * wait a reply window for each class the link never heard of: only
+     * lookups aimed at this name space or provider, or flushing the
+     * cache, go to the network. */
     ask = st->nifaces > 0 &&
-          ((flags & LUP_FLUSHCACHE) || !sap_table_has_class(st->table, &pd->cls));
+          ((flags & LUP_FLUSHCACHE) ||
+           ((qs->dwNameSpace == st->host->name_space(st->p) || qs->lpNSProviderId != NULL) &&
+            !sap_table_has_class(st->table, &pd->cls)));
     if (!ask) {
         int status = answer_now(st, pd);
 

@@ -14,11 +14,14 @@
 
 #include <string.h>
 
+/* A sender outlives its last entry (count 0) for a while, so that its
+ * sequence still refuses replays of what it withdrew. */
 struct sap_sender {
     struct sap_sender *hnext;
     uint64_t id;
     uint32_t last_seq;
     size_t   count;
+    uint64_t empty_since;        /* 0: has entries, or not yet stamped */
 };
 
 struct sap_table {
@@ -30,6 +33,7 @@ struct sap_table {
     size_t max_entries;
     size_t max_per_sender;
     size_t bytes;                /* names, comments, addresses */
+    size_t nsenders;
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -194,6 +198,7 @@ static struct sap_sender *sender_get(struct sap_table *t, uint64_t id)
     s->id = id;
     s->hnext = t->sbuckets[h];
     t->sbuckets[h] = s;
+    t->nsenders++;
     return s;
 }
 
@@ -205,6 +210,7 @@ static void sender_drop(struct sap_table *t, struct sap_sender *s)
         pp = &(*pp)->hnext;
     if (*pp != NULL)
         *pp = s->hnext;
+    t->nsenders--;
     rnr_free(s);
 }
 
@@ -312,6 +318,7 @@ int sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_entr
         e->hnext = NULL;
         *slot = e;
         s->count++;
+        s->empty_since = 0;
         t->count++;
         rc = SAP_T_ADDED;
     } else {
@@ -352,8 +359,7 @@ static void entry_remove(struct sap_table *t, struct sap_tentry *e)
     list_unlink(t, e);
     t->bytes -= entry_bytes(e);
     t->count--;
-    if (--s->count == 0)
-        sender_drop(t, s);
+    s->count--;
     entry_free(e);
 }
 
@@ -377,6 +383,33 @@ size_t sap_table_expire(struct sap_table *t, uint64_t now_ms)
         if (e->expires_ms <= now_ms) {
             entry_remove(t, e);
             n++;
+        }
+    }
+    return n;
+}
+
+size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms, uint64_t keep_ms)
+{
+    /* Past twice the entry bound, empty senders go whatever their age:
+     * their number stays bounded too. */
+    int crowded = t->nsenders > 2 * t->max_entries;
+    size_t i, n = 0;
+
+    for (i = 0; i < t->nbuckets; i++) {
+        struct sap_sender *s, *next;
+
+        for (s = t->sbuckets[i]; s != NULL; s = next) {
+            next = s->hnext;
+            if (s->count > 0)
+                continue;
+            if (s->empty_since == 0 && !crowded) {
+                s->empty_since = now_ms;
+                continue;
+            }
+            if (crowded || now_ms - s->empty_since >= keep_ms) {
+                sender_drop(t, s);
+                n++;
+            }
         }
     }
     return n;

@@ -48,7 +48,7 @@ void   sap_table_free(struct sap_table *t);   /* accepts NULL */
 void   sap_table_set_limits(struct sap_table *t, size_t max_entries, size_t max_per_sender);
 
 /* 0 when seq is acceptable from sender (not lower than the highest seen
- * while it has entries), -1 when stale.  Remembers seq when accepted. */
+ * from it), -1 when stale.  Remembers seq when accepted. */
 int    sap_table_check_seq(struct sap_table *t, uint64_t sender, uint32_t seq);
 
 int    sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_entry *e,
@@ -59,6 +59,9 @@ int    sap_table_remove(struct sap_table *t, uint64_t sender, const GUID *cls, c
 /* Drops what expired at now_ms; returns how many. */
 size_t sap_table_expire(struct sap_table *t, uint64_t now_ms);
 
+/* Senders without entries are remembered (their sequence) until a sweep
+ * finds them empty for keep_ms; returns how many were forgotten. */
+size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms, uint64_t keep_ms);
 size_t sap_table_count(const struct sap_table *t);
 size_t sap_table_sender_count(const struct sap_table *t, uint64_t sender);
 size_t sap_table_memory(const struct sap_table *t);

@@ -87,7 +87,7 @@ def main():
         n, cls = int(sys.argv[3]), sys.argv[4]
         for i in range(n):
             p = packet(1, random.getrandbits(64), 1,
-                       [entry(cls, "flood%d" % i, [("10.9.9.9", 9)])], ttl=600000)
+                       [entry(cls, "f%06d" % i, [("10.9.9.9", 9)])], ttl=600000)
             try:
                 s.sendto(p, (dst, PORT))
             except OSError:

@@ -166,9 +166,23 @@ static void test_sequence(void **state)
     assert_int_equal(sap_table_check_seq(t, 1, 49), -1);  /* replayed */
     assert_int_equal(sap_table_check_seq(t, 1, 51), 0);
     assert_int_equal(sap_table_check_seq(t, 1, 50), -1);
-    /* Forgotten with the sender's last entry. */
+    /* Remembered after its last entry went (a replayed advertisement
+     * must not bring a withdrawn service back) ... */
     assert_int_equal(sap_table_remove(t, 1, &cls_a, "a"), 1);
+    assert_int_equal(sap_table_check_seq(t, 1, 3), -1);
+    assert_int_equal(sap_table_forget_senders(t, 1000, 5000), 0);   /* stamped */
+    assert_int_equal(sap_table_forget_senders(t, 5999, 5000), 0);
+    assert_int_equal(sap_table_check_seq(t, 1, 3), -1);
+    /* ... and forgotten once it was empty for keep_ms. */
+    assert_int_equal(sap_table_forget_senders(t, 6000, 5000), 1);
     assert_int_equal(sap_table_check_seq(t, 1, 3), 0);
+    /* A sender with entries is never forgotten. */
+    assert_int_equal(sap_table_update(t, 2, mk(&cls_a, "b", 0), 0, 1000, SAP_RTT_NONE, 0,
+                                      NULL), SAP_T_ADDED);
+    assert_int_equal(sap_table_check_seq(t, 2, 10), 0);
+    assert_int_equal(sap_table_forget_senders(t, 0, 0), 0);
+    assert_int_equal(sap_table_forget_senders(t, 100000, 0), 0);
+    assert_int_equal(sap_table_check_seq(t, 2, 9), -1);
     sap_table_free(t);
 }
 
