@@ -23,6 +23,7 @@ cleanup() {
     [ -n "${pa:-}" ] && kill "$pa" 2>/dev/null
     [ -n "${pb:-}" ] && kill "$pb" 2>/dev/null
     wait 2>/dev/null
+    [ -n "${SAP_BENCH_KEEP:-}" ] && { cat "$tmp"/*/log; }
     ip netns del sbA$tag 2>/dev/null; ip netns del sbB$tag 2>/dev/null; ip netns del $N 2>/dev/null
     rm -rf "$tmp"
 }

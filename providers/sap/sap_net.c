@@ -44,6 +44,23 @@ static struct sap_iface *iface_get(struct sap_state *st, const char *name)
     return &st->ifaces[st->nifaces++];
 }
 
+/* The address's broadcast address.  One added without ("ip addr add
+ * 10.0.0.1/24") reports the address itself or 0.0.0.0, either of which
+ * would send our packets to ourselves: computed from the netmask then. */
+static struct in_addr bcast_of(const struct ifaddrs *i)
+{
+    const struct sockaddr_in *a = (const struct sockaddr_in *)i->ifa_addr;
+    const struct sockaddr_in *m = (const struct sockaddr_in *)i->ifa_netmask;
+    const struct sockaddr_in *br = (const struct sockaddr_in *)i->ifa_broadaddr;
+    struct in_addr b;
+
+    if (br != NULL && br->sin_addr.s_addr != INADDR_ANY &&
+        br->sin_addr.s_addr != a->sin_addr.s_addr)
+        return br->sin_addr;
+    b.s_addr = a->sin_addr.s_addr | ~m->sin_addr.s_addr;
+    return b;
+}
+
 /* Loopback only when named: it reaches no other host. */
 static void find_ifaces(struct sap_state *st)
 {
@@ -64,7 +81,7 @@ static void find_ifaces(struct sap_state *st)
             continue;
         if (i->ifa_addr->sa_family == AF_INET && st->conf.ipv4 != SAP_V4_OFF) {
             if (st->conf.ipv4 == SAP_V4_BROADCAST &&
-                (!(i->ifa_flags & IFF_BROADCAST) || i->ifa_broadaddr == NULL))
+                (!(i->ifa_flags & IFF_BROADCAST) || i->ifa_netmask == NULL))
                 continue;
             if (st->conf.ipv4 == SAP_V4_MULTICAST && !(i->ifa_flags & IFF_MULTICAST))
                 continue;
@@ -72,7 +89,7 @@ static void find_ifaces(struct sap_state *st)
                 continue;
             f->v4 = 1;
             if (st->conf.ipv4 == SAP_V4_BROADCAST)
-                f->bcast4 = ((const struct sockaddr_in *)i->ifa_broadaddr)->sin_addr;
+                f->bcast4 = bcast_of(i);
         } else if (i->ifa_addr->sa_family == AF_INET6 && st->conf.ipv6 &&
                    (i->ifa_flags & IFF_MULTICAST)) {
             if ((f = iface_get(st, i->ifa_name)) != NULL)
@@ -80,6 +97,16 @@ static void find_ifaces(struct sap_state *st)
         }
     }
     freeifaddrs(ifa);
+    for (k = 0; k < st->nifaces; k++) {
+        char b[INET_ADDRSTRLEN] = "-";
+
+        if (st->ifaces[k].v4 && st->conf.ipv4 == SAP_V4_BROADCAST)
+            inet_ntop(AF_INET, &st->ifaces[k].bcast4, b, sizeof b);
+        sap_log(st, RNR_NSP_LOG_INFO, "interface %s: IPv4 %s%s, IPv6 %s", st->ifaces[k].name,
+                st->ifaces[k].v4 ? (st->conf.ipv4 == SAP_V4_BROADCAST ? "broadcast " : "multicast")
+                                 : "off", st->ifaces[k].v4 && st->conf.ipv4 == SAP_V4_BROADCAST ? b : "",
+                st->ifaces[k].v6 ? "multicast" : "off");
+    }
     for (k = 0; k < st->conf.nifnames; k++) {
         unsigned j;
 

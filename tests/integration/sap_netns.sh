@@ -4,6 +4,8 @@
 # with its own socket, state directory and configuration.  Nothing touches
 # the namespace the test runs in.
 #
+# Sections 1-3 run over IPv6 only, 4-7 over IPv4 broadcast and IPv6,
+# 8-10 over IPv4 multicast only.
 #   1. a service file on A (long interval: advertised once, before B and C
 #      run) is found from B and C through a query and its responses;
 #   2. registered on A: found from B and C at once (the advertisement on
@@ -157,9 +159,11 @@ name = from-file
 comment = a file service
 address = 10.77.0.1:631/tcp
 EOF2
-conf A 60
-conf B 1
-conf C 1
+# Sections 1-3 over IPv6 alone, 4-7 over both (IPv4 broadcast), 8-10
+# over IPv4 multicast alone.
+conf A 60 "" "ipv4 = off"
+conf B 1 "" "ipv4 = off"
+conf C 1 "" "ipv4 = off"
 start A
 start B
 start C
@@ -236,6 +240,9 @@ until_found B lasting || fail "3: a persistent registration did not survive rnrc
 section_done "3. registrations end with their client unless persistent"
 
 # ---------------------------------------------------- 4. wildcards, nearest
+for h in A B C; do stop $h; conf $h 1; start $h; done
+reg A lasting
+until_found B lasting || fail "4: lasting over IPv4 and IPv6"
 reg A print-a; reg A print-b; reg A scan-c
 until_found B scan-c || fail "4: scan-c"
 got=$(names B 'print-*' | sort | tr '\n' ' ')
@@ -311,7 +318,9 @@ printf 'shared-secret-of-the-lan\n' >"$tmp/k1"
 printf 'another-secret-entirely\n' >"$tmp/k2"
 chmod 600 "$tmp/k1" "$tmp/k2"
 for h in A B C; do stop $h; done
-conf A 1 "$tmp/k1"; conf B 1 "$tmp/k1"; conf C 1 "$tmp/k2"
+v4mc="ipv4 = multicast
+ipv6 = off"
+conf A 1 "$tmp/k1" "$v4mc"; conf B 1 "$tmp/k1" "$v4mc"; conf C 1 "$tmp/k2" "$v4mc"
 start A; start B; start C
 reg A secret
 until_found B secret --flags flushcache || fail "8: B with the key does not see A"
