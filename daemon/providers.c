@@ -147,6 +147,7 @@ static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
         return;
     }
     p->started = 1;
+    rnrd_classes_replay(d, p);
     log_info("provider %s: started (module %s)", p->name, p->module);
     prov_tell_classes(d, p);
 }

@@ -154,6 +154,7 @@ int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
 /* classes.c */
 int  rnrd_classes_open(struct rnrd *d);
 void rnrd_classes_close(struct rnrd *d);
+void rnrd_classes_replay(struct rnrd *d, struct rnr_nsp_provider *p);
 int  rnrd_classes_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                           struct rnr_rbuf *r);
 
