@@ -30,6 +30,15 @@
 #endif
 
 static struct rnrd *g_d;
+
+/* main.c (which has main()) is not linked in.  A RELOAD frame from an
+ * admin client lands here: re-reading configuration files is outside
+ * what this target feeds, so it answers as a refused reload would. */
+int rnrd_reload(struct rnrd *d)
+{
+    (void)d;
+    return WSAEINVAL;
+}
 static char g_dir[64];
 static char g_classes[128];
 
