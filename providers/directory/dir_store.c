@@ -164,7 +164,7 @@ int dir_store_should_compact(const struct dir_store *s, size_t live)
 
 void dir_store_set_compact_min(struct dir_store *s, uint64_t records)
 {
-    s->compact_min = records > 0 ? records : 1;
+    s->compact_min = records > 0 ? records : DIR_STORE_COMPACT_MIN;
 }
 
 const struct dir_store_stats *dir_store_stats(const struct dir_store *s)

@@ -75,8 +75,8 @@ int  dir_store_compact(struct dir_store *s, int (*dump)(void *ctx, struct dir_st
 int  dir_store_compact_start(struct dir_store *s,
                              int (*dump)(void *ctx, struct dir_store *s), void *ctx, int *fd);
 int  dir_store_compact_finish(struct dir_store *s);
-/* The fewest journal records that make a snapshot worth it (default
- * DIR_STORE_COMPACT_MIN in dir_store_int.h). */
+/* The fewest journal records that make a snapshot worth it; 0 restores
+ * the default (DIR_STORE_COMPACT_MIN in dir_store_int.h). */
 void dir_store_set_compact_min(struct dir_store *s, uint64_t records);
 void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len);
 

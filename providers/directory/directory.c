@@ -333,8 +333,7 @@ static int dir_reload(void *state)
     st->default_context = ctx;
     st->strict_classes = strict;
     st->snapshot_min = smin;
-    if (st->snapshot_min > 0)
-        dir_store_set_compact_min(st->store, st->snapshot_min);
+    dir_store_set_compact_min(st->store, st->snapshot_min);
     return 0;
 }
 

@@ -576,8 +576,8 @@ static void test_kill9_storm(void **state)
     unsigned           seed = (unsigned)time(NULL);
 
     (void)state;
-    /* Snapshots every 40 records, so kills land inside them too. */
-    assert_int_equal(start(&d, "snapshot-min-records = 40\n"), 0);
+    /* Snapshots every 8 records, so kills land inside them too. */
+    assert_int_equal(start(&d, "snapshot-min-records = 8\n"), 0);
     memset(expect, 0, sizeof expect);
     print_message("storm seed %u\n", seed);
     srand(seed);
@@ -597,7 +597,7 @@ static void test_kill9_storm(void **state)
             storm_writer(pfd[1], seed + (unsigned)round);
         }
         close(pfd[1]);
-        usleep((useconds_t)(5000 + rand() % 60000));
+        usleep((useconds_t)(10000 + rand() % 110000));
         rnrt_daemon_kill9(&d);
         kill(w, SIGKILL);
         waitpid(w, &st, 0);
