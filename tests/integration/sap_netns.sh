@@ -159,6 +159,7 @@ name = from-file
 comment = a file service
 address = 10.77.0.1:631/tcp
 EOF2
+printf 'class = {not-a-guid}\nname = broken\n' >"$tmp/A/services/bad.service"
 # Sections 1-3 over IPv6 alone, 4-7 over both (IPv4 broadcast), 8-10
 # over IPv4 multicast alone.
 conf A 60 "" "ipv4 = off"
@@ -176,6 +177,7 @@ for h in B C; do
 done
 out=$(ctl B lookup "$FCLS" from-file --ns NS_SAP --flags flushcache 2>&1)
 echo "$out" | grep -q '^result 1: from-file$' || fail "1: flushcache on B: $out"
+grep -q 'bad.service: line 1: class' "$tmp/A/log" || fail "1: bad.service not reported"
 ctl A providers | grep -q 'SAP-like' || fail "1: WSAEnumNameSpaceProviders does not list sap"
 # A file added, then SIGHUP: advertised at once; the old one stays.
 cat >"$tmp/A/services/second.service" <<EOF2
