@@ -117,18 +117,25 @@ conf() {
 }
 ctl() { h=$1; shift; ip netns exec sap$h$tag "$RNRCTL" --socket "$tmp/$h/rnrd.sock" "$@"; }
 start() {
-    ip netns exec sap$1$tag "$RNRD" --foreground --config "$tmp/$1/rnrd.conf" \
+    # SAP_WRAPPER="valgrind --error-exitcode=99 --leak-check=full" runs
+    # each rnrd under a checker; exit status 99 fails the test.
+    ip netns exec sap$1$tag ${SAP_WRAPPER:-} "$RNRD" --foreground --config "$tmp/$1/rnrd.conf" \
         2>>"$tmp/$1/log" &
     eval "pid$1=$!"
     pids="$pids $!"
     n=0
     until ctl "$1" providers >/dev/null 2>&1; do
         n=$((n + 1))
-        [ $n -gt 100 ] && { echo "rnrd on $1 did not start:"; cat "$tmp/$1/log"; exit 99; }
+        [ $n -gt 300 ] && { echo "rnrd on $1 did not start:"; cat "$tmp/$1/log"; exit 99; }
         sleep 0.1
     done
 }
-stop() { eval "p=\$pid$1"; kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; }
+stop() {
+    eval "p=\$pid$1"
+    kill "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+    [ $? -ne 99 ] || fail "rnrd on $1: the checker found errors (log $tmp/$1/log)"
+}
 
 # names HOST NAME [flags]: the instance names found, in order
 names() {
