@@ -246,6 +246,21 @@ names B fleeting --flags flushcache | grep -qx fleeting && fail "3: fleeting out
 names A fleeting | grep -qx fleeting && fail "3: fleeting outlived rnrctl on A"
 reg A lasting || fail "3: register --persistent"
 until_found B lasting || fail "3: a persistent registration did not survive rnrctl"
+# Only the owner or root may take a registration away (setpriv, when
+# there is one and nobody can reach the build).
+if command -v setpriv >/dev/null 2>&1 && chmod 755 "$tmp" "$tmp/A" &&
+   setpriv --reuid=nobody --regid=nogroup --clear-groups "$RNRCTL" --help >/dev/null 2>&1; then
+    asnobody() { ip netns exec sapA$tag setpriv --reuid=nobody --regid=nogroup --clear-groups \
+                 "$RNRCTL" --socket "$tmp/A/rnrd.sock" "$@" >/dev/null 2>&1; }
+    asnobody deregister "$CLS" lasting --ns NS_SAP
+    [ $? -eq 4 ] || fail "3: nobody deregistered root's registration"
+    names A lasting | grep -qx lasting || fail "3: lasting gone after a refused deregister"
+    asnobody register "$CLS" nobodys --ns NS_SAP --addr 10.77.0.1:7 --persistent ||
+        fail "3: nobody cannot register"
+    asnobody deregister "$CLS" nobodys --ns NS_SAP || fail "3: nobody cannot deregister its own"
+else
+    echo "   (ownership checks skipped: no setpriv, or the build is not readable by nobody)"
+fi
 section_done "3. registrations end with their client unless persistent"
 
 # ---------------------------------------------------- 4. wildcards, nearest
