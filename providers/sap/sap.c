@@ -49,6 +49,19 @@ uint64_t sap_random(struct sap_state *st)
     return st->rng * 0x2545F4914F6CDD1Dull;
 }
 
+int sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate)
+{
+    if (now > b->ms)
+        b->tokens += (double)(now - b->ms) * rate / 1000.0;
+    if (b->tokens > rate)
+        b->tokens = rate;
+    b->ms = now;
+    if (b->tokens < 1.0)
+        return -1;
+    b->tokens -= 1.0;
+    return 0;
+}
+
 /* ------------------------------------------------------------ classes */
 
 uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls)
@@ -167,8 +180,8 @@ static int sap_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
         goto done;
     }
     st->rng |= 1;
-    st->tokens = SAP_RESPONSE_RATE;
-    st->tokens_ms = sap_now(st);
+    st->responses = (struct sap_bucket){ SAP_RESPONSE_RATE, sap_now(st) };
+    st->queries = (struct sap_bucket){ SAP_QUERY_RATE, sap_now(st) };
     st->table = sap_table_new(st->conf.max_entries, st->conf.max_per_sender);
     if (st->table == NULL) {
         rc = WSAENOBUFS;
@@ -252,6 +265,7 @@ static void sap_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
     emit_stat(ctx, "queries-sent", s->queries_sent);
     emit_stat(ctx, "queries-answered", s->queries_answered);
     emit_stat(ctx, "responses-rate-limited", s->responses_limited);
+    emit_stat(ctx, "queries-rate-limited", s->queries_limited);
     emit_stat(ctx, "lookups", s->lookups);
 }
 

@@ -38,8 +38,10 @@
 #define SAP_KEY_MAX             1024u
 #define SAP_MAX_REGS            1024u
 #define SAP_MAX_FILE_SERVICES   256u
-/* Responses: a token bucket of this many per second, this burst. */
+/* Responses sent and queries sent: token buckets of this many per
+ * second, the same burst. */
 #define SAP_RESPONSE_RATE       50u
+#define SAP_QUERY_RATE          20u
 /* Received datagrams handled per wake-up before the loop gets a turn. */
 #define SAP_RX_BATCH            64u
 /* Drop counters are logged at most this often, when they moved. */
@@ -110,6 +112,11 @@ struct sap_pending {
     int       nearest;
 };
 
+struct sap_bucket {
+    double   tokens;
+    uint64_t ms;
+};
+
 struct sap_classid {
     GUID     cls;
     uint16_t sap_id;
@@ -119,7 +126,7 @@ struct sap_stats {
     uint64_t rx_packets, tx_packets, tx_errors;
     uint64_t drop_malformed, drop_own, drop_auth, drop_offlink, drop_stale;
     uint64_t table_full, expired, withdrawn;
-    uint64_t queries_sent, queries_answered, responses_limited;
+    uint64_t queries_sent, queries_answered, responses_limited, queries_limited;
     uint64_t lookups;
 };
 
@@ -139,8 +146,7 @@ struct sap_state {
     struct rnr_nsp_timer *adv_timer, *sweep_timer;
     struct sap_classid *classes;
     size_t            nclasses;
-    double            tokens;
-    uint64_t          tokens_ms;
+    struct sap_bucket responses, queries;
     struct { uint64_t sender; uint32_t seq; } answered[16];
     unsigned          answered_next;
     struct sap_stats  stats;
@@ -166,6 +172,8 @@ void     sap_log(struct sap_state *st, int level, const char *fmt, ...)
 uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls);
 uint64_t sap_now(const struct sap_state *st);
 uint64_t sap_random(struct sap_state *st);
+/* 0 and one token taken, or -1 when the bucket is empty. */
+int      sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate);
 
 /* sap_conf.c: the section into *c (defaults filled); WSAEINVAL with a
  * logged reason. */

@@ -243,12 +243,19 @@ void sap_query_heard(struct sap_state *st, uint64_t sender, const struct sap_ent
     }
 }
 
+/* Local users cannot make the daemon flood the link: past the query
+ * rate a lookup still waits its window, for what others' queries and the
+ * advertisements bring. */
 static void send_query(struct sap_state *st, const struct sap_pending *pd)
 {
     struct sap_writer *w = &st->txw;
     struct sap_entry q;
     size_t len;
 
+    if (sap_bucket_take(&st->queries, sap_now(st), SAP_QUERY_RATE) != 0) {
+        st->stats.queries_limited++;
+        return;
+    }
     memset(&q, 0, offsetof(struct sap_entry, addrs));
     q.cls = pd->cls;
     q.sap_id = sap_class_sap_id(st, &pd->cls);

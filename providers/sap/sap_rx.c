@@ -80,20 +80,6 @@ static void withdrawn(struct sap_state *st, const uint8_t *buf, const struct sap
         st->stats.withdrawn += (uint64_t)sap_table_remove(st->table, h->sender, &e.cls, e.name);
 }
 
-static int take_token(struct sap_state *st)
-{
-    uint64_t now = sap_now(st);
-
-    st->tokens += (double)(now - st->tokens_ms) * SAP_RESPONSE_RATE / 1000.0;
-    if (st->tokens > SAP_RESPONSE_RATE)
-        st->tokens = SAP_RESPONSE_RATE;
-    st->tokens_ms = now;
-    if (st->tokens < 1.0)
-        return -1;
-    st->tokens -= 1.0;
-    return 0;
-}
-
 static int answered_before(struct sap_state *st, uint64_t sender, uint32_t seq)
 {
     unsigned i, n = sizeof st->answered / sizeof st->answered[0];
@@ -141,7 +127,7 @@ static void answer(struct sap_state *st, const uint8_t *buf, size_t len,
     }
     if (!any || w->count == 0)
         return;
-    if (take_token(st) != 0) {
+    if (sap_bucket_take(&st->responses, sap_now(st), SAP_RESPONSE_RATE) != 0) {
         st->stats.responses_limited++;
         return;
     }
