@@ -61,11 +61,16 @@ readelf -d "$dest$nssdir/libnss_rnr.so.2" | grep -q 'SONAME.*\[libnss_rnr\.so\.2
 
 # The example provider from the installed headers alone (pkg-config
 # pointed at the DESTDIR), strictly warning-free.
+# Its own Makefile, as a provider author would run it.
 cp -r "$top_srcdir/examples/provider" "$tmp/example"
-cflags=$(PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest$libdir/pkgconfig" \
-         pkg-config --cflags librnr) || fail "pkg-config librnr from the DESTDIR"
-(cd "$tmp/example" && cc -std=c99 -Wall -Wextra -Werror -fPIC -shared $cflags -o example.so example.c) \
-    2>"$tmp/cc.log" && ok || fail "example provider does not build: $(cat "$tmp/cc.log")"
+chmod -R u+w "$tmp/example"
+PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest$libdir/pkgconfig" \
+    pkg-config --cflags librnr | grep -q -- "-I$dest$includedir" && ok ||
+    fail "pkg-config librnr from the DESTDIR"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL PKG_CONFIG_SYSROOT_DIR="$dest" \
+    PKG_CONFIG_LIBDIR="$dest$libdir/pkgconfig" make -C "$tmp/example" \
+    CFLAGS="-std=c99 -O2 -Wall -Wextra -Werror" >"$tmp/cc.log" 2>&1 &&
+    [ -f "$tmp/example/example.so" ] && ok || fail "example provider does not build: $(cat "$tmp/cc.log")"
 
 # The installed rnrd loads it next to the installed modules.
 export RNR_SOCKET="$tmp/rnrd.sock"

@@ -6,6 +6,13 @@
 # Everything lives in a temporary directory; only AF_UNIX sockets.
 RNRD=${RNRD:-./daemon/rnrd}
 RNRCTL=${RNRCTL:-./client/rnrctl/rnrctl}
+# The program behind libtool's wrapper script: this test runs rnrctl a
+# hundred times, and the wrapper costs a shell each time.
+if [ "$RNRCTL" = ./client/rnrctl/rnrctl ] && [ -x ./client/rnrctl/.libs/rnrctl ]; then
+    RNRCTL=$(pwd)/client/rnrctl/.libs/rnrctl
+    LD_LIBRARY_PATH=$(pwd)/client/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    export LD_LIBRARY_PATH
+fi
 moddir=$(pwd)/providers/.libs
 testprov=$(pwd)/tests/integration/.libs/testprov.so
 [ -x "$RNRD" ] && [ -x "$RNRCTL" ] && [ -f "$testprov" ] ||
