@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -234,6 +235,8 @@ int dnsserv_unbound_start(struct dnsserv_unbound *u, const char *dir,
         if (u->pid == 0) {
             int null = open("/dev/null", O_RDWR);
 
+            /* A test killed outright takes its server with it. */
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (null >= 0) {
                 dup2(null, 1);
                 dup2(null, 2);
@@ -367,8 +370,10 @@ int dnsserv_rcode_start(struct dnsserv_rcode *r)
     if (fd < 0)
         return -1;
     r->pid = fork();
-    if (r->pid == 0)
+    if (r->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         rcode_serve(fd);
+    }
     close(fd);
     return r->pid > 0 ? 0 : -1;
 }

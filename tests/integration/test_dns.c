@@ -16,6 +16,8 @@
 #include "dnsserv.h"
 #include "blob.h"
 
+#include <dlfcn.h>
+#include <nss.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -618,6 +620,39 @@ static void test_gethostbyname_and_rnrctl(void **state)
     assert_non_null(strstr(out, "2001:db8::6"));
 }
 
+/* getaddrinfo's entry point of the NSS module (as glibc calls it). */
+static void test_nss_getaddrinfo(void **state)
+{
+    char path[512], buf[4096], a[INET6_ADDRSTRLEN];
+    struct gaih_addrtuple *pat = NULL, *t;
+    nss_gethostbyname4_r *fn;
+    int err = 0, herr = 0, n4 = 0, n6 = 0;
+    void *h;
+    (void)state;
+
+    snprintf(path, sizeof path, "%s/client/nss/.libs/libnss_rnr.so.2", rnrt_builddir());
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL)
+        fail_msg("%s", dlerror());
+    fn = (nss_gethostbyname4_r *)dlsym(h, "_nss_rnr_gethostbyname4_r");
+    assert_non_null(fn);
+    assert_int_equal(fn("c1.rnr.test", &pat, buf, sizeof buf, &err, &herr, NULL),
+                     NSS_STATUS_SUCCESS);
+    assert_non_null(pat);
+    assert_string_equal(pat->name, "a.rnr.test");   /* the others: NULL */
+    for (t = pat; t != NULL; t = t->next) {
+        inet_ntop(t->family, t->addr, a, sizeof a);
+        if (t->family == AF_INET && strcmp(a, "192.0.2.1") == 0)
+            n4++;
+        if (t->family == AF_INET6 && strcmp(a, "2001:db8::1") == 0)
+            n6++;
+    }
+    assert_int_equal(n4, 1);
+    assert_int_equal(n6, 1);
+    /* (No negative case here: NS_ALL would wait for the hang instance.) */
+    dlclose(h);
+}
+
 static void test_set_service_noop(void **state)
 {
     WSAQUERYSETA q;
@@ -645,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_isolation),
         cmocka_unit_test(test_many_in_flight),
         cmocka_unit_test(test_gethostbyname_and_rnrctl),
+        cmocka_unit_test(test_nss_getaddrinfo),
         cmocka_unit_test(test_set_service_noop),
     };
 

@@ -24,6 +24,8 @@ static char last_log[512];
 static int watched;
 
 static void h_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void h_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
     va_list ap;
 
