@@ -52,6 +52,7 @@
 #include <rnr/winsock2.h>
 
 #include "glibc_hosts.h"
+#include "nscd.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixed sizes of the run                                               */
@@ -1226,6 +1227,7 @@ struct glibc_phase_arg {
     const char *hosts_name;
     uint32_t    nentries;
     uint32_t    warmup, iters;
+    int         nscd;        /* through unscd/nscd (nscd.h), cache filled first */
 };
 
 static void *glibc_init(const struct workload *w, unsigned tid, char *why, size_t len)
@@ -1272,14 +1274,14 @@ static int bind_over(const char *src, const char *dst, char *why, size_t len)
     return 0;
 }
 
+static void glibc_measure(const struct glibc_phase_arg *a, struct phase_out *out);
+static void glibc_nscd_phase(const struct glibc_phase_arg *a, struct phase_out *out);
+
 static void glibc_phase(const void *varg, struct phase_out *out)
 {
     const struct glibc_phase_arg *a = varg;
     char                          hosts[PATH_MAX], nss[PATH_MAX], empty[PATH_MAX];
     struct stat                   st;
-    struct workload               w;
-    unsigned                      t;
-    int                           e;
 
     if (geteuid() != 0) {
         setwhy(out->why, sizeof(out->why), "skipped (needs root)");
@@ -1307,10 +1309,53 @@ static void glibc_phase(const void *varg, struct phase_out *out)
     if (bind_over(hosts, "/etc/hosts", out->why, sizeof(out->why)) != 0 ||
         bind_over(nss, "/etc/nsswitch.conf", out->why, sizeof(out->why)) != 0)
         return;
+    if (a->nscd) {
+        glibc_nscd_phase(a, out);
+        return;
+    }
     /* A running nscd would answer from its cache instead of the file. */
     if (stat("/run/nscd", &st) == 0 && S_ISDIR(st.st_mode) &&
         bind_over(empty, "/run/nscd", out->why, sizeof(out->why)) != 0)
         return;
+    glibc_measure(a, out);
+}
+
+/* In the glibc phase's namespace: our own nscd, every name asked once to
+ * fill its cache, then /etc/hosts emptied, so that from then on only the
+ * cache can answer (a lookup that reached the file would fail and count
+ * as an error): the rows measure glibc -> nscd round trips. */
+static void glibc_nscd_phase(const struct glibc_phase_arg *a, struct phase_out *out)
+{
+    char     none[PATH_MAX];
+    pid_t    pid;
+    uint32_t i;
+    int      e;
+
+    if (bench_nscd_start(g_tmpdir, &pid, out->why, sizeof(out->why)) != 0)
+        return;
+    for (i = 0; i < a->nentries; i++) {
+        e = bench_glibc_lookup(g_names[i], entry_addr(i), 0);
+        if (e != 0) {
+            char msg[120];
+
+            glibc_strerr(e, msg, sizeof(msg));
+            setwhy(out->why, sizeof(out->why), "filling nscd's cache: %s: %s", g_names[i], msg);
+            bench_nscd_stop(pid);
+            return;
+        }
+    }
+    if (write_file("hosts-none", "") == 0 &&
+        path_in_tmp(none, sizeof(none), "hosts-none") == 0 &&
+        bind_over(none, "/etc/hosts", out->why, sizeof(out->why)) == 0)
+        glibc_measure(a, out);
+    bench_nscd_stop(pid);
+}
+
+static void glibc_measure(const struct glibc_phase_arg *a, struct phase_out *out)
+{
+    struct workload w;
+    unsigned        t;
+    int             e;
 
     e = bench_glibc_lookup(g_names[a->nentries - 1u], entry_addr(a->nentries - 1u), 0);
     if (e != 0) {
@@ -1363,6 +1408,28 @@ static void print_rows(const char *label, const struct phase_out *p)
         if (r->errors > 0)
             printf("  %s ERRORS, first: %s", fmt_count(n, sizeof(n), r->errors), r->first_error);
         putchar('\n');
+    }
+}
+
+/* Machine-readable rows for bench/report.sh, one per thread count:
+ *   @row ID LABEL THREADS P50_US P99_US OPS_PER_S COMPARE   (tab-separated)
+ * COMPARE lists the ids of the rows this one is to be compared with
+ * ("-": none).  A row that was not measured is left out; one with failed
+ * operations is marked (ERRORS) in its label (the report above says what
+ * failed). */
+static void emit_rows(const char *id, const char *label, const struct phase_out *p,
+                      const char *compare)
+{
+    unsigned t;
+
+    for (t = 0; t < MAX_THREADS; t++) {
+        const struct run_result *r = &p->run[t];
+
+        if (!p->ok || !r->ran)
+            continue;
+        printf("@row\t%s\t%s%s\t%u\t%.1f\t%.1f\t%.0f\t%s\n", id, label,
+               r->errors > 0 ? " (ERRORS)" : "", r->threads, r->p50_us, r->p99_us, r->per_sec,
+               compare);
     }
 }
 
@@ -1465,7 +1532,7 @@ int main(int argc, char **argv)
         { "help",     no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    struct phase_out       rtt, mem_empty, rnr_small, rnr_large, gl_small, gl_large;
+    struct phase_out       rtt, mem_empty, rnr_small, rnr_large, gl_small, gl_large, gl_nscd;
     struct rnr_phase_arg   ra;
     struct glibc_phase_arg ga;
     struct daemon          d;
@@ -1582,6 +1649,7 @@ int main(int argc, char **argv)
 
     /* 3. glibc on the same files. */
     fprintf(stderr, "bench_lookup: glibc gethostbyname ...\n");
+    memset(&ga, 0, sizeof(ga));
     ga.hosts_name = "hosts-1000";
     ga.nentries = N_SMALL;
     ga.warmup = GLIBC_SMALL_WARMUP;
@@ -1592,6 +1660,17 @@ int main(int argc, char **argv)
     ga.warmup = GLIBC_LARGE_WARMUP;
     ga.iters = GLIBC_LARGE_ITERS;
     run_in_child(glibc_phase, &ga, &gl_large);
+
+    /* 4. glibc through unscd/nscd's cache, the same 1,000 names (filling
+     * its cache with 100,000 through its forked workers would take
+     * minutes). */
+    fprintf(stderr, "bench_lookup: glibc gethostbyname through nscd ...\n");
+    ga.hosts_name = "hosts-1000";
+    ga.nentries = N_SMALL;
+    ga.warmup = RNR_WARMUP;
+    ga.iters = RNR_ITERS;
+    ga.nscd = 1;
+    run_in_child(glibc_phase, &ga, &gl_nscd);
 
     /* ---- the report ---- */
     load_end = loadavg1();
@@ -1616,8 +1695,22 @@ int main(int argc, char **argv)
     print_rows(detail, &gl_small);
     snprintf(detail, sizeof(detail), "glibc gethostbyname, %s entries", fmt_count(n1, sizeof(n1), N_LARGE));
     print_rows(detail, &gl_large);
+    snprintf(detail, sizeof(detail), "glibc + nscd cache, %s entries", fmt_count(n1, sizeof(n1), N_SMALL));
+    print_rows(detail, &gl_nscd);
     if (gl_small.ok || gl_large.ok)
         printf("  (glibc with 2 threads uses gethostbyname_r; NSS \"hosts: files\" only)\n");
+    if (gl_nscd.ok)
+        printf("  (nscd: %s -d in a private mount namespace, every name cached first,\n"
+               "   then /etc/hosts emptied: only its cache answers)\n", BENCH_NSCD_PATH);
+
+    /* The same figures for bench/report.sh's one table (bench/README.md). */
+    emit_rows("bare-unix", "bare AF_UNIX round trip", &rtt, "-");
+    emit_rows("rnr-1k", "librnr, hosts, 1,000 entries", &rnr_small, "bare-unix,glibc-1k,nscd-1k");
+    emit_rows("rnr-100k", "librnr, hosts, 100,000 entries", &rnr_large,
+              "bare-unix,glibc-100k,nscd-1k");
+    emit_rows("glibc-1k", "glibc files, 1,000 entries", &gl_small, "-");
+    emit_rows("glibc-100k", "glibc files, 100,000 entries", &gl_large, "-");
+    emit_rows("nscd-1k", "glibc + nscd cache, 1,000 entries", &gl_nscd, "bare-unix");
 
     /* Memory per entry. */
     {

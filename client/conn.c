@@ -20,6 +20,7 @@
 #include "conn.h"
 #include "paths.h"
 #include "queryset.h"
+#include "status.h"
 #include "wire.h"
 
 #define READ_CHUNK   65536u          /* read size, and the idle buffer size */
@@ -310,6 +311,15 @@ static int decode_frame(struct rnr_conn *c, const struct rnr_wire_hdr *h,
     memset(&f, 0, sizeof(f));
     f.h = *h;
     rnr_rbuf_init(&r, body, len);
+    /* A status reaches the application as it is, so it must be one the
+     * daemon can mean: a known code, and not WSAEFAULT, which is about a
+     * caller's buffer the daemon never sees (the caller would be told to
+     * grow its buffer without being told to what size). */
+    if (h->status != 0 && (h->status > INT32_MAX || (int)h->status == WSAEFAULT ||
+                           rnr_status_name((int)h->status) == NULL)) {
+        rc = WSASYSNOTREADY;
+        goto done;
+    }
     if (h->type & RNR_MSG_REPLY) {
         unsigned req = h->type & ~(unsigned)RNR_MSG_REPLY;
 

@@ -38,9 +38,11 @@ void rnrd_client_drop(struct rnrd_client *c, const char *why)
 {
     if (c->dead)
         return;
-    if (why != NULL)
+    if (why != NULL) {
+        c->d->stats.clients_dropped++;
         log_warning("client %u (pid %ld uid %ld): dropped: %s", c->serial, (long)c->caller.pid,
                  (long)c->caller.uid, why);
+    }
     c->dead = 1;
     client_mark_dirty(c);
 }
@@ -53,6 +55,7 @@ void rnrd_client_send(struct rnrd_client *c, const void *p, size_t n)
         rnrd_client_drop(c, "out of memory for its output");
         return;
     }
+    c->d->stats.frames_out++;
     if (rnrd_buf_pending(&c->out) >= RNRD_OUT_HIGH_WATER)
         c->throttled = 1;
     client_mark_dirty(c);
@@ -159,6 +162,7 @@ void rnrd_client_accept(struct rnrd *d, int fd)
     c->watched = RNR_NSP_EV_READ;
     TAILQ_INSERT_TAIL(&d->clients, c, link);
     d->nclients++;
+    d->stats.clients_total++;
     log_debug("client %u: connected (pid %ld uid %ld gid %ld%s)", c->serial, (long)cred.pid,
               (long)cred.uid, (long)cred.gid, c->caller.is_admin ? ", admin" : "");
 }
@@ -179,6 +183,7 @@ static size_t client_parse(struct rnrd_client *c, const uint8_t *p, size_t n)
         }
         if (n - used < h.length)
             break;
+        c->d->stats.frames_in++;
         if (rnrd_session_dispatch(c, &h, p + used + RNR_WIRE_HDR_LEN,
                                   h.length - RNR_WIRE_HDR_LEN) != 0) {
             char why[96];
@@ -216,11 +221,29 @@ static void client_drop_io(struct rnrd_client *c, int err)
     rnrd_client_drop(c, strerror(err));
 }
 
+void rnrd_client_input(struct rnrd_client *c, const uint8_t *p, size_t n)
+{
+    size_t used;
+
+    /* Common case: nothing buffered, frames parsed straight from the
+     * caller's buffer; only a trailing partial frame is kept. */
+    if (rnrd_buf_pending(&c->in) == 0) {
+        used = client_parse(c, p, n);
+        if (!c->dead && used < n && rnrd_buf_append(&c->in, p + used, n - used) != 0)
+            rnrd_client_drop(c, "out of memory for its input");
+        return;
+    }
+    if (rnrd_buf_append(&c->in, p, n) != 0) {
+        rnrd_client_drop(c, "out of memory for its input");
+        return;
+    }
+    client_parse_buffered(c);
+}
+
 static void client_read(struct rnrd_client *c)
 {
     struct rnrd *d = c->d;
     ssize_t n;
-    size_t used;
 
     n = recv(c->fd, d->rbuf, sizeof d->rbuf, MSG_DONTWAIT);
     if (n < 0) {
@@ -233,20 +256,7 @@ static void client_read(struct rnrd_client *c)
         rnrd_client_drop(c, NULL);
         return;
     }
-    /* Common case: nothing buffered, frames parsed straight from the
-     * shared read buffer; only a trailing partial frame is kept. */
-    if (rnrd_buf_pending(&c->in) == 0) {
-        used = client_parse(c, d->rbuf, (size_t)n);
-        if (!c->dead && used < (size_t)n &&
-            rnrd_buf_append(&c->in, d->rbuf + used, (size_t)n - used) != 0)
-            rnrd_client_drop(c, "out of memory for its input");
-        return;
-    }
-    if (rnrd_buf_append(&c->in, d->rbuf, (size_t)n) != 0) {
-        rnrd_client_drop(c, "out of memory for its input");
-        return;
-    }
-    client_parse_buffered(c);
+    rnrd_client_input(c, d->rbuf, (size_t)n);
 }
 
 /* ------------------------------------------------------------ output */

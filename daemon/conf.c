@@ -96,6 +96,8 @@ void rnrd_config_free(struct rnrd_config *cfg)
     rnr_free(cfg->module_dir);
     rnr_free(cfg->class_dir);
     rnr_free(cfg->admin_group);
+    rnr_free(cfg->user);
+    rnr_free(cfg->group);
     for (i = 0; i < cfg->nproviders; i++)
         provider_conf_clear(&cfg->providers[i]);
     rnr_free(cfg->providers);
@@ -121,13 +123,14 @@ enum section_kind { SEC_NONE, SEC_DAEMON, SEC_PROVIDER, SEC_IGNORED };
 enum daemon_key {
     DK_SOCKET, DK_STATE_DIR, DK_MODULE_DIR, DK_CLASS_DIR, DK_ADMIN_GROUP,
     DK_MAX_LOOKUPS, DK_MAX_MESSAGE, DK_MAX_CLIENTS, DK_MAX_RESULTS, DK_LOG_LEVEL,
+    DK_USER, DK_GROUP,
     DK_COUNT
 };
 
 static const char *const daemon_keys[DK_COUNT] = {
     "socket", "state-dir", "module-dir", "class-dir", "admin-group",
     "max-lookups-per-client", "max-message-size", "max-clients",
-    "max-results-per-lookup", "log-level"
+    "max-results-per-lookup", "log-level", "user", "group"
 };
 
 struct parser {
@@ -353,6 +356,8 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
     case DK_MODULE_DIR:  set_string(ps, &cfg->module_dir, key, v); return;
     case DK_CLASS_DIR:   set_string(ps, &cfg->class_dir, key, v); return;
     case DK_ADMIN_GROUP: set_string(ps, &cfg->admin_group, key, v); return;
+    case DK_USER:        set_string(ps, &cfg->user, key, v); return;
+    case DK_GROUP:       set_string(ps, &cfg->group, key, v); return;
     case DK_LOG_LEVEL:
         lvl = rnrd_log_level_parse(v);
         if (lvl < 0)

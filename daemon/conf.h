@@ -44,6 +44,8 @@ struct rnrd_config {
     char                      *module_dir;
     char                      *class_dir;
     char                      *admin_group;
+    char                      *user;         /* NULL: see privdrop.c */
+    char                      *group;        /* NULL: the user's group */
     struct rnrd_limits         limits;
     int                        log_level;    /* RNR_NSP_LOG_* */
     struct rnrd_provider_conf *providers;

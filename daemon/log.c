@@ -1,12 +1,17 @@
 /*
  * Logging.  Messages are formatted into one buffer and written with one
  * call so concurrent writers (a test harness sharing the stderr file) never
- * see interleaved half-lines.
+ * see interleaved half-lines.  When stderr is systemd's journal stream
+ * ($JOURNAL_STREAM names its device and inode), lines carry the "<N>"
+ * priority prefix of sd-daemon(3) instead of "rnrd: level: ", so the
+ * journal files each line under its level.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -15,6 +20,19 @@
 
 static int log_level = RNR_NSP_LOG_NOTICE;
 static int log_syslog;
+static int log_journal = -1;   /* -1: not checked yet */
+
+static int stderr_is_journal(void)
+{
+    const char *v = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat st;
+
+    if (v == NULL || sscanf(v, "%llu:%llu", &dev, &ino) != 2 ||
+        fstat(STDERR_FILENO, &st) != 0)
+        return 0;
+    return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
 
 static const char *const level_names[] = {
     "err", "warning", "notice", "info", "debug"
@@ -77,7 +95,14 @@ void rnrd_vlog(int level, const char *fmt, va_list ap)
         level = RNR_NSP_LOG_DEBUG;
     if (!rnrd_log_enabled(level))
         return;
-    off = log_syslog ? 0 : snprintf(line, sizeof line, "rnrd: %s: ", level_names[level]);
+    if (log_journal < 0)
+        log_journal = stderr_is_journal();
+    if (log_syslog)
+        off = 0;
+    else if (log_journal)
+        off = snprintf(line, sizeof line, "<%d>", prio[level]);
+    else
+        off = snprintf(line, sizeof line, "rnrd: %s: ", level_names[level]);
     n = vsnprintf(line + off, sizeof line - (size_t)off, fmt, ap);
     if (n < 0)
         return;

@@ -123,6 +123,20 @@ void rnrd_lookup_pump(struct rnrd_lookup *l)
     lookup_send_done(l);
 }
 
+/* A sub-lookup ended with its status: latency and errors for stats. */
+static void sub_count_end(const struct rnr_nsp_lookup *s)
+{
+    struct rnr_nsp_provider *p = s->prov;
+    uint64_t now;
+
+    if (p == NULL)
+        return;
+    now = rnrd_stats_now_us();
+    rnrd_pstats_record(&p->stats, now > s->begin_us ? now - s->begin_us : 0);
+    if (rnrd_status_is_error(s->status))
+        p->stats.errors++;
+}
+
 /* ------------------------------------------------------------ emit */
 
 /* Apply doc/architecture.md step 4 and encode the result into the scratch
@@ -203,6 +217,8 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
         return rc;
     s->accepted++;
     l->nresults++;
+    if (s->prov != NULL)
+        s->prov->stats.results++;
     w = &c->d->scratch;
     /* Straight to the client when nothing has to go before it. */
     if (l->cur == s->index && rnrd_buf_pending(&s->queue) == 0 && !rnrd_client_throttled(c)) {
@@ -233,6 +249,7 @@ void rnrd_lookup_finish(struct rnr_nsp_lookup *s, int status)
     }
     s->state = SUB_DONE;
     s->status = status;
+    sub_count_end(s);
     rnrd_lookup_pump(s->parent);
 }
 
@@ -323,7 +340,13 @@ static void lookup_start(struct rnrd_lookup *l)
              * return WSANO_DATA."  Answered here so no provider has to. */
             rc = WSANO_DATA;
         } else {
+            s->begin_us = rnrd_stats_now_us();
+            p->stats.lookups++;
             rc = p->ops->lookup_begin(p->state, s, l->qs, l->flags);
+            if (rc != 0 && s->state == SUB_RUNNING) {
+                s->status = rc;
+                sub_count_end(s);
+            }
         }
         if (rc != 0) {
             if (s->state == SUB_RUNNING) {
@@ -376,6 +399,7 @@ int rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbu
         goto fail;
     }
     rnr_free(idx);
+    d->stats.lookups_total++;
     w = rnrd_reply_begin(c, RNR_MSG_LOOKUP_BEGIN, id);
     rnr_wire_put_u32(w, l->handle);
     rnrd_reply_end(c, RNR_MSG_LOOKUP_BEGIN, id);
@@ -400,6 +424,7 @@ void rnrd_lookup_free(struct rnrd_lookup *l)
         struct rnr_nsp_provider *p = s->prov;
 
         if (s->state == SUB_RUNNING && p != NULL && p->started) {
+            p->stats.cancelled++;
             if (p->ops->lookup_cancel != NULL) {
                 s->state = SUB_CANCELLED;
                 p->ops->lookup_cancel(p->state, s);

@@ -27,6 +27,7 @@ struct rnr_nsp_lookup {
     int                          status;
     size_t                       emitted;
     size_t                       accepted;
+    uint64_t                     begin_us; /* lookup_begin, for latency */
     void                        *data;     /* the provider's */
     struct rnrd_buf              queue;    /* encoded RESULT frames */
 };

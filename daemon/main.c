@@ -5,10 +5,12 @@
  *   1. options, configuration (file or built-in), settings
  *   2. --check-config stops here, after loading every module
  *   3. signals blocked (read through a signalfd once daemonized)
- *   4. state directory, control socket, class store
+ *   4. state directory, control socket (or the one systemd passed),
+ *      class store
  *   5. providers (startup with the initial privileges)
- *   6. [privilege drop goes here]
- *   7. daemonize (unless --foreground), signalfd, serve
+ *   6. privilege drop (privdrop.c)
+ *   7. daemonize (unless --foreground), signalfd, READY=1 to systemd,
+ *      serve
  * Everything that can fail fails before the daemon detaches, so the exit
  * status of `rnrd` tells whether it is running.
  */
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +34,7 @@
 #include "lookup.h"
 #include "paths.h"
 #include "rnrd.h"
+#include "sdnotify.h"
 
 #ifndef RNR_SYSCONFDIR
 #define RNR_SYSCONFDIR "/etc/rnr"
@@ -160,28 +164,35 @@ static void setting_changed(const char *key, const char *old, const char *new)
                     key, old, new);
 }
 
-static void rnrd_reload(struct rnrd *d)
+int rnrd_reload(struct rnrd *d)
 {
     struct rnrd_errors errs = { 0 };
     struct rnrd_config *newcfg = NULL, *old;
     struct rnrd_client *c;
     struct settings s;
     const char *src = d->config_path ? d->config_path : "(built-in)";
+    int rc = WSAEINVAL;
 
-    log_notice("SIGHUP: reloading %s", src);
+    rnrd_notify("RELOADING=1\nSTATUS=reloading %s", src);
+    log_notice("reloading %s", src);
+    d->stats.reloads++;
     if (rnrd_config_load(d->config_path, &newcfg, &errs) != 0) {
         print_errors(&errs);
         log_err("reload: %s has errors; keeping the running configuration", src);
         rnrd_errors_free(&errs);
-        return;
+        goto done;
     }
     if (settings_resolve(d, newcfg, &s) != 0) {
         rnrd_config_free(newcfg);
-        return;
+        goto done;
     }
     setting_changed("socket", d->socket_path, s.socket_path);
     setting_changed("state-dir", d->state_dir, s.state_dir);
     setting_changed("class-dir", d->class_dir, s.class_dir);
+    setting_changed("user", d->cfg->user ? d->cfg->user : "(default)",
+                    newcfg->user ? newcfg->user : "(default)");
+    setting_changed("group", d->cfg->group ? d->cfg->group : "(default)",
+                    newcfg->group ? newcfg->group : "(default)");
     /* New modules load from the new directory. */
     rnr_free(d->module_dir);
     d->module_dir = s.module_dir;
@@ -195,6 +206,12 @@ static void rnrd_reload(struct rnrd *d)
     TAILQ_FOREACH(c, &d->clients, link)
         rnrd_client_refresh_admin(c);
     log_notice("reloaded: %zu provider(s)", d->nprovs);
+    rc = 0;
+done:
+    if (rc != 0)
+        d->stats.reload_errors++;
+    rnrd_notify("READY=1\nSTATUS=%s", rc == 0 ? "serving" : "serving; the last reload failed");
+    return rc;
 }
 
 /* ------------------------------------------------------------ signals */
@@ -208,10 +225,12 @@ static void on_signal(void *arg, int fd, unsigned events)
     while (read(fd, &si, sizeof si) == (ssize_t)sizeof si) {
         switch (si.ssi_signo) {
         case SIGHUP:
+            log_notice("SIGHUP");
             rnrd_reload(d);
             break;
         case SIGTERM:
         case SIGINT:
+            rnrd_notify("STOPPING=1");
             log_notice("signal %u: shutting down", si.ssi_signo);
             rnrd_loop_stop(d->loop);
             return;
@@ -319,6 +338,48 @@ static int check_config(struct rnrd *d)
     return rc;
 }
 
+/* One rnrd per state directory, whatever its socket: two would write the
+ * same class store and provider data.  The lock lives as long as the
+ * descriptor, across the daemonizing forks, and goes with the process. */
+static int state_lock(struct rnrd *d)
+{
+    char path[4096], pid[24];
+    int fd, n;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/rnrd.lock", d->state_dir) >= sizeof path) {
+        log_err("%s: state directory path too long", d->state_dir);
+        return -1;
+    }
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0) {
+        log_err("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        n = (int)read(fd, pid, sizeof pid - 1);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        log_err("%s: state directory in use by another rnrd%s%s", d->state_dir,
+                pid[0] ? ", pid " : "", pid);
+        close(fd);
+        return -1;
+    }
+    d->lock_fd = fd;
+    return 0;
+}
+
+/* The pid in the lock file is for the message above only: written once
+ * the process that keeps the lock is the final one. */
+static void state_lock_write_pid(const struct rnrd *d)
+{
+    char pid[24];
+    int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+
+    if (d->lock_fd < 0 || ftruncate(d->lock_fd, 0) != 0 ||
+        pwrite(d->lock_fd, pid, (size_t)n, 0) != n)
+        log_debug("cannot write the pid into the state lock");
+}
+
 static int startup(struct rnrd *d)
 {
     struct settings s;
@@ -331,6 +392,8 @@ static int startup(struct rnrd *d)
     d->module_dir = s.module_dir;
     d->class_dir = s.class_dir;
     apply_limits_and_level(d, d->cfg);
+    d->stats.start_ms = rnrd_stats_now_us() / 1000u;
+    rnrd_notify_init();
     if (rnrd_loop_new(&d->loop) != 0) {
         log_err("epoll: %s", strerror(errno));
         return -1;
@@ -342,7 +405,7 @@ static int startup(struct rnrd *d)
         log_err("%s: cannot create the state directory: %s", d->state_dir, strerror(err));
         return -1;
     }
-    if (rnrd_server_open(d) != 0)
+    if (rnrd_server_open(d) != 0 || state_lock(d) != 0)
         return -1;
     if (rnrd_classes_open(d) != 0)
         return -1;
@@ -350,11 +413,10 @@ static int startup(struct rnrd *d)
         log_err("out of memory starting providers");
         return -1;
     }
-    /*
-     * PRIVILEGE DROP (later issue): sockets, the class store and every
-     * provider's startup are done; switch to the unprivileged user here,
-     * before serving anything.
-     */
+    /* Sockets, the class store and every provider's startup are done:
+     * nothing after this needs root. */
+    if (rnrd_privdrop(d) != 0)
+        return -1;
     return 0;
 }
 
@@ -367,6 +429,8 @@ static void shutdown_all(struct rnrd *d)
     rnrd_classes_close(d);
     if (d->signal_fd >= 0)
         close(d->signal_fd);
+    if (d->lock_fd >= 0)
+        close(d->lock_fd);
     rnrd_loop_free(d->loop);
     rnrd_config_free(d->cfg);
     rnr_free(d->socket_path);
@@ -375,6 +439,7 @@ static void shutdown_all(struct rnrd *d)
     rnr_free(d->class_dir);
     rnr_wbuf_free(&d->scratch);
     rnrd_lookups_fini();
+    rnrd_notify_close();
     rnrd_log_close();
 }
 
@@ -397,18 +462,11 @@ int main(int argc, char **argv)
     int foreground = 0, check = 0, ch, rc = 1;
     const char *config = NULL;
 
-    d = rnr_calloc(1, sizeof *d);
+    d = rnrd_new();
     if (d == NULL) {
         fprintf(stderr, "rnrd: out of memory\n");
         return 1;
     }
-    d->listen_fd = -1;
-    d->signal_fd = -1;
-    d->opt_log_level = -1;
-    TAILQ_INIT(&d->clients);
-    TAILQ_INIT(&d->dirty);
-    rnr_wbuf_init(&d->scratch);
-    rnrd_lookups_init();
 
     while ((ch = getopt_long(argc, argv, "fc:s:l:thV", opts, NULL)) != -1) {
         switch (ch) {
@@ -468,8 +526,12 @@ int main(int argc, char **argv)
         goto done;
     if (signals_watch(d) != 0)
         goto done;
-    log_notice("listening on %s with %zu provider(s)%s", d->socket_path, d->nprovs,
-               d->config_path ? "" : " (built-in configuration)");
+    state_lock_write_pid(d);
+    log_notice("listening on %s with %zu provider(s)%s%s", d->socket_path, d->nprovs,
+               d->config_path ? "" : " (built-in configuration)",
+               d->socket_activated ? " (socket activation)" : "");
+    rnrd_notify("READY=1\nSTATUS=serving %zu provider(s)\nMAINPID=%ld", d->nprovs,
+                (long)getpid());
     rnrd_loop_set_idle(d->loop, rnrd_clients_flush, d);
     if (rnrd_loop_run(d->loop) != 0) {
         log_err("epoll_wait: %s", strerror(errno));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "classstore.h"
 #include "guid.h"
 #include "log.h"
 #include "lookup.h"
@@ -99,6 +100,23 @@ static int prov_id_taken(struct rnr_nsp_provider *const *provs, size_t n,
     return 0;
 }
 
+/* A provider that follows the classes (install_class slot) learns those
+ * installed before it started; later ones reach it as they come. */
+static void prov_tell_classes(struct rnrd *d, struct rnr_nsp_provider *p)
+{
+    size_t i, n;
+
+    if (p->ops->install_class == NULL || d->classes == NULL)
+        return;
+    n = rnr_classstore_count(d->classes);
+    for (i = 0; i < n; i++) {
+        int rc = p->ops->install_class(p->state, rnr_classstore_at(d->classes, i));
+
+        if (rc != 0 && rc != WSAEALREADY)
+            log_warning("provider %s: install_class failed (%d)", p->name, rc);
+    }
+}
+
 static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
 {
     char dir[4096];
@@ -129,7 +147,9 @@ static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
         return;
     }
     p->started = 1;
+    rnrd_classes_replay(d, p);
     log_info("provider %s: started (module %s)", p->name, p->module);
+    prov_tell_classes(d, p);
 }
 
 static void prov_stop(struct rnrd *d, struct rnr_nsp_provider *p)

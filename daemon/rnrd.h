@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "conf.h"
 #include "loop.h"
+#include "stats.h"
 #include "util.h"
 #include "wire.h"
 
@@ -63,6 +64,7 @@ struct rnr_nsp_provider {
     int                              enabled;     /* configured */
     int                              started;     /* startup succeeded */
     TAILQ_HEAD(, rnr_nsp_lookup)     lookups;     /* live sub-lookups */
+    struct rnrd_pstats               stats;       /* kept across reloads */
 };
 
 struct rnrd {
@@ -93,6 +95,10 @@ struct rnrd {
     ino_t                        sock_ino;
     rnrd_timer                  *accept_timer;   /* accept paused (EMFILE) */
     int                          signal_fd;
+    int                          socket_activated; /* listen_fd from systemd */
+    int                          sock_dir_created; /* by this rnrd: chowned on privdrop */
+    int                          lock_fd;          /* flock on state_dir/rnrd.lock */
+    struct rnrd_dstats           stats;
     /* Clients. */
     TAILQ_HEAD(, rnrd_client)    clients;
     TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
@@ -105,6 +111,8 @@ struct rnrd {
 };
 
 /* server.c */
+/* A zeroed daemon state, nothing open yet (NULL on ENOMEM). */
+struct rnrd *rnrd_new(void);
 int  rnrd_server_open(struct rnrd *d);
 void rnrd_server_close(struct rnrd *d);
 
@@ -114,6 +122,9 @@ void rnrd_client_drop(struct rnrd_client *c, const char *why);
 void rnrd_clients_flush(void *d);        /* the loop's idle hook */
 void rnrd_clients_free_all(struct rnrd *d);
 void rnrd_client_refresh_admin(struct rnrd_client *c);
+/* Bytes read from the client: dispatch every complete frame, keep a
+ * partial one (the fuzz target fuzz/fuzz_request.c calls it directly). */
+void rnrd_client_input(struct rnrd_client *c, const uint8_t *p, size_t n);
 /* Queue bytes for the client; on failure the client is dropped. */
 void rnrd_client_send(struct rnrd_client *c, const void *p, size_t n);
 int  rnrd_client_throttled(const struct rnrd_client *c);
@@ -124,6 +135,18 @@ struct rnr_wbuf *rnrd_reply_begin(struct rnrd_client *c, uint16_t type, uint32_t
 void rnrd_reply_end(struct rnrd_client *c, uint16_t type, uint32_t id);
 void rnrd_reply_status(struct rnrd_client *c, uint16_t type, uint32_t id, int status);
 
+/* main.c: re-read the configuration (SIGHUP, RELOAD); 0 when it was
+ * applied, WSAEINVAL when it had errors and the running one was kept. */
+int  rnrd_reload(struct rnrd *d);
+
+/* ops.c: STATUS, STATS, CONTROL, RELOAD; -1 drops the client. */
+int  rnrd_ops_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
+                      struct rnr_rbuf *r);
+
+/* privdrop.c: switch to the configured user once everything is open.
+ * 0, or -1 after logging why (rnrd must not go on). */
+int  rnrd_privdrop(struct rnrd *d);
+
 /* session.c: one request; -1 drops the client (malformed). */
 int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                            const uint8_t *body, size_t len);
@@ -131,6 +154,7 @@ int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
 /* classes.c */
 int  rnrd_classes_open(struct rnrd *d);
 void rnrd_classes_close(struct rnrd *d);
+void rnrd_classes_replay(struct rnrd *d, struct rnr_nsp_provider *p);
 int  rnrd_classes_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                           struct rnr_rbuf *r);
 

@@ -2,25 +2,47 @@
  * The control socket.  A leftover socket file is removed only when nothing
  * answers on it: a second rnrd must not steal the first one's socket.
  * The file is world-connectable (0666); access control is per request,
- * from SO_PEERCRED.
+ * from SO_PEERCRED.  Under socket activation systemd owns the socket:
+ * rnrd takes the descriptor it was passed and never unlinks the file.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "log.h"
+#include "lookup.h"
 #include "paths.h"
 #include "rnrd.h"
+#include "sdnotify.h"
 
 #define ACCEPT_BATCH     32
 #define ACCEPT_PAUSE_MS  200
 
 static void server_accept(void *arg, int fd, unsigned events);
+
+struct rnrd *rnrd_new(void)
+{
+    struct rnrd *d = rnr_calloc(1, sizeof *d);
+
+    if (d == NULL)
+        return NULL;
+    d->listen_fd = -1;
+    d->signal_fd = -1;
+    d->lock_fd = -1;
+    d->opt_log_level = -1;
+    TAILQ_INIT(&d->clients);
+    TAILQ_INIT(&d->dirty);
+    rnr_wbuf_init(&d->scratch);
+    rnrd_lookups_init();
+    return d;
+}
 
 static int sun_fill(struct sockaddr_un *sun, const char *path)
 {
@@ -57,7 +79,7 @@ static int socket_in_use(const char *path, const struct sockaddr_un *sun)
     return -1;
 }
 
-static int socket_dir(const char *path)
+static int socket_dir(struct rnrd *d, const char *path)
 {
     char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
     char *slash;
@@ -68,6 +90,7 @@ static int socket_dir(const char *path)
     if (slash == NULL || slash == dir)
         return 0;
     *slash = '\0';
+    d->sock_dir_created = access(dir, F_OK) != 0;
     /* The system directory is for everyone to traverse; a per-user one is
      * private to its user. */
     err = rnr_path_mkdirs(dir, geteuid() == 0 ? 0755 : 0700);
@@ -78,18 +101,52 @@ static int socket_dir(const char *path)
     return 0;
 }
 
+/* The socket systemd passed (rnrd.socket). */
+static int server_adopt(struct rnrd *d, int fd)
+{
+    struct sockaddr_un sun;
+    socklen_t len = sizeof sun;
+    char *path;
+
+    memset(&sun, 0, sizeof sun);
+    if (getsockname(fd, (struct sockaddr *)&sun, &len) == 0 && sun.sun_path[0] != '\0' &&
+        len > offsetof(struct sockaddr_un, sun_path) &&
+        (path = rnr_strndup(sun.sun_path, sizeof sun.sun_path)) != NULL) {
+        if (strcmp(path, d->socket_path) != 0)
+            log_info("socket activation: listening on %s (not the configured %s)", path,
+                     d->socket_path);
+        rnr_free(d->socket_path);
+        d->socket_path = path;
+    }
+    if (rnrd_loop_watch(d->loop, fd, RNR_NSP_EV_READ, server_accept, d, d) != 0) {
+        log_err("%s: cannot watch the passed socket: %s", d->socket_path, strerror(errno));
+        return -1;
+    }
+    d->listen_fd = fd;
+    d->socket_activated = 1;
+    return 0;
+}
+
 int rnrd_server_open(struct rnrd *d)
 {
     struct sockaddr_un sun;
     struct stat st;
     int fd = -1;
 
+    switch (rnrd_listen_fd(&fd)) {
+    case 1:
+        return server_adopt(d, fd);
+    case 0:
+        break;
+    default:
+        return -1;
+    }
     if (sun_fill(&sun, d->socket_path) != 0) {
         log_err("%s: socket path too long (at most %zu bytes)", d->socket_path,
                 sizeof sun.sun_path - 1);
         return -1;
     }
-    if (socket_dir(d->socket_path) != 0)
+    if (socket_dir(d, d->socket_path) != 0)
         return -1;
     if (lstat(d->socket_path, &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
@@ -118,7 +175,10 @@ int rnrd_server_open(struct rnrd *d)
         return -1;
     }
     if (bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
-        log_err("%s: bind: %s", d->socket_path, strerror(errno));
+        if (errno == EADDRINUSE)   /* another rnrd won the race since lstat */
+            log_err("%s: another rnrd is already listening there", d->socket_path);
+        else
+            log_err("%s: bind: %s", d->socket_path, strerror(errno));
         goto fail;
     }
     if (chmod(d->socket_path, 0666) != 0 || stat(d->socket_path, &st) != 0) {
@@ -155,7 +215,7 @@ void rnrd_server_close(struct rnrd *d)
     close(d->listen_fd);
     d->listen_fd = -1;
     /* Only our own socket: a newer rnrd may have replaced it. */
-    if (stat(d->socket_path, &st) == 0 && st.st_dev == d->sock_dev &&
+    if (!d->socket_activated && stat(d->socket_path, &st) == 0 && st.st_dev == d->sock_dev &&
         st.st_ino == d->sock_ino)
         unlink(d->socket_path);
 }
@@ -197,6 +257,7 @@ static void server_accept(void *arg, int lfd, unsigned events)
             return;
         }
         if (d->nclients >= d->limits.max_clients) {
+            d->stats.clients_refused++;
             log_info("refusing a connection: max-clients (%zu) reached", d->limits.max_clients);
             close(fd);
             continue;

@@ -133,6 +133,11 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
         return session_enum_providers(c, h->id, &r);
     case RNR_MSG_PING:
         return session_ping(c, h->id, &r);
+    case RNR_MSG_STATUS:
+    case RNR_MSG_STATS:
+    case RNR_MSG_CONTROL:
+    case RNR_MSG_RELOAD:
+        return rnrd_ops_request(c, h, &r);
     default:
         return -1;
     }

@@ -32,6 +32,7 @@ static const struct {
     { WSAENETDOWN,            "WSAENETDOWN",            "Network is down" },
     { WSAENOBUFS,             "WSAENOBUFS",             "No buffer space available" },
     { WSAEPROCLIM,            "WSAEPROCLIM",            "Too many processes" },
+    { WSAEDQUOT,              "WSAEDQUOT",              "Disk full or quota exceeded" },
     { WSASYSNOTREADY,         "WSASYSNOTREADY",         "Name service daemon (rnrd) is not available" },
     { WSAVERNOTSUPPORTED,     "WSAVERNOTSUPPORTED",     "Requested Winsock version not supported" },
     { WSANOTINITIALISED,      "WSANOTINITIALISED",      "WSAStartup has not been called successfully" },

@@ -30,6 +30,7 @@
  *   ENUM_PROVIDERS   (empty)                    -> u32 n, n x nsinfo
  *   LIST_CLASSES     (empty)                    -> u32 n, n x classinfo
  *   PING             (empty)                    -> (empty)
+ *   STATUS, STATS, CONTROL, RELOAD: see wire_ops.h
  *   LOOKUP_RESULT    (pushed)                   queryset
  *   LOOKUP_DONE      (pushed)                   (empty; status in header)
  * A reply whose status is not 0 has an empty body.
@@ -78,6 +79,11 @@ enum rnr_msg_type {
     RNR_MSG_ENUM_PROVIDERS = 0x08,
     RNR_MSG_LIST_CLASSES   = 0x09,
     RNR_MSG_PING           = 0x0A,
+    /* Operations (wire_ops.h): CONTROL and RELOAD are for admins only. */
+    RNR_MSG_STATUS         = 0x0B,
+    RNR_MSG_STATS          = 0x0C,
+    RNR_MSG_CONTROL        = 0x0D,
+    RNR_MSG_RELOAD         = 0x0E,
     RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
     RNR_MSG_LOOKUP_RESULT  = 0x40,
     RNR_MSG_LOOKUP_DONE    = 0x41

@@ -5,7 +5,8 @@ set -eu
 
 pkgs="build-essential autoconf automake libtool pkg-config
       libc-ares-dev libxml2-dev libxml2-utils libinih-dev libcmocka-dev
-      clang valgrind iproute2 util-linux procps python3 netbase"
+      clang valgrind iproute2 util-linux procps python3 netbase systemd
+      man-db groff-base unbound libssl-dev nftables"
 
 missing=""
 for p in $pkgs; do

@@ -24,6 +24,9 @@
 "  --version N        the instance's version\n" \
 "  --multiple         SERVICE_MULTIPLE: the service has several addresses;\n" \
 "                     with delete, remove only the addresses given\n" \
+"  --persistent       register: outlive this command (RNR_SERVICE_PERSISTENT);\n" \
+"                     dynamic name spaces (NS_SAP) otherwise end a\n" \
+"                     registration when its client disconnects\n" \
 "  --json             print the outcome as a JSON object\n" \
 "  -h, --help         show this help\n" \
 "\n" \
@@ -77,7 +80,8 @@ SETSERVICE_OPTIONS
 enum {
     O_ADDR = RNRCTL_O_FIRST,
     O_COMMENT,
-    O_MULTIPLE
+    O_MULTIPLE,
+    O_PERSISTENT
 };
 
 static const struct rnrctl_opt opts[] = {
@@ -86,6 +90,7 @@ static const struct rnrctl_opt opts[] = {
     { "addr",     0, 1, O_ADDR },
     { "comment",  0, 1, O_COMMENT },
     { "multiple", 0, 0, O_MULTIPLE },
+    { "persistent", 0, 0, O_PERSISTENT },
     RNRCTL_OPTS_END
 };
 
@@ -97,6 +102,7 @@ struct setsvc {
     struct rnrctl_target t;
     const char *comment;
     int         multiple;
+    int         persistent;
     struct sockaddr_storage addrs[MAX_ADDRS];
     int         addrlens[MAX_ADDRS];
     int         naddrs;
@@ -131,6 +137,9 @@ static int parse_args(struct rnrctl *c, struct setsvc *s, int argc, char **argv,
             break;
         case O_MULTIPLE:
             s->multiple = 1;
+            break;
+        case O_PERSISTENT:
+            s->persistent = 1;
             break;
         default:
             if ((r = rnrctl_target_opt(c, &s->t, id, val, 0)) != 0)
@@ -192,7 +201,8 @@ static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP
 
     if ((r = rnrctl_start(c)) != 0)
         goto done;
-    if (WSASetServiceA(&qs, op, s->multiple ? SERVICE_MULTIPLE : 0) != 0) {
+    if (WSASetServiceA(&qs, op, (s->multiple ? SERVICE_MULTIPLE : 0) |
+                                (s->persistent ? RNR_SERVICE_PERSISTENT : 0)) != 0) {
         r = rnrctl_fail(c, rnrctl_last_error(), "%s", s->t.name);
         goto done;
     }

@@ -26,6 +26,12 @@ static const char help_main[] =
 "  class remove CLASS         remove an installed service class\n"
 "  class show CLASS           show a service class\n"
 "  class list                 list the installed service classes\n"
+"  status                     rnrd's version, uptime and providers\n"
+"  stats [--kv]               counters and latencies, per provider\n"
+"  reload                     re-read rnrd's configuration (admin)\n"
+"  cache flush [NAME]         empty provider caches (admin)\n"
+"  control PROVIDER COMMAND [ARG]  a provider's own command (admin)\n"
+"  directory export|import    the persistent directory as XML\n"
 "\n"
 "Global options (also accepted after the command):\n"
 "  --socket PATH   rnrd's control socket (default: $RNR_SOCKET, else the\n"
@@ -67,6 +73,12 @@ static const struct command commands[] = {
     { "deregister", rnrctl_cmd_deregister, rnrctl_help_deregister },
     { "delete",     rnrctl_cmd_delete,     rnrctl_help_delete },
     { "class",      rnrctl_cmd_class,      rnrctl_help_class },
+    { "status",     rnrctl_cmd_status,     rnrctl_help_status },
+    { "stats",      rnrctl_cmd_stats,      rnrctl_help_stats },
+    { "reload",     rnrctl_cmd_reload,     rnrctl_help_reload },
+    { "cache",      rnrctl_cmd_cache,      rnrctl_help_cache },
+    { "control",    rnrctl_cmd_control,    rnrctl_help_control },
+    { "directory",  rnrctl_cmd_directory,  rnrctl_help_directory },
 };
 
 static const struct command *find_command(const char *name)

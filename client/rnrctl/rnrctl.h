@@ -138,6 +138,12 @@ int rnrctl_cmd_register(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_reload(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv);
 
 /* Help texts (stdout, exit 0 on --help). */
 extern const char rnrctl_help_providers[];
@@ -146,5 +152,11 @@ extern const char rnrctl_help_register[];
 extern const char rnrctl_help_deregister[];
 extern const char rnrctl_help_delete[];
 extern const char rnrctl_help_class[];
+extern const char rnrctl_help_status[];
+extern const char rnrctl_help_stats[];
+extern const char rnrctl_help_reload[];
+extern const char rnrctl_help_cache[];
+extern const char rnrctl_help_control[];
+extern const char rnrctl_help_directory[];
 
 #endif

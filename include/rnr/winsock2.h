@@ -109,6 +109,7 @@ typedef struct sockaddr SOCKADDR, *PSOCKADDR, *LPSOCKADDR;
 #define WSAENETDOWN             10050
 #define WSAENOBUFS              10055
 #define WSAEPROCLIM             10067
+#define WSAEDQUOT               10069
 #define WSASYSNOTREADY          10091
 #define WSAVERNOTSUPPORTED      10092
 #define WSANOTINITIALISED       10093
@@ -194,6 +195,9 @@ typedef struct sockaddr SOCKADDR, *PSOCKADDR, *LPSOCKADDR;
 
 /* WSASetService control flags */
 #define SERVICE_MULTIPLE   0x00000001
+/* rnr extension: the registration outlives the connection that made it
+ * (dynamic name spaces such as NS_SAP end the others when it closes). */
+#define RNR_SERVICE_PERSISTENT 0x00010000
 
 /* Registry value types used by WSANSCLASSINFO.dwValueType */
 #define REG_NONE       0

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <cmocka.h>
 #include <unistd.h>
 
@@ -66,6 +68,22 @@ static inline int rnrt_lookup(const WSAQUERYSETA *q, DWORD flags, struct rnrt_re
     }
     WSALookupServiceEnd(h);
     return res->status;
+}
+
+/* A bare connection to the daemon's socket, for speaking the wire
+ * protocol without librnr. */
+static inline int rnrt_raw_connect(const struct rnrt_daemon *d)
+{
+    struct sockaddr_un sun;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    assert_true(fd >= 0);
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    assert_true(strlen(d->sock) < sizeof sun.sun_path);
+    memcpy(sun.sun_path, d->sock, strlen(d->sock) + 1);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+    return fd;
 }
 
 static inline void rnrt_qs_init(WSAQUERYSETA *q, GUID *cls, const char *name)

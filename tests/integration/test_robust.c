@@ -102,24 +102,10 @@ static void test_end_cancels_blocked_next(void **state)
     assert_true(b.returned_ms - ended_ms < 2000);
 }
 
-static int raw_connect(void)
-{
-    struct sockaddr_un sun;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    assert_true(fd >= 0);
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    assert_true(strlen(daemon_.sock) < sizeof sun.sun_path);
-    memcpy(sun.sun_path, daemon_.sock, strlen(daemon_.sock) + 1);
-    assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof sun), 0);
-    return fd;
-}
-
 /* Sends bytes and expects the daemon to close the connection. */
 static void expect_dropped(const void *msg, size_t len, int half_close)
 {
-    int fd = raw_connect();
+    int fd = rnrt_raw_connect(&daemon_);
     struct pollfd pfd = { fd, POLLIN, 0 };
     char buf[256];
     ssize_t n;

@@ -4,6 +4,12 @@
  * answers lookups after a configurable delay (`delay-ms`, or `never` to
  * keep a lookup open until it is cancelled).  It is loaded by rnrd exactly
  * like a third-party module, from the test build directory.
+ *
+ * For the operations tests it reports figures through `stats`
+ * (registrations, pending, flushes, flushes-named) and takes commands
+ * through `control`: "cache-flush [NAME]" counts flushes, "fail" answers
+ * WSANO_RECOVERY, anything else WSAEINVAL.  A lookup of the instance
+ * "testprov-try-again" fails with WSATRY_AGAIN.
  */
 #include "config.h"
 
@@ -18,7 +24,7 @@
 
 const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
 
-#define TESTPROV_MAX 256
+#define TESTPROV_MAX 1024   /* test_load: 500 clients register at once */
 
 struct testprov_reg {
     WSAQUERYSETA *qs;   /* flat copy */
@@ -40,6 +46,7 @@ struct testprov {
     struct testprov_reg        regs[TESTPROV_MAX];
     size_t                     nregs;
     struct testprov_lookup    *pending;
+    uint64_t                   flushes, flushes_named;
 };
 
 static void testprov_configure(struct testprov *tp)
@@ -149,6 +156,10 @@ static int testprov_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
     struct testprov_lookup *l;
 
     (void)flags;
+    /* A temporary failure on demand, for the error counter of stats. */
+    if (qs->lpszServiceInstanceName != NULL &&
+        strcmp(qs->lpszServiceInstanceName, "testprov-try-again") == 0)
+        return WSATRY_AGAIN;
     if (tp->delay_ms == 0) {
         testprov_answer(tp, lk, qs);
         return 0;
@@ -241,6 +252,40 @@ static int testprov_set_service(void *state, const struct rnr_nsp_caller *caller
     return 0;
 }
 
+static void testprov_stats(void *state,
+                           void (*emit_stat)(void *ctx, const char *key, uint64_t value),
+                           void *ctx)
+{
+    struct testprov *tp = state;
+    const struct testprov_lookup *l;
+    uint64_t pending = 0;
+
+    for (l = tp->pending; l != NULL; l = l->next)
+        pending++;
+    emit_stat(ctx, "registrations", tp->nregs);
+    emit_stat(ctx, "pending", pending);
+    emit_stat(ctx, "flushes", tp->flushes);
+    emit_stat(ctx, "flushes-named", tp->flushes_named);
+    /* Malformed keys must be dropped by the daemon, not passed on. */
+    emit_stat(ctx, "Bad Key", 1);
+    emit_stat(ctx, NULL, 1);
+}
+
+static int testprov_control(void *state, const char *command, const char *arg)
+{
+    struct testprov *tp = state;
+
+    if (strcmp(command, "cache-flush") == 0) {
+        tp->flushes++;
+        if (arg != NULL)
+            tp->flushes_named++;
+        return 0;
+    }
+    if (strcmp(command, "fail") == 0)
+        return WSANO_RECOVERY;
+    return WSAEINVAL;
+}
+
 static const struct rnr_nsp_ops testprov_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "testprov",
@@ -256,6 +301,8 @@ static const struct rnr_nsp_ops testprov_ops = {
     .lookup_begin = testprov_lookup_begin,
     .lookup_cancel = testprov_lookup_cancel,
     .set_service = testprov_set_service,
+    .stats = testprov_stats,
+    .control = testprov_control,
 };
 
 const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)

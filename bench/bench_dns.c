@@ -1,0 +1,296 @@
+/*
+ * bench_dns: what a DNS lookup through rnrd costs beside asking the DNS
+ * server directly with c-ares, in one run (`make bench-dns`).
+ *
+ * One unbound on 127.0.0.1 (started here, authoritative for a zone
+ * written here, query log off) serves both sides:
+ *
+ *   rnrd, cache hit   WSALookupServiceBegin(SVCID_INET_HOSTADDRBYNAME,
+ *                     "a.rnr.test.", AF_INET, LUP_RETURN_ADDR) to the dns
+ *                     provider, Next until WSA_E_NO_MORE, End; the answer
+ *                     is in the provider's cache (TTL 3600).
+ *   c-ares, direct    ares_query(a.rnr.test, A) over loopback UDP on a
+ *                     channel kept open, waiting with poll: what a program
+ *                     linking c-ares pays for the same answer.
+ *   rnrd, cold        as the hit, but every name is new (one wildcard
+ *                     record answers n<i>.cold.rnr.test.): rnrd asks
+ *                     unbound each time.
+ *   c-ares, cold      as direct, with new names (n<i>.raw.rnr.test).
+ *
+ * The four are measured in interleaved rounds, so that a disturbance of
+ * the machine falls on all of them.  Figures, not assertions: the program
+ * exits 0 whenever it could measure.
+ */
+#include "config.h"
+
+#define RNR_NO_WINSOCK_NAMES
+#include <ares.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rnr/winsock2.h>
+
+#include "dnsserv.h"
+#include "harness.h"
+
+#define ROUNDS      10
+#define HITS_ROUND  2000
+#define COLD_ROUND  500
+
+static const char zone[] =
+    "$ORIGIN rnr.test.\n$TTL 3600\n"
+    "@ IN SOA ns admin 1 3600 600 86400 60\n@ IN NS ns\nns IN A 127.0.0.1\n"
+    "a IN A 192.0.2.1\n*.cold IN A 192.0.2.2\n*.raw IN A 192.0.2.3\n";
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct series {
+    const char *what;
+    uint64_t   *ns;
+    size_t      n, cap;
+    unsigned    errors;
+};
+
+static int series_init(struct series *s, const char *what, size_t cap)
+{
+    s->what = what;
+    s->n = 0;
+    s->cap = cap;
+    s->errors = 0;
+    s->ns = calloc(cap, sizeof *s->ns);
+    return s->ns != NULL ? 0 : -1;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median_us(struct series *s)
+{
+    qsort(s->ns, s->n, sizeof *s->ns, cmp_u64);
+    return s->n > 0 ? (double)s->ns[s->n / 2] / 1000.0 : 0.0;
+}
+
+static double p99_us(const struct series *s)
+{
+    return s->n > 0 ? (double)s->ns[s->n * 99 / 100] / 1000.0 : 0.0;
+}
+
+/* ---- through rnrd ---- */
+
+static GUID byname = SVCID_INET_HOSTADDRBYNAME;
+static GUID dns_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
+                       { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x03 } };
+
+static int rnrd_lookup(const char *name)
+{
+    AFPROTOCOLS fam = { AF_INET, 0 };
+    WSAQUERYSETA q;
+    char buf[2048];
+    HANDLE h;
+    int n = 0;
+
+    memset(&q, 0, sizeof q);
+    q.dwSize = sizeof q;
+    q.lpServiceClassId = &byname;
+    q.lpszServiceInstanceName = (char *)name;
+    q.lpNSProviderId = &dns_id;
+    q.dwNumberOfProtocols = 1;
+    q.lpafpProtocols = &fam;
+    if (WSALookupServiceBegin(&q, LUP_RETURN_ADDR, &h) != 0)
+        return -1;
+    for (;;) {
+        DWORD len = sizeof buf;
+
+        if (WSALookupServiceNext(h, 0, &len, (WSAQUERYSETA *)buf) != 0)
+            break;
+        n++;
+    }
+    WSALookupServiceEnd(h);
+    return n == 1 && WSAGetLastError() == WSA_E_NO_MORE ? 0 : -1;
+}
+
+/* ---- c-ares directly ---- */
+
+static int ares_done, ares_status;
+
+static void on_ares(void *arg, int status, int timeouts, unsigned char *abuf,
+                    int alen)
+{
+    (void)arg;
+    (void)timeouts;
+    (void)abuf;
+    (void)alen;
+    ares_status = status;
+    ares_done = 1;
+}
+
+static int ares_lookup(ares_channel ch, const char *name)
+{
+    ares_done = 0;
+    ares_query(ch, name, 1, 1, on_ares, NULL);
+    while (!ares_done) {
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        struct pollfd pfd[ARES_GETSOCK_MAXNUM];
+        struct timeval tv, *t;
+        int bits = ares_getsock(ch, socks, ARES_GETSOCK_MAXNUM), n = 0, i;
+
+        for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            if (!ARES_GETSOCK_READABLE(bits, i) && !ARES_GETSOCK_WRITABLE(bits, i))
+                continue;
+            pfd[n].fd = socks[i];
+            pfd[n].events = (short)((ARES_GETSOCK_READABLE(bits, i) ? POLLIN : 0) |
+                                    (ARES_GETSOCK_WRITABLE(bits, i) ? POLLOUT : 0));
+            pfd[n].revents = 0;
+            n++;
+        }
+        t = ares_timeout(ch, NULL, &tv);
+        poll(pfd, (nfds_t)n, t != NULL ? (int)(t->tv_sec * 1000 + t->tv_usec / 1000) : -1);
+        for (i = 0; i < n; i++)
+            ares_process_fd(ch, (pfd[i].revents & POLLIN) ? pfd[i].fd : ARES_SOCKET_BAD,
+                            (pfd[i].revents & POLLOUT) ? pfd[i].fd : ARES_SOCKET_BAD);
+        if (n == 0)
+            ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    }
+    return ares_status == ARES_SUCCESS ? 0 : -1;
+}
+
+/* ---- the run ---- */
+
+enum { S_HIT, S_DIRECT, S_COLD, S_RAW, S_N };
+
+static void time_one(struct series *s, int ok_rc, uint64_t t0)
+{
+    if (ok_rc != 0)
+        s->errors++;
+    else if (s->n < s->cap)
+        s->ns[s->n++] = now_ns() - t0;
+}
+
+static void round_run(struct series *s, ares_channel ch, unsigned r)
+{
+    char name[64];
+    unsigned i;
+    uint64_t t0;
+
+    for (i = 0; i < HITS_ROUND; i++) {
+        t0 = now_ns();
+        time_one(&s[S_HIT], rnrd_lookup("a.rnr.test."), t0);
+    }
+    for (i = 0; i < HITS_ROUND; i++) {
+        t0 = now_ns();
+        time_one(&s[S_DIRECT], ares_lookup(ch, "a.rnr.test"), t0);
+    }
+    for (i = 0; i < COLD_ROUND; i++) {
+        snprintf(name, sizeof name, "n%u.cold.rnr.test.", r * COLD_ROUND + i);
+        t0 = now_ns();
+        time_one(&s[S_COLD], rnrd_lookup(name), t0);
+    }
+    for (i = 0; i < COLD_ROUND; i++) {
+        snprintf(name, sizeof name, "n%u.raw.rnr.test", r * COLD_ROUND + i);
+        t0 = now_ns();
+        time_one(&s[S_RAW], ares_lookup(ch, name), t0);
+    }
+}
+
+static int open_channel(unsigned port, ares_channel *ch)
+{
+    struct ares_options o;
+    char csv[64];
+
+    memset(&o, 0, sizeof o);
+    o.flags = ARES_FLAG_STAYOPEN;
+    if (ares_init_options(ch, &o, ARES_OPT_FLAGS) != ARES_SUCCESS)
+        return -1;
+    snprintf(csv, sizeof csv, "127.0.0.1:%u", port);
+    return ares_set_servers_ports_csv(*ch, csv) == ARES_SUCCESS ? 0 : -1;
+}
+
+static void report(struct series *s)
+{
+    double med[S_N];
+    int i;
+
+    printf("bench-dns: %d interleaved rounds; per lookup, median and p99 (us)\n",
+           ROUNDS);
+    for (i = 0; i < S_N; i++) {
+        med[i] = median_us(&s[i]);
+        printf("  %-34s %8.1f %8.1f   (%zu lookups, %u errors)\n", s[i].what,
+               med[i], p99_us(&s[i]), s[i].n, s[i].errors);
+    }
+    printf("  cache hit through rnrd vs asking the server: %.2fx faster (target >= 3x)\n",
+           med[S_HIT] > 0 ? med[S_DIRECT] / med[S_HIT] : 0.0);
+    printf("  cold lookup through rnrd vs raw c-ares:      %.2fx the time (target <= 1.1x)\n",
+           med[S_RAW] > 0 ? med[S_COLD] / med[S_RAW] : 0.0);
+}
+
+int main(void)
+{
+    static const char *const names[] = { "rnr.test" };
+    const char *zones[] = { zone };
+    struct series s[S_N];
+    struct dnsserv_unbound ub;
+    struct rnrt_daemon d;
+    char dir[64], conf[512], cmd[128];
+    ares_channel ch = NULL;
+    WSADATA wd;
+    unsigned r;
+    int rc = 1;
+
+    if (dnsserv_unbound_path() == NULL) {
+        fprintf(stderr, "bench-dns: unbound is not installed\n");
+        return 77;
+    }
+    strcpy(dir, "/tmp/rnr-bench-dns-XXXXXX");
+    dnsserv_log_queries = 0;
+    if (mkdtemp(dir) == NULL || dnsserv_unbound_start(&ub, dir, names, zones, 1) != 0) {
+        fprintf(stderr, "bench-dns: cannot start unbound\n");
+        return 1;
+    }
+    snprintf(conf, sizeof conf, "[provider dns]\nmodule = dns\nnamespace = NS_DNS\n"
+             "servers = 127.0.0.1:%u\nsearch =\n", ub.port);
+    if (rnrt_daemon_init(&d, conf) != 0 || rnrt_daemon_start(&d) != 0 ||
+        WSAStartup(MAKEWORD(2, 2), &wd) != 0 ||
+        ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
+        open_channel(ub.port, &ch) != 0) {
+        fprintf(stderr, "bench-dns: cannot start rnrd or c-ares\n");
+        goto done;
+    }
+    if (series_init(&s[S_HIT], "rnrd, cache hit", ROUNDS * HITS_ROUND) != 0 ||
+        series_init(&s[S_DIRECT], "c-ares to unbound, same name", ROUNDS * HITS_ROUND) != 0 ||
+        series_init(&s[S_COLD], "rnrd, cold (new name each time)", ROUNDS * COLD_ROUND) != 0 ||
+        series_init(&s[S_RAW], "c-ares to unbound, new name", ROUNDS * COLD_ROUND) != 0)
+        goto done;
+    /* Warm-up: the cached name, the connection, both sockets. */
+    if (rnrd_lookup("a.rnr.test.") != 0 || ares_lookup(ch, "a.rnr.test") != 0) {
+        fprintf(stderr, "bench-dns: the warm-up lookups failed\n");
+        goto done;
+    }
+    for (r = 0; r < ROUNDS; r++)
+        round_run(s, ch, r);
+    report(s);
+    rc = 0;
+done:
+    if (ch != NULL)
+        ares_destroy(ch);
+    WSACleanup();
+    rnrt_daemon_destroy(&d);
+    dnsserv_unbound_stop(&ub);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        rc = 1;
+    return rc;
+}

@@ -1,0 +1,133 @@
+/*
+ * One operations request over a connection of rnrctl's own (opsconn.h).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "opsconn.h"
+#include "paths.h"
+
+/* A reload may take a moment (providers re-read their files); a daemon
+ * that says nothing for this long is not going to. */
+#define OPS_TIMEOUT_MS 30000
+#define OPS_REQ_ID     1u
+
+void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type)
+{
+    rnr_wbuf_reset(w);
+    rnr_wire_frame_begin(w, type, OPS_REQ_ID, 0);
+}
+
+static int ops_connect(int *out)
+{
+    struct sockaddr_un sun;
+    char path[sizeof sun.sun_path];
+    int fd;
+
+    if (rnr_path_client_socket(path, sizeof path) != 0)
+        return WSASYSNOTREADY;
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, path, strlen(path) + 1);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return WSAENOBUFS;
+    if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+        close(fd);
+        return WSASYSNOTREADY;
+    }
+    *out = fd;
+    return 0;
+}
+
+static int ops_write(int fd, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return WSASYSNOTREADY;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int ops_read(int fd, uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        struct pollfd pfd = { fd, POLLIN, 0 };
+        ssize_t k;
+        int r = poll(&pfd, 1, OPS_TIMEOUT_MS);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r == 0)
+            return WSASYSNOTREADY;   /* alive but not answering */
+        k = recv(fd, p, n, 0);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return WSASYSNOTREADY;
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+int rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len)
+{
+    uint8_t hdr[RNR_WIRE_HDR_LEN], *b = NULL;
+    struct rnr_wire_hdr h;
+    size_t n = 0;
+    int fd = -1, rc;
+
+    rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
+    if (w->error != 0)
+        return w->error;
+    rc = ops_connect(&fd);
+    if (rc != 0)
+        return rc;
+    rc = ops_write(fd, w->data, w->len);
+    if (rc == 0)
+        rc = ops_read(fd, hdr, sizeof hdr);
+    if (rc != 0)
+        goto done;
+    if (rnr_wire_hdr_parse(hdr, RNR_WIRE_MAX_FRAME, &h) != 0 ||
+        h.type != (uint16_t)(type | RNR_MSG_REPLY) || h.id != OPS_REQ_ID) {
+        rc = WSASYSCALLFAILURE;   /* not an answer to this request */
+        goto done;
+    }
+    n = h.length - RNR_WIRE_HDR_LEN;
+    if (h.status != 0) {
+        rc = n == 0 ? (int)h.status : WSASYSCALLFAILURE;
+        goto done;
+    }
+    if (n > 0) {
+        b = rnr_malloc(n);
+        if (b == NULL) {
+            rc = WSAENOBUFS;
+            goto done;
+        }
+        rc = ops_read(fd, b, n);
+        if (rc != 0)
+            goto done;
+    }
+    *body = b;
+    *len = n;
+    b = NULL;
+done:
+    rnr_free(b);
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * rnrctl's own connection for the operations requests (STATUS, STATS,
+ * CONTROL, RELOAD), which are rnrd administration rather than Winsock API
+ * and so are not part of librnr: one blocking AF_UNIX connection to the
+ * same socket librnr would use, one request, one reply.
+ */
+#ifndef RNRCTL_OPSCONN_H
+#define RNRCTL_OPSCONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+/* Starts a request frame of `type` in w (initialised by the caller);
+ * the caller appends the body with rnr_wire_put_*. */
+void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type);
+
+/* Sends the request in w and waits for its reply.  0 with the reply body
+ * in *body (rnr_free; NULL when empty) and its length in *len; the reply's
+ * status when it is not 0; WSASYSNOTREADY when rnrd cannot be reached or
+ * hung up (an rnrd too old for the request does that). */
+int  rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len);
+
+#endif

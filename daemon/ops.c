@@ -1,0 +1,258 @@
+/*
+ * Operations requests (nsp/wire_ops.h): STATUS and STATS for everyone,
+ * CONTROL and RELOAD for admins (root or admin-group) only.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "log.h"
+#include "rnrd.h"
+#include "status.h"
+#include "wire_ops.h"
+
+static uint32_t prov_state(const struct rnr_nsp_provider *p)
+{
+    if (!p->enabled)
+        return RNR_OPS_PROV_DISABLED;
+    return p->started ? RNR_OPS_PROV_STARTED : RNR_OPS_PROV_INACTIVE;
+}
+
+static uint64_t uptime_ms(const struct rnrd *d)
+{
+    uint64_t now = rnrd_stats_now_us() / 1000u;
+
+    return now > d->stats.start_ms ? now - d->stats.start_ms : 0;
+}
+
+static int ops_status(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    struct rnrd *d = c->d;
+    struct rnr_wbuf *w;
+    size_t i;
+
+    if (rnr_rbuf_finish(r) != 0)
+        return -1;
+    w = rnrd_reply_begin(c, RNR_MSG_STATUS, id);
+    rnr_wire_put_string(w, PACKAGE_VERSION);
+    rnr_wire_put_u32(w, (uint32_t)getpid());
+    rnr_wire_put_u64(w, uptime_ms(d));
+    rnr_wire_put_u32(w, (uint32_t)d->nprovs);
+    for (i = 0; i < d->nprovs; i++) {
+        const struct rnr_nsp_provider *p = d->provs[i];
+
+        rnr_wire_put_string(w, p->name);
+        rnr_wire_put_string(w, p->module);
+        rnr_wire_put_string(w, p->display_name ? p->display_name : p->name);
+        rnr_wire_put_u32(w, prov_state(p));
+        rnr_wire_put_guid(w, &p->id);
+        rnr_wire_put_u32(w, p->name_space);
+    }
+    rnrd_reply_end(c, RNR_MSG_STATUS, id);
+    return 0;
+}
+
+/* ------------------------------------------------------------ STATS */
+
+/* Where a provider's figures go while its stats slot runs. */
+struct figure_sink {
+    struct rnr_wbuf               *w;
+    const struct rnr_nsp_provider *p;
+    uint32_t                       n;
+};
+
+static void figure_emit(void *ctx, const char *key, uint64_t value)
+{
+    struct figure_sink *fs = ctx;
+
+    if (!rnr_ops_key_ok(key)) {
+        log_debug("provider %s: stats key '%.80s' is not [a-z0-9._-]{1,%u}; dropped",
+                  fs->p->name, key ? key : "(null)", RNR_OPS_MAX_KEY);
+        return;
+    }
+    if (fs->n >= RNR_OPS_MAX_FIGURES)
+        return;
+    rnr_wire_put_figure(fs->w, key, value);
+    fs->n++;
+}
+
+static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
+{
+    const struct rnrd_client *c;
+    uint64_t open = 0, started = 0;
+    size_t i;
+
+    TAILQ_FOREACH(c, &d->clients, link)
+        open += c->nlookups;
+    for (i = 0; i < d->nprovs; i++)
+        started += d->provs[i]->started != 0;
+    rnr_wire_put_u32(w, 14);
+    rnr_wire_put_figure(w, "uptime-ms", uptime_ms(d));
+    rnr_wire_put_figure(w, "clients", d->nclients);
+    rnr_wire_put_figure(w, "clients-total", d->stats.clients_total);
+    rnr_wire_put_figure(w, "clients-dropped", d->stats.clients_dropped);
+    rnr_wire_put_figure(w, "clients-refused", d->stats.clients_refused);
+    rnr_wire_put_figure(w, "max-clients", d->limits.max_clients);
+    rnr_wire_put_figure(w, "lookups-open", open);
+    rnr_wire_put_figure(w, "lookups-total", d->stats.lookups_total);
+    rnr_wire_put_figure(w, "frames-in", d->stats.frames_in);
+    rnr_wire_put_figure(w, "frames-out", d->stats.frames_out);
+    rnr_wire_put_figure(w, "reloads", d->stats.reloads);
+    rnr_wire_put_figure(w, "reload-errors", d->stats.reload_errors);
+    rnr_wire_put_figure(w, "providers", d->nprovs);
+    rnr_wire_put_figure(w, "providers-started", started);
+}
+
+static int ops_stats(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    struct rnrd *d = c->d;
+    struct rnr_wbuf *w;
+    size_t i;
+
+    if (rnr_rbuf_finish(r) != 0)
+        return -1;
+    w = rnrd_reply_begin(c, RNR_MSG_STATS, id);
+    put_daemon_figures(w, d);
+    rnr_wire_put_u32(w, (uint32_t)d->nprovs);
+    for (i = 0; i < d->nprovs; i++) {
+        struct rnr_nsp_provider *p = d->provs[i];
+        const struct rnrd_pstats *s = &p->stats;
+        struct figure_sink fs = { w, p, 0 };
+        size_t at;
+
+        rnr_wire_put_string(w, p->name);
+        rnr_wire_put_u64(w, s->lookups);
+        rnr_wire_put_u64(w, s->results);
+        rnr_wire_put_u64(w, s->errors);
+        rnr_wire_put_u64(w, s->samples);
+        rnr_wire_put_u64(w, rnrd_pstats_percentile(s, 50));
+        rnr_wire_put_u64(w, rnrd_pstats_percentile(s, 90));
+        rnr_wire_put_u64(w, rnrd_pstats_percentile(s, 99));
+        /* The count goes before figures not counted yet: patched below. */
+        at = w->len;
+        rnr_wire_put_u32(w, 0);
+        if (p->started && p->ops->stats != NULL)
+            p->ops->stats(p->state, figure_emit, &fs);
+        if (w->error == 0)
+            rnr_le32_store(w->data + at, fs.n);
+    }
+    rnrd_reply_end(c, RNR_MSG_STATS, id);
+    return 0;
+}
+
+/* ------------------------------------------------------------ CONTROL */
+
+static int control_one(struct rnrd_client *c, struct rnr_nsp_provider *p, const char *cmd,
+                       const char *arg)
+{
+    int st = p->ops->control(p->state, cmd, arg);
+
+    log_notice("control: uid %ld: %s %s%s%s: %s", (long)c->caller.uid, p->name, cmd,
+               arg ? " " : "", arg ? arg : "", st == 0 ? "done" : rnr_status_text(st));
+    return st;
+}
+
+/* Which failure to report when no provider accepted: anything but
+ * "unknown command" first, since it says more. */
+static int control_worse(int a, int b)
+{
+    if (a == 0 || (a == WSAEINVAL && b != 0))
+        return b;
+    return a;
+}
+
+static int ops_control(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    struct rnrd *d = c->d;
+    char *prov = NULL, *cmd = NULL, *arg = NULL;
+    struct rnr_nsp_provider **done = NULL;
+    int *sts = NULL, rc = 0, ok = 0, worst = 0;
+    size_t i, n = 0;
+    struct rnr_wbuf *w;
+
+    if (rnr_wire_get_string(r, RNR_OPS_MAX_TEXT, &prov) != 0 ||
+        rnr_wire_get_string(r, RNR_OPS_MAX_COMMAND, &cmd) != 0 ||
+        rnr_wire_get_string(r, RNR_OPS_MAX_TEXT, &arg) != 0 || rnr_rbuf_finish(r) != 0 ||
+        cmd == NULL || cmd[0] == '\0') {
+        rc = -1;
+        goto done;
+    }
+    if (!c->caller.is_admin) {
+        rnrd_reply_status(c, RNR_MSG_CONTROL, id, WSAEACCES);
+        goto done;
+    }
+    done = rnr_calloc(d->nprovs ? d->nprovs : 1, sizeof *done);
+    sts = rnr_calloc(d->nprovs ? d->nprovs : 1, sizeof *sts);
+    if (done == NULL || sts == NULL) {
+        rnrd_reply_status(c, RNR_MSG_CONTROL, id, WSA_NOT_ENOUGH_MEMORY);
+        goto done;
+    }
+    /* Nothing to ask: no such provider, or none able. */
+    worst = prov != NULL ? WSAEINVAL : WSAEOPNOTSUPP;
+    for (i = 0; i < d->nprovs; i++) {
+        struct rnr_nsp_provider *p = d->provs[i];
+
+        if (prov != NULL && strcmp(p->name, prov) != 0)
+            continue;
+        if (!p->started || p->ops->control == NULL) {
+            if (prov != NULL)
+                worst = !p->started ? WSASERVICE_NOT_FOUND : WSAEOPNOTSUPP;
+            continue;
+        }
+        sts[n] = control_one(c, p, cmd, arg);
+        if (sts[n] == 0)
+            ok = 1;
+        worst = control_worse(n == 0 ? 0 : worst, sts[n]);
+        done[n++] = p;
+    }
+    if (!ok) {
+        rnrd_reply_status(c, RNR_MSG_CONTROL, id, worst);
+        goto done;
+    }
+    w = rnrd_reply_begin(c, RNR_MSG_CONTROL, id);
+    rnr_wire_put_u32(w, (uint32_t)n);
+    for (i = 0; i < n; i++) {
+        rnr_wire_put_string(w, done[i]->name);
+        rnr_wire_put_u32(w, (uint32_t)sts[i]);
+    }
+    rnrd_reply_end(c, RNR_MSG_CONTROL, id);
+done:
+    rnr_free(done);
+    rnr_free(sts);
+    rnr_free(prov);
+    rnr_free(cmd);
+    rnr_free(arg);
+    return rc;
+}
+
+/* ------------------------------------------------------------ RELOAD */
+
+static int ops_reload(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    int st;
+
+    if (rnr_rbuf_finish(r) != 0)
+        return -1;
+    if (!c->caller.is_admin) {
+        rnrd_reply_status(c, RNR_MSG_RELOAD, id, WSAEACCES);
+        return 0;
+    }
+    log_notice("reload requested by uid %ld (pid %ld)", (long)c->caller.uid,
+               (long)c->caller.pid);
+    st = rnrd_reload(c->d);
+    rnrd_reply_status(c, RNR_MSG_RELOAD, id, st);
+    return 0;
+}
+
+int rnrd_ops_request(struct rnrd_client *c, const struct rnr_wire_hdr *h, struct rnr_rbuf *r)
+{
+    switch (h->type) {
+    case RNR_MSG_STATUS:  return ops_status(c, h->id, r);
+    case RNR_MSG_STATS:   return ops_stats(c, h->id, r);
+    case RNR_MSG_CONTROL: return ops_control(c, h->id, r);
+    case RNR_MSG_RELOAD:  return ops_reload(c, h->id, r);
+    default:              return -1;
+    }
+}

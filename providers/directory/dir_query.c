@@ -1,0 +1,164 @@
+/*
+ * Lookups on the directory, answered inside lookup_begin.
+ *
+ * The query's context (lpszContext; "" or NULL: the default context) is
+ * where the search starts; an unknown one gives WSASERVICE_NOT_FOUND.
+ * Without LUP_DEEP only that container is searched, with it the whole
+ * subtree.  LUP_CONTAINERS returns only containers (those directly
+ * inside unless LUP_DEEP; none: WSANO_DATA), LUP_NOCONTAINERS none;
+ * without either, containers come back when the class asked for is the
+ * container class or the null GUID (any class).  Instance names match
+ * with '*' and '?' wildcards, ASCII case-insensitively; NULL or "" is
+ * "*".  Results carry lpszContext: where the service (or container)
+ * lives.  A service whose name and class matched but whose version did
+ * not makes the answer WSANO_DATA rather than WSASERVICE_NOT_FOUND.
+ */
+#include "config.h"
+
+#include "directory.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "guid.h"
+#include "queryset.h"
+
+const GUID dir_container_class = DIR_CONTAINER_CLASS;
+
+struct query {
+    struct dir_state      *st;
+    struct rnr_nsp_lookup *lk;
+    const WSAQUERYSETA    *qs;
+    const char            *name;      /* NULL: every name */
+    int                    wild;
+    int                    any_class;
+    int                    deep;
+    size_t                 matched;   /* name and class matched */
+    size_t                 emitted;
+    int                    stop;      /* the daemon's result limit */
+};
+
+static int name_matches(const struct query *q, const char *name)
+{
+    if (q->name == NULL)
+        return 1;
+    return q->wild ? rnr_wildcard_match(q->name, name) : strcasecmp(q->name, name) == 0;
+}
+
+static void emit(struct query *q, const WSAQUERYSETA *r)
+{
+    if (q->st->host->emit(q->lk, r) == WSAENOBUFS) {
+        q->stop = 1;
+        q->st->truncated++;
+        dir_log(q->st, RNR_NSP_LOG_WARNING, "a lookup reached the daemon's result limit "
+                "(max-results-per-lookup) after %zu results; the rest was not returned",
+                q->emitted);
+        return;
+    }
+    q->emitted++;
+}
+
+static void emit_container(struct query *q, const struct dir_node *n)
+{
+    WSAQUERYSETA r;
+
+    if (!name_matches(q, n->name))
+        return;
+    memset(&r, 0, sizeof r);
+    r.dwSize = sizeof r;
+    r.lpszServiceInstanceName = n->name;
+    r.lpServiceClassId = (GUID *)&dir_container_class;
+    r.lpszContext = n->parent->path;
+    emit(q, &r);
+}
+
+static void containers(struct query *q, const struct dir_node *start)
+{
+    const struct dir_node *n;
+
+    if (!q->deep) {
+        for (n = start->child_first; n != NULL && !q->stop; n = n->next)
+            emit_container(q, n);
+        return;
+    }
+    for (n = dir_node_next(start, start); n != NULL && !q->stop; n = dir_node_next(n, start))
+        emit_container(q, n);
+}
+
+static void service(struct query *q, const struct dir_entry *e)
+{
+    WSAQUERYSETA r;
+
+    if (!q->any_class && !rnr_guid_equal(e->qs->lpServiceClassId, q->qs->lpServiceClassId))
+        return;
+    if (!name_matches(q, e->qs->lpszServiceInstanceName))
+        return;
+    q->matched++;
+    if (!rnr_qs_version_matches(q->qs->lpVersion, e->qs->lpVersion))
+        return;
+    r = *e->qs;
+    r.lpszContext = e->node->path;
+    emit(q, &r);
+}
+
+static void services(struct query *q, const struct dir_node *start)
+{
+    const struct dir_node  *n;
+    const struct dir_entry *e;
+
+    if (q->name != NULL && !q->wild) {
+        /* One name: its index chain, whatever the store's size. */
+        uint32_t h = dir_name_hash(q->name);
+
+        for (e = dir_tree_name_first(&q->st->tree, q->name, h); e != NULL && !q->stop;
+             e = dir_tree_name_next(e, h))
+            if (q->deep ? dir_node_within(e->node, start) : e->node == start)
+                service(q, e);
+        return;
+    }
+    for (n = start; n != NULL && !q->stop; n = q->deep ? dir_node_next(n, start) : NULL)
+        for (e = n->ent_first; e != NULL && !q->stop; e = e->next)
+            service(q, e);
+}
+
+int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs, DWORD flags)
+{
+    static const GUID null_guid;
+    struct dir_state *st = state;
+    struct dir_node  *start;
+    struct dir_path   path;
+    struct query      q;
+    int               container_class, want_containers, want_services;
+
+    st->lookups++;
+    if (dir_path_parse(qs->lpszContext, st->default_context, &path) != 0 ||
+        (start = dir_tree_find_node(&st->tree, &path)) == NULL)
+        return WSASERVICE_NOT_FOUND;
+    memset(&q, 0, sizeof q);
+    q.st = st;
+    q.lk = lk;
+    q.qs = qs;
+    q.deep = (flags & LUP_DEEP) != 0;
+    q.any_class = rnr_guid_equal(qs->lpServiceClassId, &null_guid);
+    container_class = rnr_guid_equal(qs->lpServiceClassId, &dir_container_class);
+    if (qs->lpszServiceInstanceName != NULL && qs->lpszServiceInstanceName[0] != '\0' &&
+        strcmp(qs->lpszServiceInstanceName, "*") != 0) {
+        q.name = qs->lpszServiceInstanceName;
+        q.wild = strpbrk(q.name, "*?") != NULL;
+    }
+    want_containers = (flags & LUP_CONTAINERS) ||
+                      (!(flags & LUP_NOCONTAINERS) && (q.any_class || container_class));
+    want_services = !(flags & LUP_CONTAINERS) && !container_class;
+
+    if (want_containers)
+        containers(&q, start);
+    if (want_services && !q.stop)
+        services(&q, start);
+    if (q.emitted > 0) {
+        st->host->finish(lk, 0);
+        return 0;
+    }
+    if ((flags & LUP_CONTAINERS) || q.matched > 0)
+        return WSANO_DATA;
+    return WSASERVICE_NOT_FOUND;
+}

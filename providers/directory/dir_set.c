@@ -1,0 +1,345 @@
+/*
+ * WSASetService on the directory.
+ *
+ *   REGISTER    creates the service, or updates it: without
+ *               SERVICE_MULTIPLE its description (version, comment, blob,
+ *               addresses) is replaced by the query set's; with it the
+ *               addresses are added (an address already there is not
+ *               doubled) and only the fields the query set carries replace
+ *               the stored ones.
+ *   DEREGISTER  deletes the address information; the service stays known.
+ *   DELETE      removes exactly the CSADDR_INFOs given (all must be
+ *               there), and the service when none is left; without
+ *               addresses, the whole service.
+ *
+ * Every change is written to the store (durably) before memory changes,
+ * and everything the change needs is allocated before the write, so a
+ * refused write leaves both as they were.  Only the owner (the uid that
+ * created the entry), root or an admin may change or remove an entry.
+ */
+#include "config.h"
+
+#include "directory.h"
+
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "alloc.h"
+#include "guid.h"
+#include "queryset.h"
+#include "status.h"
+
+static int sockaddr_equal(const SOCKET_ADDRESS *a, const SOCKET_ADDRESS *b)
+{
+    const struct sockaddr *x = (const struct sockaddr *)a->lpSockaddr;
+    const struct sockaddr *y = (const struct sockaddr *)b->lpSockaddr;
+
+    if (x == NULL || a->iSockaddrLength <= 0 || y == NULL || b->iSockaddrLength <= 0)
+        return (x == NULL || a->iSockaddrLength <= 0) && (y == NULL || b->iSockaddrLength <= 0);
+    if (x->sa_family != y->sa_family)
+        return 0;
+    if (x->sa_family == AF_INET) {
+        const struct sockaddr_in *p = (const void *)x, *q = (const void *)y;
+
+        return p->sin_port == q->sin_port && p->sin_addr.s_addr == q->sin_addr.s_addr;
+    }
+    if (x->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *p = (const void *)x, *q = (const void *)y;
+
+        return p->sin6_port == q->sin6_port && p->sin6_scope_id == q->sin6_scope_id &&
+               p->sin6_flowinfo == q->sin6_flowinfo &&
+               memcmp(&p->sin6_addr, &q->sin6_addr, sizeof p->sin6_addr) == 0;
+    }
+    return a->iSockaddrLength == b->iSockaddrLength &&
+           memcmp(x, y, (size_t)a->iSockaddrLength) == 0;
+}
+
+int dir_csaddr_equal(const CSADDR_INFO *a, const CSADDR_INFO *b)
+{
+    return a->iSocketType == b->iSocketType && a->iProtocol == b->iProtocol &&
+           sockaddr_equal(&a->LocalAddr, &b->LocalAddr) &&
+           sockaddr_equal(&a->RemoteAddr, &b->RemoteAddr);
+}
+
+/* The form the store writes and reads back: IPv4 and IPv6 without their
+ * padding (and at their own size), anything else byte for byte.  Memory
+ * then holds exactly what a restart will load. */
+static void normalise(SOCKET_ADDRESS *out, struct sockaddr_storage *ss, const SOCKET_ADDRESS *in)
+{
+    const struct sockaddr *s = (const struct sockaddr *)in->lpSockaddr;
+
+    memset(ss, 0, sizeof *ss);
+    out->lpSockaddr = NULL;
+    out->iSockaddrLength = 0;
+    if (s == NULL || in->iSockaddrLength <= 0)
+        return;
+    out->lpSockaddr = (LPSOCKADDR)ss;
+    if (s->sa_family == AF_INET && (size_t)in->iSockaddrLength >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *p = (const void *)s;
+        struct sockaddr_in       *q = (struct sockaddr_in *)ss;
+
+        q->sin_family = AF_INET;
+        q->sin_port = p->sin_port;
+        q->sin_addr = p->sin_addr;
+        out->iSockaddrLength = (INT)sizeof *q;
+    } else if (s->sa_family == AF_INET6 &&
+               (size_t)in->iSockaddrLength >= sizeof(struct sockaddr_in6) &&
+               ((const struct sockaddr_in6 *)(const void *)s)->sin6_flowinfo == 0) {
+        const struct sockaddr_in6 *p = (const void *)s;
+        struct sockaddr_in6       *q = (struct sockaddr_in6 *)ss;
+
+        q->sin6_family = AF_INET6;
+        q->sin6_port = p->sin6_port;
+        q->sin6_addr = p->sin6_addr;
+        q->sin6_scope_id = p->sin6_scope_id;
+        out->iSockaddrLength = (INT)sizeof *q;
+    } else {
+        memcpy(ss, s, (size_t)in->iSockaddrLength);
+        out->iSockaddrLength = in->iSockaddrLength;
+    }
+}
+
+/* Addresses under construction: normalised copies. */
+struct addrs {
+    CSADDR_INFO             *cs;
+    struct sockaddr_storage *ss;
+    DWORD                    n, cap;
+};
+
+static int addrs_init(struct addrs *a, DWORD cap)
+{
+    memset(a, 0, sizeof *a);
+    a->cap = cap;
+    if (cap == 0)
+        return 0;
+    a->cs = rnr_calloc(cap, sizeof *a->cs);
+    a->ss = rnr_calloc(2 * (size_t)cap, sizeof *a->ss);
+    return a->cs != NULL && a->ss != NULL ? 0 : WSAENOBUFS;
+}
+
+static void addrs_free(struct addrs *a)
+{
+    rnr_free(a->cs);
+    rnr_free(a->ss);
+}
+
+static int addrs_has(const struct addrs *a, const CSADDR_INFO *c)
+{
+    DWORD i;
+
+    for (i = 0; i < a->n; i++)
+        if (dir_csaddr_equal(&a->cs[i], c))
+            return 1;
+    return 0;
+}
+
+/* Adds c unless an equal one is there. */
+static void addrs_add(struct addrs *a, const CSADDR_INFO *c)
+{
+    CSADDR_INFO n;
+
+    if (a->n >= a->cap)
+        return;
+    n.iSocketType = c->iSocketType;
+    n.iProtocol = c->iProtocol;
+    normalise(&n.LocalAddr, &a->ss[2 * a->n], &c->LocalAddr);
+    normalise(&n.RemoteAddr, &a->ss[2 * a->n + 1], &c->RemoteAddr);
+    if (addrs_has(a, &n))
+        return;
+    a->cs[a->n++] = n;
+}
+
+/* The stored form of a service: description from `desc`, addresses from
+ * `a`; no context, name space, provider, protocols or query string. */
+static WSAQUERYSETA *stored_qs(const WSAQUERYSETA *desc, const struct addrs *a)
+{
+    WSAQUERYSETA v;
+
+    memset(&v, 0, sizeof v);
+    v.dwSize = sizeof v;
+    v.lpszServiceInstanceName = desc->lpszServiceInstanceName;
+    v.lpServiceClassId = desc->lpServiceClassId;
+    v.lpVersion = desc->lpVersion;
+    v.lpszComment = desc->lpszComment;
+    v.lpBlob = desc->lpBlob;
+    v.dwNumberOfCsAddrs = a->n;
+    v.lpcsaBuffer = a->n ? a->cs : NULL;
+    return rnr_qs_dup(&v, NULL);
+}
+
+static WSAQUERYSETA *build_register(const WSAQUERYSETA *old, const WSAQUERYSETA *qs, DWORD flags)
+{
+    int           multiple = old != NULL && (flags & SERVICE_MULTIPLE);
+    WSAQUERYSETA  desc = *qs, *out = NULL;
+    struct addrs  a;
+    DWORD         i;
+
+    if (addrs_init(&a, qs->dwNumberOfCsAddrs + (multiple ? old->dwNumberOfCsAddrs : 0)) != 0)
+        goto done;
+    if (multiple) {
+        for (i = 0; i < old->dwNumberOfCsAddrs; i++)
+            addrs_add(&a, &old->lpcsaBuffer[i]);
+        if (desc.lpVersion == NULL)
+            desc.lpVersion = old->lpVersion;
+        if (desc.lpszComment == NULL)
+            desc.lpszComment = old->lpszComment;
+        if (desc.lpBlob == NULL)
+            desc.lpBlob = old->lpBlob;
+    }
+    for (i = 0; i < qs->dwNumberOfCsAddrs; i++)
+        addrs_add(&a, &qs->lpcsaBuffer[i]);
+    if (a.n > RNR_QS_MAX_CSADDRS)
+        goto done;
+    out = stored_qs(&desc, &a);
+done:
+    addrs_free(&a);
+    return out;
+}
+
+/* old without the addresses qs names; *missing when one is not there. */
+static WSAQUERYSETA *build_delete(const WSAQUERYSETA *old, const WSAQUERYSETA *qs, int *missing)
+{
+    WSAQUERYSETA *out = NULL;
+    struct addrs  a, gone;
+    DWORD         i;
+
+    *missing = 0;
+    memset(&gone, 0, sizeof gone);
+    if (addrs_init(&a, old->dwNumberOfCsAddrs) != 0 ||
+        addrs_init(&gone, qs->dwNumberOfCsAddrs) != 0)
+        goto done;
+    for (i = 0; i < qs->dwNumberOfCsAddrs; i++)
+        addrs_add(&gone, &qs->lpcsaBuffer[i]);
+    for (i = 0; i < gone.n; i++) {
+        DWORD k;
+
+        for (k = 0; k < old->dwNumberOfCsAddrs; k++)
+            if (dir_csaddr_equal(&old->lpcsaBuffer[k], &gone.cs[i]))
+                break;
+        if (k == old->dwNumberOfCsAddrs)
+            *missing = 1;
+    }
+    for (i = 0; i < old->dwNumberOfCsAddrs; i++)
+        if (!addrs_has(&gone, &old->lpcsaBuffer[i]))
+            addrs_add(&a, &old->lpcsaBuffer[i]);
+    if (!*missing)
+        out = stored_qs(old, &a);
+done:
+    addrs_free(&a);
+    addrs_free(&gone);
+    return out;
+}
+
+static int name_ok(const char *name)
+{
+    return name != NULL && name[0] != '\0' && strpbrk(name, "*?") == NULL &&
+           dir_xml_text_ok(name);
+}
+
+/* Writes the record in st->rec; 0 or the store's error (logged there). */
+static int store_write(struct dir_state *st)
+{
+    int rc;
+
+    if (st->rec.error)
+        return WSAENOBUFS;
+    rc = dir_store_append(st->store, st->rec.data, st->rec.len);
+    if (rc != 0) {
+        st->write_errors++;
+        dir_log(st, RNR_NSP_LOG_ERR, "registration refused: %s (%s)",
+                rnr_status_text(rc), rc == WSAEDQUOT ? "the state directory's file system is "
+                "full" : "see the error above");
+    }
+    return rc;
+}
+
+int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs,
+                    WSAESETSERVICEOP op, DWORD flags)
+{
+    static const GUID null_guid;
+    struct dir_state *st = state;
+    struct dir_path   path;
+    struct dir_node  *node, *made = NULL;
+    struct dir_entry *e, *ne = NULL;
+    WSAQUERYSETA     *nqs = NULL;
+    int               admin = caller->uid == 0 || caller->is_admin, rc, missing = 0;
+
+    st->sets++;
+    if (op != RNRSERVICE_REGISTER && op != RNRSERVICE_DEREGISTER && op != RNRSERVICE_DELETE)
+        return WSAEINVAL;
+    if (!name_ok(qs->lpszServiceInstanceName) || !dir_xml_text_ok(qs->lpszComment) ||
+        rnr_guid_equal(qs->lpServiceClassId, &null_guid) ||
+        rnr_guid_equal(qs->lpServiceClassId, &dir_container_class))
+        return WSAEINVAL;
+    if (dir_path_parse(qs->lpszContext, st->default_context, &path) != 0)
+        return WSAEINVAL;
+    if (op == RNRSERVICE_REGISTER && st->strict_classes &&
+        !dir_class_known(st, qs->lpServiceClassId))
+        return WSATYPE_NOT_FOUND;
+    node = dir_tree_find_node(&st->tree, &path);
+    e = node != NULL ? dir_tree_find_entry(&st->tree, node, qs->lpServiceClassId,
+                                           qs->lpszServiceInstanceName) : NULL;
+    if (e == NULL && op != RNRSERVICE_REGISTER)
+        return WSASERVICE_NOT_FOUND;
+    if (e != NULL && e->owner != caller->uid && !admin) {
+        st->refused++;
+        return WSAEACCES;
+    }
+
+    st->rec.len = 0;
+    st->rec.error = 0;
+    rc = WSAENOBUFS;
+    switch (op) {
+    case RNRSERVICE_REGISTER:
+        nqs = build_register(e != NULL ? e->qs : NULL, qs, flags);
+        break;
+    case RNRSERVICE_DEREGISTER:
+        nqs = build_delete(e->qs, e->qs, &missing);
+        break;
+    case RNRSERVICE_DELETE:
+        if (qs->dwNumberOfCsAddrs == 0)
+            break;
+        nqs = build_delete(e->qs, qs, &missing);
+        if (missing)
+            return WSASERVICE_NOT_FOUND;
+        break;
+    }
+    /* A deletion of the last address deletes the service. */
+    if (op == RNRSERVICE_DELETE && (nqs == NULL || nqs->dwNumberOfCsAddrs == 0)) {
+        if (qs->dwNumberOfCsAddrs > 0 && nqs == NULL)
+            goto done;
+        rnr_free(nqs);
+        nqs = NULL;
+        dir_xml_put_del(&st->rec, node->path, e->qs->lpServiceClassId,
+                        e->qs->lpszServiceInstanceName);
+        if ((rc = store_write(st)) != 0)
+            goto done;
+        dir_tree_remove(&st->tree, e);
+        goto written;
+    }
+    if (nqs == NULL)
+        goto done;
+    if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0)
+        goto done;
+    made = node;
+    if ((ne = dir_entry_new(nqs, e != NULL ? e->owner : caller->uid)) == NULL)
+        goto done;
+    nqs = NULL;
+    dir_xml_put_entry(&st->rec, ne->qs, node->path, (long long)ne->owner, 0);
+    if ((rc = store_write(st)) != 0)
+        goto done;
+    dir_tree_put(&st->tree, node, ne, e);
+    ne = NULL;
+    made = NULL;
+written:
+    dir_maybe_compact(st);
+    rc = 0;
+done:
+    dir_entry_free(ne);
+    rnr_free(nqs);
+    /* Containers made for a registration that was refused go again. */
+    if (made != NULL)
+        dir_tree_prune(&st->tree, made);
+    return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * The directory on disk: an append-only journal of XML records (one per
+ * line, "CRC32 <entry .../>" or "CRC32 <del .../>"), compacted now and
+ * then into a snapshot of the same lines.
+ *
+ *   snapshot.G   every live entry when generation G began
+ *   journal.N    the changes since, N >= G, replayed in order
+ *
+ * An append is durable before dir_store_append returns (write + fdatasync;
+ * a new journal's directory entry is fsync'd before its first record), and
+ * costs the same whatever the store's size.  Compaction first moves
+ * appends to a new journal.G, then writes snapshot.G.tmp, fsyncs it,
+ * renames it to snapshot.G, fsyncs the directory, and only then removes
+ * what G made obsolete: whatever a crash leaves visible, the old
+ * snapshot with every journal since, or the new one with journal.G on,
+ * holds every acknowledged record.
+ * Loading takes the newest snapshot and the journals from its generation
+ * on; an incomplete last line (an interrupted append, never acknowledged)
+ * is cut off, a damaged line or file is reported with its path, line and
+ * reason and skipped, and the rest still loads.
+ */
+#ifndef RNR_DIR_STORE_H
+#define RNR_DIR_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dir_xml.h"
+
+struct dir_store;
+
+struct dir_store_cb {
+    void *ctx;
+    void (*log)(void *ctx, int level, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+    /* One sound record, while loading.  It may take rec->qs (setting it
+     * to NULL).  A non-zero return (a WSA code) is reported with the
+     * record's path and line, and the record skipped. */
+    int (*apply)(void *ctx, struct dir_xml_rec *rec);
+};
+
+struct dir_store_stats {
+    uint64_t appends;
+    uint64_t append_errors;
+    uint64_t compactions;
+    uint64_t compaction_errors;
+    uint64_t damaged;          /* records or files skipped while loading */
+    uint64_t journal_records;  /* records since the last snapshot */
+    uint64_t loaded;           /* records applied while loading */
+};
+
+/* Loads the store in dir (which must exist).  0, WSAENOBUFS, or
+ * WSASYSCALLFAILURE when the directory itself cannot be read (logged). */
+int  dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_store **out);
+void dir_store_close(struct dir_store *s);          /* accepts NULL */
+
+/* Appends one record durably.  0, WSAEDQUOT (disk full or quota), or
+ * WSASYSCALLFAILURE (any other I/O error); the journal is left as it was
+ * on failure.  Logged with the path and the system's reason. */
+int  dir_store_append(struct dir_store *s, const char *xml, size_t len);
+
+/* Is a snapshot worth writing, with `live` entries in memory (and none
+ * being written)? */
+int  dir_store_should_compact(const struct dir_store *s, size_t live);
+/* Writes a new snapshot: `dump` calls dir_store_snap_put once per live
+ * entry and returns 0.  Appends move to a new journal first, so the
+ * snapshot covers exactly the journals before it.  0 or a WSA error (the
+ * old generation stays). */
+int  dir_store_compact(struct dir_store *s, int (*dump)(void *ctx, struct dir_store *s),
+                       void *ctx);
+/* The same in a forked child, so the daemon goes on serving while a
+ * large snapshot is written and synced: *fd becomes readable when the
+ * child is done, and dir_store_compact_finish then completes it.
+ * WSAEALREADY while one is running. */
+int  dir_store_compact_start(struct dir_store *s,
+                             int (*dump)(void *ctx, struct dir_store *s), void *ctx, int *fd);
+int  dir_store_compact_finish(struct dir_store *s);
+/* The fewest journal records that make a snapshot worth it; 0 restores
+ * the default (DIR_STORE_COMPACT_MIN in dir_store_int.h). */
+void dir_store_set_compact_min(struct dir_store *s, uint64_t records);
+void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len);
+
+const struct dir_store_stats *dir_store_stats(const struct dir_store *s);
+
+/* The line checksum (CRC-32, IEEE), for tests and tools. */
+uint32_t dir_store_crc32(const void *p, size_t n);
+
+#endif

@@ -1,0 +1,415 @@
+/*
+ * The directory in memory (dir_tree.h).
+ */
+#include "config.h"
+
+#include "dir_tree.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "alloc.h"
+#include "dir_xml.h"
+#include "guid.h"
+
+/* ------------------------------------------------------------ paths */
+
+int dir_path_parse(const char *context, const char *dflt, struct dir_path *out)
+{
+    size_t used = 0, i;
+    const char *parts[2];
+    int k;
+
+    out->n = 0;
+    if (context == NULL || context[0] == '\0')
+        context = dflt;
+    /* A relative context continues the default one. */
+    parts[0] = context[0] == '\\' ? "" : dflt;
+    parts[1] = context;
+    if (!dir_xml_text_ok(context))
+        return WSAEINVAL;
+    for (k = 0; k < 2; k++) {
+        const char *s = parts[k];
+
+        while (*s != '\0') {
+            size_t len;
+
+            while (*s == '\\')
+                s++;
+            for (len = 0; s[len] != '\0' && s[len] != '\\'; len++)
+                ;
+            if (len == 0)
+                break;
+            if (len > DIR_MAX_COMPONENT || out->n >= DIR_MAX_DEPTH ||
+                used + len + 1 > sizeof out->buf)
+                return WSAEINVAL;
+            memcpy(out->buf + used, s, len);
+            out->buf[used + len] = '\0';
+            out->comp[out->n++] = out->buf + used;
+            used += len + 1;
+            s += len;
+        }
+    }
+    for (i = 0; i < out->n; i++)
+        if (strchr(out->comp[i], '\n') != NULL || strchr(out->comp[i], '\r') != NULL)
+            return WSAEINVAL;
+    return 0;
+}
+
+/* ------------------------------------------------------------ hashing */
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+uint32_t dir_name_hash(const char *name)
+{
+    uint32_t h = 2166136261u;
+    const unsigned char *p = (const unsigned char *)name;
+
+    for (; *p != '\0'; p++)
+        h = (h ^ lower(*p)) * 16777619u;
+    return h;
+}
+
+static uint32_t node_hash(const struct dir_node *parent, const char *name)
+{
+    uintptr_t v = (uintptr_t)parent;
+
+    return dir_name_hash(name) ^ (uint32_t)(v >> 4) ^ (uint32_t)((uint64_t)v >> 36);
+}
+
+static void hash_grow(struct dir_hash *h)
+{
+    size_t nb = h->nb ? h->nb * 2 : 64, i;
+    struct dir_hlink **b = rnr_calloc(nb, sizeof *b);
+
+    /* Without memory the chains just get longer. */
+    if (b == NULL)
+        return;
+    for (i = 0; i < h->nb; i++) {
+        struct dir_hlink *l = h->b[i], *next;
+
+        for (; l != NULL; l = next) {
+            next = l->next;
+            l->next = b[l->hash & (nb - 1)];
+            b[l->hash & (nb - 1)] = l;
+        }
+    }
+    rnr_free(h->b);
+    h->b = b;
+    h->nb = nb;
+}
+
+static void hash_add(struct dir_hash *h, struct dir_hlink *l)
+{
+    struct dir_hlink **slot;
+
+    if (h->n >= h->nb)
+        hash_grow(h);
+    if (h->nb == 0)
+        return;   /* cannot happen after a successful first grow */
+    slot = &h->b[l->hash & (h->nb - 1)];
+    l->next = *slot;
+    *slot = l;
+    h->n++;
+}
+
+static void hash_del(struct dir_hash *h, struct dir_hlink *l)
+{
+    struct dir_hlink **pp;
+
+    if (h->nb == 0)
+        return;
+    for (pp = &h->b[l->hash & (h->nb - 1)]; *pp != NULL; pp = &(*pp)->next) {
+        if (*pp == l) {
+            *pp = l->next;
+            h->n--;
+            return;
+        }
+    }
+}
+
+static struct dir_hlink *hash_first(const struct dir_hash *h, uint32_t hash)
+{
+    struct dir_hlink *l;
+
+    if (h->nb == 0)
+        return NULL;
+    for (l = h->b[hash & (h->nb - 1)]; l != NULL && l->hash != hash; l = l->next)
+        ;
+    return l;
+}
+
+static struct dir_hlink *hash_next(const struct dir_hlink *l, uint32_t hash)
+{
+    for (l = l->next; l != NULL && l->hash != hash; l = l->next)
+        ;
+    return (struct dir_hlink *)l;
+}
+
+/* ------------------------------------------------------------ tree */
+
+void dir_tree_init(struct dir_tree *t)
+{
+    memset(t, 0, sizeof *t);
+    t->root.name = (char *)"";
+    t->root.path = (char *)"\\";
+}
+
+static void node_free_subtree(struct dir_node *n)
+{
+    struct dir_node  *c, *cn;
+    struct dir_entry *e, *en;
+
+    for (c = n->child_first; c != NULL; c = cn) {
+        cn = c->next;
+        node_free_subtree(c);
+    }
+    for (e = n->ent_first; e != NULL; e = en) {
+        en = e->next;
+        dir_entry_free(e);
+    }
+    if (n->parent != NULL) {
+        rnr_free(n->name);
+        rnr_free(n->path);
+        rnr_free(n);
+    }
+}
+
+void dir_tree_clear(struct dir_tree *t)
+{
+    node_free_subtree(&t->root);
+    rnr_free(t->nodes.b);
+    rnr_free(t->entries.b);
+    dir_tree_init(t);
+}
+
+static struct dir_node *child_find(const struct dir_tree *t, const struct dir_node *parent,
+                                   const char *name)
+{
+    uint32_t h = node_hash(parent, name);
+    struct dir_hlink *l;
+
+    for (l = hash_first(&t->nodes, h); l != NULL; l = hash_next(l, h)) {
+        struct dir_node *n = (struct dir_node *)l;
+
+        if (n->parent == parent && strcasecmp(n->name, name) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+struct dir_node *dir_tree_find_node(struct dir_tree *t, const struct dir_path *path)
+{
+    struct dir_node *n = &t->root;
+    size_t i;
+
+    for (i = 0; i < path->n && n != NULL; i++)
+        n = child_find(t, n, path->comp[i]);
+    return n;
+}
+
+static struct dir_node *node_new(struct dir_node *parent, const char *name)
+{
+    struct dir_node *n = rnr_calloc(1, sizeof *n);
+    size_t plen = strlen(parent->path), nlen = strlen(name);
+
+    if (n == NULL)
+        return NULL;
+    n->name = rnr_strdup(name);
+    n->path = rnr_malloc(plen + nlen + 2);
+    if (n->name == NULL || n->path == NULL) {
+        rnr_free(n->name);
+        rnr_free(n->path);
+        rnr_free(n);
+        return NULL;
+    }
+    /* The root's path is "\", every other one "\a\b". */
+    if (parent->parent == NULL)
+        plen = 0;
+    memcpy(n->path, parent->path, plen);
+    n->path[plen] = '\\';
+    memcpy(n->path + plen + 1, name, nlen + 1);
+    n->parent = parent;
+    return n;
+}
+
+int dir_tree_make_node(struct dir_tree *t, const struct dir_path *path, struct dir_node **out)
+{
+    struct dir_node *n = &t->root, *c;
+    size_t i;
+
+    for (i = 0; i < path->n; i++) {
+        c = child_find(t, n, path->comp[i]);
+        if (c == NULL) {
+            if ((c = node_new(n, path->comp[i])) == NULL) {
+                dir_tree_prune(t, n);
+                return WSAENOBUFS;
+            }
+            c->h.hash = node_hash(n, c->name);
+            hash_add(&t->nodes, &c->h);
+            c->prev = n->child_last;
+            if (n->child_last != NULL)
+                n->child_last->next = c;
+            else
+                n->child_first = c;
+            n->child_last = c;
+            n->nchildren++;
+            t->nnodes++;
+        }
+        n = c;
+    }
+    *out = n;
+    return 0;
+}
+
+void dir_tree_prune(struct dir_tree *t, struct dir_node *n)
+{
+    while (n != NULL && n->parent != NULL && n->nchildren == 0 && n->nentries == 0) {
+        struct dir_node *p = n->parent;
+
+        hash_del(&t->nodes, &n->h);
+        if (n->prev != NULL)
+            n->prev->next = n->next;
+        else
+            p->child_first = n->next;
+        if (n->next != NULL)
+            n->next->prev = n->prev;
+        else
+            p->child_last = n->prev;
+        p->nchildren--;
+        t->nnodes--;
+        rnr_free(n->name);
+        rnr_free(n->path);
+        rnr_free(n);
+        n = p;
+    }
+}
+
+int dir_node_within(const struct dir_node *n, const struct dir_node *anc)
+{
+    for (; n != NULL; n = n->parent)
+        if (n == anc)
+            return 1;
+    return 0;
+}
+
+struct dir_node *dir_node_next(const struct dir_node *n, const struct dir_node *top)
+{
+    if (n->child_first != NULL)
+        return n->child_first;
+    for (; n != NULL && n != top; n = n->parent)
+        if (n->next != NULL)
+            return n->next;
+    return NULL;
+}
+
+/* ------------------------------------------------------------ entries */
+
+struct dir_entry *dir_tree_name_first(const struct dir_tree *t, const char *name, uint32_t hash)
+{
+    (void)name;
+    return (struct dir_entry *)hash_first(&t->entries, hash);
+}
+
+struct dir_entry *dir_tree_name_next(const struct dir_entry *e, uint32_t hash)
+{
+    return (struct dir_entry *)hash_next(&e->h, hash);
+}
+
+struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir_node *node,
+                                      const GUID *cls, const char *name)
+{
+    uint32_t h = dir_name_hash(name);
+    struct dir_entry *e;
+
+    for (e = dir_tree_name_first(t, name, h); e != NULL; e = dir_tree_name_next(e, h))
+        if (e->node == node && rnr_guid_equal(e->qs->lpServiceClassId, cls) &&
+            strcasecmp(e->qs->lpszServiceInstanceName, name) == 0)
+            return e;
+    return NULL;
+}
+
+struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
+{
+    struct dir_entry *e = rnr_calloc(1, sizeof *e);
+
+    if (e == NULL)
+        return NULL;
+    e->qs = qs;
+    e->owner = owner;
+    e->h.hash = dir_name_hash(qs->lpszServiceInstanceName);
+    return e;
+}
+
+void dir_entry_free(struct dir_entry *e)
+{
+    if (e == NULL)
+        return;
+    rnr_free(e->qs);
+    rnr_free(e);
+}
+
+static void entry_unlink(struct dir_tree *t, struct dir_entry *e)
+{
+    struct dir_node *n = e->node;
+
+    hash_del(&t->entries, &e->h);
+    if (e->prev != NULL)
+        e->prev->next = e->next;
+    else
+        n->ent_first = e->next;
+    if (e->next != NULL)
+        e->next->prev = e->prev;
+    else
+        n->ent_last = e->prev;
+    n->nentries--;
+    t->nentries--;
+}
+
+void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e,
+                  struct dir_entry *old)
+{
+    e->node = node;
+    if (old != NULL && old->node == node) {
+        /* In place: the container's order stays stable across updates. */
+        e->prev = old->prev;
+        e->next = old->next;
+        if (e->prev != NULL)
+            e->prev->next = e;
+        else
+            node->ent_first = e;
+        if (e->next != NULL)
+            e->next->prev = e;
+        else
+            node->ent_last = e;
+        hash_del(&t->entries, &old->h);
+        hash_add(&t->entries, &e->h);
+        dir_entry_free(old);
+        return;
+    }
+    e->next = NULL;
+    e->prev = node->ent_last;
+    if (node->ent_last != NULL)
+        node->ent_last->next = e;
+    else
+        node->ent_first = e;
+    node->ent_last = e;
+    node->nentries++;
+    t->nentries++;
+    hash_add(&t->entries, &e->h);
+    /* Linked first, so pruning old's container cannot take node along. */
+    if (old != NULL)
+        dir_tree_remove(t, old);
+}
+
+void dir_tree_remove(struct dir_tree *t, struct dir_entry *e)
+{
+    struct dir_node *n = e->node;
+
+    entry_unlink(t, e);
+    dir_entry_free(e);
+    dir_tree_prune(t, n);
+}

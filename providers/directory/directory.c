@@ -1,0 +1,392 @@
+/*
+ * directory provider: the ops table, start-up (loading the store),
+ * configuration, the service classes rnrd reports, snapshots, counters.
+ * Registrations are dir_set.c, lookups dir_query.c.
+ */
+#include "config.h"
+
+#include "directory.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "guid.h"
+#include "status.h"
+
+void dir_log(struct dir_state *st, int level, const char *fmt, ...)
+{
+    char    msg[700];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    st->host->log(st->p, level, "%s", msg);
+}
+
+static void store_log(void *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void store_log(void *ctx, int level, const char *fmt, ...)
+{
+    struct dir_state *st = ctx;
+    char              msg[700];
+    va_list           ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    st->host->log(st->p, level, "%s", msg);
+}
+
+/* ------------------------------------------------------------ classes */
+
+int dir_class_known(const struct dir_state *st, const GUID *cls)
+{
+    size_t i;
+
+    /* The pre-allocated classes are defined by the API itself. */
+    if (rnr_guid_wellknown_name(cls) != NULL || IS_SVCID_TCP(cls) || IS_SVCID_UDP(cls) ||
+        IS_SVCID_NETWARE(cls))
+        return 1;
+    for (i = 0; i < st->nclasses; i++)
+        if (rnr_guid_equal(&st->classes[i], cls))
+            return 1;
+    return 0;
+}
+
+/* rnrd tells every provider with these slots about its classes (those it
+ * had when the provider started, then each install and removal); it keeps
+ * answering WSAGetServiceClassInfo itself, for this name space too. */
+static int dir_install_class(void *state, const WSASERVICECLASSINFOA *info)
+{
+    struct dir_state *st = state;
+    GUID             *g;
+    size_t            i;
+
+    for (i = 0; i < st->nclasses; i++)
+        if (rnr_guid_equal(&st->classes[i], info->lpServiceClassId))
+            return WSAEALREADY;
+    g = rnr_realloc(st->classes, (st->nclasses + 1) * sizeof *g);
+    if (g == NULL)
+        return WSAENOBUFS;
+    st->classes = g;
+    st->classes[st->nclasses++] = *info->lpServiceClassId;
+    return 0;
+}
+
+static int dir_remove_class(void *state, const GUID *class_id)
+{
+    struct dir_state *st = state;
+    size_t            i;
+
+    for (i = 0; i < st->nclasses; i++) {
+        if (rnr_guid_equal(&st->classes[i], class_id)) {
+            st->classes[i] = st->classes[--st->nclasses];
+            return 0;
+        }
+    }
+    return WSATYPE_NOT_FOUND;
+}
+
+/* ------------------------------------------------------------ loading */
+
+int dir_apply_record(void *ctx, struct dir_xml_rec *rec)
+{
+    static const GUID null_guid;
+    struct dir_state *st = ctx;
+    WSAQUERYSETA     *qs = rec->qs;
+    struct dir_path   path;
+    struct dir_node  *node;
+    struct dir_entry *old, *e;
+
+    /* Records hold absolute paths; a relative one is taken from the root. */
+    if (dir_path_parse(qs->lpszContext, "\\", &path) != 0)
+        return WSAEINVAL;
+    if (rnr_guid_equal(qs->lpServiceClassId, &null_guid) ||
+        rnr_guid_equal(qs->lpServiceClassId, &dir_container_class) ||
+        strpbrk(qs->lpszServiceInstanceName, "*?") != NULL)
+        return WSAEINVAL;
+    node = dir_tree_find_node(&st->tree, &path);
+    old = node != NULL ? dir_tree_find_entry(&st->tree, node, qs->lpServiceClassId,
+                                             qs->lpszServiceInstanceName) : NULL;
+    if (rec->del) {
+        /* Deleting what is not there is what a replay after a lost record
+         * would do: nothing to report. */
+        if (old != NULL)
+            dir_tree_remove(&st->tree, old);
+        return 0;
+    }
+    if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0)
+        return WSAENOBUFS;
+    qs->lpszContext = NULL;
+    if ((e = dir_entry_new(qs, rec->owner >= 0 ? (uid_t)rec->owner : 0)) == NULL) {
+        dir_tree_prune(&st->tree, node);
+        return WSAENOBUFS;
+    }
+    rec->qs = NULL;
+    dir_tree_put(&st->tree, node, e, old);
+    return 0;
+}
+
+/* ------------------------------------------------------------ snapshots */
+
+static int dump(void *ctx, struct dir_store *s)
+{
+    struct dir_state       *st = ctx;
+    const struct dir_node  *n;
+    const struct dir_entry *e;
+
+    for (n = &st->tree.root; n != NULL; n = dir_node_next(n, &st->tree.root)) {
+        for (e = n->ent_first; e != NULL; e = e->next) {
+            st->rec.len = 0;
+            dir_xml_put_entry(&st->rec, e->qs, n->path, (long long)e->owner, 0);
+            if (st->rec.error)
+                return WSAENOBUFS;
+            dir_store_snap_put(s, st->rec.data, st->rec.len);
+        }
+    }
+    return 0;
+}
+
+static void snapshot_done(void *arg, int fd, unsigned events)
+{
+    struct dir_state *st = arg;
+
+    (void)events;
+    st->host->unwatch_fd(st->p, fd);
+    st->snapshot_fd = -1;
+    dir_store_compact_finish(st->store);
+}
+
+static void compact_now(void *arg)
+{
+    struct dir_state *st = arg;
+    int               fd;
+
+    st->compact_timer = NULL;
+    if (!dir_store_should_compact(st->store, st->tree.nentries))
+        return;
+    /* In a child, so that 25 MB and an fsync at 100,000 entries do not
+     * stall every client; in the loop only if there can be no child. */
+    if (dir_store_compact_start(st->store, dump, st, &fd) != 0) {
+        dir_log(st, RNR_NSP_LOG_WARNING, "cannot fork a snapshot writer; writing it here");
+        dir_store_compact(st->store, dump, st);
+        return;
+    }
+    if (st->host->watch_fd(st->p, fd, RNR_NSP_EV_READ, snapshot_done, st) != 0)
+        dir_store_compact_finish(st->store);   /* waits for it */
+    else
+        st->snapshot_fd = fd;
+}
+
+void dir_maybe_compact(struct dir_state *st)
+{
+    /* After the reply has gone out, from the loop. */
+    if (st->compact_timer == NULL && dir_store_should_compact(st->store, st->tree.nentries))
+        st->compact_timer = st->host->timer_add(st->p, 0, compact_now, st);
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static int parse_bool(const char *v, int dflt, int *out)
+{
+    if (v == NULL || v[0] == '\0')
+        *out = dflt;
+    else if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = 1;
+    else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = 0;
+    else
+        return WSAEINVAL;
+    return 0;
+}
+
+/* Reads the section into *ctx / *strict / *smin; 0 or WSAEINVAL (logged). */
+static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *smin)
+{
+    const char     *c = st->host->config_get(st->p, "default-context");
+    const char     *s = st->host->config_get(st->p, "strict-classes");
+    const char     *m = st->host->config_get(st->p, "snapshot-min-records");
+    struct dir_path path;
+    struct dir_text t;
+    size_t          i;
+
+    if (parse_bool(s, 0, strict) != 0) {
+        dir_log(st, RNR_NSP_LOG_ERR, "strict-classes = %s: expected yes or no", s);
+        return WSAEINVAL;
+    }
+    *smin = 0;
+    if (m != NULL && m[0] != '\0') {
+        char *end;
+        unsigned long long v = strtoull(m, &end, 10);
+
+        if (*end != '\0' || m[0] == '-' || v == 0 || v > 100000000ull) {
+            dir_log(st, RNR_NSP_LOG_ERR, "snapshot-min-records = %s: expected a number "
+                    "from 1 to 100000000", m);
+            return WSAEINVAL;
+        }
+        *smin = v;
+    }
+    if (c == NULL || c[0] == '\0')
+        c = "\\";
+    if (c[0] != '\\' || dir_path_parse(c, "\\", &path) != 0) {
+        dir_log(st, RNR_NSP_LOG_ERR, "default-context = %s: expected an absolute path "
+                "such as \\ or \\org\\unit", c);
+        return WSAEINVAL;
+    }
+    dir_text_init(&t);
+    for (i = 0; i < path.n; i++) {
+        dir_text_puts(&t, "\\");
+        dir_text_puts(&t, path.comp[i]);
+    }
+    if (path.n == 0)
+        dir_text_puts(&t, "\\");
+    if (t.error) {
+        dir_text_free(&t);
+        return WSAENOBUFS;
+    }
+    *ctx = t.data;
+    return 0;
+}
+
+static void dir_cleanup(void *state)
+{
+    struct dir_state *st = state;
+
+    if (st == NULL)
+        return;
+    if (st->compact_timer != NULL)
+        st->host->timer_cancel(st->p, st->compact_timer);
+    if (st->snapshot_fd >= 0)
+        st->host->unwatch_fd(st->p, st->snapshot_fd);
+    dir_store_close(st->store);
+    dir_tree_clear(&st->tree);
+    dir_text_free(&st->rec);
+    rnr_free(st->default_context);
+    rnr_free(st->classes);
+    rnr_free(st);
+}
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider *p, void **state)
+{
+    struct dir_store_cb cb;
+    struct dir_state   *st;
+    uint64_t            t0 = mono_ms();
+    int                 rc;
+
+    if ((st = rnr_calloc(1, sizeof *st)) == NULL)
+        return WSAENOBUFS;
+    st->host = host;
+    st->p = p;
+    st->snapshot_fd = -1;
+    dir_tree_init(&st->tree);
+    dir_text_init(&st->rec);
+    if ((rc = read_config(st, &st->default_context, &st->strict_classes,
+                          &st->snapshot_min)) != 0)
+        goto done;
+    cb.ctx = st;
+    cb.log = store_log;
+    cb.apply = dir_apply_record;
+    if ((rc = dir_store_open(host->state_dir(p), &cb, &st->store)) != 0) {
+        rc = WSAEPROVIDERFAILEDINIT;
+        goto done;
+    }
+    if (st->snapshot_min > 0)
+        dir_store_set_compact_min(st->store, st->snapshot_min);
+    dir_log(st, RNR_NSP_LOG_INFO, "%zu entries in %zu containers loaded from %s in %llu ms",
+            st->tree.nentries, st->tree.nnodes, host->state_dir(p),
+            (unsigned long long)(mono_ms() - t0));
+    if (dir_store_stats(st->store)->damaged > 0)
+        dir_log(st, RNR_NSP_LOG_WARNING, "%llu damaged records or files were skipped (see "
+                "above); the rest is loaded",
+                (unsigned long long)dir_store_stats(st->store)->damaged);
+    *state = st;
+    st = NULL;
+done:
+    dir_cleanup(st);
+    return rc;
+}
+
+static int dir_reload(void *state)
+{
+    struct dir_state *st = state;
+    char             *ctx;
+    int               strict, rc;
+    uint64_t          smin;
+
+    if ((rc = read_config(st, &ctx, &strict, &smin)) != 0)
+        return rc;
+    rnr_free(st->default_context);
+    st->default_context = ctx;
+    st->strict_classes = strict;
+    st->snapshot_min = smin;
+    dir_store_set_compact_min(st->store, st->snapshot_min);
+    return 0;
+}
+
+static void dir_stats(void *state, void (*emit_stat)(void *ctx, const char *key, uint64_t v),
+                      void *ctx)
+{
+    const struct dir_state       *st = state;
+    const struct dir_store_stats *ss = dir_store_stats(st->store);
+
+    emit_stat(ctx, "entries", st->tree.nentries);
+    emit_stat(ctx, "containers", st->tree.nnodes);
+    emit_stat(ctx, "lookups", st->lookups);
+    emit_stat(ctx, "lookups-truncated", st->truncated);
+    emit_stat(ctx, "set-service", st->sets);
+    emit_stat(ctx, "refused", st->refused);
+    emit_stat(ctx, "write-errors", st->write_errors);
+    emit_stat(ctx, "journal-records", ss->journal_records);
+    emit_stat(ctx, "snapshots", ss->compactions);
+    emit_stat(ctx, "snapshot-errors", ss->compaction_errors);
+    emit_stat(ctx, "damaged-records", ss->damaged);
+}
+
+static const struct rnr_nsp_ops dir_ops = {
+    .abi_version = RNR_NSP_ABI_VERSION,
+    .name = "directory",
+    .display_name = "Persistent directory",
+    .capabilities = RNR_NSP_CAP_CONTAINERS | RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER,
+    .families = RNR_NSP_AF_ANY,
+    .default_name_space = NS_NDS,
+    .default_id = DIR_PROVIDER_ID,
+    .version = 1,
+    .startup = dir_startup,
+    .cleanup = dir_cleanup,
+    .reload = dir_reload,
+    .lookup_begin = dir_lookup_begin,
+    .lookup_cancel = NULL,     /* lookups finish inside lookup_begin */
+    .set_service = dir_set_service,
+    .install_class = dir_install_class,
+    .remove_class = dir_remove_class,
+    .get_class_info = NULL,    /* rnrd answers from its class store */
+    .stats = dir_stats,
+};
+
+const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version)
+{
+    return abi_version == RNR_NSP_ABI_VERSION ? &dir_ops : NULL;
+}
+
+#ifndef RNR_NSP_NO_ENTRY
+const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
+
+const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
+{
+    return rnr_directory_entry(abi_version);
+}
+#endif

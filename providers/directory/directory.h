@@ -1,0 +1,78 @@
+/*
+ * The directory provider (NS_NDS by default): a persistent, hierarchical
+ * name space.  Its state, shared by directory.c (ops table, lifecycle,
+ * configuration, service classes), dir_set.c (WSASetService) and
+ * dir_query.c (lookups); the tree is dir_tree.c, the disk dir_store.c.
+ *
+ * Configuration ([provider directory]):
+ *   default-context = \           where "" / NULL contexts point
+ *   strict-classes  = no          yes: refuse registrations under a class
+ *                                 that is neither installed nor built in
+ *   snapshot-min-records = 4096   journal records before a snapshot is
+ *                                 considered (also: half the entries)
+ */
+#ifndef RNR_DIRECTORY_H
+#define RNR_DIRECTORY_H
+
+#include <stdint.h>
+
+#include <rnr/nsp.h>
+
+#include "dir_store.h"
+#include "dir_tree.h"
+#include "dir_xml.h"
+
+/* The provider's default id, and the class its container results carry
+ * (a query under it, or under the null GUID, may return containers). */
+#define DIR_PROVIDER_ID \
+    { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x0D } }
+#define DIR_CONTAINER_CLASS \
+    { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0xC0 } }
+
+extern const GUID dir_container_class;
+
+struct dir_state {
+    const struct rnr_nsp_host *host;
+    struct rnr_nsp_provider   *p;
+    struct dir_tree            tree;
+    struct dir_store          *store;
+    char                      *default_context;   /* canonical, absolute */
+    int                        strict_classes;
+    uint64_t                   snapshot_min;      /* 0: the store's default */
+    GUID                      *classes;           /* installed in rnrd */
+    size_t                     nclasses;
+    struct rnr_nsp_timer      *compact_timer;
+    int                        snapshot_fd;       /* a writer child's pipe */
+    struct dir_text            rec;               /* the record being built */
+
+    uint64_t lookups;
+    uint64_t truncated;      /* lookups cut at the daemon's result limit */
+    uint64_t sets;
+    uint64_t refused;        /* WSAEACCES */
+    uint64_t write_errors;
+};
+
+void dir_log(struct dir_state *st, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* directory.c */
+int  dir_class_known(const struct dir_state *st, const GUID *cls);
+/* Schedules a snapshot when the journal has grown enough. */
+void dir_maybe_compact(struct dir_state *st);
+/* Records one entry (rec->qs, taken) while the store loads. */
+int  dir_apply_record(void *ctx, struct dir_xml_rec *rec);
+
+/* dir_set.c */
+int  dir_set_service(void *state, const struct rnr_nsp_caller *caller,
+                     const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags);
+/* Both sockaddrs and the types equal (what RNRSERVICE_DELETE matches). */
+int  dir_csaddr_equal(const CSADDR_INFO *a, const CSADDR_INFO *b);
+
+/* dir_query.c */
+int  dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs,
+                      DWORD flags);
+
+/* The entry point's body, for tests that link the sources. */
+const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version);
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * dns provider: questions on the wire.  A question (name, type) is asked
+ * once however many lookups need it at the same time: the first one
+ * sends it, the others wait on it (coalescing).  Its answer goes into the
+ * cache and to every waiter.  A waiter that leaves (its lookup ended)
+ * only stops listening: c-ares 1.18 cannot cancel one query, and the
+ * answer, when it comes, still fills the cache.
+ */
+#include "dns.h"
+#include "alloc.h"
+
+#include <string.h>
+
+#define DNS_C_IN 1
+#define DNS_TABLE_MIN 256u
+
+int dns_name_normalise(const char *name, char *buf, size_t len)
+{
+    size_t n = strlen(name), i, label = 0;
+
+    if (n > 0 && name[n - 1] == '.')
+        n--;
+    if (n >= len || n > 253)
+        return -1;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+
+        if (c == '.') {
+            if (label == 0)
+                return -1;      /* empty label */
+            label = 0;
+        } else if (c <= ' ' || c == 0x7f || c == '\\') {
+            return -1;
+        } else if (++label > 63) {
+            return -1;
+        }
+        buf[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    buf[n] = '\0';
+    return 0;
+}
+
+static size_t bucket(const struct dns_state *st, const char *name, int qtype)
+{
+    uint64_t h = 1469598103934665603ull ^ (unsigned)qtype;
+
+    for (; *name != '\0'; name++)
+        h = (h ^ (unsigned char)*name) * 1099511628211ull;
+    return (size_t)(h & (st->inflight_size - 1));
+}
+
+static int table_grow(struct dns_state *st)
+{
+    size_t nsize = st->inflight_size == 0 ? DNS_TABLE_MIN : st->inflight_size * 2, i;
+    struct dns_question **nt = rnr_calloc(nsize, sizeof *nt), **old = st->inflight;
+    size_t osize = st->inflight_size;
+
+    if (nt == NULL)
+        return WSAENOBUFS;
+    st->inflight = nt;
+    st->inflight_size = nsize;
+    for (i = 0; i < osize; i++) {
+        struct dns_question *q = old[i], *next;
+
+        for (; q != NULL; q = next) {
+            size_t b = bucket(st, q->name, q->qtype);
+
+            next = q->hnext;
+            q->hnext = nt[b];
+            nt[b] = q;
+        }
+    }
+    rnr_free(old);
+    return 0;
+}
+
+static struct dns_question *table_find(struct dns_state *st, const char *name,
+                                       int qtype)
+{
+    struct dns_question *q;
+
+    if (st->inflight_size == 0)
+        return NULL;
+    for (q = st->inflight[bucket(st, name, qtype)]; q != NULL; q = q->hnext)
+        if (q->qtype == qtype && strcmp(q->name, name) == 0)
+            return q;
+    return NULL;
+}
+
+static void table_remove(struct dns_state *st, struct dns_question *q)
+{
+    struct dns_question **pp;
+
+    if (st->inflight_size == 0)
+        return;
+    for (pp = &st->inflight[bucket(st, q->name, q->qtype)]; *pp != NULL;
+         pp = &(*pp)->hnext)
+        if (*pp == q) {
+            *pp = q->hnext;
+            st->ninflight--;
+            return;
+        }
+}
+
+static void question_free(struct dns_question *q)
+{
+    struct dns_waiter *w;
+
+    if (q == NULL)
+        return;
+    while ((w = TAILQ_FIRST(&q->waiters)) != NULL) {
+        TAILQ_REMOVE(&q->waiters, w, link);
+        w->q = NULL;
+    }
+    rnr_free(q->name);
+    rnr_free(q);
+}
+
+/* What a failure without a usable message means, and whether it may be
+ * cached (a server's verdict may; our own timeout may not). */
+static int status_of_ares(int status, int *cacheable)
+{
+    *cacheable = 1;
+    switch (status) {
+    case ARES_ENOTFOUND:
+    case ARES_EBADNAME:
+        return WSAHOST_NOT_FOUND;
+    case ARES_ENODATA:
+        return WSANO_DATA;
+    case ARES_ESERVFAIL:
+        return WSATRY_AGAIN;
+    case ARES_EFORMERR:
+    case ARES_ENOTIMP:
+    case ARES_EREFUSED:
+    case ARES_EBADRESP:
+        return WSANO_RECOVERY;
+    case ARES_ETIMEOUT:
+    case ARES_ECONNREFUSED:
+    case ARES_ECANCELLED:
+    case ARES_EDESTRUCTION:
+        *cacheable = 0;
+        return WSATRY_AGAIN;
+    default:
+        *cacheable = 0;
+        return WSANO_RECOVERY;
+    }
+}
+
+static int has_message(int status)
+{
+    switch (status) {
+    case ARES_SUCCESS:
+    case ARES_ENODATA:
+    case ARES_ENOTFOUND:
+    case ARES_EFORMERR:
+    case ARES_ESERVFAIL:
+    case ARES_ENOTIMP:
+    case ARES_EREFUSED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static struct dns_answer *make_answer(struct dns_state *st, int qtype,
+                                      int status, const unsigned char *abuf,
+                                      int alen, int *cacheable)
+{
+    struct dns_answer *a = NULL;
+    int s;
+
+    *cacheable = 0;
+    if (abuf != NULL && alen > 0 && has_message(status)) {
+        int rc = dns_msg_parse(abuf, (size_t)alen, &a);
+
+        if (rc == 0 && a->qtype == qtype) {
+            *cacheable = 1;
+            return a;
+        }
+        dns_answer_unref(a);
+        a = NULL;
+        if (rc != WSAENOBUFS)
+            dns_log(st, RNR_NSP_LOG_NOTICE, "malformed answer (%d bytes)", alen);
+        status = ARES_EBADRESP;
+    }
+    s = status_of_ares(status, cacheable);
+    if (status == ARES_ETIMEOUT)
+        st->timeouts++;
+    return dns_answer_status(qtype, s);
+}
+
+static void send_question(struct dns_question *q);
+
+static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
+                      int alen)
+{
+    struct dns_question *q = arg;
+    struct dns_state *st = q->st;
+    struct dns_answer *a;
+    struct dns_waiter *w;
+    int cacheable;
+
+    (void)timeouts;
+    if (status == ARES_EDESTRUCTION) {
+        table_remove(st, q);
+        question_free(q);
+        return;
+    }
+    /* A reload replaced the channel: ask the new one. */
+    if (status == ARES_ECANCELLED && st->reloading && !TAILQ_EMPTY(&q->waiters)) {
+        send_question(q);
+        return;
+    }
+    st->answers++;
+    if (status == ARES_ESERVFAIL)
+        st->servfails++;
+    table_remove(st, q);
+    a = make_answer(st, q->qtype, status, abuf, alen, &cacheable);
+    if (a != NULL && cacheable && st->cache != NULL)
+        dns_cache_put(st->cache, q->name, q->qtype, a, st->host->now_ms());
+    while ((w = TAILQ_FIRST(&q->waiters)) != NULL) {
+        TAILQ_REMOVE(&q->waiters, w, link);
+        w->q = NULL;
+        w->cb(w, a);
+    }
+    dns_answer_unref(a);
+    question_free(q);
+}
+
+static void send_question(struct dns_question *q)
+{
+    q->channel_gen = q->st->channel_gen;
+    q->st->queries_sent++;
+    ares_query(q->st->channel, q->name, DNS_C_IN, q->qtype, on_answer, q);
+}
+
+/* c-ares may answer inside ares_query (no server, no memory): such an
+ * answer is handed back like a cached one.  This waiter catches it. */
+struct sync_catch {
+    struct dns_waiter  w;
+    struct dns_answer *a;
+};
+
+static void catch_cb(struct dns_waiter *w, struct dns_answer *a)
+{
+    struct sync_catch *c = (struct sync_catch *)w;
+
+    c->a = a != NULL ? dns_answer_ref(a) : NULL;
+}
+
+int dns_query_ask(struct dns_state *st, const char *name, int qtype,
+                  int fresh, struct dns_waiter *w, struct dns_answer **cached)
+{
+    struct sync_catch sc;
+    struct dns_question *q;
+
+    if (!fresh && st->cache != NULL) {
+        struct dns_answer *a = dns_cache_get(st->cache, name, qtype,
+                                             st->host->now_ms());
+
+        if (a != NULL) {
+            *cached = a;
+            return 1;
+        }
+    }
+    q = table_find(st, name, qtype);
+    if (q != NULL && q->channel_gen == st->channel_gen) {
+        st->queries_coalesced++;
+        w->q = q;
+        TAILQ_INSERT_TAIL(&q->waiters, w, link);
+        return 0;
+    }
+    if (st->ninflight >= st->inflight_size && table_grow(st) != 0)
+        return WSATRY_AGAIN;
+    if ((q = rnr_calloc(1, sizeof *q)) == NULL ||
+        (q->name = rnr_strdup(name)) == NULL) {
+        rnr_free(q);
+        return WSATRY_AGAIN;
+    }
+    q->qtype = qtype;
+    q->st = st;
+    TAILQ_INIT(&q->waiters);
+    q->hnext = st->inflight[bucket(st, name, qtype)];
+    st->inflight[bucket(st, name, qtype)] = q;
+    st->ninflight++;
+
+    memset(&sc, 0, sizeof sc);
+    sc.w.cb = catch_cb;
+    sc.w.q = q;
+    TAILQ_INSERT_TAIL(&q->waiters, &sc.w, link);
+    send_question(q);
+    if (sc.w.q == NULL) {
+        /* Answered already (q is gone). */
+        if (sc.a == NULL)
+            return WSATRY_AGAIN;
+        *cached = sc.a;
+        return 1;
+    }
+    TAILQ_REMOVE(&q->waiters, &sc.w, link);
+    w->q = q;
+    TAILQ_INSERT_TAIL(&q->waiters, w, link);
+    dns_loop_kick(st);
+    return 0;
+}
+
+void dns_query_cancel(struct dns_waiter *w)
+{
+    if (w == NULL || w->q == NULL)
+        return;
+    TAILQ_REMOVE(&w->q->waiters, w, link);
+    w->q = NULL;
+}
+
+void dns_query_free_all(struct dns_state *st)
+{
+    size_t i;
+
+    for (i = 0; i < st->inflight_size; i++) {
+        struct dns_question *q = st->inflight[i], *next;
+
+        for (; q != NULL; q = next) {
+            next = q->hnext;
+            question_free(q);
+        }
+    }
+    rnr_free(st->inflight);
+    st->inflight = NULL;
+    st->inflight_size = 0;
+    st->ninflight = 0;
+}

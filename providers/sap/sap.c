@@ -1,0 +1,306 @@
+/*
+ * sap provider (NS_SAP): the ops table, start-up and shutdown, reload,
+ * counters, and the SAP ids of installed service classes.
+ */
+#include "config.h"
+
+#include "sap.h"
+#include "alloc.h"
+#include "guid.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <rnr/svcguid.h>
+
+/* Expiry sweeps and the drop log run this often; senders without
+ * entries are looked at every SAP_SENDER_SWEEPS sweeps and forgotten
+ * after SAP_SENDER_KEEP_MS. */
+#define SAP_SWEEP_MS       250u
+#define SAP_SENDER_SWEEPS  240u
+#define SAP_SENDER_KEEP_MS 3600000u
+
+void sap_log(struct sap_state *st, int level, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    st->host->log(st->p, level, "%s", msg);
+}
+
+uint64_t sap_now(const struct sap_state *st)
+{
+    return st->host->now_ms();
+}
+
+/* xorshift64*: jitter only, seeded from getrandom. */
+uint64_t sap_random(struct sap_state *st)
+{
+    st->rng ^= st->rng >> 12;
+    st->rng ^= st->rng << 25;
+    st->rng ^= st->rng >> 27;
+    return st->rng * 0x2545F4914F6CDD1Dull;
+}
+
+int sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate)
+{
+    if (now > b->ms)
+        b->tokens += (double)(now - b->ms) * rate / 1000.0;
+    if (b->tokens > rate)
+        b->tokens = rate;
+    b->ms = now;
+    if (b->tokens < 1.0)
+        return -1;
+    b->tokens -= 1.0;
+    return 0;
+}
+
+/* ------------------------------------------------------------ classes */
+
+uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls)
+{
+    size_t i;
+
+    if (IS_SVCID_NETWARE(cls))
+        return SAPID_FROM_SVCID_NETWARE(cls);
+    for (i = 0; i < st->nclasses; i++)
+        if (rnr_guid_equal(&st->classes[i].cls, cls))
+            return st->classes[i].sap_id;
+    return 0;
+}
+
+static int sap_remove_class(void *state, const GUID *cls)
+{
+    struct sap_state *st = state;
+    size_t i;
+
+    for (i = 0; i < st->nclasses; i++)
+        if (rnr_guid_equal(&st->classes[i].cls, cls)) {
+            st->classes[i] = st->classes[--st->nclasses];
+            return 0;
+        }
+    return WSATYPE_NOT_FOUND;
+}
+
+/* Only the SapId value matters here (NS_SAP, else NS_ALL); the daemon's
+ * class store keeps the class itself. */
+static int sap_install_class(void *state, const WSASERVICECLASSINFOA *ci)
+{
+    struct sap_state *st = state;
+    struct sap_classid *v;
+    int found = 0;
+    uint32_t id = 0;
+    DWORD i;
+
+    for (i = 0; i < ci->dwCount; i++) {
+        const WSANSCLASSINFOA *n = &ci->lpClassInfos[i];
+
+        if (n->lpszName == NULL || strcasecmp(n->lpszName, SERVICE_TYPE_VALUE_SAPIDA) != 0 ||
+            n->dwValueType != REG_DWORD || n->dwValueSize != sizeof(uint32_t) ||
+            n->lpValue == NULL || (n->dwNameSpace != NS_SAP && n->dwNameSpace != NS_ALL))
+            continue;
+        if (found && n->dwNameSpace != NS_SAP)
+            continue;
+        memcpy(&id, n->lpValue, sizeof id);
+        found = 1;
+    }
+    if (!found || id > 0xFFFFu)
+        return 0;
+    (void)sap_remove_class(st, ci->lpServiceClassId);
+    v = rnr_realloc(st->classes, (st->nclasses + 1) * sizeof *v);
+    if (v == NULL)
+        return WSA_NOT_ENOUGH_MEMORY;
+    st->classes = v;
+    v[st->nclasses].cls = *ci->lpServiceClassId;
+    v[st->nclasses].sap_id = (uint16_t)id;
+    st->nclasses++;
+    return 0;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+static void on_sweep(void *arg)
+{
+    struct sap_state *st = arg;
+
+    st->sweep_timer = NULL;
+    st->stats.expired += sap_table_expire(st->table, sap_now(st));
+    if (++st->sweeps % SAP_SENDER_SWEEPS == 0)
+        (void)sap_table_forget_senders(st->table, sap_now(st), SAP_SENDER_KEEP_MS);
+    sap_rx_log_drops(st);
+    st->sweep_timer = st->host->timer_add(st->p, SAP_SWEEP_MS, on_sweep, st);
+}
+
+static void sap_cleanup(void *state)
+{
+    struct sap_state *st = state;
+
+    if (st == NULL)
+        return;
+    sap_query_cancel_all(st);
+    if (st->adv_timer != NULL)
+        st->host->timer_cancel(st->p, st->adv_timer);
+    if (st->sweep_timer != NULL)
+        st->host->timer_cancel(st->p, st->sweep_timer);
+    /* A clean stop says goodbye: peers forget us now, not after the TTL. */
+    sap_reg_drop_all(st, -1, st->fd4 >= 0 || st->fd6 >= 0);
+    sap_net_close(st);
+    sap_table_free(st->table);
+    rnr_free(st->classes);
+    sap_conf_clear(&st->conf);
+    rnr_free(st);
+}
+
+static int sap_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider *p,
+                       void **state)
+{
+    struct sap_state *st;
+    int rc;
+
+    if ((st = rnr_calloc(1, sizeof *st)) == NULL)
+        return WSAENOBUFS;
+    st->host = host;
+    st->p = p;
+    st->fd4 = st->fd6 = -1;
+    if ((rc = sap_conf_read(st, &st->conf)) != 0) {
+        rc = WSAEPROVIDERFAILEDINIT;
+        goto done;
+    }
+    if (getrandom(&st->sender_id, sizeof st->sender_id, 0) != sizeof st->sender_id ||
+        getrandom(&st->rng, sizeof st->rng, 0) != sizeof st->rng) {
+        sap_log(st, RNR_NSP_LOG_ERR, "getrandom failed");
+        rc = WSAEPROVIDERFAILEDINIT;
+        goto done;
+    }
+    st->rng |= 1;
+    st->responses = (struct sap_bucket){ SAP_RESPONSE_RATE, sap_now(st) };
+    st->queries = (struct sap_bucket){ SAP_QUERY_RATE, sap_now(st) };
+    st->table = sap_table_new(st->conf.max_entries, st->conf.max_per_sender);
+    if (st->table == NULL) {
+        rc = WSAENOBUFS;
+        goto done;
+    }
+    if ((rc = sap_net_open(st)) != 0)
+        goto done;
+    st->sweep_timer = host->timer_add(p, SAP_SWEEP_MS, on_sweep, st);
+    if (st->sweep_timer == NULL) {
+        rc = WSAENOBUFS;
+        goto done;
+    }
+    sap_files_load(st);
+    sap_reg_start_timer(st);
+    sap_log(st, RNR_NSP_LOG_INFO, "port %u, %u interface(s), interval %u s, %s",
+            st->conf.port, st->nifaces, st->conf.interval_s,
+            st->conf.keylen ? "authenticated" : "no key");
+    *state = st;
+    st = NULL;
+    rc = 0;
+done:
+    sap_cleanup(st);
+    return rc;
+}
+
+/* What the sockets were opened with stays until a restart; the timing,
+ * the bounds and the services directory change now. */
+static int sap_reload(void *state)
+{
+    struct sap_state *st = state;
+    struct sap_conf c;
+    char *dir;
+    int rc;
+
+    if ((rc = sap_conf_read(st, &c)) != 0)
+        return rc;
+    if (c.port != st->conf.port || c.ipv4 != st->conf.ipv4 || c.ipv6 != st->conf.ipv6 ||
+        c.nifnames != st->conf.nifnames ||
+        memcmp(c.ifnames, st->conf.ifnames, sizeof c.ifnames) != 0 ||
+        c.keylen != st->conf.keylen || memcmp(c.key, st->conf.key, c.keylen) != 0)
+        sap_log(st, RNR_NSP_LOG_WARNING, "port, interfaces, ipv4, ipv6 and key-file take "
+                "effect at the next start");
+    dir = c.services_dir;
+    c.services_dir = NULL;
+    rnr_free(st->conf.services_dir);
+    st->conf.services_dir = dir;
+    st->conf.reply_window_ms = c.reply_window_ms;
+    st->conf.max_entries = c.max_entries;
+    st->conf.max_per_sender = c.max_per_sender;
+    sap_table_set_limits(st->table, c.max_entries, c.max_per_sender);
+    if (c.interval_s != st->conf.interval_s) {
+        st->conf.interval_s = c.interval_s;
+        sap_reg_start_timer(st);
+    }
+    sap_conf_clear(&c);
+    sap_files_load(st);
+    return 0;
+}
+
+static void sap_stats(void *state, void (*emit_stat)(void *ctx, const char *key, uint64_t value),
+                      void *ctx)
+{
+    const struct sap_state *st = state;
+    const struct sap_stats *s = &st->stats;
+
+    emit_stat(ctx, "registrations", st->nregs);
+    emit_stat(ctx, "table-entries", sap_table_count(st->table));
+    emit_stat(ctx, "table-bytes", sap_table_memory(st->table));
+    emit_stat(ctx, "interfaces", st->nifaces);
+    emit_stat(ctx, "rx-packets", s->rx_packets);
+    emit_stat(ctx, "tx-packets", s->tx_packets);
+    emit_stat(ctx, "tx-errors", s->tx_errors);
+    emit_stat(ctx, "dropped-malformed", s->drop_malformed);
+    emit_stat(ctx, "dropped-own", s->drop_own);
+    emit_stat(ctx, "dropped-auth", s->drop_auth);
+    emit_stat(ctx, "dropped-offlink", s->drop_offlink);
+    emit_stat(ctx, "dropped-stale", s->drop_stale);
+    emit_stat(ctx, "table-full", s->table_full);
+    emit_stat(ctx, "expired", s->expired);
+    emit_stat(ctx, "withdrawn", s->withdrawn);
+    emit_stat(ctx, "queries-sent", s->queries_sent);
+    emit_stat(ctx, "queries-answered", s->queries_answered);
+    emit_stat(ctx, "responses-rate-limited", s->responses_limited);
+    emit_stat(ctx, "queries-rate-limited", s->queries_limited);
+    emit_stat(ctx, "lookups", s->lookups);
+}
+
+static const struct rnr_nsp_ops sap_ops = {
+    .abi_version = RNR_NSP_ABI_VERSION,
+    .name = "sap",
+    .display_name = "SAP-like dynamic name space (UDP)",
+    .capabilities = RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER,
+    .families = RNR_NSP_AF_INET | RNR_NSP_AF_INET6,
+    .default_name_space = NS_SAP,
+    .default_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
+                    { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x04 } },
+    .version = 1,
+    .startup = sap_startup,
+    .cleanup = sap_cleanup,
+    .reload = sap_reload,
+    .lookup_begin = sap_query_begin,
+    .lookup_cancel = sap_query_cancel,
+    .set_service = sap_reg_set_service,
+    .install_class = sap_install_class,
+    .remove_class = sap_remove_class,
+    .stats = sap_stats,
+    .client_closed = sap_reg_client_closed,
+};
+
+const struct rnr_nsp_ops *rnr_sap_entry(unsigned abi_version)
+{
+    return abi_version == RNR_NSP_ABI_VERSION ? &sap_ops : NULL;
+}
+
+#ifndef RNR_NSP_NO_ENTRY
+const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
+
+const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
+{
+    return rnr_sap_entry(abi_version);
+}
+#endif

@@ -1,0 +1,72 @@
+/*
+ * The table of services other hosts advertise: keyed by (sender, class,
+ * instance name), bounded in total and per sender, each entry expiring at
+ * its own time.  Pure data structure (no sockets, no clock of its own).
+ */
+#ifndef RNR_SAP_TABLE_H
+#define RNR_SAP_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sap_packet.h"
+
+#define SAP_RTT_NONE UINT32_MAX
+
+struct sap_table;
+
+struct sap_tentry {
+    struct sap_tentry *next, *prev;   /* list in insertion order */
+    struct sap_tentry *hnext;         /* hash chain */
+    struct sap_sender *sender;
+    uint64_t  sender_id;
+    GUID      cls;
+    uint16_t  sap_id;
+    uint8_t   has_version;
+    uint8_t   hops;
+    uint32_t  version;
+    uint32_t  rtt_ms;                 /* query to response, or SAP_RTT_NONE */
+    uint64_t  heard_ms;
+    uint64_t  expires_ms;
+    char     *name;
+    char     *comment;                /* NULL when empty */
+    uint8_t   naddrs;
+    struct sap_addr *addrs;
+};
+
+enum sap_table_result {
+    SAP_T_ADDED,
+    SAP_T_UPDATED,
+    SAP_T_FULL,         /* total bound reached: dropped */
+    SAP_T_SENDER_FULL,  /* that sender's bound reached: dropped */
+    SAP_T_NOMEM
+};
+
+/* NULL on allocation failure. */
+struct sap_table *sap_table_new(size_t max_entries, size_t max_per_sender);
+void   sap_table_free(struct sap_table *t);   /* accepts NULL */
+void   sap_table_set_limits(struct sap_table *t, size_t max_entries, size_t max_per_sender);
+
+/* 0 when seq is acceptable from sender (not lower than the highest seen
+ * from it), -1 when stale.  Remembers seq when accepted. */
+int    sap_table_check_seq(struct sap_table *t, uint64_t sender, uint32_t seq);
+
+int    sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_entry *e,
+                        uint8_t hops, uint32_t ttl_ms, uint32_t rtt_ms, uint64_t now_ms,
+                        const struct sap_tentry **out);
+/* 1 when removed, 0 when absent. */
+int    sap_table_remove(struct sap_table *t, uint64_t sender, const GUID *cls, const char *name);
+/* Drops what expired at now_ms; returns how many. */
+size_t sap_table_expire(struct sap_table *t, uint64_t now_ms);
+
+/* Senders without entries are remembered (their sequence) until a sweep
+ * finds them empty for keep_ms; returns how many were forgotten. */
+size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms, uint64_t keep_ms);
+size_t sap_table_count(const struct sap_table *t);
+size_t sap_table_sender_count(const struct sap_table *t, uint64_t sender);
+size_t sap_table_memory(const struct sap_table *t);
+const struct sap_tentry *sap_table_first(const struct sap_table *t);
+/* 1 when some entry has this class. */
+int    sap_table_has_class(const struct sap_table *t, const GUID *cls);
+
+#endif
