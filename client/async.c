@@ -30,12 +30,9 @@
 static pthread_mutex_t g_alock = PTHREAD_MUTEX_INITIALIZER;
 static struct rnr_htable g_tasks = RNR_HTABLE_INITIALIZER;
 
-/* Live tasks (a handle in g_tasks), under g_alock. */
-struct live {
-    struct live           *prev, *next;
-    struct rnr_async_task *t;
-};
-static struct live g_live = { &g_live, &g_live, NULL };
+/* Live tasks (a handle in g_tasks): a ring through this head, under
+ * g_alock. */
+static struct rnr_async_task g_live = { .live_prev = &g_live, .live_next = &g_live };
 
 void rnr_async_lock(void)
 {
@@ -51,14 +48,6 @@ void rnr_async_unlock(void)
 /* tasks                                                                */
 /* ------------------------------------------------------------------ */
 
-/* The part of a task the application side keeps track of. */
-struct task_box {
-    struct live           link;
-    struct rnr_async_task task;   /* last: flexible text */
-};
-
-#define BOX(t) ((struct task_box *)(void *)((char *)(t) - offsetof(struct task_box, task)))
-
 static size_t str_size(const char *s)
 {
     return s != NULL ? strlen(s) + 1 : 0;
@@ -70,19 +59,17 @@ static struct rnr_async_task *task_new(HWND hwnd, UINT message, char *buf,
                                        const struct rnr_xbyy_query *q)
 {
     size_t ni = q ? str_size(q->instance) : 0, nf = q ? str_size(q->fallback) : 0;
-    struct task_box *b = rnr_calloc(1, sizeof *b + ni + nf);
-    struct rnr_async_task *t;
+    struct rnr_async_task *t = rnr_calloc(1, sizeof *t + ni + nf);
 
-    if (b == NULL)
+    if (t == NULL)
         return NULL;
-    t = &b->task;
-    b->link.t = t;
+    t->live_prev = t->live_next = t;
     t->hwnd = hwnd;
     t->message = message;
     t->buf = buf;
     t->buflen = buflen > 0 ? (size_t)buflen : 0;
     if ((t->msg = rnr_calloc(1, sizeof *t->msg)) == NULL) {
-        rnr_free(b);
+        rnr_free(t);
         return NULL;
     }
     if (q != NULL) {
@@ -100,32 +87,28 @@ void rnr_async_task_free(struct rnr_async_task *t)
     if (t == NULL)
         return;
     rnr_free(t->msg);
-    rnr_free(BOX(t));
+    rnr_free(t);
 }
 
 /* g_alock held.  Take t off the table and the list: from now on it is
  * either completed by the caller or cancelled. */
 static void task_unpublish(struct rnr_async_task *t)
 {
-    struct live *l = &BOX(t)->link;
-
     rnr_htable_remove(&g_tasks, t->handle);
-    l->prev->next = l->next;
-    l->next->prev = l->prev;
-    l->prev = l->next = l;
+    t->live_prev->live_next = t->live_next;
+    t->live_next->live_prev = t->live_prev;
+    t->live_prev = t->live_next = t;
 }
 
 /* g_alock held.  Give t a handle and put it on the list. */
 static int task_publish(struct rnr_async_task *t)
 {
-    struct live *l = &BOX(t)->link;
-
     if (rnr_htable_add(&g_tasks, t, &t->handle) != 0)
         return WSAEWOULDBLOCK;
-    l->next = &g_live;
-    l->prev = g_live.prev;
-    g_live.prev->next = l;
-    g_live.prev = l;
+    t->live_next = &g_live;
+    t->live_prev = g_live.live_prev;
+    g_live.live_prev->live_next = t;
+    g_live.live_prev = t;
     return 0;
 }
 
@@ -343,14 +326,14 @@ int WSACancelAsyncRequest(HANDLE hAsyncTaskHandle)
 
 void rnr_async_cancel_window(HWND hwnd)
 {
-    struct live *l, *next;
+    struct rnr_async_task *t, *next;
     int any = 0;
 
     pthread_mutex_lock(&g_alock);
-    for (l = g_live.next; l != &g_live; l = next) {
-        next = l->next;
-        if (l->t->hwnd == hwnd) {
-            task_cancel(l->t);
+    for (t = g_live.live_next; t != &g_live; t = next) {
+        next = t->live_next;
+        if (t->hwnd == hwnd) {
+            task_cancel(t);
             any = 1;
         }
     }
@@ -362,8 +345,8 @@ void rnr_async_cancel_window(HWND hwnd)
 /* g_alock held. */
 static void cancel_all(void)
 {
-    while (g_live.next != &g_live)
-        task_cancel(g_live.next->t);
+    while (g_live.live_next != &g_live)
+        task_cancel(g_live.live_next);
 }
 
 void rnr_async_shutdown(void)

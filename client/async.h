@@ -52,6 +52,7 @@ enum rnr_async_kind { RNR_ASYNC_HOST, RNR_ASYNC_SERV };
  * application's side only sets `cancelled` (async lock held). */
 struct rnr_async_task {
     struct rnr_async_task *next;      /* engine lists */
+    struct rnr_async_task *live_prev, *live_next;  /* async.c, async lock */
     HANDLE                 handle;
     HWND                   hwnd;
     UINT                   message;

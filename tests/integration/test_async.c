@@ -413,7 +413,8 @@ static void test_cancel_completed_and_unknown(void **state)
 }
 
 /* g_n requests outstanding at once from one window, waited for with
- * poll() on its fd. */
+ * poll() on its fd.  The harness sets rnrd's max-lookups-per-client to
+ * 64, so this also drives the engine's WSAEMFILE back-off and retry. */
 static void test_many_in_flight(void **state)
 {
     HWND w = rnr_window_create();
