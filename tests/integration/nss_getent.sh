@@ -40,7 +40,10 @@ done
 # A sanitizer build's module cannot be loaded into an uninstrumented
 # getent (nor run under valgrind): only nss_probe, instrumented too, runs.
 sanitized=no
-if ldd "$module" 2>/dev/null | grep -q 'lib[alt]san\|libubsan'; then
+# gcc links the runtimes as libasan.so ...; clang links them into the
+# program only, leaving the module with undefined __asan_ / __ubsan_ calls.
+if ldd "$module" 2>/dev/null | grep -q 'lib[alt]san\|libubsan' ||
+   nm -D "$module" 2>/dev/null | grep -q ' U __[a-z]*san_'; then
     sanitized=yes
     # LeakSanitizer's tracer crashes (SIGSEGV) at exit of a program that
     # dlopened the module here; leaks are valgrind's part in the normal
