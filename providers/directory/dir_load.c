@@ -342,7 +342,7 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
     uint64_t *journals = NULL, snap, good = 0;
     size_t    nj = 0, k;
     char      path[4200];
-    int       err, rc = WSAENOBUFS;
+    int       err = 0, rc = WSAENOBUFS;
 
     if ((s = rnr_calloc(1, sizeof *s)) == NULL)
         return WSAENOBUFS;
@@ -353,8 +353,11 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
         goto done;
     rc = WSASYSCALLFAILURE;
     s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (s->dirfd < 0 || (err = scan(s, &snap, &journals, &nj)) != 0) {
-        err = s->dirfd < 0 ? errno : err;
+    if (s->dirfd < 0)
+        err = errno;
+    else
+        err = scan(s, &snap, &journals, &nj);
+    if (err != 0) {
         cb->log(cb->ctx, RNR_NSP_LOG_ERR, "%s: cannot read the store: %s", dir, strerror(err));
         rc = err == ENOMEM ? WSAENOBUFS : WSASYSCALLFAILURE;
         goto done;
