@@ -339,7 +339,7 @@ fresh:
 int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_store **out)
 {
     struct dir_store *s;
-    uint64_t *journals = NULL, snap, good = 0;
+    uint64_t *journals = NULL, snap = 0, good = 0;
     size_t    nj = 0, k;
     char      path[4200];
     int       err = 0, rc = WSAENOBUFS;
