@@ -288,7 +288,8 @@ static int scan(struct dir_store *s, uint64_t *snap, uint64_t **journals, size_t
         }
     }
     closedir(d);
-    qsort(j, n, sizeof *j, cmp_u64);
+    if (n > 1)   /* qsort's base must not be NULL, even for 0 elements */
+        qsort(j, n, sizeof *j, cmp_u64);
     *journals = j;
     *nj = n;
     return 0;
