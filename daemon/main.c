@@ -368,6 +368,39 @@ static int state_lock(struct rnrd *d)
     return 0;
 }
 
+/* A child of an rnrd killed with -9 (the directory provider's snapshot
+ * writer) holds copies of its lock and listening socket until it gets to
+ * run and exit; on a loaded machine that can be after the restart has
+ * begun, which would then be refused.  While the rnrd whose pid is in
+ * the lock is gone and its lock is still held, wait (10 s at most). */
+static void state_lock_wait_leftover(const struct rnrd *d)
+{
+    char path[4096], buf[24];
+    long pid;
+    int  fd, i;
+    ssize_t n;
+
+    if ((size_t)snprintf(path, sizeof path, "%s/rnrd.lock", d->state_dir) >= sizeof path)
+        return;
+    if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0)
+        return;
+    for (i = 0; i < 500; i++) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+            flock(fd, LOCK_UN);
+            break;
+        }
+        n = pread(fd, buf, sizeof buf - 1, 0);
+        buf[n > 0 ? n : 0] = '\0';
+        pid = strtol(buf, NULL, 10);
+        if (pid <= 0 || (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
+            break;   /* a live rnrd, or unknown: state_lock() says so */
+        if (i == 0)
+            log_notice("%s: rnrd pid %ld is gone; waiting for what it left running", path, pid);
+        usleep(20000);
+    }
+    close(fd);
+}
+
 /* The pid in the lock file is for the message above only: written once
  * the process that keeps the lock is the final one. */
 static void state_lock_write_pid(const struct rnrd *d)
@@ -405,6 +438,7 @@ static int startup(struct rnrd *d)
         log_err("%s: cannot create the state directory: %s", d->state_dir, strerror(err));
         return -1;
     }
+    state_lock_wait_leftover(d);
     if (rnrd_server_open(d) != 0 || state_lock(d) != 0)
         return -1;
     if (rnrd_classes_open(d) != 0)

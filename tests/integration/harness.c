@@ -155,8 +155,25 @@ static int socket_answers(const char *path)
     return ok;
 }
 
+/* How many times an rnrd has said it is serving in this log. */
+static int log_ready_count(const char *log)
+{
+    char  line[1024];
+    FILE *f = fopen(log, "r");
+    int   n = 0;
+
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strstr(line, "notice: listening on ") != NULL)
+            n++;
+    fclose(f);
+    return n;
+}
+
 int rnrt_daemon_start(struct rnrt_daemon *d)
 {
+    int ready0 = log_ready_count(d->log);
     char rnrd[512];
     long long deadline;
     pid_t pid;
@@ -192,7 +209,9 @@ int rnrt_daemon_start(struct rnrt_daemon *d)
             fprintf(stderr, "rnrd exited early; log %s\n", d->log);
             return -1;
         }
-        if (socket_answers(d->sock))
+        /* The socket answering is not enough: a leftover child of an
+         * rnrd killed with -9 can hold a copy of its listening socket. */
+        if (socket_answers(d->sock) && log_ready_count(d->log) > ready0)
             return 0;
         usleep(10000);
     }
