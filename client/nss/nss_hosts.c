@@ -370,12 +370,7 @@ enum nss_status _nss_rnr_gethostbyname3_r(const char *name, int af,
     st = NSS_STATUS_SUCCESS;
 done:
     host_view_clear(&v);
-    nss_rnr_end(&lk);
-    /* A lookup that worked leaves errno as it found it (librnr's socket
-     * calls may have touched it on the way). */
-    if (st == NSS_STATUS_SUCCESS)
-        errno = saved_errno;
-    return st;
+    return nss_rnr_end(&lk, st, saved_errno);
 }
 
 enum nss_status _nss_rnr_gethostbyname2_r(const char *name, int af,
@@ -468,12 +463,7 @@ enum nss_status _nss_rnr_gethostbyname4_r(const char *name,
     st = NSS_STATUS_SUCCESS;
 done:
     host_view_clear(&v);
-    nss_rnr_end(&lk);
-    /* A lookup that worked leaves errno as it found it (librnr's socket
-     * calls may have touched it on the way). */
-    if (st == NSS_STATUS_SUCCESS)
-        errno = saved_errno;
-    return st;
+    return nss_rnr_end(&lk, st, saved_errno);
 }
 
 /* ------------------------------------------------------------ by address */
@@ -513,12 +503,7 @@ enum nss_status _nss_rnr_gethostbyaddr2_r(const void *addr, socklen_t len,
     st = NSS_STATUS_SUCCESS;
 done:
     host_view_clear(&v);
-    nss_rnr_end(&lk);
-    /* A lookup that worked leaves errno as it found it (librnr's socket
-     * calls may have touched it on the way). */
-    if (st == NSS_STATUS_SUCCESS)
-        errno = saved_errno;
-    return st;
+    return nss_rnr_end(&lk, st, saved_errno);
 }
 
 enum nss_status _nss_rnr_gethostbyaddr_r(const void *addr, socklen_t len,

@@ -150,7 +150,7 @@ int nss_rnr_next(struct nss_rnr_lookup *lk, const WSAQUERYSETA **rec)
     }
 }
 
-void nss_rnr_end(struct nss_rnr_lookup *lk)
+enum nss_status nss_rnr_end(struct nss_rnr_lookup *lk, enum nss_status st, int saved_errno)
 {
     if (lk->begun)
         WSALookupServiceEnd(lk->handle);
@@ -159,6 +159,9 @@ void nss_rnr_end(struct nss_rnr_lookup *lk)
     lk->heap = NULL;
     lk->rec = &lk->stack.qs;
     lk->cap = sizeof lk->stack;
+    if (st == NSS_STATUS_SUCCESS)
+        errno = saved_errno;
+    return st;
 }
 
 /* ------------------------------------------------------------ statuses */

@@ -64,7 +64,10 @@ int  nss_rnr_begin(struct nss_rnr_lookup *lk, const GUID *class_id,
 /* The next non-alias record (valid until the next call or the end):
  * 0 and *rec set, or the WSA status (WSA_E_NO_MORE at the end). */
 int  nss_rnr_next(struct nss_rnr_lookup *lk, const WSAQUERYSETA **rec);
-void nss_rnr_end(struct nss_rnr_lookup *lk);
+/* Ends the lookup and returns st.  A lookup that worked leaves errno as
+ * the caller had it (saved_errno): librnr's socket calls may have
+ * touched it on the way. */
+enum nss_status nss_rnr_end(struct nss_rnr_lookup *lk, enum nss_status st, int saved_errno);
 
 /* What a WSA status means to glibc: the NSS status, with *errnop and
  * *h_errnop (h_errnop may be NULL: the services functions have none). */

@@ -148,12 +148,7 @@ static enum nss_status lookup_service(const char *text,
     st = NSS_STATUS_SUCCESS;
 done:
     free(scratch);
-    nss_rnr_end(&lk);
-    /* A lookup that worked leaves errno as it found it (librnr's socket
-     * calls may have touched it on the way). */
-    if (st == NSS_STATUS_SUCCESS)
-        errno = saved_errno;
-    return st;
+    return nss_rnr_end(&lk, st, saved_errno);
 }
 
 enum nss_status _nss_rnr_getservbyname_r(const char *name, const char *proto,
