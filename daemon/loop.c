@@ -388,6 +388,11 @@ int rnrd_loop_run(struct rnrd_loop *loop)
         }
         for (i = 0; i < n && !loop->stop; i++)
             loop_dispatch(loop, &evs[i]);
+        /* The idle hook writes the replies: before the timers too, so
+         * that work a provider deferred to a zero-delay timer (a DNS
+         * question, say) starts after the clients have their answers. */
+        if (loop->idle != NULL && n > 0)
+            loop->idle(loop->idle_arg);
         if (!loop->stop)
             loop_fire_timers(loop);
         if (loop->idle != NULL)

@@ -106,6 +106,7 @@ static int dns_startup(const struct rnr_nsp_host *host,
     st->host = host;
     st->p = p;
     TAILQ_INIT(&st->lookups);
+    TAILQ_INIT(&st->unsent);
     if ((rc = dns_conf_read(st, &st->conf)) != 0 ||
         (rc = load_services(st, st->conf.services_file, &st->services)) != 0 ||
         (rc = dns_channel_open(st, &st->conf, &st->channel, &st->ndots,

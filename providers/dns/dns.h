@@ -52,6 +52,8 @@ struct dns_question {
     TAILQ_HEAD(, dns_waiter) waiters;
     struct dns_question   *hnext;     /* in-flight table chain */
     int                    channel_gen;
+    int                    unsent;    /* on st->unsent, not yet asked */
+    TAILQ_ENTRY(dns_question) unsent_link;
 };
 
 struct dns_waiter {
@@ -82,6 +84,10 @@ struct dns_state {
     struct dns_question      **inflight;     /* hash table */
     size_t                     inflight_size;
     size_t                     ninflight;
+    /* New questions go on the wire from a zero-delay timer, after the
+     * loop has written this round's replies (dns_query.c says why). */
+    TAILQ_HEAD(, dns_question) unsent;
+    struct rnr_nsp_timer      *send_timer;
 
     TAILQ_HEAD(, dns_lookup)   lookups;
     size_t                     nlookups;     /* in flight */

@@ -255,6 +255,30 @@ static void negative_ttl(const struct msg *m, const struct rr *rr,
     a->ttl = rr->ttl < min ? rr->ttl : min;
 }
 
+/* Arrays sized by what the answer section holds: a cached answer keeps
+ * them, and the fixed maximum (6 kB) made every entry that large. */
+static int answer_alloc(struct dns_answer *a, const struct rr *rrs, size_t nan)
+{
+    size_t i, ncname = 0, nrec = 0;
+
+    for (i = 0; i < nan; i++) {
+        if (rrs[i].type == DNS_T_CNAME)
+            ncname++;
+        else if (rrs[i].type == a->qtype && nrec < DNS_MAX_RECORDS)
+            nrec++;
+    }
+    /* A looping chain revisits its records: room for every hop. */
+    if (ncname > 0 && (a->aliases = rnr_calloc(DNS_MAX_CHAIN, sizeof *a->aliases)) == NULL)
+        return -1;
+    if (nrec == 0)
+        return 0;
+    if (a->qtype == DNS_T_A || a->qtype == DNS_T_AAAA)
+        a->addrs = rnr_calloc(nrec, sizeof *a->addrs);
+    else
+        a->names = rnr_calloc(nrec, sizeof *a->names);
+    return a->addrs != NULL || a->names != NULL ? 0 : -1;
+}
+
 int dns_msg_parse(const uint8_t *msg, size_t len, struct dns_answer **out)
 {
     struct msg m = { msg, len };
@@ -283,11 +307,7 @@ int dns_msg_parse(const uint8_t *msg, size_t len, struct dns_answer **out)
         an = DNS_MAX_RR;
     if (ns > DNS_MAX_RR - an)
         ns = DNS_MAX_RR - an;
-    rrs = rnr_calloc((size_t)an + ns + 1, sizeof *rrs);
-    a->aliases = rnr_calloc(DNS_MAX_CHAIN, sizeof *a->aliases);
-    a->addrs = rnr_calloc(DNS_MAX_RECORDS, sizeof *a->addrs);
-    a->names = rnr_calloc(DNS_MAX_RECORDS, sizeof *a->names);
-    if (rrs == NULL || a->aliases == NULL || a->addrs == NULL || a->names == NULL)
+    if ((rrs = rnr_calloc((size_t)an + ns + 1, sizeof *rrs)) == NULL)
         goto done;
     /* A message cut short keeps what was read whole (the server may have
      * truncated it); what follows is ignored. */
@@ -295,6 +315,8 @@ int dns_msg_parse(const uint8_t *msg, size_t len, struct dns_answer **out)
         nan++;
     while (nan == an && nns < ns && read_rr(&m, &off, &rrs[an + nns]) == 0)
         nns++;
+    if (answer_alloc(a, rrs, nan) != 0)
+        goto done;
 
     if ((rc = follow_chain(&m, rrs, nan, a, cur)) != 0)
         goto done;

@@ -562,7 +562,12 @@ static void test_many_in_flight(void **state)
         if (i % 200 == 199)
             dnsserv_hole_drain(&hole, "", &all);
     }
-    dnsserv_hole_drain(&hole, "", &all);
+    /* The last questions leave after their Begin was answered. */
+    for (i = 0; i < 500 && all < MANY; i++) {
+        dnsserv_hole_drain(&hole, "", &all);
+        if (all < MANY)
+            sleep_ms(10);
+    }
     assert_int_equal(all, MANY);
     assert_int_equal(look("alpha.example", &hosts, NULL, LUP_RETURN_NAME, &res), 0);
     rnrt_results_free(&res);
