@@ -56,14 +56,19 @@ static uint64_t now_ns(void)
 
 struct series {
     const char *what;
+    const char *id;       /* the row's id in `make bench`'s table */
+    const char *compare;  /* ids of the rows it is compared with */
     uint64_t   *ns;
     size_t      n, cap;
     unsigned    errors;
 };
 
-static int series_init(struct series *s, const char *what, size_t cap)
+static int series_init(struct series *s, const char *what, const char *id,
+                       const char *compare, size_t cap)
 {
     s->what = what;
+    s->id = id;
+    s->compare = compare;
     s->n = 0;
     s->cap = cap;
     s->errors = 0;
@@ -219,6 +224,17 @@ static int open_channel(unsigned port, ares_channel *ch)
     return ares_set_servers_ports_csv(*ch, csv) == ARES_SUCCESS ? 0 : -1;
 }
 
+/* Lookups a second, one after the other: the mean's inverse. */
+static double per_sec(const struct series *s)
+{
+    uint64_t sum = 0;
+    size_t i;
+
+    for (i = 0; i < s->n; i++)
+        sum += s->ns[i];
+    return sum > 0 ? (double)s->n * 1e9 / (double)sum : 0.0;
+}
+
 static void report(struct series *s)
 {
     double med[S_N];
@@ -231,6 +247,11 @@ static void report(struct series *s)
         printf("  %-34s %8.1f %8.1f   (%zu lookups, %u errors)\n", s[i].what,
                med[i], p99_us(&s[i]), s[i].n, s[i].errors);
     }
+    /* The rows of `make bench`'s one table (bench/report.sh). */
+    for (i = 0; i < S_N; i++)
+        printf("@row\t%s\t%s%s\t1\t%.1f\t%.1f\t%.0f\t%s\n", s[i].id, s[i].what,
+               s[i].errors > 0 ? " (ERRORS)" : "", med[i], p99_us(&s[i]),
+               per_sec(&s[i]), s[i].compare);
     printf("  cache hit through rnrd vs asking the server: %.2fx faster (target >= 3x)\n",
            med[S_HIT] > 0 ? med[S_DIRECT] / med[S_HIT] : 0.0);
     printf("  cold lookup through rnrd vs raw c-ares:      %.2fx the time (target <= 1.1x)\n",
@@ -269,10 +290,14 @@ int main(void)
         fprintf(stderr, "bench-dns: cannot start rnrd or c-ares\n");
         goto done;
     }
-    if (series_init(&s[S_HIT], "rnrd, cache hit", ROUNDS * HITS_ROUND) != 0 ||
-        series_init(&s[S_DIRECT], "c-ares to unbound, same name", ROUNDS * HITS_ROUND) != 0 ||
-        series_init(&s[S_COLD], "rnrd, cold (new name each time)", ROUNDS * COLD_ROUND) != 0 ||
-        series_init(&s[S_RAW], "c-ares to unbound, new name", ROUNDS * COLD_ROUND) != 0)
+    if (series_init(&s[S_HIT], "librnr, DNS cache hit", "dns-hit",
+                    "dns-direct,bare-unix", ROUNDS * HITS_ROUND) != 0 ||
+        series_init(&s[S_DIRECT], "c-ares to unbound, same name", "dns-direct", "-",
+                    ROUNDS * HITS_ROUND) != 0 ||
+        series_init(&s[S_COLD], "librnr, DNS cold (new name)", "dns-cold",
+                    "dns-raw", ROUNDS * COLD_ROUND) != 0 ||
+        series_init(&s[S_RAW], "c-ares to unbound, new name", "dns-raw", "-",
+                    ROUNDS * COLD_ROUND) != 0)
         goto done;
     /* Warm-up: the cached name, the connection, both sockets. */
     if (rnrd_lookup("a.rnr.test.") != 0 || ares_lookup(ch, "a.rnr.test") != 0) {

@@ -171,6 +171,9 @@ static int visibility(const char *sock_a, const char *sock_b, int n)
     printf("registration on A -> visible on B (%d runs; WSASetService on A's rnrd, then\n"
            "  B polled every 0.2 ms): min %.2f ms, median %.2f ms, max %.2f ms\n",
            n, v[0], v[n / 2], v[n - 1]);
+    /* Rows of `make bench`'s one table (bench/report.sh). */
+    printf("@row\tsap-visible\tSAP: registered on A -> seen on B\t1\t%.1f\t-\t-\t-\n",
+           v[n / 2] * 1000.0);
     free(v);
     WSACleanup();
     return 0;
@@ -213,6 +216,8 @@ static int lookups(const char *sock_b, const char *cls_s, const char *name, int 
     qsort(v, (size_t)count, sizeof *v, cmp_double);
     printf("exact lookup among the table: median %.3f ms, p90 %.3f ms (%d lookups)\n",
            v[count / 2], v[count * 9 / 10], count);
+    printf("@row\tsap-lookup\tSAP: exact lookup among 10,000 remote\t1\t%.1f\t%.1f\t-\t"
+           "bare-unix\n", v[count / 2] * 1000.0, v[count * 99 / 100] * 1000.0);
     printf("enumeration of \"*\": %ld results in %.1f ms (mean of 5)\n", total, tenum / 5);
     free(v);
     WSACleanup();
