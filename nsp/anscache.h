@@ -1,0 +1,117 @@
+/*
+ * The answer cache: lookups answered from shared memory, without a round
+ * trip to rnrd (doc/anscache.md).
+ *
+ * rnrd is the only writer.  It keeps one file, next to its socket
+ * (rnr_anscache_path), mapped read-write, and stores there the complete
+ * answer of a lookup its providers said may be reused (the key: the
+ * LOOKUP_BEGIN request's flags and query set, as encoded on the wire; the
+ * value: the results, as encoded on the wire, and the final status) with
+ * the time it stops being valid.  Clients map the same file read-only and
+ * look there first: a hit is answered in the client, as nscd's shared
+ * database does for glibc.
+ *
+ * What keeps a hit correct:
+ *   - expiry: each entry carries the CLOCK_MONOTONIC millisecond at which
+ *     it dies (every process on the machine shares that clock);
+ *   - the generation: one counter in the header; rnrd bumps it
+ *     (rnr_anscache_invalidate) on anything that may change an answer (a
+ *     registration, a class installed or removed, a reload, a provider's
+ *     data changing, a cache flush), and a reader only takes entries
+ *     stored under the current generation;
+ *   - liveness: rnrd holds an open-file-description write lock on the
+ *     whole file for as long as it runs.  The kernel drops it when rnrd
+ *     dies, kill -9 included; a reader that finds no lock answers "stale"
+ *     and its caller goes to the socket, where it learns the daemon is
+ *     gone (WSASYSNOTREADY), and reopens the cache once connected again
+ *     (a restarted rnrd has replaced the file by then: rename).  rnrd
+ *     never replaces its cache file while it runs.
+ *   - torn reads: entries are read under a sequence counter (seqlock) and
+ *     copied out; a reader that raced the writer answers "miss".  A reader
+ *     never trusts anything in the mapping: every offset and length is
+ *     bounds-checked against the mapping before use (the file is written
+ *     by rnrd only, owned by it, mode 0644, but a reader must not crash on
+ *     any content).
+ *
+ * Space: a fixed-size file (rnr_anscache_create's `bytes`), a hash index
+ * of slots and a circular data area; a new entry overwrites the oldest
+ * data (and whatever slot pointed there).  Nothing is ever allocated by a
+ * reader after rnr_anscache_open.
+ *
+ * Every call returns 0 or a WSA error code (status.h), except where said.
+ */
+#ifndef RNR_NSP_ANSCACHE_H
+#define RNR_NSP_ANSCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- the writer (rnrd) ---- */
+
+struct rnr_anscache;
+
+/* Creates a new cache file at `path` (written as a temporary file in the
+ * same directory, then renamed over path), `bytes` long (at least 64 kB;
+ * rounded as the layout needs), mode 0644, takes the liveness lock and
+ * maps it.  *out is set only on success.  Errors: WSAEINVAL (bytes too
+ * small or too large: more than 1 GB), WSAENOBUFS, WSAEACCES or
+ * WSASYSCALLFAILURE for file-system failures (errno is kept). */
+int  rnr_anscache_create(const char *path, size_t bytes, struct rnr_anscache **out);
+
+/* Unmaps and closes (which drops the liveness lock); with unlink_file,
+ * removes the file first, but only if path still names this cache's file.
+ * Accepts NULL. */
+void rnr_anscache_destroy(struct rnr_anscache *c, int unlink_file);
+
+/* Stores value under key, valid until expires_ms (CLOCK_MONOTONIC, ms)
+ * and while the generation is `gen` (rnr_anscache_gen, read by the
+ * caller when the lookup began: an answer computed across an
+ * invalidation is then never served).  A key already present is
+ * replaced.  A key or value too large for the cache (more than an eighth
+ * of the data area) is not stored: WSAENOBUFS.  Never blocks. */
+int  rnr_anscache_put(struct rnr_anscache *c, const void *key, size_t klen,
+                      const void *val, size_t vlen, uint64_t expires_ms,
+                      uint32_t gen);
+
+uint32_t rnr_anscache_gen(const struct rnr_anscache *c);
+/* Every entry stored so far stops being served. */
+void rnr_anscache_invalidate(struct rnr_anscache *c);
+
+struct rnr_anscache_stats {
+    uint64_t puts, replaced, evicted, too_large, invalidations;
+    uint64_t entries;      /* live slots now (any generation) */
+    uint64_t bytes;        /* size of the file */
+};
+void rnr_anscache_stats(const struct rnr_anscache *c, struct rnr_anscache_stats *out);
+
+/* ---- readers (librnr; any number of processes and threads) ---- */
+
+struct rnr_anscache_view;
+
+/* Maps the cache file at path read-only and checks its header (magic,
+ * version, sizes consistent with the file's size).  *out set only on
+ * success.  WSASERVICE_NOT_FOUND when there is no such file, WSAEINVAL
+ * when it is not a valid cache, WSASYSCALLFAILURE otherwise. */
+int  rnr_anscache_open(const char *path, struct rnr_anscache_view **out);
+void rnr_anscache_close(struct rnr_anscache_view *v);   /* accepts NULL */
+
+enum {
+    RNR_ANSCACHE_MISS  = 0,   /* not there, expired, old generation, torn */
+    RNR_ANSCACHE_HIT   = 1,   /* *vlen bytes copied into buf */
+    RNR_ANSCACHE_STALE = 2    /* the writer is gone or the file replaced:
+                                 close this view */
+};
+
+/* Looks key up.  On a hit copies the value into buf and sets *vlen; a
+ * value larger than buflen is a miss.  Thread-safe on one view; never
+ * allocates, never blocks; one fcntl(F_OFD_GETLK) a call for liveness
+ * (on every call: a test that kills rnrd and looks up at once must get
+ * WSASYSNOTREADY, not an answer from the dead daemon's cache). */
+int  rnr_anscache_get(struct rnr_anscache_view *v, const void *key, size_t klen,
+                      void *buf, size_t buflen, size_t *vlen);
+
+/* The file next to a daemon socket: "<socket path>.cache".  0, or
+ * WSAENOBUFS when it does not fit. */
+int  rnr_anscache_path(const char *socket_path, char *buf, size_t len);
+
+#endif
