@@ -123,14 +123,14 @@ enum section_kind { SEC_NONE, SEC_DAEMON, SEC_PROVIDER, SEC_IGNORED };
 enum daemon_key {
     DK_SOCKET, DK_STATE_DIR, DK_MODULE_DIR, DK_CLASS_DIR, DK_ADMIN_GROUP,
     DK_MAX_LOOKUPS, DK_MAX_MESSAGE, DK_MAX_CLIENTS, DK_MAX_RESULTS, DK_LOG_LEVEL,
-    DK_USER, DK_GROUP,
+    DK_USER, DK_GROUP, DK_ANSWER_CACHE,
     DK_COUNT
 };
 
 static const char *const daemon_keys[DK_COUNT] = {
     "socket", "state-dir", "module-dir", "class-dir", "admin-group",
     "max-lookups-per-client", "max-message-size", "max-clients",
-    "max-results-per-lookup", "log-level", "user", "group"
+    "max-results-per-lookup", "log-level", "user", "group", "answer-cache-size"
 };
 
 struct parser {
@@ -326,6 +326,7 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
         [DK_MAX_MESSAGE] = { 4096, 64u << 20 },
         [DK_MAX_CLIENTS] = { 1, 1000000 },
         [DK_MAX_RESULTS] = { 1, 100000000 },
+        [DK_ANSWER_CACHE] = { 0, 1u << 30 },
     };
     struct rnrd_config *cfg = ps->cfg;
     size_t *lim = NULL;
@@ -369,11 +370,14 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
     case DK_MAX_MESSAGE: lim = &cfg->limits.max_message_size; break;
     case DK_MAX_CLIENTS: lim = &cfg->limits.max_clients; break;
     case DK_MAX_RESULTS: lim = &cfg->limits.max_results_per_lookup; break;
+    case DK_ANSWER_CACHE: lim = &cfg->answer_cache_size; break;
     case DK_COUNT:       return;
     }
     if (parse_size(v, range[k].lo, range[k].hi, lim) != 0)
         parse_error(ps, key, "'%s' is not a number from %zu to %zu", v, range[k].lo,
                     range[k].hi);
+    else if (k == DK_ANSWER_CACHE && *lim > 0 && *lim < 65536)
+        parse_error(ps, key, "'%s': 0 (off) or at least 65536 bytes", v);
 }
 
 static void provider_key(struct parser *ps, const char *key, const char *v)
@@ -583,6 +587,7 @@ int rnrd_config_parse(const char *text, size_t len, const char *source,
     cfg->limits.max_message_size = 1u << 20;
     cfg->limits.max_clients = 1024;
     cfg->limits.max_results_per_lookup = 100000;
+    cfg->answer_cache_size = 4u << 20;
     cfg->log_level = RNR_NSP_LOG_NOTICE;
 
     memset(&ps, 0, sizeof ps);

@@ -47,6 +47,7 @@ struct rnrd_config {
     char                      *user;         /* NULL: see privdrop.c */
     char                      *group;        /* NULL: the user's group */
     struct rnrd_limits         limits;
+    size_t                     answer_cache_size;  /* bytes, 0: off */
     int                        log_level;    /* RNR_NSP_LOG_* */
     struct rnrd_provider_conf *providers;
     size_t                     nproviders;

@@ -122,6 +122,11 @@ static void *host_lookup_data(struct rnr_nsp_lookup *lk)
     return lk->data;
 }
 
+static void host_answers_changed(struct rnr_nsp_provider *p)
+{
+    rnrd_answers_changed(p->d);
+}
+
 const struct rnr_nsp_host rnrd_host = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .log = host_log,
@@ -140,4 +145,6 @@ const struct rnr_nsp_host rnrd_host = {
     .lookup_caller = host_lookup_caller,
     .lookup_set_data = host_lookup_set_data,
     .lookup_data = host_lookup_data,
+    .lookup_reusable = rnrd_lookup_reusable,
+    .answers_changed = host_answers_changed,
 };

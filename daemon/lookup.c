@@ -94,6 +94,7 @@ static void lookup_send_done(struct rnrd_lookup *l)
     }
     memcpy(hdr, w->data, sizeof hdr);
     l->done_sent = 1;
+    rnrd_answers_lookup_done(l, lookup_status(l));
     rnrd_client_send(l->client, hdr, sizeof hdr);
 }
 
@@ -111,6 +112,7 @@ void rnrd_lookup_pump(struct rnrd_lookup *l)
 
             if (rnrd_client_throttled(c))
                 return;
+            rnrd_answers_lookup_result(l, rnrd_buf_head(&s->queue), n);
             rnrd_client_send(c, rnrd_buf_head(&s->queue), n);
             rnrd_buf_consume(&s->queue, n);
             if (c->dead)
@@ -209,8 +211,10 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
         log_warning("provider %s: emitted an invalid result, dropped", sub_prov_name(s));
         return WSAEINVAL;
     }
-    if (l->nresults >= c->d->limits.max_results_per_lookup)
+    if (l->nresults >= c->d->limits.max_results_per_lookup) {
+        l->ans_ok = 0;      /* cut short: not the whole answer */
         return WSAENOBUFS;
+    }
     s->emitted++;
     rc = lookup_encode(l, s->prov, res);
     if (rc <= 0)
@@ -222,15 +226,26 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
     w = &c->d->scratch;
     /* Straight to the client when nothing has to go before it. */
     if (l->cur == s->index && rnrd_buf_pending(&s->queue) == 0 && !rnrd_client_throttled(c)) {
+        rnrd_answers_lookup_result(l, w->data, w->len);
         rnrd_client_send(c, w->data, w->len);
         return 0;
     }
     if (rnrd_buf_append(&s->queue, w->data, w->len) != 0) {
         s->accepted--;
         l->nresults--;
+        l->ans_ok = 0;
         return WSAENOBUFS;
     }
     return 0;
+}
+
+void rnrd_lookup_reusable(struct rnr_nsp_lookup *s, uint32_t ms)
+{
+    if (rnrd_lookup_check(s, "lookup_reusable") == NULL || s->state != SUB_RUNNING)
+        return;
+    if (!s->reusable || ms < s->reusable_ms)
+        s->reusable_ms = ms;
+    s->reusable = 1;
 }
 
 void rnrd_lookup_finish(struct rnr_nsp_lookup *s, int status)
@@ -366,6 +381,8 @@ int rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbu
     WSAQUERYSETA *qs = NULL;
     struct rnrd_lookup *l;
     size_t *idx = NULL, n = 0;
+    const uint8_t *body = r->p;
+    size_t body_len = r->left;
     uint32_t flags;
     struct rnr_wbuf *w;
     int rc;
@@ -399,6 +416,7 @@ int rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbu
         goto fail;
     }
     rnr_free(idx);
+    rnrd_answers_lookup_begin(l, body, body_len);
     d->stats.lookups_total++;
     w = rnrd_reply_begin(c, RNR_MSG_LOOKUP_BEGIN, id);
     rnr_wire_put_u32(w, l->handle);
@@ -439,6 +457,7 @@ void rnrd_lookup_free(struct rnrd_lookup *l)
     }
     TAILQ_REMOVE(&l->client->lookups, l, link);
     l->client->nlookups--;
+    rnrd_answers_lookup_free(l);
     rnr_free(l->subs);
     rnr_free(l->qs);
     rnr_free(l);

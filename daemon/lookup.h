@@ -28,6 +28,8 @@ struct rnr_nsp_lookup {
     size_t                       emitted;
     size_t                       accepted;
     uint64_t                     begin_us; /* lookup_begin, for latency */
+    uint32_t                     reusable_ms; /* host->lookup_reusable */
+    int                          reusable;
     void                        *data;     /* the provider's */
     struct rnrd_buf              queue;    /* encoded RESULT frames */
 };
@@ -43,7 +45,20 @@ struct rnrd_lookup {
     size_t                   cur;          /* first sub not fully delivered */
     size_t                   nresults;     /* accepted, for the result limit */
     int                      done_sent;
+    /* The answer cache (answers.c): key, value as delivered so far. */
+    uint8_t                 *ans_key;
+    size_t                   ans_klen;
+    struct rnr_wbuf          ans_val;
+    size_t                   ans_count;
+    uint32_t                 ans_gen;
+    int                      ans_ok;       /* still worth storing */
 };
+
+/* answers.c: the answer cache (nsp/anscache.h). */
+void rnrd_answers_lookup_begin(struct rnrd_lookup *l, const uint8_t *body, size_t len);
+void rnrd_answers_lookup_result(struct rnrd_lookup *l, const uint8_t *frame, size_t len);
+void rnrd_answers_lookup_done(struct rnrd_lookup *l, int status);
+void rnrd_answers_lookup_free(struct rnrd_lookup *l);
 
 void rnrd_lookups_init(void);
 void rnrd_lookups_fini(void);
@@ -65,6 +80,7 @@ void rnrd_lookups_free_orphans(struct rnr_nsp_provider *p);
 /* Host interface entry points. */
 int  rnrd_lookup_emit(struct rnr_nsp_lookup *lk, const WSAQUERYSETA *result);
 void rnrd_lookup_finish(struct rnr_nsp_lookup *lk, int status);
+void rnrd_lookup_reusable(struct rnr_nsp_lookup *lk, uint32_t ms);
 struct rnr_nsp_lookup *rnrd_lookup_check(struct rnr_nsp_lookup *lk, const char *what);
 
 #endif

@@ -200,6 +200,7 @@ int rnrd_reload(struct rnrd *d)
     settings_free(&s);
     apply_limits_and_level(d, newcfg);
     rnrd_providers_reload(d, newcfg);
+    rnrd_answers_changed(d);
     old = d->cfg;
     d->cfg = newcfg;
     rnrd_config_free(old);
@@ -441,6 +442,8 @@ static int startup(struct rnrd *d)
     state_lock_wait_leftover(d);
     if (rnrd_server_open(d) != 0 || state_lock(d) != 0)
         return -1;
+    d->answer_cache_size = d->cfg->answer_cache_size;
+    rnrd_answers_open(d);
     if (rnrd_classes_open(d) != 0)
         return -1;
     if (rnrd_providers_start(d) != 0) {
@@ -458,6 +461,7 @@ static void shutdown_all(struct rnrd *d)
 {
     rnrd_clients_free_all(d);
     rnrd_providers_stop_all(d);
+    rnrd_answers_close(d);
     if (d->loop != NULL)
         rnrd_server_close(d);
     rnrd_classes_close(d);

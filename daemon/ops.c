@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "anscache.h"
 #include "log.h"
 #include "rnrd.h"
 #include "status.h"
@@ -88,7 +89,12 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
         open += c->nlookups;
     for (i = 0; i < d->nprovs; i++)
         started += d->provs[i]->started != 0;
-    rnr_wire_put_u32(w, 14);
+    struct rnr_anscache_stats as;
+
+    memset(&as, 0, sizeof as);
+    if (d->answers != NULL)
+        rnr_anscache_stats(d->answers, &as);
+    rnr_wire_put_u32(w, 19);
     rnr_wire_put_figure(w, "uptime-ms", uptime_ms(d));
     rnr_wire_put_figure(w, "clients", d->nclients);
     rnr_wire_put_figure(w, "clients-total", d->stats.clients_total);
@@ -103,6 +109,11 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     rnr_wire_put_figure(w, "reload-errors", d->stats.reload_errors);
     rnr_wire_put_figure(w, "providers", d->nprovs);
     rnr_wire_put_figure(w, "providers-started", started);
+    rnr_wire_put_figure(w, "answer-cache-bytes", as.bytes);
+    rnr_wire_put_figure(w, "answer-cache-entries", as.entries);
+    rnr_wire_put_figure(w, "answers-stored", d->stats.answers_stored);
+    rnr_wire_put_figure(w, "answers-evicted", as.evicted);
+    rnr_wire_put_figure(w, "answer-cache-invalidations", as.invalidations);
 }
 
 static int ops_stats(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)

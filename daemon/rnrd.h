@@ -99,6 +99,9 @@ struct rnrd {
     int                          sock_dir_created; /* by this rnrd: chowned on privdrop */
     int                          lock_fd;          /* flock on state_dir/rnrd.lock */
     struct rnrd_dstats           stats;
+    /* The answer cache (answers.c), NULL when off. */
+    struct rnr_anscache         *answers;
+    size_t                       answer_cache_size;
     /* Clients. */
     TAILQ_HEAD(, rnrd_client)    clients;
     TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
@@ -109,6 +112,12 @@ struct rnrd {
     struct rnr_wbuf              scratch;
     uint8_t                      rbuf[65536];    /* socket reads */
 };
+
+/* answers.c: the answer cache file next to the socket (a failure only
+ * turns it off, with a warning), and its invalidation. */
+int  rnrd_answers_open(struct rnrd *d);
+void rnrd_answers_close(struct rnrd *d);
+void rnrd_answers_changed(struct rnrd *d);
 
 /* server.c */
 /* A zeroed daemon state, nothing open yet (NULL on ENOMEM). */

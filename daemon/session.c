@@ -117,6 +117,19 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
 
     rnr_rbuf_init(&r, body, len);
     switch (h->type) {
+    case RNR_MSG_SET_SERVICE:
+    case RNR_MSG_INSTALL_CLASS:
+    case RNR_MSG_REMOVE_CLASS:
+    case RNR_MSG_CONTROL:
+    case RNR_MSG_RELOAD:
+        /* Whatever they change, no answer given before is served again
+         * from the answer cache (answers.c). */
+        rnrd_answers_changed(c->d);
+        break;
+    default:
+        break;
+    }
+    switch (h->type) {
     case RNR_MSG_LOOKUP_BEGIN:
         return rnrd_lookup_request_begin(c, h->id, &r);
     case RNR_MSG_LOOKUP_END:

@@ -36,6 +36,7 @@ struct rnrd_dstats {
     uint64_t lookups_total;
     uint64_t reloads;
     uint64_t reload_errors;
+    uint64_t answers_stored;   /* lookups put in the answer cache */
 };
 
 /* 1 when a provider's status counts as an error: anything but success

@@ -150,6 +150,19 @@ struct rnr_nsp_host {
     const struct rnr_nsp_caller *(*lookup_caller)(struct rnr_nsp_lookup *lk);
     void  (*lookup_set_data)(struct rnr_nsp_lookup *lk, void *data);
     void *(*lookup_data)(struct rnr_nsp_lookup *lk);
+
+    /* The answer cache (doc/anscache.md): clients answer a lookup from
+     * shared memory when every provider that took part said its part may
+     * be reused.  Call before finish: this provider's results and status
+     * for this query stay true for `ms` milliseconds, unless the daemon
+     * invalidates (any registration, class change, control command,
+     * reload, or answers_changed).  Never called: never reused, the safe
+     * default for answers that change on their own (dynamic name spaces).
+     * Added after ABI 2 first shipped: check the slot is non-NULL. */
+    void (*lookup_reusable)(struct rnr_nsp_lookup *lk, uint32_t ms);
+    /* This provider's data changed (a file reloaded, say): no answer
+     * given so far may be served again. */
+    void (*answers_changed)(struct rnr_nsp_provider *p);
 };
 
 /* What a provider offers.  Build it with designated initializers. */
