@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "answers.h"
 #include "async.h"
 #include "client.h"
 #include "conn.h"
@@ -99,12 +100,14 @@ static void atfork_prepare(void)
     rnr_async_atfork_prepare();
     rnr_conn_atfork_prepare();
     rnr_lookup_atfork_prepare();
+    rnr_answers_atfork_prepare();
     pthread_mutex_lock(&g_state);
 }
 
 static void atfork_parent(void)
 {
     pthread_mutex_unlock(&g_state);
+    rnr_answers_atfork_release();
     rnr_lookup_atfork_release();
     rnr_conn_atfork_parent();
     rnr_async_atfork_parent();
@@ -114,6 +117,7 @@ static void atfork_parent(void)
 static void atfork_child(void)
 {
     pthread_mutex_unlock(&g_state);
+    rnr_answers_atfork_release();
     rnr_lookup_atfork_release();
     rnr_conn_atfork_child();
     rnr_async_atfork_child();
@@ -190,6 +194,7 @@ int WSACleanup(void)
     rnr_async_shutdown();
     rnr_lookup_cancel_all();
     rnr_conn_shutdown();
+    rnr_answers_shutdown();
     pthread_mutex_unlock(&g_lock);
     return 0;
 }

@@ -86,6 +86,17 @@ static inline int rnrt_raw_connect(const struct rnrt_daemon *d)
     return fd;
 }
 
+/* The end of a test group: WSACleanup, then rnrd stopped (its exit status
+ * returned: it must exit cleanly on SIGTERM) and its directory removed. */
+static inline int rnrt_session_end(struct rnrt_daemon *d)
+{
+    int rc;
+    WSACleanup();
+    rc = rnrt_daemon_stop(d);
+    rnrt_daemon_destroy(d);
+    return rc;
+}
+
 static inline void rnrt_qs_init(WSAQUERYSETA *q, GUID *cls, const char *name)
 {
     memset(q, 0, sizeof *q);

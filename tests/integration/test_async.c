@@ -209,12 +209,8 @@ static int answers_setup(void **state)
 
 static int group_teardown(void **state)
 {
-    int rc;
     (void)state;
-    WSACleanup();
-    rc = rnrt_daemon_stop(&daemon_);
-    rnrt_daemon_destroy(&daemon_);
-    return rc;
+    return rnrt_session_end(&daemon_);
 }
 
 static char long_name[5000];

@@ -625,6 +625,79 @@ static void test_gethostbyname_and_rnrctl(void **state)
     assert_non_null(strstr(out, "2001:db8::6"));
 }
 
+/* rnrctl with args (environment prefix allowed); its output in out, its
+ * exit status returned. */
+static int rnrctl(const char *env, const char *args, char *out, size_t len)
+{
+    char cmd[1024];
+    FILE *p;
+    size_t n;
+
+    snprintf(cmd, sizeof cmd, "%s %s/client/rnrctl/rnrctl --socket '%s' %s 2>&1", env,
+             rnrt_builddir(), daemon_.sock, args);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    n = fread(out, 1, len - 1, p);
+    out[n] = '\0';
+    return pclose(p);
+}
+
+/* A figure of `rnrctl stats --kv` output ("key=value" lines); -1 if absent. */
+static long long kv(const char *out, const char *key)
+{
+    size_t k = strlen(key);
+    const char *p = out;
+
+    for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, key, k) == 0 && p[k] == '=')
+            return strtoll(p + k + 1, NULL, 10);
+    return -1;
+}
+
+/* The provider's cache in `rnrctl stats`, and `rnrctl cache flush`
+ * emptying it and the answer cache: the next lookup asks the server. */
+static void test_stats_and_flush(void **state)
+{
+    static char out[65536];
+    char a[80], args[256];
+    (void)state;
+
+    /* Through the socket (RNR_ANSWER_CACHE=0), so the provider's own
+     * cache answers the second time. */
+    snprintf(args, sizeof args, "lookup host s1.many.rnr.test --provider '%s'", DNS_ID);
+    assert_int_equal(rnrctl("RNR_ANSWER_CACHE=0", args, out, sizeof out), 0);
+    assert_int_equal(rnrctl("RNR_ANSWER_CACHE=0", "stats --kv", out, sizeof out), 0);
+    {
+        long long hits = kv(out, "provider.dns.stat.cache-hits");
+        long long misses = kv(out, "provider.dns.stat.cache-misses");
+
+        assert_true(hits >= 0 && misses >= 1);
+        assert_int_equal(rnrctl("RNR_ANSWER_CACHE=0", args, out, sizeof out), 0);
+        assert_non_null(strstr(out, "192.0.2.99"));
+        assert_int_equal(rnrctl("", "stats --kv", out, sizeof out), 0);
+        assert_true(kv(out, "provider.dns.stat.cache-hits") > hits);
+        assert_int_equal(kv(out, "provider.dns.stat.cache-misses"), misses);
+    }
+    assert_true(kv(out, "provider.dns.stat.cache-entries") >= 1);
+    assert_int_equal(kv(out, "provider.dns.stat.lookups-in-flight"), 0);
+    assert_true(kv(out, "provider.dns.stat.cache-evictions") >= 0);
+    assert_true(kv(out, "daemon.answer-cache-bytes") >= 65536);
+
+    /* The answer cache has it too: this process's repeat needs nobody. */
+    assert_string_equal(first_addr("s1.many.rnr.test.", fam4, 0, a, sizeof a), "192.0.2.99:0");
+    assert_string_equal(first_addr("s1.many.rnr.test.", fam4, 0, a, sizeof a), "192.0.2.99:0");
+    assert_int_equal(dnsserv_unbound_count(&ub, "s1.many.rnr.test", "A"), 1);
+
+    assert_int_equal(rnrctl("", "cache flush", out, sizeof out), 0);
+    assert_int_equal(rnrctl("", "stats --kv", out, sizeof out), 0);
+    assert_int_equal(kv(out, "provider.dns.stat.cache-entries"), 0);
+    assert_true(kv(out, "provider.dns.stat.cache-flushed") >= 1);
+    assert_true(kv(out, "daemon.answer-cache-invalidations") >= 1);
+    /* Both caches emptied: to the server again. */
+    assert_string_equal(first_addr("s1.many.rnr.test.", fam4, 0, a, sizeof a), "192.0.2.99:0");
+    assert_int_equal(dnsserv_unbound_count(&ub, "s1.many.rnr.test", "A"), 2);
+}
+
 /* getaddrinfo's entry point of the NSS module (as glibc calls it). */
 static void test_nss_getaddrinfo(void **state)
 {
@@ -686,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_isolation),
         cmocka_unit_test(test_many_in_flight),
         cmocka_unit_test(test_gethostbyname_and_rnrctl),
+        cmocka_unit_test(test_stats_and_flush),
         cmocka_unit_test(test_nss_getaddrinfo),
         cmocka_unit_test(test_set_service_noop),
     };

@@ -28,12 +28,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-    int rc;
     (void)state;
-    WSACleanup();
-    rc = rnrt_daemon_stop(&daemon_);
-    rnrt_daemon_destroy(&daemon_);
-    return rc;   /* rnrd must exit cleanly on SIGTERM */
+    return rnrt_session_end(&daemon_);   /* rnrd must exit cleanly on SIGTERM */
 }
 
 static void test_enum_providers(void **state)

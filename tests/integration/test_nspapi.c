@@ -35,12 +35,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-    int rc;
     (void)state;
-    WSACleanup();
-    rc = rnrt_daemon_stop(&daemon_);
-    rnrt_daemon_destroy(&daemon_);
-    return rc;
+    return rnrt_session_end(&daemon_);
 }
 
 static const char *sa_text(const SOCKET_ADDRESS *sa, char *buf, size_t len)

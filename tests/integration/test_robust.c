@@ -33,12 +33,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-    int rc;
     (void)state;
-    WSACleanup();
-    rc = rnrt_daemon_stop(&daemon_);
-    rnrt_daemon_destroy(&daemon_);
-    return rc;
+    return rnrt_session_end(&daemon_);
 }
 
 /* A lookup that only the hosts provider answers: proves the daemon serves. */

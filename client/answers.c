@@ -1,0 +1,194 @@
+/*
+ * librnr's side of the answer cache (nsp/anscache.h, doc/anscache.md):
+ * rnrd's cache file mapped read-only, probed by WSALookupServiceBegin
+ * with the bytes it would send, so a repeated lookup is answered without
+ * a round trip.
+ *
+ * One mapping per process, opened on first use next to the socket the
+ * library talks to.  When it is missing (an older rnrd, answer-cache-size
+ * = 0) another try waits a second, so a process without a cache pays one
+ * failed open a second, not one per lookup.  When the daemon is gone the
+ * probe says "stale": the mapping is dropped, the lookup goes to the
+ * socket (and learns WSASYSNOTREADY there), and a later lookup maps the
+ * new daemon's file.  RNR_ANSWER_CACHE=0 in the environment turns the
+ * probe off (tests of a provider's own cache use it).
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "anscache.h"
+#include "answers.h"
+#include "conn.h"
+#include "paths.h"
+#include "queryset.h"
+#include "wire.h"
+
+/* Values larger than this are not looked for (a miss, then the socket). */
+#define ANSWER_MAX      (64u * 1024u)
+#define RETRY_MS        1000u
+
+/* Readers take the current view with one atomic load and no lock: a
+ * lookup costs no lock traffic between threads.  A view is therefore never
+ * unmapped while the process may be using it: a stale one (its daemon
+ * gone) is retired, and retired views are unmapped by the final
+ * WSACleanup.  Daemon restarts are rare; past MAX_RETIRED of them the
+ * probe turns itself off rather than keep more mappings.  The open lock
+ * (a plain mutex: it is taken across fork) covers opening and retiring. */
+#define MAX_RETIRED 16u
+
+static pthread_mutex_t g_open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rnr_anscache_view *g_view;     /* atomic loads and stores */
+static struct rnr_anscache_view *g_retired[MAX_RETIRED];   /* open lock */
+static unsigned g_nretired;                  /* open lock */
+static uint64_t g_next_try_ms;               /* open lock */
+static int g_off = -1;                       /* -1: environment not read yet */
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int cache_off(void)
+{
+    if (g_off < 0) {
+        const char *e = getenv("RNR_ANSWER_CACHE");
+
+        g_off = e != NULL && strcmp(e, "0") == 0;
+    }
+    return g_off;
+}
+
+/* Open lock held. */
+static void view_open(void)
+{
+    struct rnr_anscache_view *v = NULL;
+    char sock[4096], path[4200];
+    uint64_t now = now_ms();
+
+    if (__atomic_load_n(&g_view, __ATOMIC_RELAXED) != NULL || now < g_next_try_ms ||
+        g_nretired >= MAX_RETIRED)
+        return;
+    g_next_try_ms = now + RETRY_MS;
+    if (rnr_path_client_socket(sock, sizeof sock) != 0 ||
+        rnr_anscache_path(sock, path, sizeof path) != 0 ||
+        rnr_anscache_open(path, &v) != 0)
+        return;
+    __atomic_store_n(&g_view, v, __ATOMIC_RELEASE);
+}
+
+/* v answered "stale": retire it (open lock not held). */
+static void view_retire(struct rnr_anscache_view *v)
+{
+    pthread_mutex_lock(&g_open_lock);
+    if (__atomic_load_n(&g_view, __ATOMIC_RELAXED) == v) {
+        __atomic_store_n(&g_view, NULL, __ATOMIC_RELEASE);
+        g_retired[g_nretired++] = v;    /* view_open stops at MAX_RETIRED */
+        g_next_try_ms = 0;              /* the next lookup maps the new file */
+    }
+    pthread_mutex_unlock(&g_open_lock);
+}
+
+/* The value into results on lk: u32 status, u32 count, count x (u32
+ * length, RESULT body).  0, or -1 when it does not decode (a miss). */
+static int answer_decode(const uint8_t *val, size_t len, struct rnr_lookup *lk)
+{
+    struct rnr_result *head = NULL, **tail = &head, *r;
+    struct rnr_rbuf rb;
+    uint32_t status, count, i;
+
+    rnr_rbuf_init(&rb, val, len);
+    if (rnr_wire_get_u32(&rb, &status) != 0 || rnr_wire_get_u32(&rb, &count) != 0 ||
+        status > INT32_MAX)
+        return -1;
+    for (i = 0; i < count; i++) {
+        struct rnr_rbuf one;
+        uint32_t n;
+
+        if (rnr_wire_get_u32(&rb, &n) != 0 || n > rb.left)
+            goto fail;
+        rnr_rbuf_init(&one, rb.p, n);
+        rb.p += n;
+        rb.left -= n;
+        if ((r = rnr_calloc(1, sizeof *r)) == NULL)
+            goto fail;
+        *tail = r;
+        tail = &r->next;
+        if (rnr_wire_get_queryset(&one, &r->qs, NULL) != 0 || rnr_rbuf_finish(&one) != 0)
+            goto fail;
+        r->size = rnr_qs_flat_size(r->qs);
+    }
+    if (rnr_rbuf_finish(&rb) != 0)
+        goto fail;
+    lk->head = head;
+    lk->tail = head != NULL ? tail : &lk->head;
+    lk->done = 1;
+    lk->done_status = (int)status;
+    return 0;
+fail:
+    while ((r = head) != NULL) {
+        head = r->next;
+        rnr_free(r->qs);
+        rnr_free(r);
+    }
+    return -1;
+}
+
+int rnr_answers_try(const uint8_t *key, size_t klen, struct rnr_lookup *lk)
+{
+    struct rnr_anscache_view *v;
+    uint8_t *buf;
+    size_t vlen = 0;
+    int rc, hit = 0;
+
+    if (cache_off())
+        return 0;
+    v = __atomic_load_n(&g_view, __ATOMIC_ACQUIRE);
+    if (v == NULL) {
+        pthread_mutex_lock(&g_open_lock);
+        view_open();
+        v = __atomic_load_n(&g_view, __ATOMIC_ACQUIRE);
+        pthread_mutex_unlock(&g_open_lock);
+        if (v == NULL)
+            return 0;
+    }
+    if ((buf = rnr_malloc(ANSWER_MAX)) == NULL)
+        return 0;
+    rc = rnr_anscache_get(v, key, klen, buf, ANSWER_MAX, &vlen);
+    if (rc == RNR_ANSCACHE_HIT)
+        hit = answer_decode(buf, vlen, lk) == 0;
+    else if (rc == RNR_ANSCACHE_STALE)
+        view_retire(v);
+    rnr_free(buf);
+    return hit;
+}
+
+void rnr_answers_shutdown(void)
+{
+    unsigned i;
+
+    pthread_mutex_lock(&g_open_lock);
+    rnr_anscache_close(__atomic_exchange_n(&g_view, NULL, __ATOMIC_ACQ_REL));
+    for (i = 0; i < g_nretired; i++)
+        rnr_anscache_close(g_retired[i]);
+    g_nretired = 0;
+    g_next_try_ms = 0;
+    pthread_mutex_unlock(&g_open_lock);
+}
+
+void rnr_answers_atfork_prepare(void)
+{
+    pthread_mutex_lock(&g_open_lock);
+}
+
+void rnr_answers_atfork_release(void)
+{
+    pthread_mutex_unlock(&g_open_lock);
+}

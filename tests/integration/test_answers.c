@@ -1,0 +1,221 @@
+/*
+ * The answer cache end to end (doc/anscache.md): a real rnrd writes its
+ * cache file, the real librnr answers repeated lookups from it.
+ *
+ * "Answered without a round trip" is shown by stopping rnrd (SIGSTOP): a
+ * lookup that went to the socket would then wait forever, so each such
+ * lookup runs under an alarm that fails the test instead of hanging.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "itest.h"
+
+static struct rnrt_daemon daemon_;
+static GUID byname = SVCID_INET_HOSTADDRBYNAME;
+static GUID hosts_id;
+
+static void on_alarm(int sig)
+{
+    static const char msg[] = "test_answers: a lookup that should have been answered "
+                              "from the cache waited for the stopped daemon\n";
+    (void)sig;
+    if (write(2, msg, sizeof msg - 1) < 0) {
+        /* nothing more to say */
+    }
+    _exit(1);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static int group_setup(void **state)
+{
+    WSADATA wd;
+    (void)state;
+    signal(SIGALRM, on_alarm);
+    if (rnrt_daemon_init(&daemon_, NULL) != 0 || rnrt_daemon_start(&daemon_) != 0)
+        return -1;
+    return WSAStartup(MAKEWORD(2, 2), &wd);
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return rnrt_session_end(&daemon_);
+}
+
+/* name through the hosts provider alone; the first IPv4 address as text
+ * in out ("" when none), the status returned. */
+static int look(const char *name, DWORD flags, char *out, size_t len)
+{
+    struct rnrt_results res;
+    WSAQUERYSETA q;
+    AFPROTOCOLS fam = { AF_INET, 0 };
+    int rc;
+
+    hosts_id = rnrt_guid(RNRT_HOSTS_ID);
+    rnrt_qs_init(&q, &byname, name);
+    q.lpNSProviderId = &hosts_id;
+    q.dwNumberOfProtocols = 1;
+    q.lpafpProtocols = &fam;
+    rc = rnrt_lookup(&q, flags | LUP_RETURN_ADDR | LUP_RETURN_NAME, &res);
+    out[0] = '\0';
+    if (rc == 0 && res.n > 0 && res.r[0]->dwNumberOfCsAddrs > 0)
+        rnrt_addr(res.r[0], 0, out, len);
+    rnrt_results_free(&res);
+    return rc;
+}
+
+static void daemon_signal(int sig)
+{
+    assert_int_equal(kill(daemon_.pid, sig), 0);
+}
+
+static void test_cache_file(void **state)
+{
+    char path[256];
+    struct stat st;
+    (void)state;
+
+    snprintf(path, sizeof path, "%s.cache", daemon_.sock);
+    assert_int_equal(stat(path, &st), 0);
+    /* Readable by every user, written by rnrd alone. */
+    assert_int_equal(st.st_mode & 0777, 0644);
+    assert_true(st.st_size >= 65536);
+}
+
+static void test_hit_without_round_trip(void **state)
+{
+    char a[64], b[64];
+    (void)state;
+
+    assert_int_equal(look("alpha.example", 0, a, sizeof a), 0);
+    assert_string_equal(a, "192.0.2.10:0");
+    daemon_signal(SIGSTOP);
+    alarm(10);
+    assert_int_equal(look("alpha.example", 0, b, sizeof b), 0);
+    assert_string_equal(b, a);
+    alarm(0);
+    daemon_signal(SIGCONT);
+}
+
+static void test_negative_answer_cached(void **state)
+{
+    char a[64];
+    (void)state;
+
+    assert_int_equal(look("nowhere.example", 0, a, sizeof a), WSAHOST_NOT_FOUND);
+    daemon_signal(SIGSTOP);
+    alarm(10);
+    assert_int_equal(look("nowhere.example", 0, a, sizeof a), WSAHOST_NOT_FOUND);
+    alarm(0);
+    daemon_signal(SIGCONT);
+}
+
+/* LUP_FLUSHCACHE always asks the daemon: with it stopped, the lookup
+ * waits until it is continued. */
+static void test_flushcache_goes_to_daemon(void **state)
+{
+    char a[64];
+    long long t0;
+    pid_t pid;
+    int st;
+    (void)state;
+
+    assert_int_equal(look("beta", 0, a, sizeof a), 0);
+    daemon_signal(SIGSTOP);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* The child's own connection; it must block on the stopped
+         * daemon, so it reports how long the lookup took. */
+        long long c0 = rnrt_now_ms();
+        int rc = look("beta", LUP_FLUSHCACHE, a, sizeof a);
+        _exit(rc == 0 && strcmp(a, "192.0.2.11:0") == 0 && rnrt_now_ms() - c0 >= 300 ? 0 : 1);
+    }
+    t0 = rnrt_now_ms();
+    sleep_ms(400);
+    daemon_signal(SIGCONT);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    assert_true(rnrt_now_ms() - t0 >= 400);
+}
+
+/* A changed hosts file is seen (the reload empties the cache), and once
+ * seen the old answer never comes back. */
+static void test_file_change_invalidates(void **state)
+{
+    char a[64];
+    int i, seen = 0;
+    (void)state;
+
+    assert_int_equal(look("delta.example", 0, a, sizeof a), 0);
+    assert_string_equal(a, "192.0.2.13:0");
+    assert_int_equal(look("delta.example", 0, a, sizeof a), 0);   /* cached now */
+    assert_int_equal(rnrt_write_file(daemon_.hosts, "127.0.0.1 localhost\n"
+                                                    "192.0.2.99 delta.example\n"), 0);
+    for (i = 0; i < 500 && !seen; i++) {
+        assert_int_equal(look("delta.example", 0, a, sizeof a), 0);
+        seen = strcmp(a, "192.0.2.99:0") == 0;
+        if (!seen)
+            sleep_ms(10);
+    }
+    assert_true(seen);
+    for (i = 0; i < 50; i++) {
+        assert_int_equal(look("delta.example", 0, a, sizeof a), 0);
+        assert_string_equal(a, "192.0.2.99:0");
+    }
+    /* Back to the default file, and wait until rnrd has read it. */
+    assert_int_equal(rnrt_write_file(daemon_.hosts, rnrt_default_hosts), 0);
+    for (i = 0, seen = 0; i < 500 && !seen; i++) {
+        seen = look("delta.example", 0, a, sizeof a) == 0 && strcmp(a, "192.0.2.13:0") == 0;
+        if (!seen)
+            sleep_ms(10);
+    }
+    assert_true(seen);
+}
+
+/* A dead daemon's cache answers nothing: WSASYSNOTREADY at once, and a
+ * restarted daemon is used (and caches) again. */
+static void test_daemon_killed(void **state)
+{
+    char a[64];
+    (void)state;
+
+    assert_int_equal(look("alpha.example", 0, a, sizeof a), 0);
+    assert_int_equal(look("alpha.example", 0, a, sizeof a), 0);
+    rnrt_daemon_kill9(&daemon_);
+    assert_int_equal(look("alpha.example", 0, a, sizeof a), WSASYSNOTREADY);
+    assert_int_equal(rnrt_daemon_start(&daemon_), 0);
+    assert_int_equal(look("alpha.example", 0, a, sizeof a), 0);
+    assert_string_equal(a, "192.0.2.10:0");
+    daemon_signal(SIGSTOP);
+    alarm(10);
+    assert_int_equal(look("alpha.example", 0, a, sizeof a), 0);
+    assert_string_equal(a, "192.0.2.10:0");
+    alarm(0);
+    daemon_signal(SIGCONT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cache_file),
+        cmocka_unit_test(test_hit_without_round_trip),
+        cmocka_unit_test(test_negative_answer_cached),
+        cmocka_unit_test(test_flushcache_goes_to_daemon),
+        cmocka_unit_test(test_file_change_invalidates),
+        cmocka_unit_test(test_daemon_killed),
+    };
+    return cmocka_run_group_tests_name("integration: answer cache", tests, group_setup,
+                                       group_teardown);
+}
