@@ -155,6 +155,11 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     if (want_services && !q.stop)
         services(&q, start);
     if (q.emitted > 0) {
+        /* The store changes only through requests the daemon sees
+         * (registrations, control, reload), and each of those empties the
+         * answer cache: the answer may be reused until then. */
+        if (st->host->lookup_reusable != NULL)
+            st->host->lookup_reusable(lk, 60000);
         st->host->finish(lk, 0);
         return 0;
     }

@@ -209,6 +209,13 @@ struct dns_answer *dns_cache_get(struct dns_cache *c, const char *name,
     return dns_answer_ref(e->answer);
 }
 
+uint64_t dns_cache_expires(struct dns_cache *c, const char *name, int qtype)
+{
+    const struct entry *e = c != NULL ? find(c, name, qtype) : NULL;
+
+    return e != NULL ? e->expires : 0;
+}
+
 void dns_cache_put(struct dns_cache *c, const char *name, int qtype,
                    struct dns_answer *a, uint64_t now_ms)
 {

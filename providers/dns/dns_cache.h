@@ -50,6 +50,9 @@ struct dns_answer *dns_cache_get(struct dns_cache *c, const char *name,
                                  int qtype, uint64_t now_ms);
 /* Stores a (taking a reference of its own), replacing any older entry;
  * an answer with no TTL removes the older entry only. */
+/* When the entry for (name, qtype) expires (monotonic ms), 0 when there
+ * is none; no statistics, no recency change.  Accepts NULL. */
+uint64_t dns_cache_expires(struct dns_cache *c, const char *name, int qtype);
 void dns_cache_put(struct dns_cache *c, const char *name, int qtype,
                    struct dns_answer *a, uint64_t now_ms);
 /* Drops every entry of `name` (every type), or everything for NULL;

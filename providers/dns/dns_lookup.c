@@ -40,6 +40,7 @@ struct dns_lookup {
     struct dns_waiter      w[2];
     struct dns_answer     *ans[2];
     unsigned               pending;
+    uint64_t               reuse_until; /* earliest expiry of what was used */
     int                    worst;       /* status when no name answers */
     int                    ptr_af;
     uint8_t                ptr_addr[16];
@@ -80,9 +81,29 @@ static void lookup_finish(struct dns_lookup *dl, int status)
 {
     struct dns_state *st = dl->st;
     struct rnr_nsp_lookup *lk = dl->lk;
+    uint64_t now = st->host->now_ms(), until = dl->reuse_until;
 
     lookup_free(dl);
+    /* The answer holds as long as every record it was made of is in the
+     * cache: the daemon's answer cache may serve it until then. */
+    if (until > now && until != UINT64_MAX && st->host->lookup_reusable != NULL)
+        st->host->lookup_reusable(lk, until - now > UINT32_MAX ? UINT32_MAX
+                                                               : (uint32_t)(until - now));
     st->host->finish(lk, status);
+}
+
+/* Every answer of the current name counts, the ones that sent the
+ * search on to the next name too. */
+static void note_expiry(struct dns_lookup *dl)
+{
+    unsigned i;
+
+    for (i = 0; i < dl->ntypes; i++) {
+        uint64_t e = dns_cache_expires(dl->st->cache, dl->cands[dl->cur], dl->qtypes[i]);
+
+        if (e < dl->reuse_until)
+            dl->reuse_until = e;
+    }
 }
 
 /* ---- results ---- */
@@ -220,6 +241,7 @@ static void step(struct dns_lookup *dl)
     for (;;) {
         int rc = dl->kind == DNS_KIND_PTR ? emit_ptr(dl) : emit_host(dl);
 
+        note_expiry(dl);
         release_answers(dl);
         if (rc == 0 || (rc != WSAHOST_NOT_FOUND && rc != WSANO_DATA)) {
             /* A failing server ends the search: going on would only add
@@ -385,6 +407,7 @@ int dns_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
         return WSATRY_AGAIN;
     dl->st = st;
     dl->lk = lk;
+    dl->reuse_until = UINT64_MAX;
     TAILQ_INSERT_TAIL(&st->lookups, dl, link);
     st->nlookups++;
     if ((rc = prepare(dl, qs, flags)) != 0) {

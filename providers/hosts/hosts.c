@@ -70,6 +70,9 @@ static void swap_db(struct hosts_state *st, struct hostsdb *db)
 {
     hostsdb_free(st->db);
     st->db = db;
+    /* Answers read from the old files must not be served again. */
+    if (st->host->answers_changed != NULL)
+        st->host->answers_changed(st->p);
 #ifdef __GLIBC__
     /* The old index was built before the new one, so its blocks sit below
      * the new one's on the heap and glibc would keep them: without this a

@@ -29,6 +29,8 @@ struct hosts_watch {
 };
 
 #define HOSTS_MAX_WATCHES 4
+/* How long an answer may be served from the answer cache (hosts_lookup.c). */
+#define HOSTS_REUSABLE_MS 60000u
 
 struct hosts_state {
     const struct rnr_nsp_host *host;

@@ -483,7 +483,15 @@ int hosts_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
 {
     struct hosts_state *st = state;
 
+    int rc;
+
     st->lookups++;
-    st->host->finish(lk, dispatch(st, lk, qs, flags));
+    rc = dispatch(st, lk, qs, flags);
+    /* The files decide the answer, and a reload says when they changed
+     * (answers_changed): it may be reused until then.  A bound all the
+     * same, for a change inotify could not see. */
+    if (st->host->lookup_reusable != NULL)
+        st->host->lookup_reusable(lk, HOSTS_REUSABLE_MS);
+    st->host->finish(lk, rc);
     return 0;
 }
