@@ -1151,6 +1151,7 @@ struct rnr_phase_arg {
     const char *sock;
     uint32_t    nentries;    /* 0: the almost empty file */
     int         measure;
+    int         answers;     /* librnr may answer from rnrd's answer cache */
 };
 
 static void rnr_phase(const void *varg, struct phase_out *out)
@@ -1168,6 +1169,8 @@ static void rnr_phase(const void *varg, struct phase_out *out)
     /* Before WSAStartup, in this fresh process: whenever librnr reads it,
      * it sees this phase's daemon. */
     setenv(RNR_SOCKET_ENV, a->sock, 1);
+    if (!a->answers)
+        setenv("RNR_ANSWER_CACHE", "0", 1);   /* every lookup through the socket */
     rc = WSAStartup(MAKEWORD(2, 2), &wd);
     if (rc != 0) {
         setwhy(out->why, sizeof(out->why), "WSAStartup: %d %s", rc, rnr_strerror(rc));
@@ -1455,9 +1458,11 @@ static void target_line(const char *what, int have, double value, const char *un
 
 /* The four targets of the issue, each against figures of this run. */
 static void report_targets(const struct phase_out *rtt, const struct phase_out *small,
-                           const struct phase_out *large, int have_mem, double per_entry)
+                           const struct phase_out *large, const struct phase_out *ac_small,
+                           const struct phase_out *ac_large, int have_mem, double per_entry)
 {
     const struct phase_out *sizes[2] = { small, large };
+    const struct phase_out *ac_sizes[2] = { ac_small, ac_large };
     const char             *names[2] = { "1,000", "100,000" };
     char                    what[64], detail[128];
     unsigned                i;
@@ -1493,6 +1498,16 @@ static void report_targets(const struct phase_out *rtt, const struct phase_out *
 
         have = usable(p, 0) && usable(p, 1);
         snprintf(what, sizeof(what), "throughput 2/1 threads, %s >= 1.5x", names[i]);
+        target_line(what, have, have ? p->run[1].per_sec / p->run[0].per_sec : 0.0, "x",
+                    1.5, 0, detail);
+    }
+    /* What an application gets by default: repeats answered in-process. */
+    for (i = 0; i < 2; i++) {
+        const struct phase_out *p = ac_sizes[i];
+
+        have = usable(p, 0) && usable(p, 1);
+        snprintf(what, sizeof(what), "  the same with the answer cache, %s", names[i]);
+        snprintf(detail, sizeof(detail), "(1 thread p50 %.1f us)", have ? p->run[0].p50_us : 0.0);
         target_line(what, have, have ? p->run[1].per_sec / p->run[0].per_sec : 0.0, "x",
                     1.5, 0, detail);
     }
@@ -1533,6 +1548,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     struct phase_out       rtt, mem_empty, rnr_small, rnr_large, gl_small, gl_large, gl_nscd;
+    struct phase_out       ac_small, ac_large;
     struct rnr_phase_arg   ra;
     struct glibc_phase_arg ga;
     struct daemon          d;
@@ -1616,7 +1632,13 @@ int main(int argc, char **argv)
             { "hosts-100000", N_LARGE, NULL }
         };
         struct phase_out *outs[3] = { &mem_empty, &rnr_small, &rnr_large };
+        struct phase_out *ac_outs[3] = { NULL, &ac_small, &ac_large };
         unsigned          i;
+
+        memset(&ac_small, 0, sizeof(ac_small));
+        memset(&ac_large, 0, sizeof(ac_large));
+        snprintf(ac_small.why, sizeof(ac_small.why), "not run");
+        snprintf(ac_large.why, sizeof(ac_large.why), "not run");
 
         for (i = 0; i < 3; i++) {
             fprintf(stderr, "bench_lookup: librnr against rnrd with %s ...\n", phases[i].file);
@@ -1629,7 +1651,14 @@ int main(int argc, char **argv)
             ra.sock = d.sock;
             ra.nentries = phases[i].n;
             ra.measure = phases[i].n > 0;
+            ra.answers = 0;
             run_in_child(rnr_phase, &ra, outs[i]);
+            /* The same daemon again, librnr answering repeats from the
+             * answer cache as it does by default (doc/anscache.md). */
+            if (ac_outs[i] != NULL && outs[i]->ok) {
+                ra.answers = 1;
+                run_in_child(rnr_phase, &ra, ac_outs[i]);
+            }
             if (waitpid(d.pid, &c, WNOHANG) == d.pid) {
                 /* The daemon died under load: that outranks any figure. */
                 outs[i]->ok = 0;
@@ -1691,6 +1720,10 @@ int main(int argc, char **argv)
     print_rows(detail, &rnr_small);
     snprintf(detail, sizeof(detail), "librnr, hosts, %s entries", fmt_count(n1, sizeof(n1), N_LARGE));
     print_rows(detail, &rnr_large);
+    snprintf(detail, sizeof(detail), "librnr + answer cache, %s", fmt_count(n1, sizeof(n1), N_SMALL));
+    print_rows(detail, &ac_small);
+    snprintf(detail, sizeof(detail), "librnr + answer cache, %s", fmt_count(n1, sizeof(n1), N_LARGE));
+    print_rows(detail, &ac_large);
     snprintf(detail, sizeof(detail), "glibc gethostbyname, %s entries", fmt_count(n1, sizeof(n1), N_SMALL));
     print_rows(detail, &gl_small);
     snprintf(detail, sizeof(detail), "glibc gethostbyname, %s entries", fmt_count(n1, sizeof(n1), N_LARGE));
@@ -1708,6 +1741,10 @@ int main(int argc, char **argv)
     emit_rows("rnr-1k", "librnr, hosts, 1,000 entries", &rnr_small, "bare-unix,glibc-1k,nscd-1k");
     emit_rows("rnr-100k", "librnr, hosts, 100,000 entries", &rnr_large,
               "bare-unix,glibc-100k,nscd-1k");
+    emit_rows("rnr-ac-1k", "librnr + answer cache, 1,000 entries", &ac_small,
+              "rnr-1k,bare-unix,nscd-1k");
+    emit_rows("rnr-ac-100k", "librnr + answer cache, 100,000 entries", &ac_large,
+              "rnr-100k,bare-unix");
     emit_rows("glibc-1k", "glibc files, 1,000 entries", &gl_small, "-");
     emit_rows("glibc-100k", "glibc files, 100,000 entries", &gl_large, "-");
     emit_rows("nscd-1k", "glibc + nscd cache, 1,000 entries", &gl_nscd, "bare-unix");
@@ -1730,7 +1767,7 @@ int main(int argc, char **argv)
         if (have)
             printf("  %-36s %8.1f bytes\n", "per entry", per);
 
-        report_targets(&rtt, &rnr_small, &rnr_large, have, per);
+        report_targets(&rtt, &rnr_small, &rnr_large, &ac_small, &ac_large, have, per);
     }
     printf("\nwhole run: %.1f s (%s + %s entries)\n", (double)(now_ns() - t_start) / 1e9,
            fmt_count(n1, sizeof(n1), N_SMALL), fmt_count(n2, sizeof(n2), N_LARGE));
