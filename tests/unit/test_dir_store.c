@@ -432,6 +432,104 @@ static void test_store(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Every line of a file means what it would mean parsed alone, although
+ * loading parses them in batches: a record run into the next line, two
+ * on one line, or junk after one is damage, and the lines around it load. */
+struct names {
+    char list[4096];
+    int  damaged;
+};
+
+static void names_log(void *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void names_log(void *ctx, int level, const char *fmt, ...)
+{
+    struct names *nm = ctx;
+
+    (void)level;
+    nm->damaged += strstr(fmt, "damaged") != NULL;
+}
+
+static int names_apply(void *ctx, struct dir_xml_rec *rec)
+{
+    struct names *nm = ctx;
+
+    const char *name = rec->qs->lpszServiceInstanceName;
+    size_t      n = strlen(nm->list), k = strlen(name);
+
+    if (n + k + 2 <= sizeof nm->list) {
+        memcpy(nm->list + n, name, k);
+        memcpy(nm->list + n + k, " ", 2);
+    }
+    return 0;
+}
+
+static void put_line(FILE *f, const char *xml)
+{
+    fprintf(f, "%08x %s\n", dir_store_crc32(xml, strlen(xml)), xml);
+}
+
+#define E(name) "<entry context=\"\\x\" class=\"{11111111-2222-3333-4444-555555555555}\" " \
+                "name=\"" name "\""
+
+static void test_batch_lines(void **state)
+{
+    char                dir[] = "/tmp/test_dir_batch-XXXXXX", path[300];
+    struct dir_store_cb cb;
+    struct dir_store   *st = NULL;
+    struct names        nm;
+    FILE               *f;
+    char               *big;
+    size_t              i;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/journal.1", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    put_line(f, E("a") "/>");
+    put_line(f, E("b") "/> <!-- runs into");               /* damaged */
+    put_line(f, "the next line -->");                      /* damaged */
+    put_line(f, E("c") "></entry>");
+    put_line(f, E("d") "/>" E("e") "/>");                  /* damaged */
+    put_line(f, E("f") "/>junk");                          /* damaged */
+    put_line(f, E("g"));                                   /* damaged */
+    put_line(f, "owner=\"0\"/>");                          /* damaged */
+    put_line(f, E("h&amp;i") "/>");
+    put_line(f, "<!-- fine alone -->" E("j") "/>");
+    /* Longer than a read: the buffer grows. */
+    big = malloc(10u << 20);
+    assert_non_null(big);
+    strcpy(big, "<entry");
+    memset(big + 6, ' ', 300000);
+    strcpy(big + 300006, "context=\"\\x\" class=\"{11111111-2222-3333-4444-555555555555}\" "
+           "name=\"k\"/>");
+    put_line(f, big);
+    /* Longer than a record may be (and than the buffer grows): skipped,
+     * and reading goes on at the next line. */
+    memset(big + 6, ' ', 9u << 20);
+    strcpy(big + (9u << 20) + 6, "name=\"toolong\"/>");
+    put_line(f, big);                                      /* damaged */
+    for (i = 0; i < 600; i++)                              /* more than a batch */
+        put_line(f, E("m") "/>");
+    put_line(f, E("z") "/>");
+    assert_int_equal(fclose(f), 0);
+    free(big);
+
+    memset(&nm, 0, sizeof nm);
+    cb.ctx = &nm;
+    cb.log = names_log;
+    cb.apply = names_apply;
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    assert_int_equal(nm.damaged, 7);
+    assert_int_equal(dir_store_stats(st)->loaded, 606);
+    assert_int_equal(strncmp(nm.list, "a c h&i j k m m ", 16), 0);
+    assert_non_null(strstr(nm.list, "m z "));
+    dir_store_close(st);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_tree),
         cmocka_unit_test(test_store),
+        cmocka_unit_test(test_batch_lines),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
