@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -530,6 +531,66 @@ static void test_batch_lines(void **state)
     rmdir(dir);
 }
 
+/* The snapshot writer is a fork of the daemon: whatever it holds of the
+ * daemon's (the listening socket, clients, the state lock) stays open
+ * until it exits, blocking a restart and keeping clients waiting.  Its
+ * dump lists the descriptors it has, as entries of the snapshot. */
+static int dump_fds(void *ctx, struct dir_store *s)
+{
+    DIR           *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    char           link[300], target[256], xml[1024];
+    ssize_t        n;
+
+    (void)ctx;
+    if (d == NULL)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' || atoi(de->d_name) < 3)
+            continue;
+        snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
+        if ((n = readlink(link, target, sizeof target - 1)) < 0)
+            continue;
+        target[n] = '\0';
+        snprintf(xml, sizeof xml, E("fd %s %s") "/>", de->d_name, target);
+        dir_store_snap_put(s, xml, strlen(xml));
+    }
+    closedir(d);
+    return 0;
+}
+
+static void test_snapshot_child_fds(void **state)
+{
+    char                dir[] = "/tmp/test_dir_fds-XXXXXX", cmd[300];
+    struct dir_store_cb cb;
+    struct dir_store   *st = NULL;
+    struct names        nm;
+    int                 extra, fd = -1;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    memset(&nm, 0, sizeof nm);
+    cb.ctx = &nm;
+    cb.log = names_log;
+    cb.apply = names_apply;
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    extra = open("/dev/null", O_RDONLY);       /* a daemon's descriptor, not CLOEXEC */
+    assert_true(extra >= 3);
+    assert_int_equal(dir_store_compact_start(st, dump_fds, NULL, &fd), 0);
+    assert_int_equal(dir_store_compact_finish(st), 0);
+    dir_store_close(st);
+    close(extra);
+
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    dir_store_close(st);
+    /* The listing worked (the snapshot being written is there)... */
+    assert_non_null(strstr(nm.list, ".tmp "));
+    /* ...and /dev/null, like every descriptor the store did not open, is not. */
+    assert_null(strstr(nm.list, "/dev/null"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_tree),
         cmocka_unit_test(test_store),
         cmocka_unit_test(test_batch_lines),
+        cmocka_unit_test(test_snapshot_child_fds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
