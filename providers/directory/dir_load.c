@@ -20,6 +20,7 @@
 #include <rnr/nsp.h>
 
 #include "alloc.h"
+#include "guid.h"
 #include "status.h"
 
 /* Records parsed together (one libxml2 parse per batch). */
@@ -51,8 +52,7 @@ static int hex8(const char *p, uint32_t *out)
     int      i;
 
     for (i = 0; i < 8; i++) {
-        char c = p[i];
-        int  d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        int d = rnr_hex_digit((unsigned char)p[i]);
 
         if (d < 0)
             return -1;

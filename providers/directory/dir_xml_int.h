@@ -16,38 +16,17 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include <libxml/xmlerror.h>
-
 #include "dir_xml.h"
-
-#if LIBXML_VERSION >= 21200
-#define DIR_XML_ERROR const xmlError
-#else
-#define DIR_XML_ERROR xmlError
-#endif
+#include "xml_err.h"
 
 /* Parser options: never the network, never a DTD, entities unexpanded. */
 #define DIR_XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | \
                       XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
 
-/* The first error of a record or document, as "NAME:LINE: reason" (or
- * just the reason when name is NULL). */
-struct dir_xerr {
-    char       *buf;
-    size_t      len;
-    const char *name;
-    int         set;    /* the first error wins */
-};
-
-void dir_xerr(struct dir_xerr *x, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-/* libxml2's structured error handler; ctx is a struct dir_xerr. */
-void dir_xerr_libxml(void *ctx, DIR_XML_ERROR *e);
-
 /* Builds one <entry> or <del> from the events of its element and what is
  * inside.  Buffers are kept from one record to the next. */
 struct dir_rb {
-    struct dir_xerr *x;
+    struct rnr_xml_err *x;
     int              rc;        /* the first error (WSA code) */
     int              depth;     /* 1 inside the record's element */
     int              del;
@@ -75,7 +54,7 @@ struct dir_rb {
     int                      has_blob;
 };
 
-void dir_rb_init(struct dir_rb *b, struct dir_xerr *x);
+void dir_rb_init(struct dir_rb *b, struct rnr_xml_err *x);
 void dir_rb_free(struct dir_rb *b);
 /* An element starts: its name, then each attribute without a namespace
  * (dir_rb_attr: the value need not be NUL-terminated), then

@@ -22,48 +22,6 @@
 #include "alloc.h"
 #include "guid.h"
 
-/* ------------------------------------------------------------ errors */
-
-void dir_xerr(struct dir_xerr *x, long line, const char *fmt, ...)
-{
-    char    msg[400];
-    va_list ap;
-
-    if (x->set)
-        return;
-    x->set = 1;
-    if (x->buf == NULL || x->len == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (x->name != NULL && line > 0)
-        snprintf(x->buf, x->len, "%s:%ld: %s", x->name, line, msg);
-    else if (x->name != NULL)
-        snprintf(x->buf, x->len, "%s: %s", x->name, msg);
-    else
-        snprintf(x->buf, x->len, "%s", msg);
-}
-
-void dir_xerr_libxml(void *ctx, DIR_XML_ERROR *e)
-{
-    struct dir_xerr *x = ctx;
-    char             msg[300];
-    size_t           n;
-    long             line;
-
-    if (x == NULL || e == NULL || e->level < XML_ERR_ERROR)
-        return;
-    snprintf(msg, sizeof msg, "%s", e->message != NULL ? e->message : "error");
-    n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    line = e->line;
-    if (line <= 0 && e->node != NULL)
-        line = xmlGetLineNo((const xmlNode *)e->node);
-    dir_xerr(x, line, "%s", msg);
-}
-
 /* ------------------------------------------------------------ records */
 
 void dir_xml_rec_clear(struct dir_xml_rec *r)
@@ -126,23 +84,23 @@ const char *dir_xml_builtin_schema(void)
     return dir_schema_text;
 }
 
-static xmlRelaxNGPtr schema_load(const char *path, struct dir_xerr *x)
+static xmlRelaxNGPtr schema_load(const char *path, struct rnr_xml_err *x)
 {
     xmlRelaxNGParserCtxtPtr pc;
     xmlRelaxNGPtr           schema;
-    struct dir_xerr             sx = { x->buf, x->len, path ? path : "(built-in rnr-directory.rng)", 0 };
+    struct rnr_xml_err             sx = { x->buf, x->len, path ? path : "(built-in rnr-directory.rng)", 0 };
 
     pc = path != NULL ? xmlRelaxNGNewParserCtxt(path)
                       : xmlRelaxNGNewMemParserCtxt(dir_schema_text, (int)strlen(dir_schema_text));
     if (pc == NULL) {
-        dir_xerr(&sx, 0, "out of memory");
+        rnr_xml_err_set(&sx, 0, "out of memory");
         x->set = 1;
         return NULL;
     }
-    xmlRelaxNGSetParserStructuredErrors(pc, dir_xerr_libxml, &sx);
+    xmlRelaxNGSetParserStructuredErrors(pc, rnr_xml_err_libxml, &sx);
     schema = xmlRelaxNGParse(pc);
     if (schema == NULL)
-        dir_xerr(&sx, 0, "cannot load the RELAX NG schema");
+        rnr_xml_err_set(&sx, 0, "cannot load the RELAX NG schema");
     x->set |= sx.set;
     xmlRelaxNGFreeParserCtxt(pc);
     return schema;
@@ -172,7 +130,7 @@ static int key_cmp(const void *pa, const void *pb)
 }
 
 /* Two entries for one service would leave the result to their order. */
-static int check_duplicates(struct dir_xml_rec *r, size_t n, struct dir_xerr *x)
+static int check_duplicates(struct dir_xml_rec *r, size_t n, struct rnr_xml_err *x)
 {
     struct dir_xml_rec **v;
     size_t i;
@@ -181,7 +139,7 @@ static int check_duplicates(struct dir_xml_rec *r, size_t n, struct dir_xerr *x)
     if (n < 2)
         return 0;
     if ((v = rnr_malloc(n * sizeof *v)) == NULL) {
-        dir_xerr(x, 0, "out of memory");
+        rnr_xml_err_set(x, 0, "out of memory");
         return WSAENOBUFS;
     }
     for (i = 0; i < n; i++)
@@ -189,7 +147,7 @@ static int check_duplicates(struct dir_xml_rec *r, size_t n, struct dir_xerr *x)
     qsort(v, n, sizeof *v, key_cmp);
     for (i = 1; i < n && rc == 0; i++) {
         if (same_key(v[i - 1]->qs, v[i]->qs)) {
-            dir_xerr(x, v[i]->line, "entry repeats the one on line %ld (same context, class "
+            rnr_xml_err_set(x, v[i]->line, "entry repeats the one on line %ld (same context, class "
                  "and name)", v[i - 1]->line);
             rc = WSAEINVAL;
         }
@@ -199,7 +157,7 @@ static int check_duplicates(struct dir_xml_rec *r, size_t n, struct dir_xerr *x)
 }
 
 static int doc_entries(xmlDocPtr doc, struct dir_xml_rec **recs, size_t *count,
-                       struct dir_xerr *x)
+                       struct rnr_xml_err *x)
 {
     const xmlNode      *root = xmlDocGetRootElement(doc), *c;
     struct dir_xml_rec *r = NULL;
@@ -208,13 +166,13 @@ static int doc_entries(xmlDocPtr doc, struct dir_xml_rec **recs, size_t *count,
     int                 rc = 0;
 
     if (root == NULL || !is_elem(root, "directory")) {
-        dir_xerr(x, root ? xmlGetLineNo(root) : 0, "the root element must be <directory>");
+        rnr_xml_err_set(x, root ? xmlGetLineNo(root) : 0, "the root element must be <directory>");
         return WSAEINVAL;
     }
     for (c = root->children; c != NULL; c = c->next)
         cap += is_elem(c, "entry");
     if ((r = rnr_calloc(cap ? cap : 1, sizeof *r)) == NULL) {
-        dir_xerr(x, 0, "out of memory");
+        rnr_xml_err_set(x, 0, "out of memory");
         return WSAENOBUFS;
     }
     dir_rb_init(&b, x);
@@ -222,7 +180,7 @@ static int doc_entries(xmlDocPtr doc, struct dir_xml_rec **recs, size_t *count,
         if (c->type != XML_ELEMENT_NODE)
             continue;
         if (!is_elem(c, "entry")) {
-            dir_xerr(x, xmlGetLineNo(c), "unexpected element <%s>", c->name);
+            rnr_xml_err_set(x, xmlGetLineNo(c), "unexpected element <%s>", c->name);
             rc = WSAEINVAL;
             break;
         }
@@ -249,7 +207,7 @@ int dir_xml_parse_document(const char *data, size_t len, const char *name,
                            const char *schema_path, struct dir_xml_rec **recs,
                            size_t *n, char *err, size_t errlen)
 {
-    struct dir_xerr             x = { err, errlen, name ? name : "(directory)", 0 };
+    struct rnr_xml_err             x = { err, errlen, name ? name : "(directory)", 0 };
     xmlStructuredErrorFunc  saved_fn = xmlStructuredError;
     void                   *saved_ctx = xmlStructuredErrorContext;
     xmlParserCtxtPtr        pc = NULL;
@@ -261,39 +219,39 @@ int dir_xml_parse_document(const char *data, size_t len, const char *name,
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (data == NULL || recs == NULL || n == NULL) {
-        dir_xerr(&x, 0, "no input");
+        rnr_xml_err_set(&x, 0, "no input");
         return WSAEINVAL;
     }
     if (len > DIR_XML_MAX_DOC) {
-        dir_xerr(&x, 0, "document of %zu bytes exceeds the limit of %u bytes", len, DIR_XML_MAX_DOC);
+        rnr_xml_err_set(&x, 0, "document of %zu bytes exceeds the limit of %u bytes", len, DIR_XML_MAX_DOC);
         return WSAEINVAL;
     }
-    xmlSetStructuredErrorFunc(&x, dir_xerr_libxml);
+    xmlSetStructuredErrorFunc(&x, rnr_xml_err_libxml);
     if ((pc = xmlNewParserCtxt()) == NULL) {
-        dir_xerr(&x, 0, "out of memory");
+        rnr_xml_err_set(&x, 0, "out of memory");
         rc = WSAENOBUFS;
         goto done;
     }
     doc = xmlCtxtReadMemory(pc, data, (int)len, x.name, NULL,
                             (DIR_XML_OPTS & ~XML_PARSE_NOERROR) | XML_PARSE_HUGE);
     if (doc == NULL) {
-        dir_xerr(&x, 0, "not well-formed XML");
+        rnr_xml_err_set(&x, 0, "not well-formed XML");
         goto done;
     }
     if (doc->intSubset != NULL || doc->extSubset != NULL) {
-        dir_xerr(&x, 0, "DOCTYPE declarations are not allowed");
+        rnr_xml_err_set(&x, 0, "DOCTYPE declarations are not allowed");
         goto done;
     }
     if ((schema = schema_load(schema_path, &x)) == NULL)
         goto done;
     if ((vc = xmlRelaxNGNewValidCtxt(schema)) == NULL) {
-        dir_xerr(&x, 0, "out of memory");
+        rnr_xml_err_set(&x, 0, "out of memory");
         rc = WSAENOBUFS;
         goto done;
     }
-    xmlRelaxNGSetValidStructuredErrors(vc, dir_xerr_libxml, &x);
+    xmlRelaxNGSetValidStructuredErrors(vc, rnr_xml_err_libxml, &x);
     if (xmlRelaxNGValidateDoc(vc, doc) != 0) {
-        dir_xerr(&x, 0, "does not match the directory schema");
+        rnr_xml_err_set(&x, 0, "does not match the directory schema");
         goto done;
     }
     rc = doc_entries(doc, recs, n, &x);

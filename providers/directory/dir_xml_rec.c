@@ -51,11 +51,6 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* Hex digits (XML white space ignored) into out[0..max); the count. */
 static long parse_hex(const char *s, uint8_t *out, size_t max)
 {
@@ -65,9 +60,9 @@ static long parse_hex(const char *s, uint8_t *out, size_t max)
     for (; *s != '\0'; s++) {
         int v;
 
-        if (is_space(*s))
+        if (rnr_xml_is_space(*s))
             continue;
-        if ((v = rnr_hex_digit(*s)) < 0)
+        if ((v = rnr_hex_digit((unsigned char)*s)) < 0)
             return -1;
         if (hi < 0) {
             hi = v;
@@ -81,22 +76,10 @@ static long parse_hex(const char *s, uint8_t *out, size_t max)
     return hi < 0 ? (long)n : -1;
 }
 
-static char *trim(char *s)
-{
-    size_t n;
-
-    while (is_space(*s))
-        s++;
-    n = strlen(s);
-    while (n > 0 && is_space(s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
 /* "a.b.c.d:port", "[v6%scope]:port" or "raw:HEX" into *ss. */
 static int parse_sockaddr(char *text, struct sockaddr_storage *ss, INT *len)
 {
-    char          *s = trim(text), *colon, *pct;
+    char          *s = rnr_xml_trim(text), *colon, *pct;
     unsigned long  port, scope = 0;
 
     memset(ss, 0, sizeof *ss);
@@ -159,7 +142,7 @@ static void fail(struct dir_rb *b, int rc, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    dir_xerr(b->x, line, "%s", msg);
+    rnr_xml_err_set(b->x, line, "%s", msg);
 }
 
 static const char *str(const struct dir_rb *b, size_t off)
@@ -177,7 +160,7 @@ static size_t keep(struct dir_rb *b, const char *s, size_t n)
     return off;
 }
 
-void dir_rb_init(struct dir_rb *b, struct dir_xerr *x)
+void dir_rb_init(struct dir_rb *b, struct rnr_xml_err *x)
 {
     memset(b, 0, sizeof *b);
     b->x = x;
@@ -424,7 +407,7 @@ static void gathered(struct dir_rb *b)
                            &sa->iSockaddrLength) != 0) {
             sa->iSockaddrLength = 0;
             fail(b, WSAEINVAL, b->cline, "<%s> '%s' is not an address (a.b.c.d:port, "
-                 "[v6]:port or raw:HEX)", remote ? "remote" : "local", trim(t));
+                 "[v6]:port or raw:HEX)", remote ? "remote" : "local", rnr_xml_trim(t));
         }
     }
 }

@@ -29,7 +29,7 @@ struct dir_xml_parser {
     xmlParserCtxtPtr ctxt;
     xmlSAXHandler    sax;
     struct dir_rb    rb;
-    struct dir_xerr  x;         /* the record's error (a batch) or the line's */
+    struct rnr_xml_err  x;         /* the record's error (a batch) or the line's */
     char             err[300];
 
     int    batch;
@@ -214,7 +214,7 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
     stop(p);
 }
 
-static void on_error(void *ctx, DIR_XML_ERROR *e)
+static void on_error(void *ctx, RNR_XML_ERROR *e)
 {
     struct dir_xml_parser *p = parser_of(ctx);
 
@@ -223,7 +223,7 @@ static void on_error(void *ctx, DIR_XML_ERROR *e)
     if (p->batch)
         stop(p);
     else
-        dir_xerr_libxml(&p->x, e);
+        rnr_xml_err_libxml(&p->x, e);
 }
 
 int dir_xml_parser_new(struct dir_xml_parser **out)
@@ -292,16 +292,16 @@ int dir_xml_parse_record(struct dir_xml_parser *p, const char *xml, size_t len,
     p->x.name = NULL;
     p->x.set = 0;
     if (len > (size_t)RNR_QS_MAX_CSADDRS * 1024 + 4 * RNR_QS_MAX_STRING * 6 + 2 * RNR_QS_MAX_BLOB) {
-        dir_xerr(&p->x, 0, "record of %zu bytes is too long", len);
+        rnr_xml_err_set(&p->x, 0, "record of %zu bytes is too long", len);
         return WSAEINVAL;
     }
     p->batch = 0;
     p->got = 0;
     memset(&p->one, 0, sizeof p->one);
     if (!run(p, xml, len, DIR_XML_OPTS)) {
-        dir_xerr(&p->x, 0, p->doctype ? "not a record" : "not well-formed XML");
+        rnr_xml_err_set(&p->x, 0, p->doctype ? "not a record" : "not well-formed XML");
     } else if (!p->got) {
-        dir_xerr(&p->x, 0, "not a record");
+        rnr_xml_err_set(&p->x, 0, "not a record");
     } else if ((rc = p->one_rc) == 0) {
         *out = p->one;
         p->one.qs = NULL;
