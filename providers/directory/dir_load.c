@@ -427,6 +427,9 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
     }
     /* What an interrupted compaction left of the previous generation. */
     dir_store_remove_below(s, snap);
+    /* Only loading parses; its buffers grew to the longest record. */
+    dir_xml_parser_free(s->parser);
+    s->parser = NULL;
     *out = s;
     s = NULL;
     rc = 0;
