@@ -14,21 +14,11 @@
 #include <stdio.h>
 
 #include "getxbyy.h"
+#include "guid.h"
 
 static int is_digit(int c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int hex_value(int c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* isascii(c) && isspace(c) in the C locale. */
@@ -47,14 +37,14 @@ static int parse_part(const char *cp, uint32_t *val, const char **end)
     unsigned base = 10;
     int d;
 
-    if (cp[0] == '0' && (cp[1] == 'x' || cp[1] == 'X') && hex_value(cp[2]) >= 0) {
+    if (cp[0] == '0' && (cp[1] == 'x' || cp[1] == 'X') && rnr_hex_digit(cp[2]) >= 0) {
         base = 16;
         cp += 2;
     } else if (cp[0] == '0') {
         base = 8;
     }
     for (;; cp++) {
-        d = hex_value((unsigned char)*cp);
+        d = rnr_hex_digit((unsigned char)*cp);
         if (d < 0 || (unsigned)d >= base)
             break;
         v = v * base + (unsigned)d;

@@ -94,13 +94,15 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     memset(&as, 0, sizeof as);
     if (d->answers != NULL)
         rnr_anscache_stats(d->answers, &as);
-    rnr_wire_put_u32(w, 19);
+    rnr_wire_put_u32(w, 20);
     rnr_wire_put_figure(w, "uptime-ms", uptime_ms(d));
     rnr_wire_put_figure(w, "clients", d->nclients);
     rnr_wire_put_figure(w, "clients-total", d->stats.clients_total);
     rnr_wire_put_figure(w, "clients-dropped", d->stats.clients_dropped);
     rnr_wire_put_figure(w, "clients-refused", d->stats.clients_refused);
     rnr_wire_put_figure(w, "max-clients", d->limits.max_clients);
+    /* rnrctl directory export pages by container below it. */
+    rnr_wire_put_figure(w, "max-results-per-lookup", d->limits.max_results_per_lookup);
     rnr_wire_put_figure(w, "lookups-open", open);
     rnr_wire_put_figure(w, "lookups-total", d->stats.lookups_total);
     rnr_wire_put_figure(w, "frames-in", d->stats.frames_in);

@@ -32,15 +32,10 @@
 #include "alloc.h"
 #include "classinfo.h"
 #include "guid.h"
+#include "xml_err.h"
 
 /* A class file is a handful of values; anything near this is hostile. */
 #define RNR_CLASS_XML_MAX_SIZE (1u << 20)
-
-#if LIBXML_VERSION >= 21200
-#define RNR_XML_ERROR const xmlError
-#else
-#define RNR_XML_ERROR xmlError
-#endif
 
 /* ------------------------------------------------------------------ */
 /* Name spaces                                                          */
@@ -224,93 +219,8 @@ const char *rnr_class_xml_builtin_schema(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Errors                                                               */
-/* ------------------------------------------------------------------ */
-
-/* Where messages go: the first error wins, because libxml2 follows a real
- * problem with consequential ones ("failed to validate content"). */
-struct xml_err {
-    char       *buf;
-    size_t      len;
-    const char *name;   /* file name used in messages */
-    int         set;
-};
-
-static void xerr_set(struct xml_err *x, long line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void xerr_set(struct xml_err *x, long line, const char *fmt, ...)
-{
-    va_list ap;
-    int     n;
-
-    if (x->set)
-        return;
-    x->set = 1;
-    if (x->buf == NULL || x->len == 0)
-        return;
-    if (line > 0)
-        n = snprintf(x->buf, x->len, "%s:%ld: ", x->name, line);
-    else
-        n = snprintf(x->buf, x->len, "%s: ", x->name);
-    if (n < 0 || (size_t)n >= x->len)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(x->buf + n, x->len - (size_t)n, fmt, ap);
-    va_end(ap);
-}
-
-static void on_xml_error(void *ctx, RNR_XML_ERROR *e)
-{
-    struct xml_err *x = ctx;
-    char            msg[512];
-    size_t          n;
-    long            line;
-
-    if (x == NULL || e == NULL || e->level < XML_ERR_ERROR)
-        return;
-    snprintf(msg, sizeof(msg), "%s", e->message != NULL ? e->message : "error");
-    n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    line = e->line;
-    if (line <= 0 && e->node != NULL)
-        line = xmlGetLineNo((const xmlNode *)e->node);
-    xerr_set(x, line, "%s", msg);
-}
-
-/* ------------------------------------------------------------------ */
 /* Semantic checks                                                      */
 /* ------------------------------------------------------------------ */
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Trim XML white space in place; returns the start. */
-static char *trim(char *s)
-{
-    size_t n;
-
-    while (is_space(*s))
-        s++;
-    n = strlen(s);
-    while (n > 0 && is_space(s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* "5000" or "0x0278"; 0 and *out on success, -1 for bad syntax, -2 for
  * out of range. */
@@ -326,14 +236,14 @@ static int parse_dword(const char *s, DWORD *out)
     if (*s == '\0')
         return -1;
     for (; *s != '\0'; s++) {
-        d = hex_digit(*s);
+        d = rnr_hex_digit((unsigned char)*s);
         if (d < 0 || d >= base)
             return -1;
         v = v * (unsigned)base + (unsigned)d;
         if (v > 0xFFFFFFFFull) {
             /* Keep reading: "99999999999x" is a syntax error first. */
             for (s++; *s != '\0'; s++) {
-                d = hex_digit(*s);
+                d = rnr_hex_digit((unsigned char)*s);
                 if (d < 0 || d >= base)
                     return -1;
             }
@@ -379,7 +289,7 @@ static char *attr_dup(const xmlNode *node, const char *name, int do_trim)
 
     if (v == NULL)
         return NULL;
-    r = rnr_strdup(do_trim ? trim((char *)v) : (char *)v);
+    r = rnr_strdup(do_trim ? rnr_xml_trim((char *)v) : (char *)v);
     xmlFree(v);
     return r;
 }
@@ -398,7 +308,7 @@ static char *content_dup(const xmlNode *node)
 
 /* Fills e->value / e->size from the element per its type.  Returns 0 or
  * WSAEINVAL (message set) / WSAENOBUFS. */
-static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err *x)
+static int value_from_node(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
 {
     long           line = xmlGetLineNo(node);
     char          *text = NULL, *t, *p;
@@ -422,7 +332,7 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
             goto done;
         total = strlen(text) + 1;
         if (total > RNR_CLASS_MAX_VALUE) {
-            xerr_set(x, line, "value '%s': string of %zu bytes exceeds the limit of %u",
+            rnr_xml_err_set(x, line, "value '%s': string of %zu bytes exceeds the limit of %u",
                      e->name, total - 1, RNR_CLASS_MAX_VALUE - 1);
             status = WSAEINVAL;
             goto done;
@@ -437,14 +347,14 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
         text = content_dup(node);
         if (text == NULL)
             goto done;
-        t = trim(text);
+        t = rnr_xml_trim(text);
         r = parse_dword(t, &dw);
         if (r != 0) {
             if (r == -2)
-                xerr_set(x, line, "value '%s': dword '%s' out of range (0 to 4294967295)",
+                rnr_xml_err_set(x, line, "value '%s': dword '%s' out of range (0 to 4294967295)",
                          e->name, t);
             else
-                xerr_set(x, line, "value '%s': dword '%s' is not a decimal or 0x-hex number",
+                rnr_xml_err_set(x, line, "value '%s': dword '%s' is not a decimal or 0x-hex number",
                          e->name, t);
             status = WSAEINVAL;
             goto done;
@@ -465,10 +375,10 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
          * character must be a hex digit, in pairs. */
         total = 0;
         for (p = text; *p != '\0'; p++) {
-            if (is_space(*p))
+            if (rnr_xml_is_space(*p))
                 continue;
-            if (hex_digit(*p) < 0) {
-                xerr_set(x, line, "value '%s': binary value contains '%c', not a hex digit",
+            if (rnr_hex_digit((unsigned char)*p) < 0) {
+                rnr_xml_err_set(x, line, "value '%s': binary value contains '%c', not a hex digit",
                          e->name, *p);
                 status = WSAEINVAL;
                 goto done;
@@ -476,13 +386,13 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
             total++;
         }
         if (total % 2 != 0) {
-            xerr_set(x, line, "value '%s': binary value has an odd number of hex digits (%zu)",
+            rnr_xml_err_set(x, line, "value '%s': binary value has an odd number of hex digits (%zu)",
                      e->name, total);
             status = WSAEINVAL;
             goto done;
         }
         if (total / 2 > RNR_CLASS_MAX_VALUE) {
-            xerr_set(x, line, "value '%s': binary value of %zu bytes exceeds the limit of %u",
+            rnr_xml_err_set(x, line, "value '%s': binary value of %zu bytes exceeds the limit of %u",
                      e->name, total / 2, RNR_CLASS_MAX_VALUE);
             status = WSAEINVAL;
             goto done;
@@ -499,9 +409,9 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
         hi = -1;
         k = 0;
         for (p = text; *p != '\0'; p++) {
-            if (is_space(*p))
+            if (rnr_xml_is_space(*p))
                 continue;
-            lo = hex_digit(*p);
+            lo = rnr_hex_digit((unsigned char)*p);
             if (hi < 0) {
                 hi = lo;
             } else {
@@ -526,14 +436,14 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
             if (text == NULL)
                 goto done;
             if (*text == '\0') {
-                xerr_set(x, xmlGetLineNo(c), "value '%s': empty item in a multi-string",
+                rnr_xml_err_set(x, xmlGetLineNo(c), "value '%s': empty item in a multi-string",
                          e->name);
                 status = WSAEINVAL;
                 goto done;
             }
             total += strlen(text) + 1;
             if (total > RNR_CLASS_MAX_VALUE) {
-                xerr_set(x, xmlGetLineNo(c),
+                rnr_xml_err_set(x, xmlGetLineNo(c),
                          "value '%s': multi-string exceeds the limit of %u bytes",
                          e->name, RNR_CLASS_MAX_VALUE);
                 status = WSAEINVAL;
@@ -563,7 +473,7 @@ static int value_from_node(const xmlNode *node, struct xentry *e, struct xml_err
         goto done;
 
     default:
-        xerr_set(x, line, "value '%s': unsupported type", e->name);
+        rnr_xml_err_set(x, line, "value '%s': unsupported type", e->name);
         status = WSAEINVAL;
         goto done;
     }
@@ -592,7 +502,7 @@ static int type_from_string(const char *s, DWORD *out)
 }
 
 /* One <value> element into e (zeroed by the caller). */
-static int entry_from_node(const xmlNode *node, struct xentry *e, struct xml_err *x)
+static int entry_from_node(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
 {
     long  line = xmlGetLineNo(node);
     char *ns = NULL, *type = NULL;
@@ -603,7 +513,7 @@ static int entry_from_node(const xmlNode *node, struct xentry *e, struct xml_err
     if (!xmlHasProp(node, (const xmlChar *)"name") ||
         !xmlHasProp(node, (const xmlChar *)"namespace") ||
         !xmlHasProp(node, (const xmlChar *)"type")) {
-        xerr_set(x, line, "value needs name, namespace and type attributes");
+        rnr_xml_err_set(x, line, "value needs name, namespace and type attributes");
         status = WSAEINVAL;
         goto done;
     }
@@ -615,18 +525,18 @@ static int entry_from_node(const xmlNode *node, struct xentry *e, struct xml_err
 
     status = WSAEINVAL;
     if (strlen(e->name) > RNR_CLASS_MAX_NAME) {
-        xerr_set(x, line, "value name of %zu bytes exceeds the limit of %u",
+        rnr_xml_err_set(x, line, "value name of %zu bytes exceeds the limit of %u",
                  strlen(e->name), RNR_CLASS_MAX_NAME);
         goto done;
     }
     nsv = rnr_namespace_from_string(ns);
     if (nsv < 0) {
-        xerr_set(x, line, "value '%s': unknown name space '%s'", e->name, ns);
+        rnr_xml_err_set(x, line, "value '%s': unknown name space '%s'", e->name, ns);
         goto done;
     }
     e->ns = (DWORD)nsv;
     if (type_from_string(type, &e->type) != 0) {
-        xerr_set(x, line, "value '%s': unknown type '%s'", e->name, type);
+        rnr_xml_err_set(x, line, "value '%s': unknown type '%s'", e->name, type);
         goto done;
     }
     status = value_from_node(node, e, x);
@@ -638,7 +548,7 @@ done:
 }
 
 /* The document (already schema-valid) into a flat class. */
-static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_err *x)
+static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct rnr_xml_err *x)
 {
     const xmlNode        *root = xmlDocGetRootElement(doc);
     const xmlNode        *c;
@@ -652,13 +562,13 @@ static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_er
     int                   status = WSAENOBUFS;
 
     if (root == NULL || !is_element(root, "serviceClass")) {
-        xerr_set(x, root != NULL ? xmlGetLineNo(root) : 0, "the root element must be serviceClass");
+        rnr_xml_err_set(x, root != NULL ? xmlGetLineNo(root) : 0, "the root element must be serviceClass");
         status = WSAEINVAL;
         goto done;
     }
     line = xmlGetLineNo(root);
     if (!xmlHasProp(root, (const xmlChar *)"id") || !xmlHasProp(root, (const xmlChar *)"name")) {
-        xerr_set(x, line, "class needs id and name attributes");
+        rnr_xml_err_set(x, line, "class needs id and name attributes");
         status = WSAEINVAL;
         goto done;
     }
@@ -668,11 +578,11 @@ static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_er
         goto done;
     status = WSAEINVAL;
     if (rnr_guid_parse(id_text, &id) != 0) {
-        xerr_set(x, line, "class id '%s' is not a GUID", id_text);
+        rnr_xml_err_set(x, line, "class id '%s' is not a GUID", id_text);
         goto done;
     }
     if (strlen(name) > RNR_CLASS_MAX_NAME) {
-        xerr_set(x, line, "class name of %zu bytes exceeds the limit of %u",
+        rnr_xml_err_set(x, line, "class name of %zu bytes exceeds the limit of %u",
                  strlen(name), RNR_CLASS_MAX_NAME);
         goto done;
     }
@@ -685,7 +595,7 @@ static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_er
             if (is_element(c, "value") && ++i > RNR_CLASS_MAX_ENTRIES)
                 break;
         }
-        xerr_set(x, c != NULL ? xmlGetLineNo(c) : line,
+        rnr_xml_err_set(x, c != NULL ? xmlGetLineNo(c) : line,
                  "more than %u values in one class", RNR_CLASS_MAX_ENTRIES);
         goto done;
     }
@@ -706,7 +616,7 @@ static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_er
          * guessing which one counts. */
         for (j = 0; j + 1 < n; j++) {
             if (ents[j].ns == ents[n - 1].ns && strcasecmp(ents[j].name, ents[n - 1].name) == 0) {
-                xerr_set(x, xmlGetLineNo(c), "value '%s' appears twice for name space %lu",
+                rnr_xml_err_set(x, xmlGetLineNo(c), "value '%s' appears twice for name space %lu",
                          ents[n - 1].name, (unsigned long)ents[n - 1].ns);
                 status = WSAEINVAL;
                 goto done;
@@ -728,7 +638,7 @@ static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_er
 
     status = rnr_class_validate(&tmp);
     if (status != 0) {
-        xerr_set(x, line, "class rejected by validation (error %d)", status);
+        rnr_xml_err_set(x, line, "class rejected by validation (error %d)", status);
         status = WSAEINVAL;
         goto done;
     }
@@ -742,7 +652,7 @@ static int class_from_doc(xmlDoc *doc, WSASERVICECLASSINFOA **out, struct xml_er
 
 done:
     if (status == WSAENOBUFS)
-        xerr_set(x, 0, "out of memory");
+        rnr_xml_err_set(x, 0, "out of memory");
     xentries_free(ents, n);
     rnr_free(infos);
     rnr_free(id_text);
@@ -772,11 +682,11 @@ static long doctype_line(const char *data, size_t len)
     return 1;
 }
 
-static xmlRelaxNGPtr schema_load(const char *schema_path, struct xml_err *x)
+static xmlRelaxNGPtr schema_load(const char *schema_path, struct rnr_xml_err *x)
 {
     xmlRelaxNGParserCtxtPtr pctxt;
     xmlRelaxNGPtr           schema = NULL;
-    struct xml_err          sx;
+    struct rnr_xml_err          sx;
 
     /* Schema problems are reported against the schema, not the class. */
     sx.buf = x->buf;
@@ -789,13 +699,13 @@ static xmlRelaxNGPtr schema_load(const char *schema_path, struct xml_err *x)
     else
         pctxt = xmlRelaxNGNewMemParserCtxt(builtin_schema, (int)(sizeof(builtin_schema) - 1));
     if (pctxt == NULL) {
-        xerr_set(&sx, 0, "out of memory");
+        rnr_xml_err_set(&sx, 0, "out of memory");
         goto done;
     }
-    xmlRelaxNGSetParserStructuredErrors(pctxt, on_xml_error, &sx);
+    xmlRelaxNGSetParserStructuredErrors(pctxt, rnr_xml_err_libxml, &sx);
     schema = xmlRelaxNGParse(pctxt);
     if (schema == NULL)
-        xerr_set(&sx, 0, "cannot load the RELAX NG schema");
+        rnr_xml_err_set(&sx, 0, "cannot load the RELAX NG schema");
 
 done:
     x->set |= sx.set;
@@ -807,7 +717,7 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
                         const char *schema_path, WSASERVICECLASSINFOA **out,
                         char *err, size_t errlen)
 {
-    struct xml_err          x;
+    struct rnr_xml_err          x;
     xmlParserCtxtPtr        pctxt = NULL;
     xmlDocPtr               doc = NULL;
     xmlRelaxNGPtr           schema = NULL;
@@ -824,11 +734,11 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
         err[0] = '\0';
 
     if (data == NULL || out == NULL) {
-        xerr_set(&x, 0, "no input");
+        rnr_xml_err_set(&x, 0, "no input");
         return WSAEINVAL;
     }
     if (len > RNR_CLASS_XML_MAX_SIZE) {
-        xerr_set(&x, 0, "file of %zu bytes exceeds the limit of %u bytes", len,
+        rnr_xml_err_set(&x, 0, "file of %zu bytes exceeds the limit of %u bytes", len,
                  RNR_CLASS_XML_MAX_SIZE);
         return WSAEINVAL;
     }
@@ -836,11 +746,11 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
     /* libxml2 reports parser errors through a per-thread handler; catch
      * them here (for the line numbers) instead of letting them reach
      * stderr, and put back whatever the program had. */
-    xmlSetStructuredErrorFunc(&x, on_xml_error);
+    xmlSetStructuredErrorFunc(&x, rnr_xml_err_libxml);
 
     pctxt = xmlNewParserCtxt();
     if (pctxt == NULL) {
-        xerr_set(&x, 0, "out of memory");
+        rnr_xml_err_set(&x, 0, "out of memory");
         status = WSAENOBUFS;
         goto done;
     }
@@ -849,11 +759,11 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
     doc = xmlCtxtReadMemory(pctxt, data, (int)len, x.name, NULL,
                             XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
     if (doc == NULL) {
-        xerr_set(&x, 0, "not well-formed XML");
+        rnr_xml_err_set(&x, 0, "not well-formed XML");
         goto done;
     }
     if (doc->intSubset != NULL || doc->extSubset != NULL) {
-        xerr_set(&x, doctype_line(data, len),
+        rnr_xml_err_set(&x, doctype_line(data, len),
                  "DOCTYPE declarations are not allowed in class files");
         goto done;
     }
@@ -863,13 +773,13 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
         goto done;
     vctxt = xmlRelaxNGNewValidCtxt(schema);
     if (vctxt == NULL) {
-        xerr_set(&x, 0, "out of memory");
+        rnr_xml_err_set(&x, 0, "out of memory");
         status = WSAENOBUFS;
         goto done;
     }
-    xmlRelaxNGSetValidStructuredErrors(vctxt, on_xml_error, &x);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, rnr_xml_err_libxml, &x);
     if (xmlRelaxNGValidateDoc(vctxt, doc) != 0) {
-        xerr_set(&x, 0, "does not match the class schema");
+        rnr_xml_err_set(&x, 0, "does not match the class schema");
         goto done;
     }
 
@@ -887,7 +797,7 @@ done:
 int rnr_class_xml_load(const char *path, const char *schema_path,
                        WSASERVICECLASSINFOA **out, char *err, size_t errlen)
 {
-    struct xml_err x;
+    struct rnr_xml_err x;
     struct stat    st;
     char          *data = NULL;
     size_t         have = 0;
@@ -900,27 +810,27 @@ int rnr_class_xml_load(const char *path, const char *schema_path,
     x.set = 0;
 
     if (path == NULL || out == NULL) {
-        xerr_set(&x, 0, "no file given");
+        rnr_xml_err_set(&x, 0, "no file given");
         goto done;
     }
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0 || fstat(fd, &st) != 0) {
-        xerr_set(&x, 0, "%s", strerror(errno));
+        rnr_xml_err_set(&x, 0, "%s", strerror(errno));
         goto done;
     }
     if (!S_ISREG(st.st_mode)) {
-        xerr_set(&x, 0, "not a regular file");
+        rnr_xml_err_set(&x, 0, "not a regular file");
         goto done;
     }
     if (st.st_size > (off_t)RNR_CLASS_XML_MAX_SIZE) {
-        xerr_set(&x, 0, "file of %lld bytes exceeds the limit of %u bytes",
+        rnr_xml_err_set(&x, 0, "file of %lld bytes exceeds the limit of %u bytes",
                  (long long)st.st_size, RNR_CLASS_XML_MAX_SIZE);
         goto done;
     }
     /* Read to EOF, one byte past the limit, in case the file grew. */
     data = rnr_malloc(RNR_CLASS_XML_MAX_SIZE + 1);
     if (data == NULL) {
-        xerr_set(&x, 0, "out of memory");
+        rnr_xml_err_set(&x, 0, "out of memory");
         status = WSAENOBUFS;
         goto done;
     }
@@ -929,7 +839,7 @@ int rnr_class_xml_load(const char *path, const char *schema_path,
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            xerr_set(&x, 0, "%s", strerror(errno));
+            rnr_xml_err_set(&x, 0, "%s", strerror(errno));
             goto done;
         }
         if (r == 0 || (have += (size_t)r) > RNR_CLASS_XML_MAX_SIZE)

@@ -36,7 +36,7 @@ void rnr_guid_format(const GUID *g, char buf[RNR_GUID_STRLEN])
              v->Data4[4], v->Data4[5], v->Data4[6], v->Data4[7]);
 }
 
-static int hexval(char c)
+int rnr_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -54,7 +54,7 @@ static int hexfield(const char *s, int digits, uint32_t *out)
     int i, d;
 
     for (i = 0; i < digits; i++) {
-        d = hexval(s[i]);
+        d = rnr_hex_digit((unsigned char)s[i]);
         if (d < 0)
             return -1;
         v = (v << 4) | (uint32_t)d;

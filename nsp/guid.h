@@ -16,6 +16,9 @@ int  rnr_guid_is_null(const GUID *g);
 void rnr_guid_format(const GUID *g, char buf[RNR_GUID_STRLEN]);
 /* 0 on success, WSAEINVAL when `s` is not a GUID.  *out set only on success. */
 int  rnr_guid_parse(const char *s, GUID *out);
+/* The value of one hex digit (either case), or -1: what every hex reader
+ * in rnr (GUIDs, blobs, inet_aton's 0x parts, class files) builds on. */
+int  rnr_hex_digit(int c);
 
 /* The built-in name of a pre-allocated class ("HOSTNAME", "INET_SERVICEBYNAME"
  * ...), or NULL.  SVCID_TCP/UDP(port) are not named here: the caller looks

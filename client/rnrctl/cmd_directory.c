@@ -3,8 +3,11 @@
  * registrations as one XML document (etc/rnr-directory.rng).
  *
  * Both go through the ordinary API, so they need no channel of their own
- * and obey the same rules as any client: export is one LUP_DEEP lookup
- * from "\" for every class (the null GUID) with LUP_RETURN_ALL; import
+ * and obey the same rules as any client: export looks up the containers
+ * below "\" (LUP_CONTAINERS | LUP_DEEP), then the entries of every class
+ * (the null GUID) in each, one lookup per container, so that a store
+ * larger than the daemon's max-results-per-lookup is exported whole and
+ * a container that reaches it is an error, never a short file; import
  * validates the whole file first, then registers entry by entry and, when
  * one is refused, puts back what it changed (entries it created are
  * deleted, entries it replaced are registered again as they were).
@@ -13,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +26,11 @@
 
 #include "alloc.h"
 #include "guid.h"
+#include "opsconn.h"
 #include "rnrctl.h"
 #include "status.h"
+#include "wire.h"
+#include "wire_ops.h"
 #include "../../providers/directory/dir_xml.h"
 
 const char rnrctl_help_directory[] =
@@ -97,47 +104,164 @@ static int flush_text(struct dir_text *t)
     return 0;
 }
 
-static int do_export(struct rnrctl *c, const GUID *prov, const char *context)
+/* The daemon's max-results-per-lookup (a STATS figure), 0 when unknown. */
+static uint64_t result_limit(void)
 {
-    static GUID    any_class;
-    WSAQUERYSETA   qs, *r = NULL;
+    struct rnr_ops_stats *s = NULL;
+    struct rnr_wbuf       w;
+    uint8_t              *body = NULL;
+    size_t                len = 0, i;
+    uint64_t              v = 0;
+
+    rnr_wbuf_init(&w);
+    rnrctl_ops_begin(&w, RNR_MSG_STATS);
+    if (rnrctl_ops_call(&w, RNR_MSG_STATS, &body, &len) == 0 &&
+        rnr_ops_stats_decode(body, len, &s) == 0) {
+        for (i = 0; i < s->nfig; i++)
+            if (strcmp(s->fig[i].key, "max-results-per-lookup") == 0)
+                v = s->fig[i].value;
+        rnr_ops_stats_free(s);
+    }
+    rnr_wbuf_free(&w);
+    rnr_free(body);
+    return v;
+}
+
+/* An export: the containers below the start, then the entries of each,
+ * one lookup per container.  One LUP_DEEP lookup would stop silently at
+ * the daemon's max-results-per-lookup; a container lookup that reaches
+ * it stops the export with an error instead. */
+struct export {
+    struct rnrctl  *c;
+    const GUID     *prov;
+    uint64_t        limit;
+    WSAQUERYSETA   *r;
+    DWORD           rcap;
     struct dir_text t;
-    HANDLE         h;
-    DWORD          cap = 0;
-    size_t         n = 0;
-    int            rc, e;
+    size_t          n;          /* entries written */
+    char          **ctx;        /* container paths */
+    size_t          nctx, ctxcap;
+    int             werr;
+};
+
+static int add_container(struct export *x, const WSAQUERYSETA *r)
+{
+    const char *parent = r->lpszContext != NULL ? r->lpszContext : "\\";
+    size_t      plen = strlen(parent), nlen = strlen(r->lpszServiceInstanceName);
+    char       *p;
+
+    if (x->nctx == x->ctxcap) {
+        size_t cap = x->ctxcap ? x->ctxcap * 2 : 64;
+        char **v = rnr_realloc(x->ctx, cap * sizeof *v);
+
+        if (v == NULL)
+            return WSAENOBUFS;
+        x->ctx = v;
+        x->ctxcap = cap;
+    }
+    if ((p = rnr_malloc(plen + nlen + 2)) == NULL)
+        return WSAENOBUFS;
+    /* "\" + "a" is "\a", "\a" + "b" is "\a\b". */
+    if (strcmp(parent, "\\") == 0)
+        plen = 0;
+    memcpy(p, parent, plen);
+    p[plen] = '\\';
+    memcpy(p + plen + 1, r->lpszServiceInstanceName, nlen + 1);
+    x->ctx[x->nctx++] = p;
+    return 0;
+}
+
+static int put_entry(struct export *x, const WSAQUERYSETA *r)
+{
+    dir_xml_put_entry(&x->t, r, r->lpszContext != NULL ? r->lpszContext : "\\", -1, 1);
+    x->n++;
+    if (x->t.error)
+        return WSAENOBUFS;
+    if (x->t.len > (1u << 20) && flush_text(&x->t) != 0)
+        x->werr = 1;
+    return 0;
+}
+
+/* One lookup from `context` with `flags`, each result through fn.  0, or
+ * rnrctl's exit status (reported).  A context that is not there (any
+ * more) has nothing to export. */
+static int each(struct export *x, const char *context, DWORD flags,
+                int (*fn)(struct export *x, const WSAQUERYSETA *r))
+{
+    static GUID  any_class;
+    WSAQUERYSETA qs;
+    HANDLE       h;
+    uint64_t     got = 0;
+    int          e, rc = 0;
 
     memset(&qs, 0, sizeof qs);
     qs.dwSize = sizeof qs;
     qs.lpServiceClassId = &any_class;
-    qs.lpNSProviderId = (GUID *)prov;
-    qs.lpszContext = (char *)(context != NULL ? context : "\\");
-    if ((rc = rnrctl_start(c)) != 0)
-        return rc;
-    if (WSALookupServiceBeginA(&qs, LUP_DEEP | LUP_NOCONTAINERS | LUP_RETURN_ALL, &h) != 0)
-        return rnrctl_fail(c, rnrctl_last_error(), "looking up %s", qs.lpszContext);
-    dir_text_init(&t);
-    dir_xml_doc_begin(&t);
-    while ((e = next_result(h, &r, &cap)) == 0) {
-        dir_xml_put_entry(&t, r, r->lpszContext != NULL ? r->lpszContext : "\\", -1, 1);
-        n++;
-        if (t.len > (1u << 20) && flush_text(&t) != 0)
-            break;
+    qs.lpNSProviderId = (GUID *)x->prov;
+    qs.lpszContext = (char *)context;
+    if (WSALookupServiceBeginA(&qs, flags | LUP_RETURN_ALL, &h) != 0) {
+        e = rnrctl_last_error();
+        if (e == WSASERVICE_NOT_FOUND || e == WSANO_DATA)
+            return 0;
+        return rnrctl_fail(x->c, e, "looking up %s", context);
+    }
+    while (rc == 0 && !x->werr && (e = next_result(h, &x->r, &x->rcap)) == 0) {
+        got++;
+        rc = fn(x, x->r);
     }
     WSALookupServiceEnd(h);
-    rnr_free(r);
-    /* An empty directory (or context) is an empty document. */
-    if (e != 0 && e != WSA_E_NO_MORE && !(n == 0 && (e == WSASERVICE_NOT_FOUND ||
-                                                     e == WSANO_DATA))) {
-        dir_text_free(&t);
-        return rnrctl_fail(c, e, "after %zu entries", n);
+    if (x->werr)
+        return RNRCTL_EXIT_FAILURE;
+    if (rc != 0)
+        return rnrctl_fail(x->c, rc, NULL);
+    if (e != WSA_E_NO_MORE && !(got == 0 && (e == WSASERVICE_NOT_FOUND || e == WSANO_DATA)))
+        return rnrctl_fail(x->c, e, "looking up %s after %zu entries", context, x->n);
+    if (x->limit > 0 && got >= x->limit) {
+        fprintf(stderr, "rnrctl: %s: %s holds at least %" PRIu64 " %s, as many as one lookup "
+                "may return (rnrd's max-results-per-lookup): the export is incomplete and was "
+                "stopped; raise max-results-per-lookup in rnrd.conf and export again\n",
+                x->c->cmd, context, got, (flags & LUP_CONTAINERS) ? "containers" : "entries");
+        return RNRCTL_EXIT_FAILURE;
     }
-    dir_xml_doc_end(&t);
-    rc = t.error ? rnrctl_fail(c, WSAENOBUFS, NULL) : flush_text(&t) != 0 ? RNRCTL_EXIT_FAILURE
-                                                                         : RNRCTL_EXIT_OK;
-    dir_text_free(&t);
+    return 0;
+}
+
+static int do_export(struct rnrctl *c, const GUID *prov, const char *context)
+{
+    struct export x;
+    size_t        i;
+    int           rc;
+
+    if ((rc = rnrctl_start(c)) != 0)
+        return rc;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.prov = prov;
+    x.limit = result_limit();
+    if (context == NULL)
+        context = "\\";
+    dir_text_init(&x.t);
+    dir_xml_doc_begin(&x.t);
+    /* In the order one LUP_DEEP lookup gives: the start's own entries,
+     * then each container's, depth first. */
+    rc = each(&x, context, LUP_DEEP | LUP_CONTAINERS, add_container);
+    if (rc == 0)
+        rc = each(&x, context, LUP_NOCONTAINERS, put_entry);
+    for (i = 0; rc == 0 && i < x.nctx; i++)
+        rc = each(&x, x.ctx[i], LUP_NOCONTAINERS, put_entry);
+    if (rc == 0) {
+        dir_xml_doc_end(&x.t);
+        rc = x.t.error ? rnrctl_fail(c, WSAENOBUFS, NULL)
+           : flush_text(&x.t) != 0 || fflush(stdout) != 0 ? RNRCTL_EXIT_FAILURE
+           : RNRCTL_EXIT_OK;
+    }
     if (rc == RNRCTL_EXIT_OK)
-        fprintf(stderr, "rnrctl: directory export: %zu entries\n", n);
+        fprintf(stderr, "rnrctl: directory export: %zu entries\n", x.n);
+    for (i = 0; i < x.nctx; i++)
+        rnr_free(x.ctx[i]);
+    rnr_free(x.ctx);
+    rnr_free(x.r);
+    dir_text_free(&x.t);
     return rc;
 }
 

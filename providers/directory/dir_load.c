@@ -20,10 +20,13 @@
 #include <rnr/nsp.h>
 
 #include "alloc.h"
+#include "guid.h"
 #include "status.h"
 
 /* Records parsed together (one libxml2 parse per batch). */
 #define DIR_LOAD_BATCH 512u
+/* Bytes read at a time: a few batches, small enough to stay in cache. */
+#define DIR_LOAD_CHUNK (256u << 10)
 
 /* "journal.12" -> 12 when name is KIND.NUMBER exactly. */
 static int file_number(const char *name, const char *kind, uint64_t *out)
@@ -49,8 +52,7 @@ static int hex8(const char *p, uint32_t *out)
     int      i;
 
     for (i = 0; i < 8; i++) {
-        char c = p[i];
-        int  d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        int d = rnr_hex_digit((unsigned char)p[i]);
 
         if (d < 0)
             return -1;
@@ -117,7 +119,7 @@ static void flush(struct reading *rd)
     struct dir_store  *s = rd->s;
     struct dir_xml_rec rec;
     char               err[300];
-    size_t             i;
+    size_t             i = 0;
     int                rc;
 
     if (rd->n == 0)
@@ -126,20 +128,19 @@ static void flush(struct reading *rd)
     s->line.error = 0;
     dir_text_puts(&s->line, "<batch>");
     for (i = 0; i < rd->n; i++) {
+        if (i > 0)
+            dir_text_put(&s->line, "\n", 1);
         dir_text_put(&s->line, rd->span[i], rd->spanlen[i]);
-        dir_text_put(&s->line, "\n", 1);
     }
     dir_text_puts(&s->line, "</batch>");
-    if (s->line.error ||
-        dir_xml_parse_batch(s->parser, s->line.data, s->line.len, rd->n, take_batched, rd) != 0) {
-        /* Something in there does not parse: one by one, to name it. */
-        for (i = 0; i < rd->n; i++) {
-            memset(&rec, 0, sizeof rec);
-            rc = dir_xml_parse_record(s->parser, rd->span[i], rd->spanlen[i], &rec, err,
-                                      sizeof err);
-            take(rd, rd->line[i], &rec, rc, err);
-            dir_xml_rec_clear(&rec);
-        }
+    i = s->line.error ? 0 : dir_xml_parse_batch(s->parser, s->line.data, s->line.len, rd->n,
+                                                take_batched, rd);
+    /* What the batch did not take: one by one, to name the bad line. */
+    for (; i < rd->n; i++) {
+        memset(&rec, 0, sizeof rec);
+        rc = dir_xml_parse_record(s->parser, rd->span[i], rd->spanlen[i], &rec, err, sizeof err);
+        take(rd, rd->line[i], &rec, rc, err);
+        dir_xml_rec_clear(&rec);
     }
     rd->n = 0;
     rd->bytes = 0;
@@ -170,17 +171,39 @@ static void load_line(struct reading *rd, long lineno, const char *p, size_t n)
         flush(rd);
 }
 
-/* Reads a whole file.  *good receives the length of its complete lines
- * (the end of the file unless the last line has no newline). */
+/* The lines of buf[0..len) up to the last newline: queued, then parsed.
+ * Returns how many bytes that was. */
+static size_t load_lines(struct reading *rd, const char *buf, size_t len, long *lineno)
+{
+    size_t pos = 0;
+    const char *nl;
+
+    while (pos < len && (nl = memchr(buf + pos, '\n', len - pos)) != NULL) {
+        ++*lineno;
+        if (nl > buf + pos)
+            load_line(rd, *lineno, buf + pos, (size_t)(nl - (buf + pos)));
+        pos = (size_t)(nl - buf) + 1;
+    }
+    /* The spans point into buf, which is about to be reused. */
+    flush(rd);
+    return pos;
+}
+
+/* Reads a whole file, a chunk at a time through one buffer that stays in
+ * the cache (on a slow machine, every pass over the whole file in memory
+ * costs more than parsing it).  *good receives the length of its
+ * complete lines (the end of the file unless the last line has no
+ * newline). */
 static int load_file(struct dir_store *s, const char *path, int snapshot, int last,
                      uint64_t *good)
 {
     struct reading *rd = NULL;
     struct stat st;
     char       *buf = NULL;
-    size_t      len = 0, pos = 0;
+    size_t      cap = DIR_LOAD_CHUNK, have = 0, used;
+    uint64_t    done_bytes = 0;    /* of the file, before buf[0] */
     long        lineno = 0;
-    int         fd, rc = -1;
+    int         fd, rc = -1, toolong = 0;
 
     *good = 0;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -192,13 +215,16 @@ static int load_file(struct dir_store *s, const char *path, int snapshot, int la
         damaged(s, path, 0, "not a regular file");
         goto done;
     }
-    if ((buf = rnr_malloc((size_t)st.st_size + 1)) == NULL ||
-        (rd = rnr_malloc(sizeof *rd)) == NULL) {
+    if ((buf = rnr_malloc(cap)) == NULL || (rd = rnr_malloc(sizeof *rd)) == NULL) {
         damaged(s, path, 0, "out of memory");
         goto done;
     }
-    while (len < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + len, (size_t)st.st_size - len);
+    rd->s = s;
+    rd->path = path;
+    rd->snapshot = snapshot;
+    rd->n = rd->bytes = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + have, cap - have);
 
         if (r < 0 && errno == EINTR)
             continue;
@@ -208,33 +234,56 @@ static int load_file(struct dir_store *s, const char *path, int snapshot, int la
         }
         if (r == 0)
             break;
-        len += (size_t)r;
-    }
-    rd->s = s;
-    rd->path = path;
-    rd->snapshot = snapshot;
-    rd->n = rd->bytes = 0;
-    while (pos < len) {
-        const char *nl = memchr(buf + pos, '\n', len - pos);
+        have += (size_t)r;
+        used = 0;
+        if (toolong) {
+            /* The rest of a line already reported: up to its newline. */
+            char *nl = memchr(buf, '\n', have);
 
-        if (nl == NULL) {
-            if (last && !snapshot) {
-                s->cb.log(s->cb.ctx, RNR_NSP_LOG_NOTICE, "%s: incomplete last record (%zu "
-                          "bytes from an interrupted write, never acknowledged) dropped",
-                          path, len - pos);
-            } else {
-                damaged(s, path, lineno + 1, "incomplete last line");
-                pos = len;
+            if (nl == NULL) {
+                done_bytes += have;
+                have = 0;
+                continue;
             }
-            break;
+            lineno++;
+            toolong = 0;
+            used = (size_t)(nl - buf) + 1;
         }
-        lineno++;
-        if (nl > buf + pos)
-            load_line(rd, lineno, buf + pos, (size_t)(nl - (buf + pos)));
-        pos = (size_t)(nl - buf) + 1;
+        used += load_lines(rd, buf + used, have - used, &lineno);
+        memmove(buf, buf + used, have - used);
+        done_bytes += used;
+        have -= used;
+        *good = done_bytes;
+        if (have < cap)
+            continue;
+        /* A whole buffer without a newline: a long record, or damage. */
+        if (cap <= DIR_STORE_MAX_LINE) {
+            char *nb = rnr_realloc(buf, cap * 2);
+
+            if (nb == NULL) {
+                damaged(s, path, 0, "out of memory");
+                goto done;
+            }
+            buf = nb;
+            cap *= 2;
+        } else {
+            damaged(s, path, lineno + 1, "line too long");
+            done_bytes += have;
+            have = 0;
+            toolong = 1;
+        }
     }
-    flush(rd);
-    *good = pos;
+    if (have > 0 || toolong) {
+        if (last && !snapshot) {
+            s->cb.log(s->cb.ctx, RNR_NSP_LOG_NOTICE, "%s: incomplete last record (%llu "
+                      "bytes from an interrupted write, never acknowledged) dropped",
+                      path, (unsigned long long)(done_bytes + have - *good));
+        } else {
+            if (!toolong)
+                damaged(s, path, lineno + 1, "incomplete last line");
+            *good = done_bytes + have;
+        }
+    }
     rc = 0;
 done:
     if (fd >= 0)
@@ -378,6 +427,9 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
     }
     /* What an interrupted compaction left of the previous generation. */
     dir_store_remove_below(s, snap);
+    /* Only loading parses; its buffers grew to the longest record. */
+    dir_xml_parser_free(s->parser);
+    s->parser = NULL;
     *out = s;
     s = NULL;
     rc = 0;

@@ -18,27 +18,40 @@
 
 #include "alloc.h"
 
+/* Slicing by 8 (eight bytes per step through eight tables): loading
+ * checks every byte of the store, and this is several times faster than
+ * a byte at a time. */
 uint32_t dir_store_crc32(const void *p, size_t n)
 {
-    static uint32_t table[256];
+    static uint32_t t[8][256];
     static int      ready;
     const uint8_t  *b = p;
     uint32_t        c = 0xffffffffu;
     size_t          i;
+    int             k;
 
     if (!ready) {
         for (i = 0; i < 256; i++) {
             uint32_t v = (uint32_t)i;
-            int      k;
 
             for (k = 0; k < 8; k++)
                 v = (v & 1) ? 0xedb88320u ^ (v >> 1) : v >> 1;
-            table[i] = v;
+            t[0][i] = v;
         }
+        for (i = 0; i < 256; i++)
+            for (k = 1; k < 8; k++)
+                t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];
         ready = 1;
     }
-    for (i = 0; i < n; i++)
-        c = table[(c ^ b[i]) & 0xff] ^ (c >> 8);
+    for (; n >= 8; b += 8, n -= 8) {
+        uint32_t lo = c ^ ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                           (uint32_t)b[3] << 24);
+
+        c = t[7][lo & 0xff] ^ t[6][(lo >> 8) & 0xff] ^ t[5][(lo >> 16) & 0xff] ^
+            t[4][lo >> 24] ^ t[3][b[4]] ^ t[2][b[5]] ^ t[1][b[6]] ^ t[0][b[7]];
+    }
+    for (; n > 0; b++, n--)
+        c = t[0][(c ^ *b) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;
 }
 

@@ -27,7 +27,7 @@ struct dir_store {
     char                  *dir;
     int                    dirfd;
     struct dir_store_cb    cb;
-    struct dir_xml_parser *parser;
+    struct dir_xml_parser *parser;   /* while loading */
 
     int      jfd;        /* active journal, -1 until the first append */
     uint64_t jnum;       /* its number */

@@ -1,7 +1,8 @@
 /*
  * The directory's XML codec (dir_xml.h), writing: plain text assembly,
  * since one record is written per registration and no tree is needed for
- * it.  Reading is dir_xml_read.c.
+ * it.  Reading is dir_xml_sax.c (the store's lines) and dir_xml_read.c
+ * (export documents), both through dir_xml_rec.c.
  */
 #include "config.h"
 

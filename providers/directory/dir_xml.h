@@ -72,16 +72,17 @@ void dir_xml_parser_free(struct dir_xml_parser *p);   /* accepts NULL */
 int  dir_xml_parse_record(struct dir_xml_parser *p, const char *xml, size_t len,
                           struct dir_xml_rec *out, char *err, size_t errlen);
 
-/* Many store records at once: `xml` is "<batch>" + n records + "</batch>".
- * When it parses and holds exactly n elements, fn is called for each in
+/* Many store records at once: `xml` is "<batch>", then n records
+ * separated by "\n", then "</batch>".  fn is called for each record in
  * order (status 0 with the record, which fn may take, or an error and its
- * reason) and 0 is returned; otherwise nothing is called and the caller
- * parses the records one by one to find the bad one.  One parse per batch
- * instead of per record makes loading several times faster. */
+ * reason) as long as each is one element alone on its line; the count
+ * taken is returned, and the caller parses the records from there one by
+ * one (a damaged line stops the batch).  One parse per batch instead of
+ * per record makes loading several times faster. */
 typedef void (*dir_xml_each_fn)(void *ctx, size_t i, struct dir_xml_rec *rec, int status,
                                 const char *err);
-int  dir_xml_parse_batch(struct dir_xml_parser *p, const char *xml, size_t len, size_t n,
-                         dir_xml_each_fn fn, void *ctx);
+size_t dir_xml_parse_batch(struct dir_xml_parser *p, const char *xml, size_t len, size_t n,
+                           dir_xml_each_fn fn, void *ctx);
 
 /* An export document: parsed, validated against the schema (schema_path,
  * or the built-in copy of etc/rnr-directory.rng when NULL) and checked

@@ -990,6 +990,47 @@ static void test_export_import(void **state)
     stop(&d);
 }
 
+/* A store larger than one lookup may return (max-results-per-lookup) is
+ * exported whole, a container at the limit is an error, not a short file. */
+static void test_export_limit(void **state)
+{
+    static struct rnrt_daemon d;
+    WSADATA                   wd;
+    char                      rnrctl[512], out[300], err[300], name[32];
+    static const char *const  ctx[3] = { "\\a", "\\a\\b", "\\c" };
+    int                       i;
+
+    (void)state;
+    init_guids();
+    current = &d;
+    assert_int_equal(rnrt_daemon_init(&d, DIR_CONF), 0);
+    assert_int_equal(run("sed -i 's/^\\[daemon\\]$/[daemon]\\nmax-results-per-lookup = 10/' '%s'",
+                         d.conf), 0);
+    assert_int_equal(rnrt_daemon_start(&d), 0);
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &wd), 0);
+    snprintf(rnrctl, sizeof rnrctl, "%s/client/rnrctl/rnrctl", rnrt_builddir());
+    snprintf(out, sizeof out, "%s/export.xml", d.dir);
+    snprintf(err, sizeof err, "%s/err.txt", d.dir);
+    for (i = 0; i < 25; i++) {
+        snprintf(name, sizeof name, "e%02d", i);
+        assert_int_equal(reg(&c1, name, ctx[i % 3], "192.0.2.1", (unsigned)i + 1), 0);
+    }
+    /* One lookup stops at 10... */
+    assert_int_equal(count(&null_guid, NULL, "\\", LUP_DEEP | LUP_NOCONTAINERS), 10);
+    /* ...the export has all 25. */
+    assert_int_equal(run("'%s' directory export > '%s' 2>'%s'", rnrctl, out, err), 0);
+    assert_int_equal(run("test \"$(grep -c '<entry ' '%s')\" = 25", out), 0);
+    assert_true(file_contains(err, "25 entries"));
+    /* \c reaches 10: the export stops and says why. */
+    assert_int_equal(reg(&c1, "e25", "\\c", "192.0.2.1", 26), 0);
+    assert_int_equal(reg(&c1, "e26", "\\c", "192.0.2.1", 27), 0);
+    assert_int_equal(run("'%s' directory export > '%s' 2>'%s'", rnrctl, out, err), 5);
+    assert_true(file_contains(err, "max-results-per-lookup"));
+    assert_true(file_contains(err, "\\c"));
+    assert_false(file_contains(out, "</directory>"));
+    stop(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -999,6 +1040,7 @@ int main(void)
         cmocka_unit_test_teardown(test_damaged_store, teardown),
         cmocka_unit_test_teardown(test_classes, teardown),
         cmocka_unit_test_teardown(test_export_import, teardown),
+        cmocka_unit_test_teardown(test_export_limit, teardown),
         cmocka_unit_test_teardown(test_kill9_storm, teardown),
         cmocka_unit_test_teardown(test_restart_leftover, teardown),
         /* Last: it leaves this process in a private mount namespace. */

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -432,6 +433,164 @@ static void test_store(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Every line of a file means what it would mean parsed alone, although
+ * loading parses them in batches: a record run into the next line, two
+ * on one line, or junk after one is damage, and the lines around it load. */
+struct names {
+    char list[4096];
+    int  damaged;
+};
+
+static void names_log(void *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void names_log(void *ctx, int level, const char *fmt, ...)
+{
+    struct names *nm = ctx;
+
+    (void)level;
+    nm->damaged += strstr(fmt, "damaged") != NULL;
+}
+
+static int names_apply(void *ctx, struct dir_xml_rec *rec)
+{
+    struct names *nm = ctx;
+
+    const char *name = rec->qs->lpszServiceInstanceName;
+    size_t      n = strlen(nm->list), k = strlen(name);
+
+    if (n + k + 2 <= sizeof nm->list) {
+        memcpy(nm->list + n, name, k);
+        memcpy(nm->list + n + k, " ", 2);
+    }
+    return 0;
+}
+
+static void put_line(FILE *f, const char *xml)
+{
+    fprintf(f, "%08x %s\n", dir_store_crc32(xml, strlen(xml)), xml);
+}
+
+#define E(name) "<entry context=\"\\x\" class=\"{11111111-2222-3333-4444-555555555555}\" " \
+                "name=\"" name "\""
+
+static void test_batch_lines(void **state)
+{
+    char                dir[] = "/tmp/test_dir_batch-XXXXXX", path[300];
+    struct dir_store_cb cb;
+    struct dir_store   *st = NULL;
+    struct names        nm;
+    FILE               *f;
+    char               *big;
+    size_t              i;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/journal.1", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    put_line(f, E("a") "/>");
+    put_line(f, E("b") "/> <!-- runs into");               /* damaged */
+    put_line(f, "the next line -->");                      /* damaged */
+    put_line(f, E("c") "></entry>");
+    put_line(f, E("d") "/>" E("e") "/>");                  /* damaged */
+    put_line(f, E("f") "/>junk");                          /* damaged */
+    put_line(f, E("g"));                                   /* damaged */
+    put_line(f, "owner=\"0\"/>");                          /* damaged */
+    put_line(f, E("h&amp;i") "/>");
+    put_line(f, "<!-- fine alone -->" E("j") "/>");
+    /* Longer than a read: the buffer grows. */
+    big = malloc(10u << 20);
+    assert_non_null(big);
+    strcpy(big, "<entry");
+    memset(big + 6, ' ', 300000);
+    strcpy(big + 300006, "context=\"\\x\" class=\"{11111111-2222-3333-4444-555555555555}\" "
+           "name=\"k\"/>");
+    put_line(f, big);
+    /* Longer than a record may be (and than the buffer grows): skipped,
+     * and reading goes on at the next line. */
+    memset(big + 6, ' ', 9u << 20);
+    strcpy(big + (9u << 20) + 6, "name=\"toolong\"/>");
+    put_line(f, big);                                      /* damaged */
+    for (i = 0; i < 600; i++)                              /* more than a batch */
+        put_line(f, E("m") "/>");
+    put_line(f, E("z") "/>");
+    assert_int_equal(fclose(f), 0);
+    free(big);
+
+    memset(&nm, 0, sizeof nm);
+    cb.ctx = &nm;
+    cb.log = names_log;
+    cb.apply = names_apply;
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    assert_int_equal(nm.damaged, 7);
+    assert_int_equal(dir_store_stats(st)->loaded, 606);
+    assert_int_equal(strncmp(nm.list, "a c h&i j k m m ", 16), 0);
+    assert_non_null(strstr(nm.list, "m z "));
+    dir_store_close(st);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* The snapshot writer is a fork of the daemon: whatever it holds of the
+ * daemon's (the listening socket, clients, the state lock) stays open
+ * until it exits, blocking a restart and keeping clients waiting.  Its
+ * dump lists the descriptors it has, as entries of the snapshot. */
+static int dump_fds(void *ctx, struct dir_store *s)
+{
+    DIR           *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    char           link[300], target[256], xml[1024];
+    ssize_t        n;
+
+    (void)ctx;
+    if (d == NULL)
+        return -1;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.' || atoi(de->d_name) < 3)
+            continue;
+        snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
+        if ((n = readlink(link, target, sizeof target - 1)) < 0)
+            continue;
+        target[n] = '\0';
+        snprintf(xml, sizeof xml, E("fd %s %s") "/>", de->d_name, target);
+        dir_store_snap_put(s, xml, strlen(xml));
+    }
+    closedir(d);
+    return 0;
+}
+
+static void test_snapshot_child_fds(void **state)
+{
+    char                dir[] = "/tmp/test_dir_fds-XXXXXX", cmd[300];
+    struct dir_store_cb cb;
+    struct dir_store   *st = NULL;
+    struct names        nm;
+    int                 extra, fd = -1;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    memset(&nm, 0, sizeof nm);
+    cb.ctx = &nm;
+    cb.log = names_log;
+    cb.apply = names_apply;
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    extra = open("/dev/null", O_RDONLY);       /* a daemon's descriptor, not CLOEXEC */
+    assert_true(extra >= 3);
+    assert_int_equal(dir_store_compact_start(st, dump_fds, NULL, &fd), 0);
+    assert_int_equal(dir_store_compact_finish(st), 0);
+    dir_store_close(st);
+    close(extra);
+
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    dir_store_close(st);
+    /* The listing worked (the snapshot being written is there)... */
+    assert_non_null(strstr(nm.list, ".tmp "));
+    /* ...and /dev/null, like every descriptor the store did not open, is not. */
+    assert_null(strstr(nm.list, "/dev/null"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +600,8 @@ int main(void)
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_tree),
         cmocka_unit_test(test_store),
+        cmocka_unit_test(test_batch_lines),
+        cmocka_unit_test(test_snapshot_child_fds),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,39 @@
+/*
+ * What rnr's libxml2 readers (class files, the directory's store and
+ * exports) share: the first error of a document as "NAME:LINE: reason",
+ * libxml2's own errors collected the same way, and XML white space.
+ */
+#ifndef RNR_XML_ERR_H
+#define RNR_XML_ERR_H
+
+#include <stddef.h>
+
+#include <libxml/xmlerror.h>
+
+/* libxml2 2.12 made the structured error handler's argument const. */
+#if LIBXML_VERSION >= 21200
+#define RNR_XML_ERROR const xmlError
+#else
+#define RNR_XML_ERROR xmlError
+#endif
+
+/* The first error wins: libxml2 follows a real problem with
+ * consequential ones ("failed to validate content"). */
+struct rnr_xml_err {
+    char       *buf;
+    size_t      len;
+    const char *name;   /* the document's name; NULL: the reason alone */
+    int         set;
+};
+
+void rnr_xml_err_set(struct rnr_xml_err *x, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A structured error handler for libxml2; ctx is a struct rnr_xml_err.
+ * Warnings are ignored. */
+void rnr_xml_err_libxml(void *ctx, RNR_XML_ERROR *e);
+
+int   rnr_xml_is_space(int c);      /* space, tab, LF, CR */
+/* s without leading and trailing XML white space (cut in place). */
+char *rnr_xml_trim(char *s);
+
+#endif
