@@ -302,6 +302,41 @@ static void test_wrap(void **state)
     rnr_anscache_destroy(c, 1);
 }
 
+/* The counters while both the ring and a full bucket push entries out,
+ * and while one key is replaced across many laps of the ring. */
+static void test_stats(void **state)
+{
+    struct rnr_anscache *c = NULL;
+    struct rnr_anscache_stats st;
+    uint8_t val[100];
+    char key[32];
+    unsigned i;
+
+    (void)state;
+    assert_int_equal(rnr_anscache_create_sized(g_path, 1, 1024, &c), 0);
+    for (i = 0; i < 300; i++) {
+        snprintf(key, sizeof(key), "s%u", i);
+        assert_int_equal(rnr_anscache_put(c, key, strlen(key), val, 10 + i % 90, FOREVER,
+                                          rnr_anscache_gen(c)), 0);
+    }
+    rnr_anscache_stats(c, &st);
+    assert_int_equal(st.puts, 300);
+    assert_true(st.entries >= 1 && st.entries <= ANSCACHE_WAYS);
+    assert_int_equal(st.evicted + st.entries, 300);
+    assert_int_equal(st.replaced, 0);
+    rnr_anscache_destroy(c, 1);
+
+    assert_int_equal(rnr_anscache_create_sized(g_path, 1, 1024, &c), 0);
+    for (i = 0; i < 300; i++)
+        assert_int_equal(rnr_anscache_put(c, "one", 3, val, 10 + i % 90, FOREVER,
+                                          rnr_anscache_gen(c)), 0);
+    rnr_anscache_stats(c, &st);
+    assert_int_equal(st.entries, 1);
+    assert_int_equal(st.replaced, 299);
+    assert_int_equal(st.evicted, 0);
+    rnr_anscache_destroy(c, 1);
+}
+
 static void test_too_large(void **state)
 {
     struct rnr_anscache *c = NULL;
@@ -821,6 +856,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_collision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_after_destroy, setup, teardown),
