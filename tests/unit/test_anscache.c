@@ -725,6 +725,9 @@ static void test_open_errors(void **state)
     assert_int_equal(rnr_anscache_open(g_path, &v), WSASERVICE_NOT_FOUND);
     assert_int_equal(rnr_anscache_open("/nonexistent-dir/x.cache", &v), WSASERVICE_NOT_FOUND);
     assert_int_equal(rnr_anscache_open(g_dir, &v), WSAEINVAL);   /* a directory */
+    assert_int_equal(mkfifo(bad, 0644), 0);                       /* a FIFO: no hang */
+    assert_int_equal(rnr_anscache_open(bad, &v), WSAEINVAL);
+    assert_int_equal(unlink(bad), 0);
     write_file(bad, "", 0);
     assert_int_equal(rnr_anscache_open(bad, &v), WSAEINVAL);
     for (i = 0; i < (int)sizeof(img); i++)
