@@ -111,10 +111,10 @@ enum {
 /* Looks key up.  On a hit copies the value into buf and sets *vlen; a
  * value larger than buflen is a miss.  On anything but a hit buf's
  * content is undefined (a raced copy may have been written there) and
- * *vlen is untouched; bad arguments are a miss.  Thread-safe on one view; never
- * allocates, never blocks; one fcntl(F_OFD_GETLK) a call for liveness
- * (on every call: a test that kills rnrd and looks up at once must get
- * WSASYSNOTREADY, not an answer from the dead daemon's cache). */
+ * *vlen is untouched; bad arguments are a miss.  Thread-safe on one
+ * view; never allocates, never blocks; one fcntl(F_OFD_GETLK) a call for
+ * liveness (on every call: a test that kills rnrd and looks up at once
+ * must get WSASYSNOTREADY, not an answer from the dead daemon's cache). */
 int  rnr_anscache_get(struct rnr_anscache_view *v, const void *key, size_t klen,
                       void *buf, size_t buflen, size_t *vlen);
 
