@@ -52,7 +52,8 @@ struct rnr_anscache;
 
 /* Creates a new cache file at `path` (written as a temporary file in the
  * same directory, then renamed over path), `bytes` long (at least 64 kB;
- * rounded as the layout needs), mode 0644, takes the liveness lock and
+ * rounded up to a page), mode 0644, takes the liveness lock (close-on-exec;
+ * a child forked without exec would keep it: don't) and
  * maps it.  *out is set only on success.  Errors: WSAEINVAL (bytes too
  * small or too large: more than 1 GB), WSAENOBUFS, WSAEACCES or
  * WSASYSCALLFAILURE for file-system failures (errno is kept). */
@@ -67,8 +68,13 @@ void rnr_anscache_destroy(struct rnr_anscache *c, int unlink_file);
  * and while the generation is `gen` (rnr_anscache_gen, read by the
  * caller when the lookup began: an answer computed across an
  * invalidation is then never served).  A key already present is
- * replaced.  A key or value too large for the cache (more than an eighth
- * of the data area) is not stored: WSAENOBUFS.  Never blocks. */
+ * replaced.  An entry too large for the cache (key, value and an 8-byte
+ * record header: more than an eighth of the data area) is not stored:
+ * WSAENOBUFS.  An answer of an old generation is dropped (0, the key's
+ * entry untouched: it may be newer); one already expired is dropped and
+ * removes the key's entry (0).  WSAEINVAL for NULL c, or a NULL key or
+ * val with a non-zero length.  Never blocks; one thread at a time (as
+ * every writer call). */
 int  rnr_anscache_put(struct rnr_anscache *c, const void *key, size_t klen,
                       const void *val, size_t vlen, uint64_t expires_ms,
                       uint32_t gen);
@@ -103,10 +109,12 @@ enum {
 };
 
 /* Looks key up.  On a hit copies the value into buf and sets *vlen; a
- * value larger than buflen is a miss.  Thread-safe on one view; never
- * allocates, never blocks; one fcntl(F_OFD_GETLK) a call for liveness
- * (on every call: a test that kills rnrd and looks up at once must get
- * WSASYSNOTREADY, not an answer from the dead daemon's cache). */
+ * value larger than buflen is a miss.  On anything but a hit buf's
+ * content is undefined (a raced copy may have been written there) and
+ * *vlen is untouched; bad arguments are a miss.  Thread-safe on one
+ * view; never allocates, never blocks; one fcntl(F_OFD_GETLK) a call for
+ * liveness (on every call: a test that kills rnrd and looks up at once
+ * must get WSASYSNOTREADY, not an answer from the dead daemon's cache). */
 int  rnr_anscache_get(struct rnr_anscache_view *v, const void *key, size_t klen,
                       void *buf, size_t buflen, size_t *vlen);
 

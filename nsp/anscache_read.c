@@ -115,7 +115,9 @@ int rnr_anscache_open(const char *path, struct rnr_anscache_view **out)
 
     if (path == NULL || out == NULL)
         return WSAEINVAL;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /* O_NONBLOCK: a FIFO at path must not hang the client (it is then
+     * refused as not a regular file). */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         rc = (errno == ENOENT || errno == ENOTDIR) ? WSASERVICE_NOT_FOUND : WSASYSCALLFAILURE;
         goto done;

@@ -228,9 +228,10 @@ static void slot_clear(struct rnr_anscache *c, struct anscache_slot *s)
 }
 
 /* The record at the tail is about to be overwritten: its slot, if it
- * still points there, goes first.  The headers are ours, but a bad one
- * only skips to the end of the lap. */
-static void evict_tail(struct rnr_anscache *c)
+ * still points there, goes first (an eviction, unless it is the slot the
+ * put replaces).  The headers are ours, but a bad one only skips to the
+ * end of the lap. */
+static void evict_tail(struct rnr_anscache *c, const struct anscache_slot *keep)
 {
     uint64_t off = c->tail % c->data_size, room = c->data_size - off;
     struct anscache_rec rec;
@@ -244,7 +245,8 @@ static void evict_tail(struct rnr_anscache *c)
         if (atomic_load_explicit(&s->used, memory_order_relaxed) &&
             atomic_load_explicit(&s->pos, memory_order_relaxed) == c->tail) {
             slot_clear(c, s);
-            c->st.evicted++;
+            if (s != keep)
+                c->st.evicted++;
         }
     }
     c->tail += rec.len;
@@ -252,7 +254,7 @@ static void evict_tail(struct rnr_anscache *c)
 
 /* Claims need bytes at the head (after a padding record when they would
  * wrap) and returns their stream position. */
-static uint64_t claim(struct rnr_anscache *c, uint32_t need)
+static uint64_t claim(struct rnr_anscache *c, uint32_t need, const struct anscache_slot *keep)
 {
     uint64_t off = c->head % c->data_size, start = c->head, end;
     struct anscache_rec pad;
@@ -261,7 +263,7 @@ static uint64_t claim(struct rnr_anscache *c, uint32_t need)
         start += c->data_size - off;
     end = start + need;
     while (end - c->tail > c->data_size && c->tail < c->head)
-        evict_tail(c);
+        evict_tail(c, keep);
     /* Published before the bytes change: a reader that sees them changed
      * sees this head too (doc/anscache.md). */
     atomic_store_explicit(&c->hdr->head, end, memory_order_relaxed);
@@ -355,11 +357,13 @@ int rnr_anscache_put(struct rnr_anscache *c, const void *key, size_t klen,
         rc = 0;
         goto done;
     }
-    if (!same && atomic_load_explicit(&s->used, memory_order_relaxed) &&
-        atomic_load_explicit(&s->gen, memory_order_relaxed) == gen &&
-        atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
-        c->st.evicted++;    /* a full bucket: its oldest live entry goes */
-    pos = claim(c, need);
+    if (!same && atomic_load_explicit(&s->used, memory_order_relaxed)) {
+        if (atomic_load_explicit(&s->gen, memory_order_relaxed) == gen &&
+            atomic_load_explicit(&s->expires, memory_order_relaxed) > now)
+            c->st.evicted++;    /* a full bucket: its oldest live entry goes */
+        slot_clear(c, s);
+    }
+    pos = claim(c, need, same ? s : NULL);
     off = pos % c->data_size;
     rec.slot = (uint32_t)(s - c->slots);
     rec.len = need;
