@@ -121,6 +121,9 @@ static void services(struct query *q, const struct dir_node *start)
             service(q, e);
 }
 
+/* How long an answer may be served from the answer cache. */
+#define DIR_REUSABLE_MS 60000u
+
 int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs, DWORD flags)
 {
     static const GUID null_guid;
@@ -131,6 +134,12 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     int               container_class, want_containers, want_services;
 
     st->lookups++;
+    /* The store changes only through requests the daemon sees
+     * (registrations, control, reload), and each of those empties the
+     * answer cache: whatever this lookup answers, found or not, may be
+     * reused until then. */
+    if (st->host->lookup_reusable != NULL)
+        st->host->lookup_reusable(lk, DIR_REUSABLE_MS);
     if (dir_path_parse(qs->lpszContext, st->default_context, &path) != 0 ||
         (start = dir_tree_find_node(&st->tree, &path)) == NULL)
         return WSASERVICE_NOT_FOUND;
@@ -155,11 +164,6 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     if (want_services && !q.stop)
         services(&q, start);
     if (q.emitted > 0) {
-        /* The store changes only through requests the daemon sees
-         * (registrations, control, reload), and each of those empties the
-         * answer cache: the answer may be reused until then. */
-        if (st->host->lookup_reusable != NULL)
-            st->host->lookup_reusable(lk, 60000);
         st->host->finish(lk, 0);
         return 0;
     }

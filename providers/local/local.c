@@ -341,9 +341,17 @@ static int local_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
                               const WSAQUERYSETA *qs, DWORD flags)
 {
     struct local_state *st = state;
+    int rc;
 
     st->lookups++;
-    st->host->finish(lk, dispatch(st, lk, qs, flags));
+    rc = dispatch(st, lk, qs, flags);
+    /* The host name and the interface addresses are read on every lookup
+     * and nothing says when they change: a second, so that a burst of
+     * lookups (every getaddrinfo asks this provider too) is answered from
+     * the answer cache, and a new address shows within a second. */
+    if (st->host->lookup_reusable != NULL)
+        st->host->lookup_reusable(lk, 1000);
+    st->host->finish(lk, rc);
     return 0;
 }
 
