@@ -9,10 +9,13 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -216,6 +219,80 @@ static void poke(struct rnr_conn *c)
     if (c->evfd >= 0 && write(c->evfd, &one, sizeof(one)) < 0) {
         /* EAGAIN: the counter is already non-zero, the reader will wake. */
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* reply deadlines                                                      */
+/* ------------------------------------------------------------------ */
+
+/* A daemon that does not answer a question it answers at once (a lookup's
+ * BEGIN, a class or provider query) within this long is taken for gone
+ * (SIGSTOPped, wedged): the connection fails with WSASYSNOTREADY instead
+ * of holding every caller, getaddrinfo through NSS included, forever.
+ * Requests whose work may take long (registrations, class installs,
+ * control commands, reloads) and waits for results have no deadline.
+ * RNR_REQUEST_TIMEOUT_MS overrides; 0 turns it off. */
+#define DEFAULT_TIMEOUT_MS 10000u
+
+static uint64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t timeout_ms(void)
+{
+    static int64_t cached = -1;     /* atomic; -1: environment not read */
+    int64_t v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+
+    if (v < 0) {
+        const char *e = getenv("RNR_REQUEST_TIMEOUT_MS");
+        char *end;
+        unsigned long long t = e != NULL ? strtoull(e, &end, 10) : DEFAULT_TIMEOUT_MS;
+
+        if (e != NULL && (*e == '\0' || *end != '\0' || t > 86400000ull))
+            t = DEFAULT_TIMEOUT_MS;
+        v = (int64_t)t;
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return (uint64_t)v;
+}
+
+static int has_deadline(uint16_t type)
+{
+    switch (type) {
+    case RNR_MSG_LOOKUP_BEGIN:
+    case RNR_MSG_GET_CLASS_INFO:
+    case RNR_MSG_GET_CLASS_NAME:
+    case RNR_MSG_ENUM_PROVIDERS:
+    case RNR_MSG_LIST_CLASSES:
+    case RNR_MSG_PING:
+    case RNR_MSG_STATUS:
+    case RNR_MSG_STATS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Lock held.  Milliseconds the reader may wait in poll: until the earliest
+ * deadline of a request someone waits for, -1 for none; 0 when one passed. */
+static int reader_timeout(const struct rnr_conn *c)
+{
+    const struct rnr_waiter *w;
+    uint64_t first = UINT64_MAX, now;
+
+    for (w = c->waiters; w != NULL; w = w->next)
+        if (w->call != NULL && w->call->deadline_ms != 0 && w->call->deadline_ms < first)
+            first = w->call->deadline_ms;
+    if (first == UINT64_MAX)
+        return -1;
+    now = mono_ms();
+    if (first <= now)
+        return 0;
+    return first - now > INT32_MAX ? INT32_MAX : (int)(first - now);
 }
 
 static int waiter_ready(const struct rnr_waiter *w)
@@ -442,14 +519,19 @@ static int decode_all(struct rnr_conn *c)
     return rc;
 }
 
-/* The leader's step, run with no lock: wait for the socket or a poke, read
- * what is there, decode it into c->in.  0 (maybe nothing read: EINTR, a
- * poke) or the status the connection dies with. */
-static int conn_pump(struct rnr_conn *c)
+/* The leader's step, run with no lock: wait for the socket or a poke (at
+ * most `timeout` ms, -1: no limit, 0: a reply is overdue), read what is
+ * there, decode it into c->in.  0 (maybe nothing read: EINTR, a poke, the
+ * wait ran out and the caller looks again) or the status the connection
+ * dies with. */
+static int conn_pump(struct rnr_conn *c, int timeout)
 {
     struct pollfd pfd[2];
     ssize_t n;
     int rc;
+
+    if (timeout == 0)
+        return WSASYSNOTREADY;              /* a reply is overdue */
 
     pfd[0].fd = c->fd;
     pfd[0].events = POLLIN;
@@ -457,7 +539,7 @@ static int conn_pump(struct rnr_conn *c)
     pfd[1].fd = c->evfd;
     pfd[1].events = POLLIN;
     pfd[1].revents = 0;
-    if (poll(pfd, 2, -1) < 0)
+    if (poll(pfd, 2, timeout) < 0)
         return errno == EINTR || errno == EAGAIN ? 0 : WSASYSNOTREADY;
     if (pfd[1].revents & POLLIN) {
         uint64_t v;
@@ -567,9 +649,12 @@ static void conn_wait(struct rnr_conn *c, struct rnr_waiter *w)
     else
         c->waiters = w;
     c->waiters_tail = w;
+    /* A reader in poll does not know this request's deadline yet. */
+    if (c->reading && w->call != NULL && w->call->deadline_ms != 0)
+        poke(c);
 
     while (!waiter_ready(w) && !c->dead) {
-        int rc, rc2;
+        int rc, rc2, timeout;
 
         if (c->reading) {
             pthread_cond_wait(&w->cond, &c->lock);
@@ -577,8 +662,9 @@ static void conn_wait(struct rnr_conn *c, struct rnr_waiter *w)
         }
         c->reading = 1;
         c->reader = w;
+        timeout = reader_timeout(c);
         pthread_mutex_unlock(&c->lock);
-        rc = conn_pump(c);
+        rc = conn_pump(c, timeout);
         pthread_mutex_lock(&c->lock);
         /* No longer the reader: dispatching under the lock, nobody can
          * take over before it is done, and wake_lookup need not poke. */
@@ -910,7 +996,10 @@ int rnr_call_start(struct rnr_call *call, uint16_t type)
 static int call_send(struct rnr_call *call, int *unsent)
 {
     struct rnr_conn *c = call->conn;
+    uint64_t t = timeout_ms();
     int rc;
+
+    call->deadline_ms = t != 0 && has_deadline(call->type) ? mono_ms() + t : 0;
 
     *unsent = 1;
     pthread_mutex_lock(&c->lock);

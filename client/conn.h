@@ -93,6 +93,7 @@ struct rnr_call {
     int                status;    /* transport failure or the daemon's status */
     uint8_t           *body;      /* reply body on success (rnr_malloc), may be NULL */
     size_t             len;
+    uint64_t           deadline_ms;  /* CLOCK_MONOTONIC; 0: none (conn.c) */
 };
 
 /* The calling thread's slot's live connection, opened now if needed;

@@ -3,8 +3,8 @@
  * cache file, the real librnr answers repeated lookups from it.
  *
  * "Answered without a round trip" is shown by stopping rnrd (SIGSTOP): a
- * lookup that went to the socket would then wait forever, so each such
- * lookup runs under an alarm that fails the test instead of hanging.
+ * lookup that went to the socket would then wait for its reply deadline
+ * (2 s here) and fail, and an alarm guards against any hang.
  */
 #include "config.h"
 
@@ -41,6 +41,8 @@ static int group_setup(void **state)
     WSADATA wd;
     (void)state;
     signal(SIGALRM, on_alarm);
+    /* Read once, at the first request: before any. */
+    setenv("RNR_REQUEST_TIMEOUT_MS", "2000", 1);
     if (rnrt_daemon_init(&daemon_, NULL) != 0 || rnrt_daemon_start(&daemon_) != 0)
         return -1;
     return WSAStartup(MAKEWORD(2, 2), &wd);
@@ -213,6 +215,25 @@ static void test_all_providers(void **state)
     daemon_signal(SIGCONT);
 }
 
+/* A daemon that stops answering (SIGSTOP) does not hold callers forever:
+ * a lookup it must answer fails with WSASYSNOTREADY once the reply is
+ * overdue (RNR_REQUEST_TIMEOUT_MS, 2 s here), and the next one, the
+ * daemon continued, is answered on a new connection. */
+static void test_stopped_daemon_times_out(void **state)
+{
+    char a[64];
+    (void)state;
+
+    assert_int_equal(look("beta", 0, a, sizeof a), 0);
+    daemon_signal(SIGSTOP);
+    alarm(20);
+    assert_int_equal(look("beta", LUP_FLUSHCACHE, a, sizeof a), WSASYSNOTREADY);
+    alarm(0);
+    daemon_signal(SIGCONT);
+    assert_int_equal(look("beta", LUP_FLUSHCACHE, a, sizeof a), 0);
+    assert_string_equal(a, "192.0.2.11:0");
+}
+
 /* A dead daemon's cache answers nothing: WSASYSNOTREADY at once, and a
  * restarted daemon is used (and caches) again. */
 static void test_daemon_killed(void **state)
@@ -244,6 +265,7 @@ int main(void)
         cmocka_unit_test(test_flushcache_goes_to_daemon),
         cmocka_unit_test(test_file_change_invalidates),
         cmocka_unit_test(test_all_providers),
+        cmocka_unit_test(test_stopped_daemon_times_out),
         cmocka_unit_test(test_daemon_killed),
     };
     return cmocka_run_group_tests_name("integration: answer cache", tests, group_setup,
