@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "anscache.h"
@@ -28,8 +27,6 @@
 #include "queryset.h"
 #include "wire.h"
 
-/* Values larger than this are not looked for (a miss, then the socket). */
-#define ANSWER_MAX      (64u * 1024u)
 #define RETRY_MS        1000u
 
 /* Readers take the current view with one atomic load and no lock: a
@@ -45,25 +42,20 @@ static pthread_mutex_t g_open_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rnr_anscache_view *g_view;     /* atomic loads and stores */
 static struct rnr_anscache_view *g_retired[MAX_RETIRED];   /* open lock */
 static unsigned g_nretired;                  /* open lock */
-static uint64_t g_next_try_ms;               /* open lock */
-static int g_off = -1;                       /* -1: environment not read yet */
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+static uint64_t g_next_try_ms;               /* written under the open lock, atomic */
+static int g_off = -1;                       /* atomic; -1: environment not read yet */
 
 static int cache_off(void)
 {
-    if (g_off < 0) {
+    int off = __atomic_load_n(&g_off, __ATOMIC_RELAXED);
+
+    if (off < 0) {
         const char *e = getenv("RNR_ANSWER_CACHE");
 
-        g_off = e != NULL && strcmp(e, "0") == 0;
+        off = e != NULL && strcmp(e, "0") == 0;
+        __atomic_store_n(&g_off, off, __ATOMIC_RELAXED);
     }
-    return g_off;
+    return off;
 }
 
 /* Open lock held. */
@@ -71,12 +63,12 @@ static void view_open(void)
 {
     struct rnr_anscache_view *v = NULL;
     char sock[4096], path[4200];
-    uint64_t now = now_ms();
+    uint64_t now = rnr_conn_now_ms();
 
     if (__atomic_load_n(&g_view, __ATOMIC_RELAXED) != NULL || now < g_next_try_ms ||
         g_nretired >= MAX_RETIRED)
         return;
-    g_next_try_ms = now + RETRY_MS;
+    __atomic_store_n(&g_next_try_ms, now + RETRY_MS, __ATOMIC_RELAXED);
     if (rnr_path_client_socket(sock, sizeof sock) != 0 ||
         rnr_anscache_path(sock, path, sizeof path) != 0 ||
         rnr_anscache_open(path, &v) != 0)
@@ -91,7 +83,7 @@ static void view_retire(struct rnr_anscache_view *v)
     if (__atomic_load_n(&g_view, __ATOMIC_RELAXED) == v) {
         __atomic_store_n(&g_view, NULL, __ATOMIC_RELEASE);
         g_retired[g_nretired++] = v;    /* view_open stops at MAX_RETIRED */
-        g_next_try_ms = 0;              /* the next lookup maps the new file */
+        __atomic_store_n(&g_next_try_ms, 0, __ATOMIC_RELAXED);   /* map the new file next */
     }
     pthread_mutex_unlock(&g_open_lock);
 }
@@ -144,14 +136,18 @@ fail:
 int rnr_answers_try(const uint8_t *key, size_t klen, struct rnr_lookup *lk)
 {
     struct rnr_anscache_view *v;
-    uint8_t *buf;
+    uint8_t buf[RNR_ANSCACHE_VALUE_MAX];
     size_t vlen = 0;
-    int rc, hit = 0;
+    int rc;
 
     if (cache_off())
         return 0;
     v = __atomic_load_n(&g_view, __ATOMIC_ACQUIRE);
     if (v == NULL) {
+        /* No cache to read (none yet, or rnrd has none): the open lock
+         * only once the retry time has come, not on every lookup. */
+        if (rnr_conn_now_ms() < __atomic_load_n(&g_next_try_ms, __ATOMIC_RELAXED))
+            return 0;
         pthread_mutex_lock(&g_open_lock);
         view_open();
         v = __atomic_load_n(&g_view, __ATOMIC_ACQUIRE);
@@ -159,15 +155,12 @@ int rnr_answers_try(const uint8_t *key, size_t klen, struct rnr_lookup *lk)
         if (v == NULL)
             return 0;
     }
-    if ((buf = rnr_malloc(ANSWER_MAX)) == NULL)
-        return 0;
-    rc = rnr_anscache_get(v, key, klen, buf, ANSWER_MAX, &vlen);
+    rc = rnr_anscache_get(v, key, klen, buf, sizeof buf, &vlen);
     if (rc == RNR_ANSCACHE_HIT)
-        hit = answer_decode(buf, vlen, lk) == 0;
-    else if (rc == RNR_ANSCACHE_STALE)
+        return answer_decode(buf, vlen, lk) == 0;
+    if (rc == RNR_ANSCACHE_STALE)
         view_retire(v);
-    rnr_free(buf);
-    return hit;
+    return 0;
 }
 
 void rnr_answers_shutdown(void)
@@ -179,7 +172,7 @@ void rnr_answers_shutdown(void)
     for (i = 0; i < g_nretired; i++)
         rnr_anscache_close(g_retired[i]);
     g_nretired = 0;
-    g_next_try_ms = 0;
+    __atomic_store_n(&g_next_try_ms, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&g_open_lock);
 }
 

@@ -234,7 +234,7 @@ static void poke(struct rnr_conn *c)
  * RNR_REQUEST_TIMEOUT_MS overrides; 0 turns it off. */
 #define DEFAULT_TIMEOUT_MS 10000u
 
-static uint64_t mono_ms(void)
+uint64_t rnr_conn_now_ms(void)
 {
     struct timespec ts;
 
@@ -289,7 +289,7 @@ static int reader_timeout(const struct rnr_conn *c)
             first = w->call->deadline_ms;
     if (first == UINT64_MAX)
         return -1;
-    now = mono_ms();
+    now = rnr_conn_now_ms();
     if (first <= now)
         return 0;
     return first - now > INT32_MAX ? INT32_MAX : (int)(first - now);
@@ -999,7 +999,7 @@ static int call_send(struct rnr_call *call, int *unsent)
     uint64_t t = timeout_ms();
     int rc;
 
-    call->deadline_ms = t != 0 && has_deadline(call->type) ? mono_ms() + t : 0;
+    call->deadline_ms = t != 0 && has_deadline(call->type) ? rnr_conn_now_ms() + t : 0;
 
     *unsent = 1;
     pthread_mutex_lock(&c->lock);

@@ -96,6 +96,9 @@ struct rnr_call {
     uint64_t           deadline_ms;  /* CLOCK_MONOTONIC; 0: none (conn.c) */
 };
 
+/* CLOCK_MONOTONIC in milliseconds: reply deadlines, answer cache retries. */
+uint64_t rnr_conn_now_ms(void);
+
 /* The calling thread's slot's live connection, opened now if needed;
  * takes a reference (release with rnr_conn_put).  0, WSANOTINITIALISED,
  * WSASYSNOTREADY (no daemon), WSA_NOT_ENOUGH_MEMORY. */

@@ -114,7 +114,9 @@ void rnrd_answers_lookup_done(struct rnrd_lookup *l, int status)
         if (s->reusable_ms < ms)
             ms = s->reusable_ms;
     }
-    if (ms == 0 || l->ans_val.len < 8)
+    /* librnr would never read a larger one: storing it would only evict
+     * answers it does read. */
+    if (ms == 0 || l->ans_val.len < 8 || l->ans_val.len > RNR_ANSCACHE_VALUE_MAX)
         return;
     rnr_le32_store(l->ans_val.data, (uint32_t)status);
     rnr_le32_store(l->ans_val.data + 4, (uint32_t)l->ans_count);

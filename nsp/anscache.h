@@ -46,6 +46,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest value librnr reads (into a buffer on its stack: no
+ * allocation on a lookup); rnrd stores nothing larger. */
+#define RNR_ANSCACHE_VALUE_MAX 8192u
+
 /* ---- the writer (rnrd) ---- */
 
 struct rnr_anscache;
