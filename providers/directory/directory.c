@@ -18,29 +18,35 @@
 #include "guid.h"
 #include "status.h"
 
-void dir_log(struct dir_state *st, int level, const char *fmt, ...)
+static void dir_vlog(struct dir_state *st, int level, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void dir_vlog(struct dir_state *st, int level, const char *fmt, va_list ap)
 {
-    char    msg[700];
-    va_list ap;
+    char msg[700];
 
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     st->host->log(st->p, level, "%s", msg);
 }
 
+void dir_log(struct dir_state *st, int level, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    dir_vlog(st, level, fmt, ap);
+    va_end(ap);
+}
+
+/* The store's logger: the same, with the state as an opaque context. */
 static void store_log(void *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void store_log(void *ctx, int level, const char *fmt, ...)
 {
-    struct dir_state *st = ctx;
-    char              msg[700];
-    va_list           ap;
+    va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    dir_vlog(ctx, level, fmt, ap);
     va_end(ap);
-    st->host->log(st->p, level, "%s", msg);
 }
 
 /* ------------------------------------------------------------ classes */
