@@ -91,7 +91,8 @@ struct rnr_slot {
     pthread_mutex_t  lock;        /* `conn`, and the reference counts of
                                    * every connection opened for the slot */
     struct rnr_conn *conn;        /* its connection (a reference) or NULL */
-};
+} __attribute__((aligned(64)));   /* a cache line each: threads pinned to
+                                   * neighbouring slots share nothing */
 
 #define SLOT_INIT { PTHREAD_MUTEX_INITIALIZER, NULL }
 static struct rnr_slot  g_slots[] = {        /* RNR_CONN_SLOTS of them */

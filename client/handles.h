@@ -5,14 +5,22 @@
  * forged one (any other value) is recognised and refused, so a buggy
  * caller gets WSA_INVALID_HANDLE instead of a use-after-free.
  *
- * Generations come from one counter per table that is never reset, not
+ * Generations come from one counter per shard that is never reset, not
  * even by rnr_htable_free(): handles of an earlier WSAStartup session stay
  * invalid in the next.
  *
+ * The table is split into RNR_HTABLE_SHARDS shards, each with its own
+ * lock on its own cache line; a thread adds to the shard it was given on
+ * its first add (round robin), and the shard is part of the handle.  Every
+ * Begin, Next and End passes the table, and with one lock threads whose
+ * lookups are answered from the answer cache spent most of their time
+ * queued on it.  A table with a limit (`max`) uses one shard, so the limit
+ * is exact.
+ *
  * The table stores `void *` and never owns what it points to: add() hands
  * the caller's reference to the table, remove()/pop() hand it back.
- * Thread-safe; the lock is a leaf (nothing else is locked under it, except
- * the `ref` callback of get(), which must not lock).
+ * Thread-safe; the shard locks are leaves (nothing else is locked under
+ * them, except the `ref` callback of get(), which must not lock).
  */
 #ifndef RNR_CLIENT_HANDLES_H
 #define RNR_CLIENT_HANDLES_H
@@ -25,28 +33,40 @@
 
 struct rnr_hslot;
 
-struct rnr_htable {
+#define RNR_HTABLE_SHARDS 8u
+
+struct rnr_hshard {
     pthread_mutex_t   lock;
     struct rnr_hslot *slots;
     uint32_t          nslots;
-    uint32_t          free_head;  /* index + 1 of the first free slot; 0: none */
+    uint32_t          free_head;  /* local index + 1 of the first free slot; 0: none */
     uint32_t          count;      /* slots in use */
     uint32_t          gen;        /* last generation handed out */
-    uint32_t          max;        /* slot limit (0: RNR_HTABLE_MAX) */
+} __attribute__((aligned(64)));
+
+struct rnr_htable {
+    struct rnr_hshard shard[RNR_HTABLE_SHARDS];
+    uint32_t          max;        /* slot limit (0: RNR_HTABLE_MAX, sharded) */
 };
 
-/* Most slots a table grows to (index + 1 must fit the 20-bit index field
- * of the 32-bit encoding). */
+/* Most slots a table holds (index + 1 must fit the 20-bit index field of
+ * the 32-bit encoding); a shard of a sharded table holds an eighth. */
 #define RNR_HTABLE_MAX ((1u << 20) - 1)
 
-#define RNR_HTABLE_INITIALIZER { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0, 0, 0 }
+/* Adaptive mutexes: holders keep them for a few instructions, so a thread
+ * that finds one taken spins briefly instead of sleeping in the kernel. */
+#define RNR_HSHARD_INIT { .lock = PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP }
+#define RNR_HTABLE_INITIALIZER { .shard = {                   \
+        RNR_HSHARD_INIT, RNR_HSHARD_INIT, RNR_HSHARD_INIT, RNR_HSHARD_INIT, \
+        RNR_HSHARD_INIT, RNR_HSHARD_INIT, RNR_HSHARD_INIT, RNR_HSHARD_INIT }, \
+    .max = 0 }
 
 /* Store obj (non-NULL).  0 and *out set; WSAEMFILE when the table is full;
  * WSA_NOT_ENOUGH_MEMORY when it cannot grow. */
 int rnr_htable_add(struct rnr_htable *t, void *obj, HANDLE *out);
 
 /* The object of a valid handle, or NULL.  `ref` (optional) is called on
- * it under the table lock, so the object cannot be removed and released
+ * it under the shard's lock, so the object cannot be removed and released
  * between the look-up and the caller taking its reference. */
 void *rnr_htable_get(struct rnr_htable *t, HANDLE h, void (*ref)(void *));
 
@@ -70,7 +90,7 @@ size_t rnr_htable_count(struct rnr_htable *t);
  * from the table, not released).  The table stays usable; accepts NULL. */
 void rnr_htable_free(struct rnr_htable *t);
 
-/* Hold / release the table lock across fork() (see startup.c). */
+/* Hold / release every shard lock across fork() (see startup.c). */
 void rnr_htable_lock(struct rnr_htable *t);
 void rnr_htable_unlock(struct rnr_htable *t);
 

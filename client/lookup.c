@@ -21,11 +21,10 @@
 
 static struct rnr_htable g_handles = RNR_HTABLE_INITIALIZER;
 
-/* Lookup reference counts.  A leaf lock rather than atomics: the last
- * reference may be dropped by a thread other than the one that last used
- * the lookup, and the ordering between the two must be visible to tools
- * (helgrind), not only correct.  Taken inside the handle table lock. */
-static pthread_mutex_t g_refs_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Lookup reference counts are atomic: every Begin, Next and End takes and
+ * drops some, and one lock for all of them was what threads answered from
+ * the answer cache queued on.  The release on every drop and the acquire
+ * before the free order the last user's writes before the destruction. */
 
 static struct rnr_lookup *lookup_new(struct rnr_conn *c)
 {
@@ -42,9 +41,7 @@ static struct rnr_lookup *lookup_new(struct rnr_conn *c)
 
 void rnr_lookup_ref(struct rnr_lookup *lk)
 {
-    pthread_mutex_lock(&g_refs_lock);
-    lk->refs++;
-    pthread_mutex_unlock(&g_refs_lock);
+    __atomic_add_fetch(&lk->refs, 1, __ATOMIC_RELAXED);
 }
 
 static void lookup_ref_cb(void *p)
@@ -59,11 +56,10 @@ void rnr_lookup_unref(struct rnr_lookup *lk)
 
     if (lk == NULL)
         return;
-    pthread_mutex_lock(&g_refs_lock);
-    left = --lk->refs;
-    pthread_mutex_unlock(&g_refs_lock);
+    left = (int)__atomic_sub_fetch(&lk->refs, 1, __ATOMIC_RELEASE);
     if (left > 0)
         return;
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     /* Normally already out of the connection's map (DONE, End, death);
      * make sure the reader can never find a freed lookup. */
     rnr_conn_lock(lk->conn);
@@ -226,12 +222,10 @@ void rnr_lookup_cancel_all(void)
 void rnr_lookup_atfork_prepare(void)
 {
     rnr_htable_lock(&g_handles);
-    pthread_mutex_lock(&g_refs_lock);
 }
 
 void rnr_lookup_atfork_release(void)
 {
-    pthread_mutex_unlock(&g_refs_lock);
     rnr_htable_unlock(&g_handles);
 }
 

@@ -2,18 +2,19 @@
  * WSAStartup / WSACleanup (version negotiation, reference count) and the
  * per-thread last error.
  *
- * The reference count and the epoch live under g_state, a leaf lock held
- * for a few instructions by every API call (plain locking rather than
- * atomics keeps the ordering visible to helgrind and costs nothing next to
- * a round trip).  Startup and the final cleanup are serialized by g_lock,
- * held across the whole teardown so a WSAStartup racing with the last
- * WSACleanup starts a fresh session only after the old one is gone.  Never
- * take g_lock while holding g_state, nor any lock inside g_state.
+ * The reference count and the epoch share one 64-bit word that every API
+ * call reads with one atomic load: a lookup answered from the answer cache
+ * makes no system call, and a lock taken here by every call of every
+ * thread was what stopped it scaling with threads.  The word is written
+ * only under g_lock, which serializes startup and the final cleanup and is
+ * held across the whole teardown, so a WSAStartup racing with the last
+ * WSACleanup starts a fresh session only after the old one is gone.
  */
 #include "config.h"
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,36 +27,42 @@
 #define RNR_LOW_VERSION MAKEWORD(1, 0)
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;   /* startup / teardown */
-static pthread_mutex_t g_state = PTHREAD_MUTEX_INITIALIZER;  /* the two below */
-static unsigned g_refcount;
-static unsigned g_epoch;      /* bumped by every final WSACleanup */
+/* Epoch (bumped by every final WSACleanup) << 32 | reference count. */
+static uint64_t g_state;
+
+#define STATE_REFS(w)  ((unsigned)((w) & UINT32_MAX))
+#define STATE_EPOCH(w) ((unsigned)((w) >> 32))
+
+static uint64_t state_load(void)
+{
+    return __atomic_load_n(&g_state, __ATOMIC_ACQUIRE);
+}
+
+/* g_lock held. */
+static void state_store(unsigned refs, unsigned epoch)
+{
+    __atomic_store_n(&g_state, (uint64_t)epoch << 32 | refs, __ATOMIC_RELEASE);
+}
 static pthread_once_t g_atfork_once = PTHREAD_ONCE_INIT;
 
 static __thread int t_last_error;
 
 int rnr_client_enter(unsigned *epoch)
 {
-    unsigned refs, e;
+    uint64_t w = state_load();
 
-    pthread_mutex_lock(&g_state);
-    refs = g_refcount;
-    e = g_epoch;
-    pthread_mutex_unlock(&g_state);
-    if (refs == 0)
+    if (STATE_REFS(w) == 0)
         return WSANOTINITIALISED;
     if (epoch != NULL)
-        *epoch = e;
+        *epoch = STATE_EPOCH(w);
     return 0;
 }
 
 int rnr_client_epoch_is(unsigned epoch)
 {
-    int same;
+    uint64_t w = state_load();
 
-    pthread_mutex_lock(&g_state);
-    same = g_refcount != 0 && g_epoch == epoch;
-    pthread_mutex_unlock(&g_state);
-    return same;
+    return STATE_REFS(w) != 0 && STATE_EPOCH(w) == epoch;
 }
 
 int rnr_fail(int status)
@@ -101,12 +108,10 @@ static void atfork_prepare(void)
     rnr_conn_atfork_prepare();
     rnr_lookup_atfork_prepare();
     rnr_answers_atfork_prepare();
-    pthread_mutex_lock(&g_state);
 }
 
 static void atfork_parent(void)
 {
-    pthread_mutex_unlock(&g_state);
     rnr_answers_atfork_release();
     rnr_lookup_atfork_release();
     rnr_conn_atfork_parent();
@@ -116,7 +121,6 @@ static void atfork_parent(void)
 
 static void atfork_child(void)
 {
-    pthread_mutex_unlock(&g_state);
     rnr_answers_atfork_release();
     rnr_lookup_atfork_release();
     rnr_conn_atfork_child();
@@ -132,6 +136,7 @@ static void register_atfork(void)
 int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData)
 {
     WORD version;
+    uint64_t w;
 
     if (lpWSAData == NULL)
         return WSAEFAULT;
@@ -143,16 +148,14 @@ int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData)
     pthread_once(&g_atfork_once, register_atfork);
 
     pthread_mutex_lock(&g_lock);
-    pthread_mutex_lock(&g_state);
-    if (g_refcount == UINT_MAX) {
+    w = state_load();
+    if (STATE_REFS(w) == UINT32_MAX) {
         /* Not in the reference, but wrapping would tear the library
          * down under every other user. */
-        pthread_mutex_unlock(&g_state);
         pthread_mutex_unlock(&g_lock);
         return WSAEPROCLIM;
     }
-    g_refcount++;
-    pthread_mutex_unlock(&g_state);
+    state_store(STATE_REFS(w) + 1, STATE_EPOCH(w));
     pthread_mutex_unlock(&g_lock);
 
     memset(lpWSAData, 0, sizeof(*lpWSAData));
@@ -171,18 +174,16 @@ int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData)
 int WSACleanup(void)
 {
     unsigned left;
+    uint64_t w;
 
     pthread_mutex_lock(&g_lock);
-    pthread_mutex_lock(&g_state);
-    if (g_refcount == 0) {
-        pthread_mutex_unlock(&g_state);
+    w = state_load();
+    if (STATE_REFS(w) == 0) {
         pthread_mutex_unlock(&g_lock);
         return rnr_fail(WSANOTINITIALISED);
     }
-    left = --g_refcount;
-    if (left == 0)
-        g_epoch++;
-    pthread_mutex_unlock(&g_state);
+    left = STATE_REFS(w) - 1;
+    state_store(left, left == 0 ? STATE_EPOCH(w) + 1 : STATE_EPOCH(w));
     if (left > 0) {
         pthread_mutex_unlock(&g_lock);
         return 0;
