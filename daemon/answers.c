@@ -51,6 +51,20 @@ int rnrd_answers_open(struct rnrd *d)
     return 0;
 }
 
+void rnrd_answers_hold(struct rnrd *d)
+{
+    int rc;
+
+    if (d->answers == NULL)
+        return;
+    /* Without it readers still see a dead daemon, through the file lock,
+     * at the price of a system call per probe. */
+    if ((rc = rnr_anscache_hold(d->answers)) != 0)
+        log_info("answer cache: readers ask the file lock (%s)",
+                 rc == WSAEOPNOTSUPP ? "this C library keeps its mutex elsewhere"
+                                     : "cannot lock the liveness mutex");
+}
+
 void rnrd_answers_close(struct rnrd *d)
 {
     rnr_anscache_destroy(d->answers, 1);

@@ -565,6 +565,8 @@ int main(int argc, char **argv)
     if (signals_watch(d) != 0)
         goto done;
     state_lock_write_pid(d);
+    /* The final process, on the thread that serves until shutdown. */
+    rnrd_answers_hold(d);
     log_notice("listening on %s with %zu provider(s)%s%s", d->socket_path, d->nprovs,
                d->config_path ? "" : " (built-in configuration)",
                d->socket_activated ? " (socket activation)" : "");

@@ -116,6 +116,9 @@ struct rnrd {
 /* answers.c: the answer cache file next to the socket (a failure only
  * turns it off, with a warning), and its invalidation. */
 int  rnrd_answers_open(struct rnrd *d);
+/* Once daemonized, on the serving thread: probes learn liveness from the
+ * file itself, without a system call (rnr_anscache_hold). */
+void rnrd_answers_hold(struct rnrd *d);
 void rnrd_answers_close(struct rnrd *d);
 void rnrd_answers_changed(struct rnrd *d);
 

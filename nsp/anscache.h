@@ -63,6 +63,17 @@ struct rnr_anscache;
  * WSASYSCALLFAILURE for file-system failures (errno is kept). */
 int  rnr_anscache_create(const char *path, size_t bytes, struct rnr_anscache **out);
 
+/* Liveness without a system call for readers: locks a process-shared
+ * robust mutex in the file's header and says so there.  Readers then look
+ * at the mutex's futex word, which the kernel marks when this thread dies
+ * (kill -9 included), instead of asking for the file lock on every probe.
+ * Call it from the thread that runs until rnr_anscache_destroy, in the
+ * process that will keep running (after any daemonizing fork: a child
+ * does not own it).  0; WSAEOPNOTSUPP when the C library does not keep
+ * the kernel's word where readers look (they keep asking for the lock);
+ * WSASYSCALLFAILURE. */
+int  rnr_anscache_hold(struct rnr_anscache *c);
+
 /* Unmaps and closes (which drops the liveness lock); with unlink_file,
  * removes the file first, but only if path still names this cache's file.
  * Accepts NULL. */
@@ -116,9 +127,10 @@ enum {
  * value larger than buflen is a miss.  On anything but a hit buf's
  * content is undefined (a raced copy may have been written there) and
  * *vlen is untouched; bad arguments are a miss.  Thread-safe on one
- * view; never allocates, never blocks; one fcntl(F_OFD_GETLK) a call for
- * liveness (on every call: a test that kills rnrd and looks up at once
- * must get WSASYSNOTREADY, not an answer from the dead daemon's cache). */
+ * view; never allocates, never blocks.  Liveness is checked on every
+ * call, so a writer killed a moment ago is "stale" at once: from the
+ * futex word of rnr_anscache_hold (a load) when the writer holds it,
+ * else with one fcntl(F_OFD_GETLK). */
 int  rnr_anscache_get(struct rnr_anscache_view *v, const void *key, size_t klen,
                       void *buf, size_t buflen, size_t *vlen);
 

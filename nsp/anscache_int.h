@@ -42,13 +42,22 @@ struct anscache_hdr {
     uint64_t file_size;         /* data_off + data_size */
     uint64_t seed;              /* of the key hash, random per file */
     _Atomic uint32_t gen;       /* entries of another generation are dead */
-    uint32_t reserved1;
+    /* 1 once the writer holds `live` (rnr_anscache_hold): readers then
+     * read liveness from its first word instead of asking for the lock. */
+    _Atomic uint32_t live_held;
     /* End of the data stream claimed by the writer (an absolute position:
      * it never wraps).  Published before the bytes it covers are
      * overwritten, so a reader that read a record at pos knows it was
      * intact when head - pos <= data_size. */
     _Atomic uint64_t head;
-    uint8_t reserved2[40];
+    /* A process-shared robust pthread mutex the writer keeps locked.  Its
+     * first word is the kernel's robust futex word: the owner's thread id
+     * while held; FUTEX_OWNER_DIED set by the kernel when the owner dies
+     * (kill -9 included), 0 once unlocked.  Old files have zeros here. */
+    union {
+        uint8_t          bytes[40];
+        _Atomic uint32_t word;
+    } live;
 };
 _Static_assert(sizeof(struct anscache_hdr) == 128, "header layout");
 

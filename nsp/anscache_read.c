@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -32,7 +33,8 @@ struct rnr_anscache_view {
     int                   fd;
     uint8_t              *map;
     size_t                size;
-    struct anscache_hdr  *hdr;       /* only gen and head are read from it */
+    struct anscache_hdr  *hdr;       /* only gen, head and the liveness word
+                                      * are read from it */
     struct anscache_slot *slots;
     const uint8_t        *data;
     uint64_t              data_size;
@@ -190,6 +192,14 @@ static int writer_alive(const struct rnr_anscache_view *v)
 {
     struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
 
+    /* A writer that holds the robust mutex: its futex word has its thread
+     * id until it unlocks (0) or dies (the kernel sets FUTEX_OWNER_DIED
+     * as the thread exits, before its files are closed). */
+    if (atomic_load_explicit(&v->hdr->live_held, memory_order_acquire)) {
+        uint32_t w = atomic_load_explicit(&v->hdr->live.word, memory_order_acquire);
+
+        return (w & FUTEX_TID_MASK) != 0 && (w & FUTEX_OWNER_DIED) == 0;
+    }
     if (fcntl(v->fd, F_OFD_GETLK, &fl) != 0)
         return 0;
     return fl.l_type != F_UNLCK;
@@ -243,17 +253,15 @@ static int slot_read(const struct rnr_anscache_view *v, struct anscache_slot *s,
     return 1;
 }
 
-int rnr_anscache_lookup(struct rnr_anscache_view *v, const void *key, size_t klen,
-                        uint32_t tag, void *buf, size_t buflen, size_t *vlen)
+static int lookup_at(struct rnr_anscache_view *v, const void *key, size_t klen,
+                     uint32_t tag, uint64_t now, void *buf, size_t buflen, size_t *vlen)
 {
     struct anscache_slot *bucket;
-    uint64_t now;
     uint32_t gen, i;
 
     if (v == NULL || vlen == NULL || (key == NULL && klen > 0) ||
         (buf == NULL && buflen > 0) || klen > UINT32_MAX)
         return RNR_ANSCACHE_MISS;
-    now = rnr_anscache_now_ms();
     gen = atomic_load_explicit(&v->hdr->gen, memory_order_acquire);
     bucket = v->slots + (size_t)(tag & v->mask) * ANSCACHE_WAYS;
     for (i = 0; i < ANSCACHE_WAYS; i++)
@@ -262,18 +270,26 @@ int rnr_anscache_lookup(struct rnr_anscache_view *v, const void *key, size_t kle
     return RNR_ANSCACHE_MISS;
 }
 
+int rnr_anscache_lookup(struct rnr_anscache_view *v, const void *key, size_t klen,
+                        uint32_t tag, void *buf, size_t buflen, size_t *vlen)
+{
+    return lookup_at(v, key, klen, tag, rnr_anscache_now_ms(), buf, buflen, vlen);
+}
+
 int rnr_anscache_get(struct rnr_anscache_view *v, const void *key, size_t klen,
                      void *buf, size_t buflen, size_t *vlen)
 {
+    uint64_t now;
+
     if (v == NULL)
         return RNR_ANSCACHE_MISS;
     if (!writer_alive(v))
         return RNR_ANSCACHE_STALE;
+    now = rnr_anscache_now_ms();
     if (key == NULL && klen > 0)
         return RNR_ANSCACHE_MISS;
-    return rnr_anscache_lookup(v, key, klen,
-                               rnr_anscache_tag(rnr_anscache_hash(v->seed, key, klen)),
-                               buf, buflen, vlen);
+    return lookup_at(v, key, klen, rnr_anscache_tag(rnr_anscache_hash(v->seed, key, klen)),
+                     now, buf, buflen, vlen);
 }
 
 int rnr_anscache_path(const char *socket_path, char *buf, size_t len)

@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +46,12 @@ struct rnr_anscache {
     uint32_t              nbuckets;
     uint64_t              head;      /* == hdr->head, which only we write */
     uint64_t              tail;      /* oldest record not yet overwritten */
+    int                   held;      /* hdr->live locked by this process */
     struct rnr_anscache_stats st;
 };
+
+_Static_assert(sizeof(pthread_mutex_t) <= sizeof(((struct anscache_hdr *)0)->live),
+               "the liveness mutex fits its place in the header");
 
 static int fs_error(int err)
 {
@@ -173,13 +179,52 @@ int rnr_anscache_create(const char *path, size_t bytes, struct rnr_anscache **ou
     if (bytes < CACHE_MIN_BYTES || bytes > CACHE_MAX_BYTES)
         return WSAEINVAL;
     total = (bytes + CACHE_PAGE - 1) & ~(size_t)(CACHE_PAGE - 1);
-    /* About one slot a kilobyte of file (answers are a few hundred bytes
-     * each): the index takes a sixteenth of the file. */
-    while ((size_t)nbuckets * 2 * ANSCACHE_WAYS <= total / 1024)
+    /* About one slot per 512 bytes of file: answers are 200 to 400 bytes
+     * each, so the index and the data run out at about the same time.
+     * The index takes an eighth of the file. */
+    while ((size_t)nbuckets * 2 * ANSCACHE_WAYS <= total / 512)
         nbuckets *= 2;
     index = (size_t)nbuckets * ANSCACHE_WAYS * sizeof(struct anscache_slot);
     return rnr_anscache_create_sized(path, nbuckets,
                                      total - sizeof(struct anscache_hdr) - index, out);
+}
+
+int rnr_anscache_hold(struct rnr_anscache *c)
+{
+    pthread_mutex_t *m;
+    pthread_mutexattr_t a;
+    uint32_t w;
+    int err;
+
+    if (c == NULL)
+        return WSAEINVAL;
+    if (c->held)
+        return 0;
+    m = (pthread_mutex_t *)(void *)c->hdr->live.bytes;
+    if (pthread_mutexattr_init(&a) != 0)
+        return WSASYSCALLFAILURE;
+    err = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+    if (err == 0)
+        err = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+    if (err == 0)
+        err = pthread_mutex_init(m, &a);
+    pthread_mutexattr_destroy(&a);
+    if (err == 0 && (err = pthread_mutex_lock(m)) != 0)
+        pthread_mutex_destroy(m);
+    if (err != 0)
+        return WSASYSCALLFAILURE;
+    /* Readers read the kernel's word, not the C library's structure:
+     * make sure this C library keeps it where they look. */
+    w = atomic_load_explicit(&c->hdr->live.word, memory_order_relaxed);
+    if ((w & FUTEX_TID_MASK) != ((uint32_t)gettid() & FUTEX_TID_MASK)) {
+        pthread_mutex_unlock(m);
+        pthread_mutex_destroy(m);
+        memset(c->hdr->live.bytes, 0, sizeof(c->hdr->live.bytes));
+        return WSAEOPNOTSUPP;
+    }
+    c->held = 1;
+    atomic_store_explicit(&c->hdr->live_held, 1, memory_order_release);
+    return 0;
 }
 
 void rnr_anscache_destroy(struct rnr_anscache *c, int unlink_file)
@@ -188,6 +233,11 @@ void rnr_anscache_destroy(struct rnr_anscache *c, int unlink_file)
 
     if (c == NULL)
         return;
+    /* Unlocked before the unmap: the C library keeps the mutex on this
+     * thread's robust list, which must not point into unmapped memory.
+     * A word of 0 says "gone" to readers as the dead owner's would. */
+    if (c->held && c->map != MAP_FAILED)
+        pthread_mutex_unlock((pthread_mutex_t *)(void *)c->hdr->live.bytes);
     /* Someone may have put another file at path since: leave that one. */
     if (unlink_file && c->fd >= 0 && stat(c->path, &st) == 0 && st.st_dev == c->dev &&
         st.st_ino == c->ino)

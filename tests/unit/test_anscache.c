@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <linux/futex.h>
 #include <unistd.h>
 
 #include <rnr/winsock2.h>
@@ -520,8 +521,9 @@ static void test_stale_after_destroy(void **state)
     rnr_anscache_close(v);
 }
 
-/* A writer in a child: creates the cache, stores k, says so, waits. */
-static pid_t fork_writer(void)
+/* A writer in a child: creates the cache, stores k, with `hold` takes the
+ * liveness mutex (rnr_anscache_hold), says so, waits. */
+static pid_t fork_writer(int hold)
 {
     int p[2];
     pid_t pid;
@@ -535,7 +537,8 @@ static pid_t fork_writer(void)
 
         close(p[0]);
         if (rnr_anscache_create(g_path, 64 << 10, &c) != 0 ||
-            put_str(c, "k", "from the child", FOREVER) != 0 || write(p[1], "r", 1) != 1)
+            put_str(c, "k", "from the child", FOREVER) != 0 ||
+            (hold && rnr_anscache_hold(c) != 0) || write(p[1], "r", 1) != 1)
             _exit(1);
         for (;;)
             pause();
@@ -546,22 +549,70 @@ static pid_t fork_writer(void)
     return pid;
 }
 
+/* The header as the file says it, read past any mapping. */
+static void read_hdr(struct anscache_hdr *h)
+{
+    int fd = open(g_path, O_RDONLY);
+
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, h, sizeof(*h), 0), (ssize_t)sizeof(*h));
+    close(fd);
+}
+
+/* Killed, the writer is seen gone at once, with no help from it: through
+ * the file lock, and through the robust mutex's word when it holds that
+ * (a load, no system call: the kernel marks the word as the thread dies). */
 static void test_stale_after_kill(void **state)
 {
     struct rnr_anscache_view *v = NULL;
+    struct anscache_hdr h;
     char buf[64];
-    int status;
+    int status, hold;
     pid_t pid;
 
     (void)state;
-    pid = fork_writer();
-    assert_int_equal(rnr_anscache_open(g_path, &v), 0);
+    for (hold = 0; hold <= 1; hold++) {
+        pid = fork_writer(hold);
+        read_hdr(&h);
+        assert_int_equal(h.live_held, (uint32_t)hold);
+        if (hold)   /* one thread: its id is the pid */
+            assert_int_equal(h.live.word, (uint32_t)pid);
+        assert_int_equal(rnr_anscache_open(g_path, &v), 0);
+        assert_int_equal(get_str(v, "k", buf, sizeof(buf)), HIT);
+        assert_string_equal(buf, "from the child");
+        /* Stopped is not dead. */
+        assert_int_equal(kill(pid, SIGSTOP), 0);
+        assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+        assert_int_equal(get_str(v, "k", buf, sizeof(buf)), HIT);
+        assert_int_equal(kill(pid, SIGKILL), 0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        assert_int_equal(get_str(v, "k", buf, sizeof(buf)), STALE);
+        if (hold) {
+            read_hdr(&h);
+            assert_true(h.live.word & FUTEX_OWNER_DIED);
+        }
+        rnr_anscache_close(v);
+        v = NULL;
+    }
+}
+
+/* A holding writer that shuts down cleanly unlocks: readers of its file
+ * see it gone, and a hold is taken once however often it is asked. */
+static void test_hold_then_destroy(void **state)
+{
+    struct rnr_anscache *c = NULL;
+    struct rnr_anscache_view *v = NULL;
+    char buf[64];
+
+    (void)state;
+    assert_int_equal(rnr_anscache_hold(NULL), WSAEINVAL);
+    open_pair(64 << 10, &c, &v);
+    assert_int_equal(rnr_anscache_hold(c), 0);
+    assert_int_equal(rnr_anscache_hold(c), 0);
+    assert_int_equal(put_str(c, "k", "v", FOREVER), 0);
     assert_int_equal(get_str(v, "k", buf, sizeof(buf)), HIT);
-    assert_string_equal(buf, "from the child");
-    assert_int_equal(kill(pid, SIGKILL), 0);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    /* At once, with no help from the dead writer. */
+    rnr_anscache_destroy(c, 0);
     assert_int_equal(get_str(v, "k", buf, sizeof(buf)), STALE);
     rnr_anscache_close(v);
 }
@@ -874,6 +925,9 @@ static void test_write_seeds(void **state)
                                           rnr_anscache_gen(c)), 0);
     }
     write_seed(dir, 4);
+    /* Held by this thread: the liveness word names a live owner. */
+    assert_int_equal(rnr_anscache_hold(c), 0);
+    write_seed(dir, 5);
     rnr_anscache_destroy(c, 1);
 }
 
@@ -890,6 +944,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_collision, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_after_destroy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_after_kill, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hold_then_destroy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
