@@ -794,7 +794,9 @@ static void test_cancel_blocked_next(void **state)
     assert_int_equal(WSALookupServiceEnd(b.h), 0);
     pthread_join(b.t, NULL);
     assert_int_equal(b.rc, WSA_E_CANCELLED);
-    assert_true(b.t_done - t_end < 500.0);
+    /* At once, not at the reader's next poll timeout (10 s): the bound
+     * is loose so that a loaded machine cannot fail it. */
+    assert_true(b.t_done - t_end < 5000.0);
     assert_true(fake_wait(&F.ends, ends + 1));
     assert_int_equal(next(b.h, 0, buf, sizeof(buf)), WSA_INVALID_HANDLE);
 }
@@ -932,7 +934,9 @@ static void test_daemon_down_and_back(void **state)
     assert_int_equal(begin_rc("push:1", &h), WSASYSNOTREADY);
     assert_int_equal(WSAEnumNameSpaceProvidersA(&len, NULL), SOCKET_ERROR);
     assert_int_equal(WSAGetLastError(), WSASYSNOTREADY);
-    assert_true(now_ms() - t0 < 200.0);
+    /* Fast failure, not a wait for a timeout (seconds): a loose bound, so
+     * that only a hang fails it on a loaded machine. */
+    assert_true(now_ms() - t0 < 2000.0);
     assert_int_equal(WSALookupServiceEnd(pending), 0);
     fake_start();
     check_reconnects();
