@@ -8,7 +8,10 @@
  *
  * An append is durable before dir_store_append returns (write + fdatasync;
  * a new journal's directory entry is fsync'd before its first record), and
- * costs the same whatever the store's size.  Compaction first moves
+ * costs the same whatever the store's size.  The provider itself uses the
+ * split form (dir_store_write, then a sync in its thread, then
+ * dir_store_synced: dir_pend.c), so the fdatasync runs off rnrd's loop
+ * and one covers every record written while the previous one ran.  Compaction first moves
  * appends to a new journal.G, then writes snapshot.G.tmp, fsyncs it,
  * renames it to snapshot.G, fsyncs the directory, and only then removes
  * what G made obsolete: whatever a crash leaves visible, the old
