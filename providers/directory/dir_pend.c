@@ -15,7 +15,9 @@
  * A failed sync fails every change not yet durable with the store's
  * status (WSAEDQUOT, WSASYSCALLFAILURE), cuts them off the journal, and
  * memory never held them.  Snapshots wait while changes do, so the
- * journal never switches under a record waiting for its sync.
+ * journal never switches under a record waiting for its sync; under
+ * writes that never leave a moment with none pending, the journal grows
+ * until they do (start-up then replays more).
  */
 #include "config.h"
 

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "itest.h"
 
@@ -154,6 +155,31 @@ static long long dir_stat(const char *key)
     return v;
 }
 
+/* A lookup of alpha.example (hosts provider) from another process: its
+ * own connection, another client of rnrd.  Its status. */
+static int other_client_lookup(void)
+{
+    pid_t pid = fork();
+    int   st;
+
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        GUID                byname = SVCID_INET_HOSTADDRBYNAME;
+        struct rnrt_results res;
+        WSAQUERYSETA        q;
+        WSADATA             wd;
+
+        WSACleanup();   /* the parent's connection is not ours */
+        if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+            _exit(101);
+        rnrt_qs_init(&q, &byname, "alpha.example");
+        _exit(rnrt_lookup(&q, LUP_RETURN_NAME, &res) == 0 && res.n >= 1 ? 0 : 1);
+    }
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
 static void test_lookups_answered_during_sync(void **state)
 {
     GUID                byname = SVCID_INET_HOSTADDRBYNAME;
@@ -172,6 +198,7 @@ static void test_lookups_answered_during_sync(void **state)
     writer_start(&w, "slow");
     wait_held();
     /* Its fdatasync is held: other lookups are answered meanwhile. */
+    assert_int_equal(other_client_lookup(), 0);
     rnrt_qs_init(&q, &byname, "alpha.example");
     assert_int_equal(rnrt_lookup(&q, LUP_RETURN_NAME, &res), 0);
     rnrt_results_free(&res);
