@@ -19,6 +19,12 @@
  *                 (the large store's first write takes the journal over
  *                 the threshold: the snapshot that follows stalls the
  *                 next request, and shows here).
+ *   concurrent    at 1,000 entries: WRITERS threads (each its own
+ *                 connection) writing at once, writes per second: the
+ *                 group commit, one fdatasync for the records written
+ *                 while the previous ran; and lookup p50 / p99 while one
+ *                 thread writes without pause: the fdatasync runs off
+ *                 rnrd's loop, so lookups do not wait behind it.
  *
  * The state directory is under --dir (default /var/tmp, a disk rather
  * than a tmpfs, so fdatasync costs what it costs).  Figures, not
@@ -28,6 +34,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +57,7 @@
 #define CONTAINERS 100u
 #define LOOKUPS    2000u
 #define WRITES     200u
+#define WRITERS    4u
 
 #define CLASS_TEXT "{6A1B0C2D-0000-4000-8000-0000000000B1}"
 static GUID bench_class = { 0x6A1B0C2Du, 0x0000, 0x4000,
@@ -321,15 +329,12 @@ static void lookups(unsigned n, int deep, double *p50, double *p99, unsigned *er
     *p99 = m ? pct(v, m, 0.99) : -1;
 }
 
-static void writes(unsigned first, double *p50, double *max, double *per_s, unsigned *errors)
+/* One registration of a new entry; 0 or the error. */
+static int write_one(const char *name)
 {
-    static double      v[WRITES];
-    char               name[32];
     struct sockaddr_in sin;
     CSADDR_INFO        cs;
     WSAQUERYSETA       q;
-    unsigned           k;
-    double             t0 = now_ms(), total;
 
     memset(&sin, 0, sizeof sin);
     sin.sin_family = AF_INET;
@@ -340,20 +345,94 @@ static void writes(unsigned first, double *p50, double *max, double *per_s, unsi
     cs.RemoteAddr.iSockaddrLength = sizeof sin;
     cs.iSocketType = SOCK_STREAM;
     cs.iProtocol = IPPROTO_TCP;
+    memset(&q, 0, sizeof q);
+    q.dwSize = sizeof q;
+    q.lpServiceClassId = &bench_class;
+    q.lpszServiceInstanceName = (char *)name;
+    q.lpszContext = "\\bench\\new";
+    q.lpNSProviderId = &dir_id;
+    q.dwNumberOfCsAddrs = 1;
+    q.lpcsaBuffer = &cs;
+    return WSASetServiceA(&q, RNRSERVICE_REGISTER, 0) == 0 ? 0 : WSAGetLastError();
+}
+
+struct writer {
+    pthread_t    t;
+    unsigned     id, n, errors;
+    volatile int *stop;     /* NULL: write n */
+};
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    char           name[40];
+    unsigned       k;
+
+    for (k = 0; w->stop != NULL ? !__atomic_load_n(w->stop, __ATOMIC_RELAXED) : k < w->n; k++) {
+        snprintf(name, sizeof name, "conc-%u-%06u", w->id, k);
+        if (write_one(name) != 0)
+            w->errors++;
+    }
+    return NULL;
+}
+
+/* WRITERS threads, WRITES / WRITERS each: writes per second. */
+static void concurrent_writes(double *per_s, unsigned *errors)
+{
+    struct writer w[WRITERS];
+    double        t0 = now_ms();
+    unsigned      i;
+
+    *errors = 0;
+    for (i = 0; i < WRITERS; i++) {
+        memset(&w[i], 0, sizeof w[i]);
+        w[i].id = i;
+        w[i].n = WRITES / WRITERS;
+        if (pthread_create(&w[i].t, NULL, writer_main, &w[i]) != 0)
+            w[i].n = 0, w[i].errors = 1;
+    }
+    for (i = 0; i < WRITERS; i++) {
+        if (w[i].n > 0)
+            pthread_join(w[i].t, NULL);
+        *errors += w[i].errors;
+    }
+    *per_s = WRITES / ((now_ms() - t0) / 1e3);
+}
+
+/* Lookup p50 / p99 while one thread writes without pause. */
+static void lookups_while_writing(unsigned n, double *p50, double *p99, unsigned *errors)
+{
+    static volatile int stop;
+    struct writer       w;
+
+    memset(&w, 0, sizeof w);
+    w.id = 100;
+    w.stop = &stop;
+    stop = 0;
+    if (pthread_create(&w.t, NULL, writer_main, &w) != 0) {
+        *p50 = *p99 = -1;
+        *errors = 1;
+        return;
+    }
+    lookups(n, 0, p50, p99, errors);
+    __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
+    pthread_join(w.t, NULL);
+    *errors += w.errors;
+}
+
+static void writes(unsigned first, double *p50, double *max, double *per_s, unsigned *errors)
+{
+    static double v[WRITES];
+    char          name[32];
+    unsigned      k;
+    double        t0 = now_ms(), total;
+
     *errors = 0;
     for (k = 0; k < WRITES; k++) {
         double t = now_ms();
 
         snprintf(name, sizeof name, "new-%06u", first + k);
-        memset(&q, 0, sizeof q);
-        q.dwSize = sizeof q;
-        q.lpServiceClassId = &bench_class;
-        q.lpszServiceInstanceName = name;
-        q.lpszContext = "\\bench\\new";
-        q.lpNSProviderId = &dir_id;
-        q.dwNumberOfCsAddrs = 1;
-        q.lpcsaBuffer = &cs;
-        if (WSASetServiceA(&q, RNRSERVICE_REGISTER, 0) != 0)
+        if (write_one(name) != 0)
             (*errors)++;
         v[k] = (now_ms() - t) * 1e3;
     }
@@ -364,9 +443,9 @@ static void writes(unsigned first, double *p50, double *max, double *per_s, unsi
 }
 
 struct phase {
-    double   start_ms, start_cpu_ms, l50, l99, d50, d99, w50, wmax, wps;
+    double   start_ms, start_cpu_ms, l50, l99, d50, d99, w50, wmax, wps, cwps, lw50, lw99;
     long     load_ms, rss_kb;
-    unsigned lerr, derr, werr;
+    unsigned lerr, derr, werr, cwerr, lwerr;
 };
 
 static void run_phase(const char *name, unsigned n, unsigned journal, struct phase *ph)
@@ -394,6 +473,10 @@ static void run_phase(const char *name, unsigned n, unsigned journal, struct pha
         lookups(n, 0, &ph->l50, &ph->l99, &ph->lerr);
         lookups(n, 1, &ph->d50, &ph->d99, &ph->derr);
         writes(0, &ph->w50, &ph->wmax, &ph->wps, &ph->werr);
+        if (n <= N_SMALL) {
+            concurrent_writes(&ph->cwps, &ph->cwerr);
+            lookups_while_writing(n, &ph->lw50, &ph->lw99, &ph->lwerr);
+        }
     }
     WSACleanup();
     daemon_stop(&d);
@@ -455,6 +538,10 @@ int main(int argc, char **argv)
            large.w50 / small.w50);
     printf("%-34s %10.1f us %10.1f us\n", "durable write, slowest", small.wmax, large.wmax);
     printf("%-34s %10.0f /s %10.0f /s\n", "durable writes per second", small.wps, large.wps);
+    printf("%-34s %10.0f /s %13s  (%u writers at once)\n", "concurrent writes per second",
+           small.cwps, "", WRITERS);
+    printf("%-34s %10.1f us %13s  (p99 %.1f us; idle p50 %.1f, p99 %.1f)\n",
+           "lookup while a writer runs, p50", small.lw50, "", small.lw99, small.l50, small.l99);
     printf("%-34s %13s %9.0f B\n", "memory per entry (VmRSS)", "",
            (double)(large.rss_kb - empty.rss_kb) * 1024.0 / N_LARGE);
     /* Rows of `make bench`'s one table (bench/report.sh). */
@@ -465,9 +552,10 @@ int main(int argc, char **argv)
     printf("@row\tdir-write\tdirectory durable write, 100,000\t1\t%.1f\t-\t%.0f\t-\n",
            large.w50, large.wps);
     printf("\n(%u lookups and %u writes a store; errors: lookups %u/%u, deep %u/%u, writes "
-           "%u/%u; the large store starts with a %u-record journal over its snapshot)\n",
+           "%u/%u, concurrent %u, while writing %u; the large store starts with a "
+           "%u-record journal over its snapshot)\n",
            LOOKUPS, WRITES, small.lerr, large.lerr, small.derr, large.derr, small.werr,
-           large.werr, N_LARGE / 4 - 1);
+           large.werr, small.cwerr, small.lwerr, N_LARGE / 4 - 1);
     if (!keep) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
         if (system(cmd) != 0)

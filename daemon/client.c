@@ -152,6 +152,7 @@ void rnrd_client_accept(struct rnrd *d, int fd)
     c->caller.gid = cred.gid;
     c->caller.pid = cred.pid;
     TAILQ_INIT(&c->lookups);
+    TAILQ_INIT(&c->sets);
     rnrd_client_refresh_admin(c);
     if (rnrd_loop_watch(d->loop, fd, RNR_NSP_EV_READ, client_io, c, d) != 0) {
         log_warning("accept: cannot watch the connection: %s", strerror(errno));
@@ -301,6 +302,7 @@ static void client_free(struct rnrd_client *c)
 
     while ((l = TAILQ_FIRST(&c->lookups)) != NULL)
         rnrd_lookup_free(l);
+    rnrd_session_client_gone(c);
     rnrd_loop_unwatch(d->loop, c->fd);
     close(c->fd);
     rnrd_buf_free(&c->in);

@@ -147,4 +147,6 @@ const struct rnr_nsp_host rnrd_host = {
     .lookup_data = host_lookup_data,
     .lookup_reusable = rnrd_lookup_reusable,
     .answers_changed = host_answers_changed,
+    .set_service_defer = rnrd_set_service_defer,
+    .set_service_done = rnrd_set_service_done,
 };

@@ -35,6 +35,7 @@ static struct rnr_nsp_provider *prov_new(const struct rnrd_provider_conf *pc)
     }
     p->conf = pc;
     TAILQ_INIT(&p->lookups);
+    TAILQ_INIT(&p->pending);
     return p;
 }
 
@@ -161,6 +162,7 @@ static void prov_stop(struct rnrd *d, struct rnr_nsp_provider *p)
     rnrd_lookups_detach_provider(p);
     if (p->ops->cleanup != NULL)
         p->ops->cleanup(p->state);
+    rnrd_session_provider_gone(p);
     p->state = NULL;
     p->started = 0;
     n = rnrd_loop_drop_owner(d->loop, p);

@@ -29,6 +29,7 @@
 #define RNRD_OUT_LOW_WATER  (1u << 20)
 
 struct rnrd_lookup;
+struct rnrd_setreq;
 struct rnr_classstore;
 
 struct rnrd_client {
@@ -41,6 +42,7 @@ struct rnrd_client {
     struct rnrd_buf          in;             /* a partial frame, at most */
     struct rnrd_buf          out;
     TAILQ_HEAD(, rnrd_lookup) lookups;       /* oldest first */
+    TAILQ_HEAD(, rnrd_setreq) sets;          /* WSASetService awaiting providers */
     size_t                   nlookups;
     uint32_t                 next_handle;
     unsigned                 watched;        /* RNR_NSP_EV_* registered */
@@ -64,6 +66,7 @@ struct rnr_nsp_provider {
     int                              enabled;     /* configured */
     int                              started;     /* startup succeeded */
     TAILQ_HEAD(, rnr_nsp_lookup)     lookups;     /* live sub-lookups */
+    TAILQ_HEAD(, rnr_nsp_pending)    pending;     /* set_service tokens (session.c) */
     struct rnrd_pstats               stats;       /* kept across reloads */
 };
 
@@ -107,6 +110,11 @@ struct rnrd {
     TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
     size_t                       nclients;
     uint64_t                     client_serial;  /* never reused: client ids */
+    /* The set_service call on the stack, for host->set_service_defer. */
+    struct rnrd_setreq          *set_req;
+    struct rnr_nsp_provider     *set_prov;
+    struct rnr_nsp_pending      *set_token;
+    int                          set_token_done; /* completed inside the call */
     /* Encoder scratch space: one frame at a time, never across a call
      * into a provider. */
     struct rnr_wbuf              scratch;
@@ -162,6 +170,14 @@ int  rnrd_privdrop(struct rnrd *d);
 /* session.c: one request; -1 drops the client (malformed). */
 int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                            const uint8_t *body, size_t len);
+/* The client is going away: its pending WSASetService replies are
+ * dropped (the providers still complete their tokens). */
+void rnrd_session_client_gone(struct rnrd_client *c);
+/* After the provider's cleanup: fail the tokens it left (WSANO_RECOVERY). */
+void rnrd_session_provider_gone(struct rnr_nsp_provider *p);
+/* Host interface entry points (nsp.h, set_service_defer / _done). */
+struct rnr_nsp_pending *rnrd_set_service_defer(struct rnr_nsp_provider *p);
+void rnrd_set_service_done(struct rnr_nsp_provider *p, struct rnr_nsp_pending *pd, int status);
 
 /* classes.c */
 int  rnrd_classes_open(struct rnrd *d);

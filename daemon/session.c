@@ -59,13 +59,151 @@ static int setservice_rank(int st)
     return st != 0 ? 2 : 0;
 }
 
+/*
+ * A WSASetService in flight.  Providers may complete later (nsp.h,
+ * set_service_defer): the request then lives until its last token
+ * completes, holding one reference per pending token plus one for the
+ * dispatch loop, and replies once, with the statuses aggregated exactly
+ * as if every provider had answered at once.  The client's other
+ * requests go on meanwhile (replies are matched by id, doc/protocol.md);
+ * its calling thread waits in WSASetService.  A client that goes away
+ * first only loses the reply: `client` becomes NULL.
+ */
+struct rnrd_setreq {
+    TAILQ_ENTRY(rnrd_setreq) link;       /* in client->sets */
+    struct rnrd             *d;
+    struct rnrd_client      *client;     /* NULL: gone, no reply */
+    uint32_t                 id, op;
+    size_t                   refs;
+    int                      ok, worst;
+};
+
+struct rnr_nsp_pending {
+    TAILQ_ENTRY(rnr_nsp_pending) plink;  /* in prov->pending */
+    struct rnrd_setreq          *req;
+};
+
+static void setreq_status(struct rnrd_setreq *q, const struct rnr_nsp_provider *p, int st)
+{
+    if (st == 0)
+        q->ok = 1;
+    else if (setservice_rank(st) > setservice_rank(q->worst))
+        q->worst = st;
+    log_debug("client %u: set_service op %u on %s: %d",
+              q->client != NULL ? q->client->serial : 0, q->op, p != NULL ? p->name : "?", st);
+}
+
+static void setreq_release(struct rnrd_setreq *q)
+{
+    if (--q->refs > 0)
+        return;
+    if (q->client != NULL) {
+        TAILQ_REMOVE(&q->client->sets, q, link);
+        rnrd_reply_status(q->client, RNR_MSG_SET_SERVICE, q->id, q->ok ? 0 : q->worst);
+    }
+    rnr_free(q);
+}
+
+struct rnr_nsp_pending *rnrd_set_service_defer(struct rnr_nsp_provider *p)
+{
+    struct rnrd *d = p->d;
+    struct rnr_nsp_pending *pd;
+
+    if (d->set_prov != p || d->set_token != NULL || d->set_token_done) {
+        log_err("provider %s: set_service_defer outside its set_service, or twice", p->name);
+        return NULL;
+    }
+    if ((pd = rnr_calloc(1, sizeof *pd)) == NULL)
+        return NULL;
+    pd->req = d->set_req;
+    pd->req->refs++;
+    TAILQ_INSERT_TAIL(&p->pending, pd, plink);
+    d->set_token = pd;
+    return pd;
+}
+
+static void token_complete(struct rnr_nsp_provider *p, struct rnr_nsp_pending *pd, int status)
+{
+    struct rnrd_setreq *q = pd->req;
+
+    TAILQ_REMOVE(&p->pending, pd, plink);
+    rnr_free(pd);
+    setreq_status(q, p, status);
+    /* Lookups that began while the change was pending read the old data
+     * under the generation taken at dispatch: they must not be stored. */
+    rnrd_answers_changed(q->d);
+    setreq_release(q);
+}
+
+void rnrd_set_service_done(struct rnr_nsp_provider *p, struct rnr_nsp_pending *pd, int status)
+{
+    struct rnr_nsp_pending *t;
+
+    TAILQ_FOREACH(t, &p->pending, plink)
+        if (t == pd)
+            break;
+    if (t == NULL || pd == NULL) {
+        log_err("provider %s: set_service_done on an unknown or completed token", p->name);
+        return;
+    }
+    if (status == RNR_NSP_PENDING) {
+        log_err("provider %s: set_service_done with RNR_NSP_PENDING", p->name);
+        status = WSANO_RECOVERY;
+    }
+    if (p->d->set_token == pd) {
+        p->d->set_token = NULL;
+        p->d->set_token_done = 1;
+    }
+    token_complete(p, pd, status);
+}
+
+/* One provider's part: its status now, or RNR_NSP_PENDING when a token
+ * holds the request until it completes. */
+static int setreq_call(struct rnrd_setreq *q, struct rnr_nsp_provider *p,
+                       const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs, DWORD flags)
+{
+    struct rnrd *d = q->d;
+    struct rnr_nsp_pending *pd;
+    int st, early;
+
+    d->set_req = q;
+    d->set_prov = p;
+    d->set_token = NULL;
+    d->set_token_done = 0;
+    st = p->ops->set_service(p->state, caller, qs, (WSAESETSERVICEOP)q->op, flags);
+    pd = d->set_token;
+    early = d->set_token_done;
+    d->set_req = NULL;
+    d->set_prov = NULL;
+    d->set_token = NULL;
+    d->set_token_done = 0;
+    if (early) {
+        if (st != RNR_NSP_PENDING)
+            log_err("provider %s: set_service completed its token and returned %d", p->name, st);
+        return RNR_NSP_PENDING;   /* already counted */
+    }
+    if (pd != NULL && st == RNR_NSP_PENDING)
+        return RNR_NSP_PENDING;
+    if (pd != NULL) {
+        /* Completed after all: the token is void. */
+        TAILQ_REMOVE(&p->pending, pd, plink);
+        rnr_free(pd);
+        q->refs--;
+    } else if (st == RNR_NSP_PENDING) {
+        log_err("provider %s: set_service returned RNR_NSP_PENDING without a token", p->name);
+        st = WSANO_RECOVERY;
+    }
+    return st;
+}
+
 static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 {
     struct rnrd *d = c->d;
+    struct rnrd_setreq *q = NULL;
     WSAQUERYSETA *qs = NULL;
     uint32_t op, flags;
     size_t *idx = NULL, n = 0, i;
-    int rc, worst = 0, ok = 0;
+    int rc;
 
     if (rnr_wire_get_u32(r, &op) != 0 || rnr_wire_get_u32(r, &flags) != 0 ||
         rnr_wire_get_queryset(r, &qs, NULL) != 0 || rnr_rbuf_finish(r) != 0) {
@@ -77,7 +215,8 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
         goto done;
     }
     idx = rnr_calloc(d->catalog.count ? d->catalog.count : 1, sizeof *idx);
-    if (idx == NULL) {
+    q = rnr_calloc(1, sizeof *q);
+    if (idx == NULL || q == NULL) {
         rc = WSA_NOT_ENOUGH_MEMORY;
         goto done;
     }
@@ -86,6 +225,12 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
         rc = WSASERVICE_NOT_FOUND;
     if (rc != 0)
         goto done;
+    q->d = d;
+    q->client = c;
+    q->id = id;
+    q->op = op;
+    q->refs = 1;    /* this loop's */
+    TAILQ_INSERT_TAIL(&c->sets, q, link);
     for (i = 0; i < n; i++) {
         struct rnr_nsp_provider *p = d->catalog.entries[idx[i]].instance;
         int st;
@@ -95,19 +240,42 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
         else if (p->ops->set_service == NULL)
             st = WSAEOPNOTSUPP;
         else
-            st = p->ops->set_service(p->state, &c->caller, qs, (WSAESETSERVICEOP)op, flags);
-        if (st == 0)
-            ok = 1;
-        else if (setservice_rank(st) > setservice_rank(worst))
-            worst = st;
-        log_debug("client %u: set_service op %u on %s: %d", c->serial, op, p ? p->name : "?", st);
+            st = setreq_call(q, p, &c->caller, qs, flags);
+        if (st != RNR_NSP_PENDING)
+            setreq_status(q, p, st);
     }
-    rc = ok ? 0 : worst;
+    /* Replies now unless a provider still holds a token. */
+    setreq_release(q);
+    q = NULL;
+    rnr_free(idx);
+    rnr_free(qs);
+    return 0;
 done:
+    rnr_free(q);
     rnr_free(idx);
     rnr_free(qs);
     rnrd_reply_status(c, RNR_MSG_SET_SERVICE, id, rc);
     return 0;
+}
+
+void rnrd_session_client_gone(struct rnrd_client *c)
+{
+    struct rnrd_setreq *q;
+
+    while ((q = TAILQ_FIRST(&c->sets)) != NULL) {
+        TAILQ_REMOVE(&c->sets, q, link);
+        q->client = NULL;
+    }
+}
+
+void rnrd_session_provider_gone(struct rnr_nsp_provider *p)
+{
+    struct rnr_nsp_pending *pd;
+
+    while ((pd = TAILQ_FIRST(&p->pending)) != NULL) {
+        log_warning("provider %s: stopped with a registration pending (failed)", p->name);
+        token_complete(p, pd, WSANO_RECOVERY);
+    }
 }
 
 int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,

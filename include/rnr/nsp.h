@@ -59,6 +59,11 @@ extern "C" {
 struct rnr_nsp_provider;  /* one configured provider instance */
 struct rnr_nsp_lookup;    /* this provider's part of one client lookup */
 struct rnr_nsp_timer;     /* a pending one-shot timer */
+struct rnr_nsp_pending;   /* a set_service that completes later */
+
+/* set_service's return after host->set_service_defer: the status comes
+ * later, through host->set_service_done.  Never a WSA error code. */
+#define RNR_NSP_PENDING (-1)
 
 /* Who is asking (from SO_PEERCRED on the control socket). */
 struct rnr_nsp_caller {
@@ -163,6 +168,33 @@ struct rnr_nsp_host {
     /* This provider's data changed (a file reloaded, say): no answer
      * given so far may be served again. */
     void (*answers_changed)(struct rnr_nsp_provider *p);
+
+    /* A set_service that completes later, so that slow work (a durable
+     * write's fsync) runs off the loop while other clients are served.
+     * Added after ABI 2 first shipped, like lookup_reusable: check both
+     * slots are non-NULL, else complete inside set_service as before.
+     *
+     * set_service_defer is valid only inside this provider's set_service,
+     * once per call; it returns a token, or NULL (out of memory, or
+     * called elsewhere: logged) and then set_service must complete as
+     * usual.  After a token, set_service returns RNR_NSP_PENDING and the
+     * provider calls set_service_done(p, token, status) exactly once, on
+     * the loop, with 0 or a WSA error code as set_service would have
+     * returned; the token is invalid afterwards.  A set_service that
+     * returns anything else after taking a token has completed with that
+     * status, and the token is void.
+     *
+     * The caller's WSASetService returns once every provider it reached
+     * has completed, with the same aggregation as before.  The client
+     * going away first changes nothing for the provider (the reply is
+     * dropped; the token still completes).  Every completion invalidates
+     * the answer cache, as answers_changed does: answers computed while
+     * the change was pending are never served after it.  cleanup should
+     * complete (or fail) its tokens; the daemon fails those left over
+     * with WSANO_RECOVERY. */
+    struct rnr_nsp_pending *(*set_service_defer)(struct rnr_nsp_provider *p);
+    void (*set_service_done)(struct rnr_nsp_provider *p, struct rnr_nsp_pending *pd,
+                             int status);
 };
 
 /* What a provider offers.  Build it with designated initializers. */
@@ -200,7 +232,8 @@ struct rnr_nsp_ops {
     void (*lookup_cancel)(void *state, struct rnr_nsp_lookup *lk);
 
     /* WSASetService.  0 when accepted (a static name space accepts
-     * REGISTER/DEREGISTER as a no-op). */
+     * REGISTER/DEREGISTER as a no-op), or RNR_NSP_PENDING after
+     * host->set_service_defer (it completes later). */
     int  (*set_service)(void *state, const struct rnr_nsp_caller *caller,
                         const WSAQUERYSETA *qs, WSAESETSERVICEOP op,
                         DWORD flags);

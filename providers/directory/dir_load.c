@@ -379,6 +379,7 @@ static void reopen_last(struct dir_store *s, uint64_t num, uint64_t good)
     s->jfd = fd;
     s->jnum = num;
     s->jsize = good;
+    s->jwritten = good;
     return;
 fresh:
     /* The next append starts a new journal instead. */

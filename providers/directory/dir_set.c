@@ -14,7 +14,10 @@
  *
  * Every change is written to the store (durably) before memory changes,
  * and everything the change needs is allocated before the write, so a
- * refused write leaves both as they were.  Only the owner (the uid that
+ * refused write leaves both as they were.  With an rnrd that lets a
+ * WSASetService complete later, the sync runs off the loop (dir_pend.c):
+ * the change is written here, memory changes once it is durable, and a
+ * change builds on the pending ones before it.  Only the owner (the uid that
  * created the entry), root or an admin may change or remove an entry.
  */
 #include "config.h"
@@ -254,6 +257,79 @@ static int store_write(struct dir_state *st)
     return rc;
 }
 
+/* The canonical text of a parsed path ("\\" or "\\a\\b"). */
+static int path_text(const struct dir_path *path, struct dir_text *t)
+{
+    size_t i;
+
+    dir_text_init(t);
+    for (i = 0; i < path->n; i++) {
+        dir_text_puts(t, "\\");
+        dir_text_puts(t, path->comp[i]);
+    }
+    if (path->n == 0)
+        dir_text_puts(t, "\\");
+    return t->error ? WSAENOBUFS : 0;
+}
+
+/* The deferred form (dir_pend.c): the entry as the pending changes left
+ * it, the change written, the caller answered once it is durable. */
+static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *caller,
+                        const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags,
+                        const struct dir_path *path, const struct dir_entry *e)
+{
+    const struct dir_pend *pe;
+    const WSAQUERYSETA    *old = e != NULL ? e->qs : NULL;
+    WSAQUERYSETA          *nqs = NULL;
+    struct dir_text        ptxt;
+    uid_t                  owner = e != NULL ? e->owner : caller->uid;
+    int                    admin = caller->uid == 0 || caller->is_admin, rc, missing = 0;
+
+    if ((rc = path_text(path, &ptxt)) != 0)
+        goto done;
+    pe = dir_pend_find(st, ptxt.data, qs->lpServiceClassId, qs->lpszServiceInstanceName);
+    if (pe != NULL) {
+        owner = caller->uid;
+        old = dir_pend_qs(pe, &owner);
+    }
+    rc = WSASERVICE_NOT_FOUND;
+    if (old == NULL && op != RNRSERVICE_REGISTER)
+        goto done;
+    if (old != NULL && owner != caller->uid && !admin) {
+        st->refused++;
+        rc = WSAEACCES;
+        goto done;
+    }
+    rc = WSAENOBUFS;
+    if (op == RNRSERVICE_REGISTER)
+        nqs = build_register(old, qs, flags);
+    else if (op == RNRSERVICE_DEREGISTER)
+        nqs = build_delete(old, old, &missing);
+    else if (qs->dwNumberOfCsAddrs > 0 && (nqs = build_delete(old, qs, &missing)) == NULL &&
+             missing)
+        rc = WSASERVICE_NOT_FOUND;
+    if (op == RNRSERVICE_DELETE && qs->dwNumberOfCsAddrs > 0 && nqs == NULL)
+        goto done;
+    if (op != RNRSERVICE_DELETE && nqs == NULL)
+        goto done;
+    /* A deletion of the last address deletes the service. */
+    if (op == RNRSERVICE_DELETE && nqs != NULL && nqs->dwNumberOfCsAddrs == 0) {
+        rnr_free(nqs);
+        nqs = NULL;
+    }
+    if (op == RNRSERVICE_DELETE && nqs == NULL)
+        rc = dir_pend_change(st, ptxt.data, NULL, 0, old->lpServiceClassId,
+                             old->lpszServiceInstanceName);
+    else
+        rc = dir_pend_change(st, ptxt.data, nqs, owner, nqs->lpServiceClassId,
+                             nqs->lpszServiceInstanceName);
+    nqs = NULL;
+done:
+    rnr_free(nqs);
+    dir_text_free(&ptxt);
+    return rc;
+}
+
 int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs,
                     WSAESETSERVICEOP op, DWORD flags)
 {
@@ -280,6 +356,8 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     node = dir_tree_find_node(&st->tree, &path);
     e = node != NULL ? dir_tree_find_entry(&st->tree, node, qs->lpServiceClassId,
                                            qs->lpszServiceInstanceName) : NULL;
+    if (st->sync != NULL)
+        return set_deferred(st, caller, qs, op, flags, &path, e);
     if (e == NULL && op != RNRSERVICE_REGISTER)
         return WSASERVICE_NOT_FOUND;
     if (e != NULL && e->owner != caller->uid && !admin) {

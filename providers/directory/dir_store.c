@@ -125,6 +125,8 @@ int dir_store_journal_create(struct dir_store *s, uint64_t n)
     s->jfd = fd;
     s->jnum = n;
     s->jsize = 0;
+    s->jwritten = 0;
+    s->unsynced = 0;
     return 0;
 }
 
@@ -157,12 +159,87 @@ int dir_store_append(struct dir_store *s, const char *xml, size_t len)
         goto fail;
     }
     s->jsize += s->line.len;
+    s->jwritten = s->jsize;
     s->stats.appends++;
     s->stats.journal_records++;
     return 0;
 fail:
     s->stats.append_errors++;
     return dir_store_errno_status(err);
+}
+
+int dir_store_write(struct dir_store *s, const char *xml, size_t len)
+{
+    char path[4200];
+    int  err = 0;
+
+    s->line.len = 0;
+    s->line.error = 0;
+    dir_store_make_line(&s->line, xml, len);
+    if (s->line.error) {
+        s->stats.append_errors++;
+        return WSAENOBUFS;
+    }
+    if (s->jfd < 0 && (err = dir_store_journal_create(s, s->jnext)) != 0)
+        goto fail;
+    err = dir_store_write_all(s->jfd, s->line.data, s->line.len);
+    if (err != 0) {
+        dir_store_path(s, path, sizeof path, "journal", s->jnum, "");
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot write a record: %s (not registered)",
+                  path, strerror(err));
+        /* Earlier records waiting for their sync stay; only this line's
+         * part goes. */
+        if (ftruncate(s->jfd, (off_t)s->jwritten) != 0)
+            s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
+                      path, (unsigned long long)s->jwritten, strerror(errno));
+        goto fail;
+    }
+    s->jwritten += s->line.len;
+    s->unsynced++;
+    s->stats.appends++;
+    s->stats.journal_records++;
+    return 0;
+fail:
+    s->stats.append_errors++;
+    return dir_store_errno_status(err);
+}
+
+int dir_store_sync_fd(const struct dir_store *s)
+{
+    return s->jfd;
+}
+
+uint64_t dir_store_unsynced(const struct dir_store *s)
+{
+    return s->unsynced;
+}
+
+int dir_store_synced(struct dir_store *s, uint64_t size, uint64_t records, int err)
+{
+    char path[4200];
+
+    if (err == 0) {
+        s->jsize = size;
+        s->unsynced -= records;
+        return 0;
+    }
+    dir_store_path(s, path, sizeof path, "journal", s->jnum, "");
+    s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot sync %llu record(s): %s (not registered)",
+              path, (unsigned long long)s->unsynced, strerror(err));
+    if (ftruncate(s->jfd, (off_t)s->jsize) != 0 || fdatasync(s->jfd) != 0)
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
+                  path, (unsigned long long)s->jsize, strerror(errno));
+    s->stats.append_errors += s->unsynced;
+    s->stats.journal_records -= s->unsynced < s->stats.journal_records ?
+                                s->unsynced : s->stats.journal_records;
+    s->unsynced = 0;
+    s->jwritten = s->jsize;
+    return dir_store_errno_status(err);
+}
+
+uint64_t dir_store_written(const struct dir_store *s)
+{
+    return s->jwritten;
 }
 
 /* ------------------------------------------------------------ compaction */

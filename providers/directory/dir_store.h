@@ -8,7 +8,10 @@
  *
  * An append is durable before dir_store_append returns (write + fdatasync;
  * a new journal's directory entry is fsync'd before its first record), and
- * costs the same whatever the store's size.  Compaction first moves
+ * costs the same whatever the store's size.  The provider itself uses the
+ * split form (dir_store_write, then a sync in its thread, then
+ * dir_store_synced: dir_pend.c), so the fdatasync runs off rnrd's loop
+ * and one covers every record written while the previous one ran.  Compaction first moves
  * appends to a new journal.G, then writes snapshot.G.tmp, fsyncs it,
  * renames it to snapshot.G, fsyncs the directory, and only then removes
  * what G made obsolete: whatever a crash leaves visible, the old
@@ -58,6 +61,22 @@ void dir_store_close(struct dir_store *s);          /* accepts NULL */
  * WSASYSCALLFAILURE (any other I/O error); the journal is left as it was
  * on failure.  Logged with the path and the system's reason. */
 int  dir_store_append(struct dir_store *s, const char *xml, size_t len);
+
+/* The same in two steps, so that the sync runs off rnrd's loop and one
+ * covers every record written before it (group commit):
+ * dir_store_write appends a record without syncing (0, WSAENOBUFS,
+ * WSAEDQUOT or WSASYSCALLFAILURE; only this line is taken back on
+ * failure); fdatasync(dir_store_sync_fd()) then covers every record up to
+ * dir_store_written() as it was before the sync began (`records` of
+ * them, out of dir_store_unsynced()), and dir_store_synced reports it:
+ * with err 0 they are durable; otherwise every record not yet durable is
+ * cut off the journal and the status for all of them returned.  The
+ * journal must not change (compaction) while records wait for a sync. */
+int      dir_store_write(struct dir_store *s, const char *xml, size_t len);
+int      dir_store_sync_fd(const struct dir_store *s);
+uint64_t dir_store_written(const struct dir_store *s);
+uint64_t dir_store_unsynced(const struct dir_store *s);
+int      dir_store_synced(struct dir_store *s, uint64_t size, uint64_t records, int err);
 
 /* Is a snapshot worth writing, with `live` entries in memory (and none
  * being written)? */

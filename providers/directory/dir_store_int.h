@@ -31,7 +31,9 @@ struct dir_store {
 
     int      jfd;        /* active journal, -1 until the first append */
     uint64_t jnum;       /* its number */
-    uint64_t jsize;      /* its size: where a failed append is cut back to */
+    uint64_t jsize;      /* its durable size: where a failed append is cut back to */
+    uint64_t jwritten;   /* its size, records not yet synced included */
+    uint64_t unsynced;   /* those records */
     uint64_t jnext;      /* the number the next new journal gets */
 
     struct dir_text line;       /* the record being appended */

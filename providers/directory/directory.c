@@ -175,7 +175,9 @@ static void compact_now(void *arg)
     int               fd;
 
     st->compact_timer = NULL;
-    if (!dir_store_should_compact(st->store, st->tree.nentries))
+    /* Not under records waiting for their sync: the journal must stay
+     * (dir_pend.c calls again once they are durable). */
+    if (st->pend != NULL || !dir_store_should_compact(st->store, st->tree.nentries))
         return;
     /* In a child, so that 25 MB and an fsync at 100,000 entries do not
      * stall every client; in the loop only if there can be no child. */
@@ -266,6 +268,7 @@ static void dir_cleanup(void *state)
 
     if (st == NULL)
         return;
+    dir_pend_stop(st);
     if (st->compact_timer != NULL)
         st->host->timer_cancel(st->p, st->compact_timer);
     if (st->snapshot_fd >= 0)
@@ -298,6 +301,7 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     st->host = host;
     st->p = p;
     st->snapshot_fd = -1;
+    st->pend_tail = &st->pend;
     dir_tree_init(&st->tree);
     dir_text_init(&st->rec);
     if ((rc = read_config(st, &st->default_context, &st->strict_classes,
@@ -312,6 +316,8 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     }
     if (st->snapshot_min > 0)
         dir_store_set_compact_min(st->store, st->snapshot_min);
+    if ((rc = dir_pend_start(st)) != 0)
+        goto done;
     dir_log(st, RNR_NSP_LOG_INFO, "%zu entries in %zu containers loaded from %s in %llu ms",
             st->tree.nentries, st->tree.nnodes, host->state_dir(p),
             (unsigned long long)(mono_ms() - t0));
@@ -356,6 +362,7 @@ static void dir_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
     emit_stat(ctx, "set-service", st->sets);
     emit_stat(ctx, "refused", st->refused);
     emit_stat(ctx, "write-errors", st->write_errors);
+    emit_stat(ctx, "syncs", st->syncs);
     emit_stat(ctx, "journal-records", ss->journal_records);
     emit_stat(ctx, "snapshots", ss->compactions);
     emit_stat(ctx, "snapshot-errors", ss->compaction_errors);

@@ -31,6 +31,9 @@
 
 extern const GUID dir_container_class;
 
+struct dir_pend;
+struct dir_sync;
+
 struct dir_state {
     const struct rnr_nsp_host *host;
     struct rnr_nsp_provider   *p;
@@ -44,6 +47,13 @@ struct dir_state {
     struct rnr_nsp_timer      *compact_timer;
     int                        snapshot_fd;       /* a writer child's pipe */
     struct dir_text            rec;               /* the record being built */
+    /* Durable writes off the loop (dir_pend.c); sync NULL: in set_service. */
+    struct dir_sync           *sync;
+    struct dir_pend           *pend, **pend_tail; /* written, oldest first */
+    int                        syncing;           /* a sync is in flight */
+    uint64_t                   sync_size;         /* the journal size it covers */
+    uint64_t                   sync_records;      /* the records it covers */
+    uint64_t                   syncs;
 
     uint64_t lookups;
     uint64_t truncated;      /* lookups cut at the daemon's result limit */
@@ -67,6 +77,21 @@ int  dir_set_service(void *state, const struct rnr_nsp_caller *caller,
                      const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags);
 /* Both sockaddrs and the types equal (what RNRSERVICE_DELETE matches). */
 int  dir_csaddr_equal(const CSADDR_INFO *a, const CSADDR_INFO *b);
+
+/* dir_pend.c: durable writes off the loop, group commit. */
+int  dir_pend_start(struct dir_state *st);
+/* Answers every change written (waiting for its sync), stops the thread. */
+void dir_pend_stop(struct dir_state *st);
+/* The newest pending version of an entry, or NULL; dir_pend_qs gives its
+ * query set and owner (NULL: deleted). */
+const struct dir_pend *dir_pend_find(const struct dir_state *st, const char *path,
+                                     const GUID *cls, const char *name);
+const WSAQUERYSETA *dir_pend_qs(const struct dir_pend *pe, uid_t *owner);
+/* Writes the change (nqs, taken, under path; NULL: the deletion of
+ * cls/name) and defers the caller's WSASetService until it is durable:
+ * RNR_NSP_PENDING, or the error that refused it. */
+int  dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, uid_t owner,
+                     const GUID *cls, const char *name);
 
 /* dir_query.c */
 int  dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs,

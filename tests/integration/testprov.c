@@ -10,11 +10,23 @@
  * through `control`: "cache-flush [NAME]" counts flushes, "fail" answers
  * WSANO_RECOVERY, anything else WSAEINVAL.  A lookup of the instance
  * "testprov-try-again" fails with WSATRY_AGAIN.
+ *
+ * Deferred registrations (nsp.h, set_service_defer): with `hold-sets =
+ * yes` every WSASetService is held (nothing changes yet) until a lookup
+ * of the instance "testprov-release" (status 0, changes applied in
+ * order) or "testprov-release-fail" (WSAEDQUOT, nothing applied): a
+ * lookup, because a WSASetService would itself invalidate the answer
+ * cache and hide a missing invalidation at completion.  Each held one writes a byte to `hold-fifo` when
+ * set, so a test knows it reached the provider without sleeping.
+ * cleanup leaves held tokens to the daemon on purpose (its safety net).
+ * `reusable-ms = N` lets the answer cache keep its answers.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rnr/nsp.h>
 
@@ -39,6 +51,14 @@ struct testprov_lookup {
     struct testprov_lookup *next;
 };
 
+struct testprov_held {
+    struct rnr_nsp_pending *pd;
+    WSAQUERYSETA           *qs;
+    WSAESETSERVICEOP        op;
+    uid_t                   uid;
+    struct testprov_held   *next;
+};
+
 struct testprov {
     const struct rnr_nsp_host *host;
     struct rnr_nsp_provider   *p;
@@ -47,11 +67,21 @@ struct testprov {
     size_t                     nregs;
     struct testprov_lookup    *pending;
     uint64_t                   flushes, flushes_named;
+    int                        hold_sets;
+    const char                *hold_fifo;
+    uint32_t                   reusable_ms;
+    struct testprov_held      *held, **held_tail;
 };
 
 static void testprov_configure(struct testprov *tp)
 {
     const char *d = tp->host->config_get(tp->p, "delay-ms");
+    const char *h = tp->host->config_get(tp->p, "hold-sets");
+    const char *r = tp->host->config_get(tp->p, "reusable-ms");
+
+    tp->hold_sets = h != NULL && strcmp(h, "yes") == 0;
+    tp->hold_fifo = tp->host->config_get(tp->p, "hold-fifo");
+    tp->reusable_ms = r != NULL ? (uint32_t)strtoul(r, NULL, 10) : 0;
 
     if (d == NULL)
         tp->delay_ms = 0;
@@ -70,6 +100,7 @@ static int testprov_startup(const struct rnr_nsp_host *host, struct rnr_nsp_prov
         return WSA_NOT_ENOUGH_MEMORY;
     tp->host = host;
     tp->p = p;
+    tp->held_tail = &tp->held;
     testprov_configure(tp);
     *state = tp;
     return 0;
@@ -89,6 +120,12 @@ static void testprov_cleanup(void *state)
         tp->pending = l->next;
         rnr_free(l->query);
         rnr_free(l);
+    }
+    while (tp->held != NULL) {
+        struct testprov_held *h = tp->held;
+        tp->held = h->next;
+        rnr_free(h->qs);
+        rnr_free(h);
     }
     rnr_free(tp);
 }
@@ -120,8 +157,12 @@ static void testprov_answer(struct testprov *tp, struct rnr_nsp_lookup *lk,
                 break;
         }
     }
+    if (tp->reusable_ms > 0 && tp->host->lookup_reusable != NULL)
+        tp->host->lookup_reusable(lk, tp->reusable_ms);
     tp->host->finish(lk, found ? 0 : WSASERVICE_NOT_FOUND);
 }
+
+static void testprov_release(struct testprov *tp, int status);
 
 static void testprov_unlink(struct testprov *tp, struct testprov_lookup *l)
 {
@@ -160,6 +201,10 @@ static int testprov_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
     if (qs->lpszServiceInstanceName != NULL &&
         strcmp(qs->lpszServiceInstanceName, "testprov-try-again") == 0)
         return WSATRY_AGAIN;
+    if (tp->hold_sets && qs->lpszServiceInstanceName != NULL &&
+        strncmp(qs->lpszServiceInstanceName, "testprov-release", 16) == 0)
+        testprov_release(tp, strcmp(qs->lpszServiceInstanceName + 16, "-fail") == 0 ?
+                                 WSAEDQUOT : 0);
     if (tp->delay_ms == 0) {
         testprov_answer(tp, lk, qs);
         return 0;
@@ -215,17 +260,15 @@ static long testprov_find(struct testprov *tp, const WSAQUERYSETA *qs)
     return -1;
 }
 
-static int testprov_set_service(void *state, const struct rnr_nsp_caller *caller,
-                                const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags)
+static int testprov_apply(struct testprov *tp, uid_t uid, const WSAQUERYSETA *qs,
+                          WSAESETSERVICEOP op)
 {
-    struct testprov *tp = state;
     long i = testprov_find(tp, qs);
     WSAQUERYSETA *copy;
 
-    (void)flags;
     if (qs->lpszServiceInstanceName == NULL)
         return WSAEINVAL;
-    if (i >= 0 && tp->regs[i].owner != caller->uid && caller->uid != 0)
+    if (i >= 0 && tp->regs[i].owner != uid && uid != 0)
         return WSAEACCES;
     if (op == RNRSERVICE_REGISTER) {
         copy = rnr_qs_dup(qs, NULL);
@@ -241,7 +284,7 @@ static int testprov_set_service(void *state, const struct rnr_nsp_caller *caller
             return WSAENOBUFS;
         }
         tp->regs[tp->nregs].qs = copy;
-        tp->regs[tp->nregs].owner = caller->uid;
+        tp->regs[tp->nregs].owner = uid;
         tp->nregs++;
         return 0;
     }
@@ -250,6 +293,62 @@ static int testprov_set_service(void *state, const struct rnr_nsp_caller *caller
     rnr_free(tp->regs[i].qs);
     tp->regs[i] = tp->regs[--tp->nregs];
     return 0;
+}
+
+/* Completes every held registration, in order: applied (status 0) or
+ * all failed with `status`. */
+static void testprov_release(struct testprov *tp, int status)
+{
+    while (tp->held != NULL) {
+        struct testprov_held *h = tp->held;
+        int st = status;
+
+        tp->held = h->next;
+        if (st == 0)
+            st = testprov_apply(tp, h->uid, h->qs, h->op);
+        tp->host->set_service_done(tp->p, h->pd, st);
+        rnr_free(h->qs);
+        rnr_free(h);
+    }
+    tp->held_tail = &tp->held;
+}
+
+static int testprov_hold(struct testprov *tp, const struct rnr_nsp_caller *caller,
+                         const WSAQUERYSETA *qs, WSAESETSERVICEOP op)
+{
+    struct testprov_held *h = rnr_calloc(1, sizeof *h);
+    int fd;
+
+    if (h == NULL || (h->qs = rnr_qs_dup(qs, NULL)) == NULL ||
+        (h->pd = tp->host->set_service_defer(tp->p)) == NULL) {
+        if (h != NULL)
+            rnr_free(h->qs);
+        rnr_free(h);
+        return WSA_NOT_ENOUGH_MEMORY;
+    }
+    h->op = op;
+    h->uid = caller->uid;
+    *tp->held_tail = h;
+    tp->held_tail = &h->next;
+    if (tp->hold_fifo != NULL &&
+        (fd = open(tp->hold_fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+        if (write(fd, "h", 1) != 1)
+            tp->host->log(tp->p, RNR_NSP_LOG_ERR, "%s: cannot write", tp->hold_fifo);
+        close(fd);
+    }
+    return RNR_NSP_PENDING;
+}
+
+static int testprov_set_service(void *state, const struct rnr_nsp_caller *caller,
+                                const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags)
+{
+    struct testprov *tp = state;
+    const char *name = qs->lpszServiceInstanceName;
+
+    (void)flags;
+    if (!tp->hold_sets || tp->host->set_service_defer == NULL || name == NULL)
+        return testprov_apply(tp, caller->uid, qs, op);
+    return testprov_hold(tp, caller, qs, op);
 }
 
 static void testprov_stats(void *state,
