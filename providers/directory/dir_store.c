@@ -130,44 +130,6 @@ int dir_store_journal_create(struct dir_store *s, uint64_t n)
     return 0;
 }
 
-int dir_store_append(struct dir_store *s, const char *xml, size_t len)
-{
-    char path[4200];
-    int  err = 0;
-
-    s->line.len = 0;
-    s->line.error = 0;
-    dir_store_make_line(&s->line, xml, len);
-    if (s->line.error) {
-        s->stats.append_errors++;
-        return WSAENOBUFS;
-    }
-    if (s->jfd < 0 && (err = dir_store_journal_create(s, s->jnext)) != 0)
-        goto fail;
-    dir_store_path(s, path, sizeof path, "journal", s->jnum, "");
-    err = dir_store_write_all(s->jfd, s->line.data, s->line.len);
-    if (err == 0 && fdatasync(s->jfd) != 0)
-        err = errno;
-    if (err != 0) {
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot write a record: %s (not registered)",
-                  path, strerror(err));
-        /* Take back whatever part of the line got in, so the next record
-         * starts on a line of its own. */
-        if (ftruncate(s->jfd, (off_t)s->jsize) != 0 || fdatasync(s->jfd) != 0)
-            s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
-                      path, (unsigned long long)s->jsize, strerror(errno));
-        goto fail;
-    }
-    s->jsize += s->line.len;
-    s->jwritten = s->jsize;
-    s->stats.appends++;
-    s->stats.journal_records++;
-    return 0;
-fail:
-    s->stats.append_errors++;
-    return dir_store_errno_status(err);
-}
-
 int dir_store_write(struct dir_store *s, const char *xml, size_t len)
 {
     char path[4200];
@@ -240,6 +202,18 @@ int dir_store_synced(struct dir_store *s, uint64_t size, uint64_t records, int e
 uint64_t dir_store_written(const struct dir_store *s)
 {
     return s->jwritten;
+}
+
+/* The two steps at once, on the caller's thread (an rnrd without the
+ * deferred set_service slots). */
+int dir_store_append(struct dir_store *s, const char *xml, size_t len)
+{
+    int rc = dir_store_write(s, xml, len);
+
+    if (rc != 0)
+        return rc;
+    return dir_store_synced(s, s->jwritten, s->unsynced,
+                            fdatasync(s->jfd) == 0 ? 0 : errno);
 }
 
 /* ------------------------------------------------------------ compaction */
