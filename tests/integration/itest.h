@@ -3,6 +3,9 @@
 #define RNRT_ITEST_H
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -129,6 +132,33 @@ static inline const char *rnrt_addr(const WSAQUERYSETA *r, DWORD i, char *buf, s
         snprintf(buf, len, "[%s]:%u", a, ntohs(s6->sin6_port));
     }
     return buf;
+}
+
+/* One TCP transport address, ip4 (host order) : port, in ca; sin holds it. */
+static inline void rnrt_csaddr_tcp4(CSADDR_INFO *ca, struct sockaddr_in *sin, uint32_t ip4,
+                                    uint16_t port)
+{
+    memset(sin, 0, sizeof *sin);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    sin->sin_addr.s_addr = htonl(ip4);
+    memset(ca, 0, sizeof *ca);
+    ca->RemoteAddr.lpSockaddr = (LPSOCKADDR)sin;
+    ca->RemoteAddr.iSockaddrLength = sizeof *sin;
+    ca->iSocketType = SOCK_STREAM;
+    ca->iProtocol = IPPROTO_TCP;
+}
+
+/* Blocks for one byte on fd (a test's FIFO from a provider). */
+static inline void rnrt_read_byte(int fd)
+{
+    char b;
+    ssize_t n;
+
+    do
+        n = read(fd, &b, 1);
+    while (n < 0 && errno == EINTR);
+    assert_int_equal(n, 1);
 }
 
 #endif

@@ -69,13 +69,7 @@ static int teardown(void **state)
 /* The worker reached the gate: a sync is about to run. */
 static void wait_held(void)
 {
-    char    b;
-    ssize_t n;
-
-    do
-        n = read(held_fd, &b, 1);
-    while (n < 0 && errno == EINTR);
-    assert_int_equal(n, 1);
+    rnrt_read_byte(held_fd);
 }
 
 static void open_gate(void)
@@ -97,15 +91,7 @@ static void *writer_run(void *arg)
     CSADDR_INFO        ca;
     WSAQUERYSETA       q;
 
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(9000);
-    sin.sin_addr.s_addr = htonl(0xC0000265);   /* 192.0.2.101 */
-    memset(&ca, 0, sizeof ca);
-    ca.RemoteAddr.lpSockaddr = (LPSOCKADDR)&sin;
-    ca.RemoteAddr.iSockaddrLength = sizeof sin;
-    ca.iSocketType = SOCK_STREAM;
-    ca.iProtocol = IPPROTO_TCP;
+    rnrt_csaddr_tcp4(&ca, &sin, 0xC0000265, 9000);   /* 192.0.2.101 */
     rnrt_qs_init(&q, &cls, w->name);
     q.lpNSProviderId = &dir_id;
     q.lpszContext = "\\sync";

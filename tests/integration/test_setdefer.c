@@ -71,13 +71,7 @@ static int group_teardown(void **state)
 /* Blocks until the provider has held one more registration. */
 static void wait_held(void)
 {
-    char b;
-    ssize_t n;
-
-    do
-        n = read(fifo_fd, &b, 1);
-    while (n < 0 && errno == EINTR);
-    assert_int_equal(n, 1);
+    rnrt_read_byte(fifo_fd);
 }
 
 /* A registration of `name` (with one address) in every X.500 provider,
@@ -98,15 +92,7 @@ static int do_set(const char *name, int held_only, WSAESETSERVICEOP op, int *err
     WSAQUERYSETA q;
     int rc;
 
-    memset(&sin, 0, sizeof sin);
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons(7000);
-    sin.sin_addr.s_addr = htonl(0xC0000264);   /* 192.0.2.100 */
-    memset(&ca, 0, sizeof ca);
-    ca.RemoteAddr.lpSockaddr = (LPSOCKADDR)&sin;
-    ca.RemoteAddr.iSockaddrLength = sizeof sin;
-    ca.iSocketType = SOCK_STREAM;
-    ca.iProtocol = IPPROTO_TCP;
+    rnrt_csaddr_tcp4(&ca, &sin, 0xC0000264, 7000);   /* 192.0.2.100 */
     rnrt_qs_init(&q, &class_id, name);
     q.dwNameSpace = NS_X500;
     if (held_only)
