@@ -22,8 +22,15 @@
  *                     record answers n<i>.cold.rnr.test.): rnrd asks
  *                     unbound each time.
  *   c-ares, cold      as direct, with new names (n<i>.raw.rnr.test).
+ *   relay, cold       as c-ares cold (n<i>.relay.rnr.test), but asking a
+ *                     forwarder that does no work at all: a process that
+ *                     passes each datagram on to unbound and the answer
+ *                     back, blocked in poll() in between, as any daemon
+ *                     sleeps.  Its two extra hops are the floor under a
+ *                     cold lookup through any resolving daemon on this
+ *                     machine, rnrd included.
  *
- * The five are measured in interleaved rounds, so that a disturbance of
+ * The six are measured in interleaved rounds, so that a disturbance of
  * the machine falls on all of them.  Figures, not assertions: the program
  * exits 0 whenever it could measure.
  */
@@ -50,7 +57,8 @@
 static const char zone[] =
     "$ORIGIN rnr.test.\n$TTL 3600\n"
     "@ IN SOA ns admin 1 3600 600 86400 60\n@ IN NS ns\nns IN A 127.0.0.1\n"
-    "a IN A 192.0.2.1\n*.cold IN A 192.0.2.2\n*.raw IN A 192.0.2.3\n";
+    "a IN A 192.0.2.1\n*.cold IN A 192.0.2.2\n*.raw IN A 192.0.2.3\n"
+    "*.relay IN A 192.0.2.4\n";
 
 static uint64_t now_ns(void)
 {
@@ -190,7 +198,7 @@ static int ares_lookup(ares_channel ch, const char *name)
 
 /* ---- the run ---- */
 
-enum { S_HIT, S_DAEMON, S_DIRECT, S_COLD, S_RAW, S_N };
+enum { S_HIT, S_DAEMON, S_DIRECT, S_COLD, S_RAW, S_RELAY, S_N };
 
 static void time_one(struct series *s, int ok_rc, uint64_t t0)
 {
@@ -200,7 +208,8 @@ static void time_one(struct series *s, int ok_rc, uint64_t t0)
         s->ns[s->n++] = now_ns() - t0;
 }
 
-static void round_run(struct series *s, ares_channel ch, unsigned r)
+static void round_run(struct series *s, ares_channel ch, ares_channel relay,
+                      unsigned r)
 {
     char name[64];
     unsigned i;
@@ -228,6 +237,11 @@ static void round_run(struct series *s, ares_channel ch, unsigned r)
         snprintf(name, sizeof name, "n%u.raw.rnr.test", r * COLD_ROUND + i);
         t0 = now_ns();
         time_one(&s[S_RAW], ares_lookup(ch, name), t0);
+    }
+    for (i = 0; i < COLD_ROUND; i++) {
+        snprintf(name, sizeof name, "n%u.relay.rnr.test", r * COLD_ROUND + i);
+        t0 = now_ns();
+        time_one(&s[S_RELAY], ares_lookup(relay, name), t0);
     }
 }
 
@@ -278,6 +292,10 @@ static void report(struct series *s)
            med[S_DAEMON] > 0 ? med[S_DIRECT] / med[S_DAEMON] : 0.0);
     printf("  cold lookup through rnrd vs raw c-ares:      %.2fx the time (target <= 1.1x)\n",
            med[S_RAW] > 0 ? med[S_COLD] / med[S_RAW] : 0.0);
+    printf("    through a do-nothing forwarder vs raw:     %.2fx the time (the floor for any daemon here)\n",
+           med[S_RAW] > 0 ? med[S_RELAY] / med[S_RAW] : 0.0);
+    printf("    through rnrd vs the do-nothing forwarder:  %.2fx the time (%+.1f us)\n",
+           med[S_RELAY] > 0 ? med[S_COLD] / med[S_RELAY] : 0.0, med[S_COLD] - med[S_RELAY]);
 }
 
 int main(void)
@@ -288,7 +306,8 @@ int main(void)
     struct dnsserv_unbound ub;
     struct rnrt_daemon d;
     char dir[64], conf[512], cmd[128];
-    ares_channel ch = NULL;
+    struct dnsserv_relay fwd = { -1, 0 };
+    ares_channel ch = NULL, relay = NULL;
     WSADATA wd;
     unsigned r;
     int rc = 1;
@@ -308,7 +327,9 @@ int main(void)
     if (rnrt_daemon_init(&d, conf) != 0 || rnrt_daemon_start(&d) != 0 ||
         WSAStartup(MAKEWORD(2, 2), &wd) != 0 ||
         ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
-        open_channel(ub.port, &ch) != 0) {
+        open_channel(ub.port, &ch) != 0 ||
+        dnsserv_relay_start(&fwd, ub.port) != 0 ||
+        open_channel(fwd.port, &relay) != 0) {
         fprintf(stderr, "bench-dns: cannot start rnrd or c-ares\n");
         goto done;
     }
@@ -319,22 +340,28 @@ int main(void)
         series_init(&s[S_DIRECT], "c-ares to unbound, same name", "dns-direct", "-",
                     ROUNDS * HITS_ROUND) != 0 ||
         series_init(&s[S_COLD], "librnr, DNS cold (new name)", "dns-cold",
-                    "dns-raw", ROUNDS * COLD_ROUND) != 0 ||
+                    "dns-raw,dns-relay", ROUNDS * COLD_ROUND) != 0 ||
         series_init(&s[S_RAW], "c-ares to unbound, new name", "dns-raw", "-",
-                    ROUNDS * COLD_ROUND) != 0)
+                    ROUNDS * COLD_ROUND) != 0 ||
+        series_init(&s[S_RELAY], "c-ares via do-nothing relay, new", "dns-relay",
+                    "dns-raw", ROUNDS * COLD_ROUND) != 0)
         goto done;
     /* Warm-up: the cached name, the connection, both sockets. */
-    if (rnrd_lookup("a.rnr.test.") != 0 || ares_lookup(ch, "a.rnr.test") != 0) {
+    if (rnrd_lookup("a.rnr.test.") != 0 || ares_lookup(ch, "a.rnr.test") != 0 ||
+        ares_lookup(relay, "a.rnr.test") != 0) {
         fprintf(stderr, "bench-dns: the warm-up lookups failed\n");
         goto done;
     }
     for (r = 0; r < ROUNDS; r++)
-        round_run(s, ch, r);
+        round_run(s, ch, relay, r);
     report(s);
     rc = 0;
 done:
     if (ch != NULL)
         ares_destroy(ch);
+    if (relay != NULL)
+        ares_destroy(relay);
+    dnsserv_relay_stop(&fwd);
     WSACleanup();
     rnrt_daemon_destroy(&d);
     dnsserv_unbound_stop(&ub);

@@ -378,13 +378,77 @@ int dnsserv_rcode_start(struct dnsserv_rcode *r)
     return r->pid > 0 ? 0 : -1;
 }
 
+static void child_stop(pid_t *pid)
+{
+    if (*pid > 0) {
+        kill(*pid, SIGKILL);
+        waitpid(*pid, NULL, 0);
+    }
+    *pid = -1;
+}
+
 void dnsserv_rcode_stop(struct dnsserv_rcode *r)
 {
-    if (r->pid > 0) {
-        kill(r->pid, SIGKILL);
-        waitpid(r->pid, NULL, 0);
+    child_stop(&r->pid);
+}
+
+/* ---- do-nothing forwarder ---- */
+
+/* One asker at a time: the answer goes to whoever asked last. */
+static void relay_serve(int in, int out)
+{
+    struct sockaddr_storage peer;
+    socklen_t peerlen = 0;
+    uint8_t buf[4096];
+
+    for (;;) {
+        struct pollfd pfd[2] = { { in, POLLIN, 0 }, { out, POLLIN, 0 } };
+        ssize_t n;
+
+        if (poll(pfd, 2, -1) < 0)
+            continue;
+        if (pfd[0].revents & POLLIN) {
+            peerlen = sizeof peer;
+            n = recvfrom(in, buf, sizeof buf, 0, (struct sockaddr *)&peer, &peerlen);
+            if (n > 0 && send(out, buf, (size_t)n, 0) < 0)
+                peerlen = 0;
+        }
+        if (pfd[1].revents & POLLIN) {
+            n = recv(out, buf, sizeof buf, 0);
+            if (n > 0 && peerlen > 0)
+                sendto(in, buf, (size_t)n, 0, (struct sockaddr *)&peer, peerlen);
+        }
     }
+}
+
+int dnsserv_relay_start(struct dnsserv_relay *r, unsigned server_port)
+{
+    struct sockaddr_in sa;
+    unsigned own;
+    int in = bind_loopback_udp(&r->port), out = bind_loopback_udp(&own);
+
     r->pid = -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = htons((unsigned short)server_port);
+    if (in >= 0 && out >= 0 && connect(out, (struct sockaddr *)&sa, sizeof sa) == 0) {
+        r->pid = fork();
+        if (r->pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            relay_serve(in, out);
+        }
+    }
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    return r->pid > 0 ? 0 : -1;
+}
+
+void dnsserv_relay_stop(struct dnsserv_relay *r)
+{
+    child_stop(&r->pid);
 }
 
 /* ---- black hole ---- */

@@ -49,6 +49,16 @@ struct dnsserv_rcode {
 int  dnsserv_rcode_start(struct dnsserv_rcode *r);
 void dnsserv_rcode_stop(struct dnsserv_rcode *r);
 
+/* A forwarder that does no work, in a child process: each datagram to
+ * 127.0.0.1:port goes on to 127.0.0.1:server_port, the answer back to
+ * the last asker.  bench_dns's floor under any resolving daemon. */
+struct dnsserv_relay {
+    pid_t    pid;
+    unsigned port;
+};
+int  dnsserv_relay_start(struct dnsserv_relay *r, unsigned server_port);
+void dnsserv_relay_stop(struct dnsserv_relay *r);
+
 /* A UDP socket bound to 127.0.0.1 that only the test ever reads. */
 struct dnsserv_hole {
     int      fd;
