@@ -14,10 +14,14 @@
  * version of the entry, so the records replay to what memory will hold.
  * A failed sync fails every change not yet durable with the store's
  * status (WSAEDQUOT, WSASYSCALLFAILURE), cuts them off the journal, and
- * memory never held them.  Snapshots wait while changes do, so the
- * journal never switches under a record waiting for its sync; under
- * writes that never leave a moment with none pending, the journal grows
- * until they do (start-up then replays more).
+ * memory never held them.
+ *
+ * A snapshot switches to a new journal, so it never runs under a record
+ * waiting for its sync.  When one is due while changes wait (snap_due),
+ * new changes are held in memory, not written, until the sync of those
+ * written is done; then the snapshot starts and the held records go to
+ * the new journal.  Writes that never pause thus cost at most one extra
+ * sync's wait per snapshot, and the journal stays bounded.
  */
 #include "config.h"
 
@@ -39,12 +43,15 @@ struct dir_pend {
     GUID                    cls;
     char                   *name;
     int                     in_sync;  /* covered by the sync in flight */
+    char                   *held;     /* the record, not written yet */
+    size_t                  held_len;
 };
 
 static void pend_free(struct dir_pend *pe)
 {
     if (pe == NULL)
         return;
+    rnr_free(pe->held);
     dir_entry_free(pe->ne);
     rnr_free(pe->path);
     rnr_free(pe->name);
@@ -104,15 +111,54 @@ static void pend_kick(struct dir_state *st)
 
     if (st->syncing || st->pend == NULL)
         return;
-    for (pe = st->pend; pe != NULL; pe = pe->next) {
+    for (pe = st->pend; pe != NULL && pe->held == NULL; pe = pe->next) {
         pe->in_sync = 1;
         n++;
     }
+    if (n == 0)
+        return;
     st->sync_size = dir_store_written(st->store);
     st->sync_records = n;
     st->syncing = 1;
     st->syncs++;
     dir_sync_request(st->sync, dir_store_sync_fd(st->store));
+}
+
+/* Written, in order, to the journal a snapshot just opened.  A record
+ * that cannot be written fails with every held one after it: those may
+ * have been built on it (dir_pend_find). */
+static void pend_write_held(struct dir_state *st)
+{
+    struct dir_pend **pp = &st->pend, *pe;
+    int               rc = 0;
+
+    while (*pp != NULL && (*pp)->held == NULL)
+        pp = &(*pp)->next;
+    while ((pe = *pp) != NULL) {
+        if (rc == 0 && (rc = dir_store_write(st->store, pe->held, pe->held_len)) != 0)
+            dir_log(st, RNR_NSP_LOG_ERR, "registration refused: %s", rnr_status_text(rc));
+        if (rc == 0) {
+            rnr_free(pe->held);
+            pe->held = NULL;
+            pp = &pe->next;
+            continue;
+        }
+        *pp = pe->next;
+        st->write_errors++;
+        st->host->set_service_done(st->p, pe->pd, rc);
+        pend_free(pe);
+    }
+    st->pend_tail = pp;
+}
+
+/* A due snapshot runs once nothing written waits for its sync. */
+static void pend_snapshot(struct dir_state *st)
+{
+    if (!st->snap_due || st->syncing || (st->pend != NULL && st->pend->held == NULL))
+        return;
+    st->snap_due = 0;
+    dir_compact_run(st);
+    pend_write_held(st);
 }
 
 /* The sync in flight finished with err (0 or errno). */
@@ -128,7 +174,7 @@ static void pend_synced(struct dir_state *st, int err)
                 rc == WSAEDQUOT ? "the state directory's file system is full"
                                 : "see the error above");
     /* Unlinked before completing: the daemon may reply and call back. */
-    while ((pe = st->pend) != NULL && (rc != 0 || pe->in_sync)) {
+    while ((pe = st->pend) != NULL && pe->held == NULL && (rc != 0 || pe->in_sync)) {
         st->pend = pe->next;
         if (st->pend == NULL)
             st->pend_tail = &st->pend;
@@ -139,9 +185,9 @@ static void pend_synced(struct dir_state *st, int err)
         st->host->set_service_done(st->p, pe->pd, rc);
         pend_free(pe);
     }
+    pend_snapshot(st);
     pend_kick(st);
-    if (st->pend == NULL)
-        dir_maybe_compact(st);
+    dir_maybe_compact(st);
 }
 
 static void pend_event(void *arg, int fd, unsigned events)
@@ -180,7 +226,10 @@ void dir_pend_stop(struct dir_state *st)
 {
     if (st->sync == NULL)
         return;
-    /* Every change written gets its answer before the thread goes. */
+    /* Every change gets its answer before the thread goes; held ones
+     * go to the journal as it is. */
+    st->snap_due = 0;
+    pend_write_held(st);
     while (st->pend != NULL) {
         pend_kick(st);
         pend_synced(st, dir_sync_wait(st->sync));
@@ -212,10 +261,16 @@ int dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, u
         dir_xml_put_del(&st->rec, path, cls, name);
     if (st->rec.error)
         goto fail;
+    if (st->snap_due) {
+        if ((pe->held = rnr_malloc(st->rec.len)) == NULL)
+            goto fail;
+        memcpy(pe->held, st->rec.data, st->rec.len);
+        pe->held_len = st->rec.len;
+    }
     /* The token first: once the record is written it must be answered. */
     if ((pe->pd = st->host->set_service_defer(st->p)) == NULL)
         goto fail;
-    if ((rc = dir_store_write(st->store, st->rec.data, st->rec.len)) != 0) {
+    if (pe->held == NULL && (rc = dir_store_write(st->store, st->rec.data, st->rec.len)) != 0) {
         st->write_errors++;
         dir_log(st, RNR_NSP_LOG_ERR, "registration refused: %s", rnr_status_text(rc));
         goto fail;      /* the token is void with this status */

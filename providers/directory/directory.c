@@ -169,16 +169,10 @@ static void snapshot_done(void *arg, int fd, unsigned events)
     dir_store_compact_finish(st->store);
 }
 
-static void compact_now(void *arg)
+void dir_compact_run(struct dir_state *st)
 {
-    struct dir_state *st = arg;
-    int               fd;
+    int fd;
 
-    st->compact_timer = NULL;
-    /* Not under records waiting for their sync: the journal must stay
-     * (dir_pend.c calls again once they are durable). */
-    if (st->pend != NULL || !dir_store_should_compact(st->store, st->tree.nentries))
-        return;
     /* In a child, so that 25 MB and an fsync at 100,000 entries do not
      * stall every client; in the loop only if there can be no child. */
     if (dir_store_compact_start(st->store, dump, st, &fd) != 0) {
@@ -190,6 +184,24 @@ static void compact_now(void *arg)
         dir_store_compact_finish(st->store);   /* waits for it */
     else
         st->snapshot_fd = fd;
+}
+
+static void compact_now(void *arg)
+{
+    struct dir_state *st = arg;
+
+    st->compact_timer = NULL;
+    if (!dir_store_should_compact(st->store, st->tree.nentries))
+        return;
+    /* Not under records waiting for their sync: the journal must stay.
+     * dir_pend.c holds new records back until those are durable, then
+     * runs it (writes that never pause would otherwise put it off for
+     * ever, and the journal would grow without end). */
+    if (st->pend != NULL) {
+        st->snap_due = 1;
+        return;
+    }
+    dir_compact_run(st);
 }
 
 void dir_maybe_compact(struct dir_state *st)

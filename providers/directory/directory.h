@@ -49,8 +49,9 @@ struct dir_state {
     struct dir_text            rec;               /* the record being built */
     /* Durable writes off the loop (dir_pend.c); sync NULL: in set_service. */
     struct dir_sync           *sync;
-    struct dir_pend           *pend, **pend_tail; /* written, oldest first */
+    struct dir_pend           *pend, **pend_tail; /* oldest first; held last */
     int                        syncing;           /* a sync is in flight */
+    int                        snap_due;          /* a snapshot waits: hold writes */
     uint64_t                   sync_size;         /* the journal size it covers */
     uint64_t                   sync_records;      /* the records it covers */
     uint64_t                   syncs;
@@ -69,6 +70,8 @@ void dir_log(struct dir_state *st, int level, const char *fmt, ...)
 int  dir_class_known(const struct dir_state *st, const GUID *cls);
 /* Schedules a snapshot when the journal has grown enough. */
 void dir_maybe_compact(struct dir_state *st);
+/* Takes the snapshot now (the journal holds nothing waiting for a sync). */
+void dir_compact_run(struct dir_state *st);
 /* Records one entry (rec->qs, taken) while the store loads. */
 int  dir_apply_record(void *ctx, struct dir_xml_rec *rec);
 

@@ -9,7 +9,10 @@
  *     are answered, and the writer still waits;
  *   - writers that arrive during a sync share the next one (group
  *     commit: four writes, two syncs), and every acknowledged record
- *     survives a kill -9 right after the acknowledgements.
+ *     survives a kill -9 right after the acknowledgements;
+ *   - under writes that never leave a moment with none waiting, a due
+ *     snapshot is still taken (new records are held back for it), and
+ *     every record survives a kill -9 across the journal switch.
  *
  * Order comes from the gate and the provider's counters, never sleeps.
  */
@@ -24,7 +27,10 @@
 #include "itest.h"
 
 #define DIR_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0D}"
-#define DIR_CONF "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n"
+/* A snapshot is due after 16 journal records: after the first two
+ * tests (6 records, so their sync counts hold), within the third. */
+#define DIR_CONF "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n" \
+                 "snapshot-min-records = 16\n"
 
 static struct rnrt_daemon daemon_;
 static GUID cls, dir_id;
@@ -141,6 +147,17 @@ static long long dir_stat(const char *key)
     return v;
 }
 
+/* Until the provider has taken `want` set_service calls in all. */
+static void wait_sets(long long want)
+{
+    int spins;
+
+    for (spins = 0; dir_stat("set-service") < want; spins++) {
+        assert_true(spins < 2000);
+        usleep(5000);
+    }
+}
+
 /* A lookup of alpha.example (hosts provider) from another process: its
  * own connection, another client of rnrd.  Its status. */
 static int other_client_lookup(void)
@@ -204,7 +221,7 @@ static void test_group_commit_survives_kill9(void **state)
     struct writer w[4];
     long long     sets0, syncs0;
     char          name[16];
-    int           i, spins;
+    int           i;
     (void)state;
 
     sets0 = dir_stat("set-service");
@@ -218,10 +235,7 @@ static void test_group_commit_survives_kill9(void **state)
     }
     /* Until the three reached the provider (each written as it does):
      * a bound on a wait, not on a duration being asserted. */
-    for (spins = 0; dir_stat("set-service") < sets0 + 4; spins++) {
-        assert_true(spins < 2000);
-        usleep(5000);
-    }
+    wait_sets(sets0 + 4);
     /* The first sync covers group-0; the three written meanwhile share
      * the next. */
     open_gate();
@@ -243,11 +257,59 @@ static void test_group_commit_survives_kill9(void **state)
     assert_int_equal(dir_lookup("slow"), 0);
 }
 
+#define NONSTOP 40
+
+static void test_snapshot_under_nonstop_writes(void **state)
+{
+    static struct writer w[NONSTOP];
+    long long            sets0, snaps0;
+    char                 name[16];
+    int                  i, spins;
+    (void)state;
+
+    sets0 = dir_stat("set-service");
+    snaps0 = dir_stat("snapshots");
+    assert_true(sets0 >= 0 && snaps0 >= 0);
+    /* Each writer reaches the provider while the one before it waits at
+     * the gate: there is never a moment with nothing pending. */
+    writer_start(&w[0], "nonstop-0");
+    wait_held();
+    for (i = 1; i < NONSTOP; i++) {
+        snprintf(name, sizeof name, "nonstop-%d", i);
+        writer_start(&w[i], name);
+        wait_sets(sets0 + i + 1);
+        open_gate();
+        wait_held();
+        assert_int_equal(pthread_join(w[i - 1].t, NULL), 0);
+        assert_int_equal(w[i - 1].rc, 0);
+    }
+    /* The last record still waits at the gate, and yet the snapshot due
+     * since the 16th was taken (its writer is a child of rnrd's, done in
+     * its own time: wait for its report). */
+    for (spins = 0; dir_stat("snapshots") <= snaps0; spins++) {
+        assert_true(spins < 500);
+        usleep(20000);
+    }
+    assert_false(__atomic_load_n(&w[NONSTOP - 1].done, __ATOMIC_SEQ_CST));
+    open_gate();
+    assert_int_equal(pthread_join(w[NONSTOP - 1].t, NULL), 0);
+    assert_int_equal(w[NONSTOP - 1].rc, 0);
+
+    rnrt_daemon_kill9(&daemon_);
+    assert_int_equal(rnrt_daemon_start(&daemon_), 0);
+    for (i = 0; i < NONSTOP; i++) {
+        snprintf(name, sizeof name, "nonstop-%d", i);
+        assert_int_equal(dir_lookup(name), 0);
+    }
+    assert_int_equal(dir_lookup("group-3"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookups_answered_during_sync),
         cmocka_unit_test(test_group_commit_survives_kill9),
+        cmocka_unit_test(test_snapshot_under_nonstop_writes),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
