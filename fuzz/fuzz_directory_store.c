@@ -112,6 +112,14 @@ static void clean(void)
     }
 }
 
+/* The directory goes with the process (corpus replays in `make check`
+ * ran once per build and left one behind each time). */
+static void remove_dir(void)
+{
+    clean();
+    rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct dir_store_cb cb = { NULL, quiet, apply };
@@ -123,6 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(dir, sizeof dir, "/tmp/fuzz_directory_store-XXXXXX");
         if (mkdtemp(dir) == NULL)
             abort();
+        atexit(remove_dir);
     }
     clean();
     if (size > 0 && data[0] == 'S') {
