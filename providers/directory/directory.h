@@ -9,7 +9,8 @@
  *   strict-classes  = no          yes: refuse registrations under a class
  *                                 that is neither installed nor built in
  *   snapshot-min-records = 4096   journal records before a snapshot is
- *                                 considered (also: half the entries)
+ *                                 taken (or a quarter of the entries, if
+ *                                 more)
  */
 #ifndef RNR_DIRECTORY_H
 #define RNR_DIRECTORY_H
