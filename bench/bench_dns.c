@@ -30,7 +30,14 @@
  *                     cold lookup through any resolving daemon on this
  *                     machine, rnrd included.
  *
- * The six are measured in interleaved rounds, so that a disturbance of
+ *   hosts, idle       a hosts-file lookup (alpha.example) made unique the
+ *                     same way, so that rnrd answers it: the baseline of
+ *   hosts, DNS hung   the same while 16 other clients hold 1,024 DNS
+ *                     lookups open on a server that never answers (a
+ *                     bound UDP socket nobody reads): what a dead DNS
+ *                     server costs everybody else.
+ *
+ * All are measured in interleaved rounds, so that a disturbance of
  * the machine falls on all of them.  Figures, not assertions: the program
  * exits 0 whenever it could measure.
  */
@@ -43,7 +50,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rnr/winsock2.h>
 
@@ -113,11 +122,16 @@ static double p99_us(const struct series *s)
 static GUID byname = SVCID_INET_HOSTADDRBYNAME;
 static GUID dns_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
                        { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x03 } };
+#define HANG_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4EA3}"
+static GUID hosts_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,     /* RNRT_HOSTS_ID */
+                         { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x01 } };
+static GUID hang_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,      /* HANG_ID */
+                        { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0xA3 } };
 
 /* tag: NULL, or a comment that makes the query set unique, so that the
  * answer cache (keyed by the whole query) cannot answer and the lookup
  * reaches rnrd; the dns provider ignores comments. */
-static int rnrd_lookup_tagged(const char *name, const char *tag)
+static int rnrd_lookup_via(GUID *prov, const char *name, const char *tag)
 {
     AFPROTOCOLS fam = { AF_INET, 0 };
     WSAQUERYSETA q;
@@ -130,7 +144,7 @@ static int rnrd_lookup_tagged(const char *name, const char *tag)
     q.lpszComment = (char *)tag;
     q.lpServiceClassId = &byname;
     q.lpszServiceInstanceName = (char *)name;
-    q.lpNSProviderId = &dns_id;
+    q.lpNSProviderId = prov;
     q.dwNumberOfProtocols = 1;
     q.lpafpProtocols = &fam;
     if (WSALookupServiceBegin(&q, LUP_RETURN_ADDR, &h) != 0)
@@ -146,9 +160,108 @@ static int rnrd_lookup_tagged(const char *name, const char *tag)
     return n == 1 && WSAGetLastError() == WSA_E_NO_MORE ? 0 : -1;
 }
 
+static int rnrd_lookup_tagged(const char *name, const char *tag)
+{
+    return rnrd_lookup_via(&dns_id, name, tag);
+}
+
 static int rnrd_lookup(const char *name)
 {
     return rnrd_lookup_tagged(name, NULL);
+}
+
+/* ---- clients with DNS lookups that never end ---- */
+
+#define HUNG_CLIENTS 16
+#define HUNG_EACH    64          /* the harness's max-lookups-per-client */
+#define HUNG         (HUNG_CLIENTS * HUNG_EACH)
+
+static pid_t hung_pids[HUNG_CLIENTS];
+/* How long each round took to open its HUNG lookups, with HUNG * round
+ * questions of earlier rounds still in flight in the provider. */
+static uint64_t hung_begin_ns[ROUNDS];
+static int   hung_fd = -1;       /* closing it lets the hung clients go */
+
+/* In a child of its own (its own connection to rnrd): HUNG_EACH lookups
+ * begun on the dead server and kept open until `hold` closes. */
+static void hung_client_run(unsigned round, unsigned k, int ready, int hold)
+{
+    static HANDLE h[HUNG_EACH];
+    AFPROTOCOLS fam = { AF_INET, 0 };
+    WSAQUERYSETA q;
+    WSADATA wd;
+    char name[64], c;
+    unsigned i;
+
+    WSACleanup();   /* the parent's connection is not ours */
+    if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+        _exit(1);
+    for (i = 0; i < HUNG_EACH; i++) {
+        memset(&q, 0, sizeof q);
+        q.dwSize = sizeof q;
+        snprintf(name, sizeof name, "r%u-c%u-n%u.hang.test.", round, k, i);
+        q.lpServiceClassId = &byname;
+        q.lpszServiceInstanceName = name;
+        q.lpNSProviderId = &hang_id;
+        q.dwNumberOfProtocols = 1;
+        q.lpafpProtocols = &fam;
+        if (WSALookupServiceBegin(&q, LUP_RETURN_ADDR, &h[i]) != 0)
+            _exit(1);
+    }
+    if (write(ready, "r", 1) != 1 || read(hold, &c, 1) < 0)
+        _exit(1);
+    _exit(0);
+}
+
+static void hung_clients_stop(void)
+{
+    unsigned k;
+
+    if (hung_fd >= 0)
+        close(hung_fd);
+    hung_fd = -1;
+    for (k = 0; k < HUNG_CLIENTS; k++)
+        if (hung_pids[k] > 0)
+            waitpid(hung_pids[k], NULL, 0);
+    memset(hung_pids, 0, sizeof hung_pids);
+}
+
+/* HUNG_CLIENTS clients, HUNG lookups in all, open once this returns 0. */
+static int hung_clients_start(unsigned round)
+{
+    int ready[2], hold[2], rc = -1;
+    unsigned k, got = 0;
+    char c;
+
+    if (pipe(ready) != 0)
+        return -1;
+    if (pipe(hold) != 0) {
+        close(ready[0]);
+        close(ready[1]);
+        return -1;
+    }
+    hung_fd = hold[1];
+    for (k = 0; k < HUNG_CLIENTS; k++) {
+        hung_pids[k] = fork();
+        if (hung_pids[k] == 0) {
+            close(ready[0]);
+            close(hold[1]);
+            hung_client_run(round, k, ready[1], hold[0]);
+        }
+        if (hung_pids[k] < 0)
+            break;
+    }
+    close(ready[1]);
+    close(hold[0]);
+    /* EOF before all reported: a child failed. */
+    while (got < k && read(ready[0], &c, 1) == 1)
+        got++;
+    close(ready[0]);
+    if (k == HUNG_CLIENTS && got == HUNG_CLIENTS)
+        rc = 0;
+    else
+        hung_clients_stop();
+    return rc;
 }
 
 /* ---- c-ares directly ---- */
@@ -198,7 +311,7 @@ static int ares_lookup(ares_channel ch, const char *name)
 
 /* ---- the run ---- */
 
-enum { S_HIT, S_DAEMON, S_DIRECT, S_COLD, S_RAW, S_RELAY, S_N };
+enum { S_HIT, S_DAEMON, S_DIRECT, S_COLD, S_RAW, S_RELAY, S_HOSTS, S_HOSTS_HUNG, S_N };
 
 static void time_one(struct series *s, int ok_rc, uint64_t t0)
 {
@@ -243,6 +356,23 @@ static void round_run(struct series *s, ares_channel ch, ares_channel relay,
         t0 = now_ns();
         time_one(&s[S_RELAY], ares_lookup(relay, name), t0);
     }
+    for (i = 0; i < HITS_ROUND; i++) {
+        snprintf(name, sizeof name, "h%u", r * HITS_ROUND + i);
+        t0 = now_ns();
+        time_one(&s[S_HOSTS], rnrd_lookup_via(&hosts_id, "alpha.example", name), t0);
+    }
+    t0 = now_ns();
+    if (hung_clients_start(r) != 0) {
+        s[S_HOSTS_HUNG].errors++;
+        return;
+    }
+    hung_begin_ns[r] = now_ns() - t0;
+    for (i = 0; i < HITS_ROUND; i++) {
+        snprintf(name, sizeof name, "g%u", r * HITS_ROUND + i);
+        t0 = now_ns();
+        time_one(&s[S_HOSTS_HUNG], rnrd_lookup_via(&hosts_id, "alpha.example", name), t0);
+    }
+    hung_clients_stop();
 }
 
 static int open_channel(unsigned port, ares_channel *ch)
@@ -296,6 +426,11 @@ static void report(struct series *s)
            med[S_RAW] > 0 ? med[S_RELAY] / med[S_RAW] : 0.0);
     printf("    through rnrd vs the do-nothing forwarder:  %.2fx the time (%+.1f us)\n",
            med[S_RELAY] > 0 ? med[S_COLD] / med[S_RELAY] : 0.0, med[S_COLD] - med[S_RELAY]);
+    printf("  hosts lookup with %d DNS lookups hung:     %.2fx the time of one with none\n",
+           HUNG, med[S_HOSTS] > 0 ? med[S_HOSTS_HUNG] / med[S_HOSTS] : 0.0);
+    printf("  opening %d DNS lookups on the dead server: %.1f us each with none in flight,"
+           " %.1f us with %d\n", HUNG, (double)hung_begin_ns[0] / HUNG / 1000.0,
+           (double)hung_begin_ns[ROUNDS - 1] / HUNG / 1000.0, HUNG * (ROUNDS - 1));
 }
 
 int main(void)
@@ -307,6 +442,7 @@ int main(void)
     struct rnrt_daemon d;
     char dir[64], conf[512], cmd[128];
     struct dnsserv_relay fwd = { -1, 0 };
+    struct dnsserv_hole hole = { -1, 0 };
     ares_channel ch = NULL, relay = NULL;
     WSADATA wd;
     unsigned r;
@@ -318,12 +454,20 @@ int main(void)
     }
     strcpy(dir, "/tmp/rnr-bench-dns-XXXXXX");
     dnsserv_log_queries = 0;
+    if (dnsserv_hole_open(&hole) != 0) {
+        fprintf(stderr, "bench-dns: cannot open the dead server's socket\n");
+        return 1;
+    }
     if (mkdtemp(dir) == NULL || dnsserv_unbound_start(&ub, dir, names, zones, 1) != 0) {
         fprintf(stderr, "bench-dns: cannot start unbound\n");
+        dnsserv_hole_close(&hole);
         return 1;
     }
     snprintf(conf, sizeof conf, "[provider dns]\nmodule = dns\nnamespace = NS_DNS\n"
-             "servers = 127.0.0.1:%u\nsearch =\n", ub.port);
+             "servers = 127.0.0.1:%u\nsearch =\n\n"
+             "[provider hang]\nmodule = dns\nnamespace = NS_DNS\nid = " HANG_ID "\n"
+             "servers = 127.0.0.1:%u\nsearch =\ntimeout-ms = 60000\nattempts = 1\n",
+             ub.port, hole.port);
     if (rnrt_daemon_init(&d, conf) != 0 || rnrt_daemon_start(&d) != 0 ||
         WSAStartup(MAKEWORD(2, 2), &wd) != 0 ||
         ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
@@ -344,7 +488,11 @@ int main(void)
         series_init(&s[S_RAW], "c-ares to unbound, new name", "dns-raw", "-",
                     ROUNDS * COLD_ROUND) != 0 ||
         series_init(&s[S_RELAY], "c-ares via do-nothing relay, new", "dns-relay",
-                    "dns-raw", ROUNDS * COLD_ROUND) != 0)
+                    "dns-raw", ROUNDS * COLD_ROUND) != 0 ||
+        series_init(&s[S_HOSTS], "librnr, hosts via rnrd", "hosts-idle", "-",
+                    ROUNDS * HITS_ROUND) != 0 ||
+        series_init(&s[S_HOSTS_HUNG], "librnr, hosts, 1024 DNS hung", "hosts-dns-hung",
+                    "hosts-idle", ROUNDS * HITS_ROUND) != 0)
         goto done;
     /* Warm-up: the cached name, the connection, both sockets. */
     if (rnrd_lookup("a.rnr.test.") != 0 || ares_lookup(ch, "a.rnr.test") != 0 ||
@@ -362,6 +510,7 @@ done:
     if (relay != NULL)
         ares_destroy(relay);
     dnsserv_relay_stop(&fwd);
+    dnsserv_hole_close(&hole);
     WSACleanup();
     rnrt_daemon_destroy(&d);
     dnsserv_unbound_stop(&ub);
