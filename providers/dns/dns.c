@@ -109,7 +109,7 @@ static int dns_startup(const struct rnr_nsp_host *host,
     TAILQ_INIT(&st->unsent);
     if ((rc = dns_conf_read(st, &st->conf)) != 0 ||
         (rc = load_services(st, st->conf.services_file, &st->services)) != 0 ||
-        (rc = dns_channel_open(st, &st->conf, &st->channel, &st->ndots,
+        (rc = dns_channel_open(st, &st->conf, &st->channel, &st->ndots, &st->try_ms,
                                &st->search, &st->nsearch)) != 0)
         goto done;
     if ((st->cache = dns_cache_new(&st->conf.cache)) == NULL) {
@@ -134,12 +134,12 @@ static int dns_reload(void *state)
     ares_channel ch = NULL, old;
     char **search = NULL;
     size_t nsearch = 0;
-    int ndots = 1, rc;
+    int ndots = 1, try_ms = 0, rc;
 
     if ((rc = dns_conf_read(st, &conf)) != 0)
         return rc;
     if ((rc = load_services(st, conf.services_file, &services)) != 0 ||
-        (rc = dns_channel_open(st, &conf, &ch, &ndots, &search, &nsearch)) != 0 ||
+        (rc = dns_channel_open(st, &conf, &ch, &ndots, &try_ms, &search, &nsearch)) != 0 ||
         (rc = dns_cache_set_conf(st->cache, &conf.cache)) != 0)
         goto done;
     old = st->channel;
@@ -157,6 +157,7 @@ static int dns_reload(void *state)
     st->search = search;
     st->nsearch = nsearch;
     st->ndots = ndots;
+    st->try_ms = try_ms;
     search = NULL;
     hostsdb_free(st->services);
     st->services = services;

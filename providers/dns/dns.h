@@ -76,6 +76,7 @@ struct dns_state {
     int                        ndots;        /* effective, for the search */
     char                     **search;       /* effective search list */
     size_t                     nsearch;
+    int                        try_ms;       /* effective first-try timeout */
     struct rnr_nsp_timer      *timer;
     uint64_t                   timer_due;    /* monotonic ms, 0: none */
 
@@ -114,12 +115,13 @@ void dns_conf_clear(struct dns_conf *c);
  * *search (rnr_free each string and the array) receive the effective
  * search settings, resolv.conf's where conf leaves them unset. */
 int  dns_channel_open(struct dns_state *st, const struct dns_conf *conf,
-                      ares_channel *out, int *ndots, char ***search,
+                      ares_channel *out, int *ndots, int *try_ms, char ***search,
                       size_t *nsearch);
 void dns_search_free(char **search, size_t n);
 
 /* dns_loop.c */
-void dns_loop_kick(struct dns_state *st);   /* after c-ares work: re-arm */
+void dns_loop_kick(struct dns_state *st);   /* the timer at c-ares's deadline */
+void dns_loop_bound(struct dns_state *st);  /* after c-ares work: no later than due */
 void dns_loop_stop(struct dns_state *st);
 void dns_sock_state_cb(void *data, ares_socket_t fd, int readable,
                        int writable);

@@ -243,9 +243,9 @@ void dns_search_free(char **search, size_t n)
     rnr_free(search);
 }
 
-/* The search settings the channel ended up with. */
-static int effective_search(ares_channel ch, int *ndots, char ***search,
-                            size_t *nsearch)
+/* The search settings and first-try timeout the channel ended up with. */
+static int effective_opts(ares_channel ch, int *ndots, int *try_ms, char ***search,
+                          size_t *nsearch)
 {
     struct ares_options o;
     char **list = NULL, name[DNS_MAX_NAME];
@@ -266,6 +266,7 @@ static int effective_search(ares_channel ch, int *ndots, char ***search,
         n++;
     }
     *ndots = o.ndots;
+    *try_ms = (mask & ARES_OPT_TIMEOUTMS) ? o.timeout : 0;
     *search = list;
     *nsearch = n;
     list = NULL;
@@ -277,7 +278,7 @@ done:
 }
 
 int dns_channel_open(struct dns_state *st, const struct dns_conf *conf,
-                     ares_channel *out, int *ndots, char ***search,
+                     ares_channel *out, int *ndots, int *try_ms, char ***search,
                      size_t *nsearch)
 {
     struct ares_options o;
@@ -326,7 +327,7 @@ int dns_channel_open(struct dns_state *st, const struct dns_conf *conf,
         rc = WSAEINVAL;
         goto done;
     }
-    if ((rc = effective_search(ch, ndots, search, nsearch)) != 0)
+    if ((rc = effective_opts(ch, ndots, try_ms, search, nsearch)) != 0)
         goto done;
     *out = ch;
     ch = NULL;

@@ -269,7 +269,7 @@ static void send_unsent(void *arg)
          * on_answer then runs here, like for any answer. */
         send_question(q);
     }
-    dns_loop_kick(st);
+    dns_loop_bound(st);
 }
 
 int dns_query_ask(struct dns_state *st, const char *name, int qtype,
