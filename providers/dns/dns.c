@@ -196,6 +196,7 @@ static void dns_stats(void *state,
     emit_stat(ctx, "queries-sent", st->queries_sent);
     emit_stat(ctx, "queries-coalesced", st->queries_coalesced);
     emit_stat(ctx, "queries-in-flight", st->ninflight);
+    emit_stat(ctx, "queries-dropped", st->queries_dropped);
     emit_stat(ctx, "answers", st->answers);
     emit_stat(ctx, "timeouts", st->timeouts);
     emit_stat(ctx, "servfails", st->servfails);

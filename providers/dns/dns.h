@@ -53,6 +53,8 @@ struct dns_question {
     struct dns_question   *hnext;     /* in-flight table chain */
     int                    channel_gen;
     int                    unsent;    /* on st->unsent, not yet asked */
+    int                    orphan;    /* asked, and nobody waits any more */
+    int                    swept;     /* asked again by a sweep once already */
     TAILQ_ENTRY(dns_question) unsent_link;
 };
 
@@ -89,6 +91,11 @@ struct dns_state {
      * loop has written this round's replies (dns_query.c says why). */
     TAILQ_HEAD(, dns_question) unsent;
     struct rnr_nsp_timer      *send_timer;
+    /* Questions nobody waits for: swept off the wire when many. */
+    size_t                     norphans;
+    size_t                     nswept_live;  /* swept, and still wanted */
+    struct rnr_nsp_timer      *sweep_timer;
+    int                        sweeping;
 
     TAILQ_HEAD(, dns_lookup)   lookups;
     size_t                     nlookups;     /* in flight */
@@ -101,6 +108,7 @@ struct dns_state {
     uint64_t timeouts;
     uint64_t servfails;
     uint64_t cancelled;
+    uint64_t queries_dropped;
 };
 
 /* dns.c */

@@ -3,8 +3,16 @@
  * once however many lookups need it at the same time: the first one
  * sends it, the others wait on it (coalescing).  Its answer goes into the
  * cache and to every waiter.  A waiter that leaves (its lookup ended)
- * only stops listening: c-ares 1.18 cannot cancel one query, and the
- * answer, when it comes, still fills the cache.
+ * stops listening at once; the question, if nobody else waits for it, is
+ * an orphan.  c-ares 1.18 cannot cancel one query, only all of them: so
+ * orphans are swept off the wire (ares_cancel on the whole channel, the
+ * questions still wanted asked again at once) when nothing wanted is in
+ * flight, or when they are many (DNS_SWEEP_MIN) and at least half of what
+ * is (lookups given up on a dead server, say).  Otherwise an orphan's
+ * answer, when it comes, still fills the cache.  A wanted
+ * question is restarted by a sweep once at most: while one that was is
+ * still wanted and in flight, no other sweep runs, so that lookups given
+ * up on all the time cannot starve the patient ones.
  *
  * A new question is not sent from inside the lookup's begin: it waits
  * for a zero-delay timer, which the loop runs after it has written the
@@ -22,6 +30,7 @@
 
 #define DNS_C_IN 1
 #define DNS_TABLE_MIN 256u
+#define DNS_SWEEP_MIN 64u
 
 int dns_name_normalise(const char *name, char *buf, size_t len)
 {
@@ -107,6 +116,12 @@ static void table_remove(struct dns_state *st, struct dns_question *q)
         if (*pp == q) {
             *pp = q->hnext;
             st->ninflight--;
+            if (q->orphan)
+                st->norphans--;
+            else if (q->swept)
+                st->nswept_live--;
+            q->orphan = 0;
+            q->swept = 0;
             return;
         }
 }
@@ -215,9 +230,21 @@ static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
         question_free(q);
         return;
     }
-    /* A reload replaced the channel: ask the new one. */
-    if (status == ARES_ECANCELLED && st->reloading && !TAILQ_EMPTY(&q->waiters)) {
+    /* A reload replaced the channel (ask the new one), or a sweep (ask
+     * again): only questions somebody still waits for. */
+    if (status == ARES_ECANCELLED && (st->reloading || st->sweeping) &&
+        !TAILQ_EMPTY(&q->waiters)) {
+        if (st->sweeping && !q->swept) {
+            q->swept = 1;
+            st->nswept_live++;
+        }
         send_question(q);
+        return;
+    }
+    if (status == ARES_ECANCELLED && st->sweeping) {
+        st->queries_dropped++;
+        table_remove(st, q);
+        question_free(q);
         return;
     }
     st->answers++;
@@ -289,6 +316,12 @@ int dns_query_ask(struct dns_state *st, const char *name, int qtype,
     q = table_find(st, name, qtype);
     if (q != NULL && q->channel_gen == st->channel_gen) {
         st->queries_coalesced++;
+        if (q->orphan) {
+            st->norphans--;
+            if (q->swept)
+                st->nswept_live++;
+        }
+        q->orphan = 0;
         w->q = q;
         TAILQ_INSERT_TAIL(&q->waiters, w, link);
         return 0;
@@ -318,12 +351,51 @@ int dns_query_ask(struct dns_state *st, const char *name, int qtype,
     return 0;
 }
 
+static int sweep_wanted(const struct dns_state *st)
+{
+    /* Nothing wanted in flight: a sweep costs nobody anything. */
+    if (st->norphans > 0 && st->norphans == st->ninflight)
+        return 1;
+    return st->norphans >= DNS_SWEEP_MIN && st->norphans * 2 >= st->ninflight &&
+           st->nswept_live == 0;
+}
+
+static void sweep(void *arg)
+{
+    struct dns_state *st = arg;
+
+    st->sweep_timer = NULL;
+    if (st->channel == NULL || !sweep_wanted(st))
+        return;     /* lookups joined them again meanwhile */
+    st->sweeping = 1;
+    ares_cancel(st->channel);
+    st->sweeping = 0;
+    dns_loop_kick(st);
+}
+
+/* From the loop, not from inside the lookup's end: ares_cancel calls back
+ * every question. */
+static void sweep_maybe(struct dns_state *st)
+{
+    if (st->sweep_timer == NULL && sweep_wanted(st))
+        st->sweep_timer = st->host->timer_add(st->p, 0, sweep, st);
+}
+
 void dns_query_cancel(struct dns_waiter *w)
 {
-    if (w == NULL || w->q == NULL)
+    struct dns_question *q;
+
+    if (w == NULL || (q = w->q) == NULL)
         return;
-    TAILQ_REMOVE(&w->q->waiters, w, link);
+    TAILQ_REMOVE(&q->waiters, w, link);
     w->q = NULL;
+    if (TAILQ_EMPTY(&q->waiters) && !q->unsent && !q->orphan) {
+        q->orphan = 1;
+        q->st->norphans++;
+        if (q->swept)
+            q->st->nswept_live--;
+        sweep_maybe(q->st);
+    }
 }
 
 void dns_query_free_all(struct dns_state *st)
@@ -342,6 +414,11 @@ void dns_query_free_all(struct dns_state *st)
     if (st->send_timer != NULL)
         st->host->timer_cancel(st->p, st->send_timer);
     st->send_timer = NULL;
+    if (st->sweep_timer != NULL)
+        st->host->timer_cancel(st->p, st->sweep_timer);
+    st->sweep_timer = NULL;
+    st->norphans = 0;
+    st->nswept_live = 0;
     rnr_free(st->inflight);
     st->inflight = NULL;
     st->inflight_size = 0;

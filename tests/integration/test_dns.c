@@ -542,15 +542,114 @@ static void test_isolation(void **state)
     assert_int_equal(blocked_status, WSA_E_CANCELLED);
 }
 
+/* rnrctl with args (environment prefix allowed); its output in out, its
+ * exit status returned. */
+static int rnrctl(const char *env, const char *args, char *out, size_t len)
+{
+    char cmd[1024];
+    FILE *p;
+    size_t n;
+
+    snprintf(cmd, sizeof cmd, "%s %s/client/rnrctl/rnrctl --socket '%s' %s 2>&1", env,
+             rnrt_builddir(), daemon_.sock, args);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    n = fread(out, 1, len - 1, p);
+    out[n] = '\0';
+    return pclose(p);
+}
+
+/* A figure of `rnrctl stats --kv` output ("key=value" lines); -1 if absent. */
+static long long kv(const char *out, const char *key)
+{
+    size_t k = strlen(key);
+    const char *p = out;
+
+    for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (strncmp(p, key, k) == 0 && p[k] == '=')
+            return strtoll(p + k + 1, NULL, 10);
+    return -1;
+}
+
+/* Until the hang provider has `want` questions in flight (stats in out). */
+static void wait_hang_in_flight(char *out, size_t len, long long want)
+{
+    int i;
+
+    for (i = 0; i < 500; i++) {
+        assert_int_equal(rnrctl("", "stats --kv", out, len), 0);
+        if (kv(out, "provider.hang.stat.queries-in-flight") == want)
+            return;
+        sleep_ms(10);
+    }
+    assert_int_equal(kv(out, "provider.hang.stat.queries-in-flight"), want);
+}
+
+/* How many times the black hole was asked `name` (waiting up to 5 s for
+ * the first). */
+static int hole_wait(struct dnsserv_hole *h, const char *name)
+{
+    int i, n = 0;
+
+    for (i = 0; i < 500 && n == 0; i++) {
+        n = dnsserv_hole_drain(h, name, NULL);
+        if (n == 0)
+            sleep_ms(10);
+    }
+    return n;
+}
+
+/* A child (its own connection) begins n lookups on the hang provider,
+ * each its own question, and exits with them open: rnrd ends them all
+ * at once. */
+static void client_with_hung_lookups(int n)
+{
+    int p[2], st;
+    pid_t pid;
+    char c;
+
+    assert_int_equal(pipe(p), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        WSAQUERYSETA q;
+        WSADATA wd;
+        HANDLE h;
+        char name[64];
+        int i;
+
+        WSACleanup();   /* the parent's connection is not ours */
+        if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+            _exit(1);
+        for (i = 0; i < n; i++) {
+            snprintf(name, sizeof name, "gone%d.hang.test.", i);
+            qs_for(&q, &byname, name, &hang_id, fam4);
+            if (WSALookupServiceBegin(&q, LUP_RETURN_NAME, &h) != 0)
+                _exit(1);
+        }
+        /* Each Begin was answered, and rnrd puts a new question on the
+         * wire right after the replies: all 100 are asked by now. */
+        _exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+    }
+    close(p[1]);
+    assert_int_equal(read(p[0], &c, 1), 1);
+    close(p[0]);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 /* Thousands of lookups in flight at once, each its own question; the
  * daemon keeps serving, and End drops them all. */
 static void test_many_in_flight(void **state)
 {
     static HANDLE h[MANY];
+    static char out[65536];
     struct rnrt_results res;
     WSAQUERYSETA q;
     GUID hosts = rnrt_guid(RNRT_HOSTS_ID);
+    HANDLE live;
     char name[64];
+    long long dropped;
     int i, all = 0;
     (void)state;
 
@@ -573,8 +672,28 @@ static void test_many_in_flight(void **state)
     rnrt_results_free(&res);
     assert_int_equal(look("a.rnr.test", &dns_id, NULL, LUP_RETURN_NAME, &res), 0);
     rnrt_results_free(&res);
+
+    /* Ended, their questions are orphans: swept off the wire (c-ares
+     * forgets them), not left to time out a minute later. */
+    assert_int_equal(rnrctl("", "stats --kv", out, sizeof out), 0);
+    dropped = kv(out, "provider.hang.stat.queries-dropped");
+    assert_true(dropped >= 0);
     for (i = 0; i < MANY; i++)
         assert_int_equal(WSALookupServiceEnd(h[i]), 0);
+    wait_hang_in_flight(out, sizeof out, 0);
+    assert_true(kv(out, "provider.hang.stat.queries-dropped") >= dropped + MANY);
+
+    /* While one is still wanted: a client with 100 others goes away at
+     * once; the 100 are swept, the wanted one is asked again and waits. */
+    qs_for(&q, &byname, "live.hang.test.", &hang_id, fam4);
+    assert_int_equal(WSALookupServiceBegin(&q, LUP_RETURN_NAME, &live), 0);
+    assert_int_equal(hole_wait(&hole, "live.hang.test"), 1);
+    dropped = kv(out, "provider.hang.stat.queries-dropped");
+    client_with_hung_lookups(100);
+    wait_hang_in_flight(out, sizeof out, 1);
+    assert_int_equal(kv(out, "provider.hang.stat.queries-dropped"), dropped + 100);
+    assert_int_equal(hole_wait(&hole, "live.hang.test"), 1);
+    assert_int_equal(WSALookupServiceEnd(live), 0);
 
     /* Many answered ones too (one wildcard answers them all), 200 at a
      * time: a burst of thousands would overflow unbound's socket buffer,
@@ -623,35 +742,6 @@ static void test_gethostbyname_and_rnrctl(void **state)
     out[n] = '\0';
     assert_int_equal(pclose(p), 0);
     assert_non_null(strstr(out, "2001:db8::6"));
-}
-
-/* rnrctl with args (environment prefix allowed); its output in out, its
- * exit status returned. */
-static int rnrctl(const char *env, const char *args, char *out, size_t len)
-{
-    char cmd[1024];
-    FILE *p;
-    size_t n;
-
-    snprintf(cmd, sizeof cmd, "%s %s/client/rnrctl/rnrctl --socket '%s' %s 2>&1", env,
-             rnrt_builddir(), daemon_.sock, args);
-    p = popen(cmd, "r");
-    assert_non_null(p);
-    n = fread(out, 1, len - 1, p);
-    out[n] = '\0';
-    return pclose(p);
-}
-
-/* A figure of `rnrctl stats --kv` output ("key=value" lines); -1 if absent. */
-static long long kv(const char *out, const char *key)
-{
-    size_t k = strlen(key);
-    const char *p = out;
-
-    for (; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-        if (strncmp(p, key, k) == 0 && p[k] == '=')
-            return strtoll(p + k + 1, NULL, 10);
-    return -1;
 }
 
 /* The provider's cache in `rnrctl stats`, and `rnrctl cache flush`
