@@ -685,7 +685,7 @@ static void test_restart_leftover(void **state)
     left = fork();
     assert_true(left >= 0);
     if (left == 0) {
-        int fd = socket(AF_UNIX, SOCK_STREAM, 0), lfd;
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0), lfd, i;
 
         memset(&sun, 0, sizeof sun);
         sun.sun_family = AF_UNIX;
@@ -698,7 +698,12 @@ static void test_restart_leftover(void **state)
         if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0 || listen(fd, 8) != 0 ||
             lfd < 0 || flock(lfd, LOCK_EX | LOCK_NB) != 0 || write(p[1], "r", 1) != 1)
             _exit(1);
-        usleep(700000);
+        /* Held until the new rnrd has seen it (it waits up to 10 s), not
+         * for a fixed time: under valgrind, or on a slow machine, rnrd
+         * took longer than that to get there. */
+        for (i = 0; i < 400 && !file_contains(d.log, "waiting for what it left running"); i++)
+            usleep(20000);
+        usleep(100000);
         /* As the kernel does at exit: lower descriptors first. */
         close(fd);
         _exit(0);
