@@ -9,10 +9,10 @@
  * questions still wanted asked again at once) when nothing wanted is in
  * flight, or when they are many (DNS_SWEEP_MIN) and at least half of what
  * is (lookups given up on a dead server, say).  Otherwise an orphan's
- * answer, when it comes, still fills the cache.  A wanted
- * question is restarted by a sweep once at most: while one that was is
- * still wanted and in flight, no other sweep runs, so that lookups given
- * up on all the time cannot starve the patient ones.
+ * answer, when it comes, still fills the cache.  A wanted question is
+ * restarted by a sweep once at most: while one that was is still wanted
+ * and in flight, no other sweep runs, so that lookups given up on all the
+ * time cannot starve the patient ones.
  *
  * A new question is not sent from inside the lookup's begin: it waits
  * for a zero-delay timer, which the loop runs after it has written the
@@ -105,6 +105,25 @@ static struct dns_question *table_find(struct dns_state *st, const char *name,
     return NULL;
 }
 
+/* q's "nobody waits" mark, and the counters that follow it. */
+static void set_orphan(struct dns_question *q, int orphan)
+{
+    struct dns_state *st = q->st;
+
+    if (q->orphan == orphan)
+        return;
+    q->orphan = orphan;
+    if (orphan) {
+        st->norphans++;
+        if (q->swept)
+            st->nswept_live--;
+    } else {
+        st->norphans--;
+        if (q->swept)
+            st->nswept_live++;
+    }
+}
+
 static void table_remove(struct dns_state *st, struct dns_question *q)
 {
     struct dns_question **pp;
@@ -116,11 +135,9 @@ static void table_remove(struct dns_state *st, struct dns_question *q)
         if (*pp == q) {
             *pp = q->hnext;
             st->ninflight--;
-            if (q->orphan)
-                st->norphans--;
-            else if (q->swept)
+            set_orphan(q, 0);
+            if (q->swept)
                 st->nswept_live--;
-            q->orphan = 0;
             q->swept = 0;
             return;
         }
@@ -316,12 +333,7 @@ int dns_query_ask(struct dns_state *st, const char *name, int qtype,
     q = table_find(st, name, qtype);
     if (q != NULL && q->channel_gen == st->channel_gen) {
         st->queries_coalesced++;
-        if (q->orphan) {
-            st->norphans--;
-            if (q->swept)
-                st->nswept_live++;
-        }
-        q->orphan = 0;
+        set_orphan(q, 0);
         w->q = q;
         TAILQ_INSERT_TAIL(&q->waiters, w, link);
         return 0;
@@ -389,11 +401,8 @@ void dns_query_cancel(struct dns_waiter *w)
         return;
     TAILQ_REMOVE(&q->waiters, w, link);
     w->q = NULL;
-    if (TAILQ_EMPTY(&q->waiters) && !q->unsent && !q->orphan) {
-        q->orphan = 1;
-        q->st->norphans++;
-        if (q->swept)
-            q->st->nswept_live--;
+    if (TAILQ_EMPTY(&q->waiters) && !q->unsent) {
+        set_orphan(q, 1);
         sweep_maybe(q->st);
     }
 }
