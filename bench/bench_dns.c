@@ -130,25 +130,32 @@ static GUID hosts_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,     /* RNRT_HOSTS_ID */
 static GUID hang_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,      /* HANG_ID */
                         { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0xA3 } };
 
+static AFPROTOCOLS inet4 = { AF_INET, 0 };
+
+/* An IPv4 host-by-name query of `name` to provider `prov`. */
+static void qs_byname(WSAQUERYSETA *q, GUID *prov, const char *name)
+{
+    memset(q, 0, sizeof *q);
+    q->dwSize = sizeof *q;
+    q->lpServiceClassId = &byname;
+    q->lpszServiceInstanceName = (char *)name;
+    q->lpNSProviderId = prov;
+    q->dwNumberOfProtocols = 1;
+    q->lpafpProtocols = &inet4;
+}
+
 /* tag: NULL, or a comment that makes the query set unique, so that the
  * answer cache (keyed by the whole query) cannot answer and the lookup
  * reaches rnrd; the dns provider ignores comments. */
 static int rnrd_lookup_via(GUID *prov, const char *name, const char *tag)
 {
-    AFPROTOCOLS fam = { AF_INET, 0 };
     WSAQUERYSETA q;
     char buf[2048];
     HANDLE h;
     int n = 0;
 
-    memset(&q, 0, sizeof q);
-    q.dwSize = sizeof q;
+    qs_byname(&q, prov, name);
     q.lpszComment = (char *)tag;
-    q.lpServiceClassId = &byname;
-    q.lpszServiceInstanceName = (char *)name;
-    q.lpNSProviderId = prov;
-    q.dwNumberOfProtocols = 1;
-    q.lpafpProtocols = &fam;
     if (WSALookupServiceBegin(&q, LUP_RETURN_ADDR, &h) != 0)
         return -1;
     for (;;) {
@@ -191,7 +198,6 @@ static int hold_r = -1, hold_w = -1;    /* closing hold_w lets them all go */
 static void hung_client_run(unsigned round, unsigned k, int ready, int hold)
 {
     static HANDLE h[HUNG_EACH];
-    AFPROTOCOLS fam = { AF_INET, 0 };
     WSAQUERYSETA q;
     WSADATA wd;
     char name[64], c;
@@ -201,14 +207,8 @@ static void hung_client_run(unsigned round, unsigned k, int ready, int hold)
     if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
         _exit(1);
     for (i = 0; i < HUNG_EACH; i++) {
-        memset(&q, 0, sizeof q);
-        q.dwSize = sizeof q;
         snprintf(name, sizeof name, "r%u-c%u-n%u.hang.test.", round, k, i);
-        q.lpServiceClassId = &byname;
-        q.lpszServiceInstanceName = name;
-        q.lpNSProviderId = &hang_id;
-        q.dwNumberOfProtocols = 1;
-        q.lpafpProtocols = &fam;
+        qs_byname(&q, &hang_id, name);
         if (WSALookupServiceBegin(&q, LUP_RETURN_ADDR, &h[i]) != 0)
             _exit(1);
     }

@@ -147,12 +147,13 @@ static long long dir_stat(const char *key)
     return v;
 }
 
-/* Until the provider has taken `want` set_service calls in all. */
-static void wait_sets(long long want)
+/* Until provider stat `key` reaches `want`: a bound on a wait, not on a
+ * duration being asserted. */
+static void wait_stat(const char *key, long long want)
 {
     int spins;
 
-    for (spins = 0; dir_stat("set-service") < want; spins++) {
+    for (spins = 0; dir_stat(key) < want; spins++) {
         assert_true(spins < 2000);
         usleep(5000);
     }
@@ -233,9 +234,8 @@ static void test_group_commit_survives_kill9(void **state)
         snprintf(name, sizeof name, "group-%d", i);
         writer_start(&w[i], name);
     }
-    /* Until the three reached the provider (each written as it does):
-     * a bound on a wait, not on a duration being asserted. */
-    wait_sets(sets0 + 4);
+    /* Until the three reached the provider (each written as it does). */
+    wait_stat("set-service", sets0 + 4);
     /* The first sync covers group-0; the three written meanwhile share
      * the next. */
     open_gate();
@@ -264,7 +264,7 @@ static void test_snapshot_under_nonstop_writes(void **state)
     static struct writer w[NONSTOP];
     long long            sets0, snaps0;
     char                 name[16];
-    int                  i, spins;
+    int                  i;
     (void)state;
 
     sets0 = dir_stat("set-service");
@@ -277,7 +277,7 @@ static void test_snapshot_under_nonstop_writes(void **state)
     for (i = 1; i < NONSTOP; i++) {
         snprintf(name, sizeof name, "nonstop-%d", i);
         writer_start(&w[i], name);
-        wait_sets(sets0 + i + 1);
+        wait_stat("set-service", sets0 + i + 1);
         open_gate();
         wait_held();
         assert_int_equal(pthread_join(w[i - 1].t, NULL), 0);
@@ -286,10 +286,7 @@ static void test_snapshot_under_nonstop_writes(void **state)
     /* The last record still waits at the gate, and yet the snapshot due
      * since the 16th was taken (its writer is a child of rnrd's, done in
      * its own time: wait for its report). */
-    for (spins = 0; dir_stat("snapshots") <= snaps0; spins++) {
-        assert_true(spins < 500);
-        usleep(20000);
-    }
+    wait_stat("snapshots", snaps0 + 1);
     assert_false(__atomic_load_n(&w[NONSTOP - 1].done, __ATOMIC_SEQ_CST));
     open_gate();
     assert_int_equal(pthread_join(w[NONSTOP - 1].t, NULL), 0);

@@ -497,6 +497,20 @@ static void *blocked_next(void *arg)
     return NULL;
 }
 
+/* How many times the black hole was asked `name` (waiting up to 5 s for
+ * the first). */
+static int hole_wait(struct dnsserv_hole *h, const char *name)
+{
+    int i, n = 0;
+
+    for (i = 0; i < 500 && n == 0; i++) {
+        n = dnsserv_hole_drain(h, name, NULL);
+        if (n == 0)
+            sleep_ms(10);
+    }
+    return n;
+}
+
 /* A server that never answers holds up only its own lookups, across a
  * reload too; End stops them at once (the hang instance would time out
  * after a minute). */
@@ -507,7 +521,7 @@ static void test_isolation(void **state)
     pthread_t t;
     HANDLE h;
     GUID hosts = rnrt_guid(RNRT_HOSTS_ID), local = rnrt_guid(RNRT_LOCAL_ID);
-    int i, n;
+    int i;
     (void)state;
 
     qs_for(&q, &byname, "never.hang.test.", &hang_id, fam4);
@@ -529,11 +543,7 @@ static void test_isolation(void **state)
      * again on it, and the lookup waits on. */
     dnsserv_hole_drain(&hole, "", NULL);
     assert_int_equal(kill(daemon_.pid, SIGHUP), 0);
-    for (i = 0, n = 0; i < 500 && n == 0; i++) {
-        sleep_ms(10);
-        n = dnsserv_hole_drain(&hole, "never.hang.test", NULL);
-    }
-    assert_int_equal(n, 1);
+    assert_int_equal(hole_wait(&hole, "never.hang.test"), 1);
     assert_int_equal(look("a.rnr.test", &dns_id, NULL, LUP_RETURN_NAME, &res), 0);
     rnrt_results_free(&res);
     assert_false(__atomic_load_n(&blocked_done, __ATOMIC_SEQ_CST));
@@ -583,20 +593,6 @@ static void wait_hang_in_flight(char *out, size_t len, long long want)
         sleep_ms(10);
     }
     assert_int_equal(kv(out, "provider.hang.stat.queries-in-flight"), want);
-}
-
-/* How many times the black hole was asked `name` (waiting up to 5 s for
- * the first). */
-static int hole_wait(struct dnsserv_hole *h, const char *name)
-{
-    int i, n = 0;
-
-    for (i = 0; i < 500 && n == 0; i++) {
-        n = dnsserv_hole_drain(h, name, NULL);
-        if (n == 0)
-            sleep_ms(10);
-    }
-    return n;
 }
 
 /* A child (its own connection) begins n lookups on the hang provider,
