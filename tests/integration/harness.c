@@ -3,6 +3,8 @@
 #include "harness.h"
 
 #include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <rnr/winsock2.h>
 #include <unistd.h>
 
 #ifndef BUILDDIR
@@ -254,4 +257,85 @@ void rnrt_daemon_destroy(struct rnrt_daemon *d)
     }
     free(d->extra_conf);
     d->extra_conf = NULL;
+}
+
+static int user_lookup(const char *name, uid_t *uid, gid_t *gid)
+{
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+
+    if (getpwnam_r(name, &pw, buf, sizeof buf, &res) != 0 || res == NULL)
+        return -1;
+    *uid = pw.pw_uid;
+    *gid = pw.pw_gid;
+    return 0;
+}
+
+int rnrt_user_ensure(const char *name, uid_t *uid, gid_t *gid)
+{
+    int tries;
+
+    if (user_lookup(name, uid, gid) == 0)
+        return 0;
+    if (geteuid() != 0)
+        return -1;
+    /* Tests run in parallel: useradd fails while another holds the lock
+     * on /etc/passwd, and a concurrent creation of the same user makes
+     * ours fail with "already exists".  Either way, look again. */
+    for (tries = 0; tries < 50; tries++) {
+        pid_t pid = fork();
+        int st;
+
+        if (pid < 0)
+            return -1;
+        if (pid == 0) {
+            int devnull = open("/dev/null", O_WRONLY);
+            if (devnull >= 0) {
+                dup2(devnull, 1);
+                dup2(devnull, 2);
+            }
+            execl("/usr/sbin/useradd", "useradd", "--system", "--no-create-home",
+                  "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
+                  "--user-group", name, (char *)NULL);
+            _exit(127);
+        }
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        if (user_lookup(name, uid, gid) == 0)
+            return 0;
+        usleep(100000);
+    }
+    return -1;
+}
+
+int rnrt_run_as(const char *name, int (*fn)(void *arg), void *arg)
+{
+    uid_t uid;
+    gid_t gid;
+    pid_t pid;
+    int st;
+
+    if (rnrt_user_ensure(name, &uid, &gid) != 0)
+        return -1;
+    fflush(NULL);
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        WSADATA wd;
+
+        /* The parent's connections belong to the parent's identity. */
+        WSACleanup();
+        if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+            setresuid(uid, uid, uid) != 0)
+            _exit(126);
+        if (WSAStartup(MAKEWORD(2, 2), &wd) != 0)
+            _exit(125);
+        _exit(fn(arg));
+    }
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR)
+            return -1;
+    }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -47,6 +47,22 @@ long long rnrt_now_ms(void);
 /* Threads of the calling process (/proc/self/task), -1 if unreadable. */
 int rnrt_thread_count(void);
 
+/* The unprivileged users the trust tests create: an attacker and a victim
+ * that share the machine.  Neither has a home, a shell or a password. */
+#define RNRT_USER_MALLORY "rnrt-mallory"
+#define RNRT_USER_ALICE   "rnrt-alice"
+
+/* Makes sure the system user `name` exists (useradd --system, retried
+ * while another test holds /etc/passwd's lock) and gives its ids.
+ * Needs root; returns 0, or -1 when the user cannot be had (the caller
+ * skips). */
+int rnrt_user_ensure(const char *name, uid_t *uid, gid_t *gid);
+
+/* Runs fn(arg) in a forked child that has become `name` for good (groups,
+ * gid, uid; librnr's state from the parent dropped first) and returns its
+ * exit code, or -1 if the child could not become the user or died. */
+int rnrt_run_as(const char *name, int (*fn)(void *arg), void *arg);
+
 /* The provider ids of the built-in modules and the test provider. */
 #define RNRT_HOSTS_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E01}"
 #define RNRT_LOCAL_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E02}"
