@@ -226,7 +226,7 @@ static int lookups(const char *sock_b, const char *cls_s, const char *name, int 
 
 static int flood(const char *dst, int n, int pace_us)
 {
-    enum { BATCH = 64, PKT = 80 };
+    enum { BATCH = 64, PKT = 96 };
     static uint8_t pkts[BATCH][PKT];
     struct mmsghdr mm[BATCH];
     struct iovec iov[BATCH];
@@ -243,31 +243,31 @@ static int flood(const char *dst, int n, int pace_us)
     sin.sin_port = htons(7571);
     if (inet_pton(AF_INET, dst, &sin.sin_addr) != 1)
         return 2;
-    /* header 28 + entry 28 + name "f%06d" (7) + one IPv4 address (10) */
+    /* header 36 + entry 28 + name "f%06d" (7) + one IPv4 address (10) */
     for (i = 0; i < BATCH; i++) {
         uint8_t *p = pkts[i];
 
         memset(p, 0, PKT);
         memcpy(p, "RnRS", 4);
-        p[4] = 0x10;
+        p[4] = 0x20;
         p[5] = 1;
         p[19] = 1;                          /* sequence */
         p[21] = 0x09;                       /* TTL 600 000 ms */
         p[22] = 0x27;
         p[23] = 0xC0;
-        p[25] = 1;                          /* one entry */
-        p[27] = 45;                         /* body length */
-        p[29] = 45;                         /* entry length */
-        p[30] = 0x77;                       /* class */
-        p[49] = 7;                          /* name length */
-        p[51] = 1;                          /* one address */
-        p[63] = 4;
-        p[64] = 1;
-        p[65] = 6;
-        p[67] = 9;
-        p[69] = 10;
+        p[33] = 1;                          /* one entry */
+        p[35] = 45;                         /* body length */
+        p[37] = 45;                         /* entry length */
+        p[38] = 0x77;                       /* class */
+        p[57] = 7;                          /* name length */
+        p[59] = 1;                          /* one address */
+        p[71] = 4;
+        p[72] = 1;
+        p[73] = 6;
+        p[75] = 9;
+        p[77] = 10;
         iov[i].iov_base = p;
-        iov[i].iov_len = 73;
+        iov[i].iov_len = 81;
         memset(&mm[i], 0, sizeof mm[i]);
         mm[i].msg_hdr.msg_name = &sin;
         mm[i].msg_hdr.msg_namelen = sizeof sin;
@@ -277,15 +277,24 @@ static int flood(const char *dst, int n, int pace_us)
     t0 = now_ms();
     while (sent < n) {
         int k = n - sent < BATCH ? n - sent : BATCH, r;
+        struct timespec ts;
+        uint64_t stamp;
 
+        /* Stamped now, as a real sender's would be: receivers drop
+         * packets outside their clock window. */
+        clock_gettime(CLOCK_REALTIME, &ts);
+        stamp = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
         for (i = 0; i < k; i++) {
             uint8_t *p = pkts[i];
             uint64_t s = ((uint64_t)rand() << 32) ^ (uint64_t)rand() ^ (uint64_t)(sent + i);
             char nm[16];
+            int b;
 
             snprintf(nm, sizeof nm, "f%06u", (unsigned)(sent + i) % 1000000u);
             memcpy(p + 8, &s, 8);           /* a forged sender each */
-            memcpy(p + 56, nm, 7);
+            for (b = 0; b < 8; b++)
+                p[24 + b] = (uint8_t)(stamp >> (56 - 8 * b));
+            memcpy(p + 64, nm, 7);
         }
         r = sendmmsg(fd, mm, (unsigned)k, 0);
         if (r <= 0) {

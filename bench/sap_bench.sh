@@ -42,6 +42,7 @@ for h in A B; do
     mkdir -p "$tmp/$h"
     cat >"$tmp/$h/rnrd.conf" <<EOC
 [daemon]
+user = root
 socket = $tmp/$h/rnrd.sock
 state-dir = $tmp/$h/state
 module-dir = $builddir/providers/.libs

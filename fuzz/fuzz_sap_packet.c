@@ -39,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (r != 0)
         abort();
-    if (w.count > 0 && sap_packet_parse(w.buf, sap_writer_finish(&w, h.seq, 0), &h2) != 0)
+    if (w.count > 0 &&
+        (sap_packet_parse(w.buf, sap_writer_finish(&w, h.seq, h.stamp_ms, 0), &h2) != 0 ||
+         h2.stamp_ms != h.stamp_ms || h2.seq != h.seq || h2.sender != h.sender))
         abort();
     return 0;
 }

@@ -13,16 +13,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rnr/svcguid.h>
 
-/* Expiry sweeps and the drop log run this often; senders without
- * entries are looked at every SAP_SENDER_SWEEPS sweeps and forgotten
- * after SAP_SENDER_KEEP_MS. */
+/* Expiry sweeps, forgetting senders and the drop log run this often. */
 #define SAP_SWEEP_MS       250u
-#define SAP_SENDER_SWEEPS  240u
-#define SAP_SENDER_KEEP_MS 3600000u
 
 void sap_log(struct sap_state *st, int level, const char *fmt, ...)
 {
@@ -38,6 +35,15 @@ void sap_log(struct sap_state *st, int level, const char *fmt, ...)
 uint64_t sap_now(const struct sap_state *st)
 {
     return st->host->now_ms();
+}
+
+uint64_t sap_wall_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* xorshift64*: jitter only, seeded from getrandom. */
@@ -126,14 +132,21 @@ static int sap_install_class(void *state, const WSASERVICECLASSINFOA *ci)
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* A sender without entries is remembered until no packet it sent can be
+ * fresh any more: stamped at most the window ahead of our clock when we
+ * last heard it, a packet stays fresh for one more window. */
+static uint64_t sender_keep_ms(const struct sap_conf *c)
+{
+    return 2ull * c->max_skew_s * 1000u + 1000u;
+}
+
 static void on_sweep(void *arg)
 {
     struct sap_state *st = arg;
 
     st->sweep_timer = NULL;
     st->stats.expired += sap_table_expire(st->table, sap_now(st));
-    if (++st->sweeps % SAP_SENDER_SWEEPS == 0)
-        (void)sap_table_forget_senders(st->table, sap_now(st), SAP_SENDER_KEEP_MS);
+    (void)sap_table_forget_senders(st->table, sap_now(st));
     sap_rx_log_drops(st);
     st->sweep_timer = st->host->timer_add(st->p, SAP_SWEEP_MS, on_sweep, st);
 }
@@ -182,11 +195,13 @@ static int sap_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     st->rng |= 1;
     st->responses = (struct sap_bucket){ SAP_RESPONSE_RATE, sap_now(st) };
     st->queries = (struct sap_bucket){ SAP_QUERY_RATE, sap_now(st) };
+    st->start_ms = sap_now(st);
     st->table = sap_table_new(st->conf.max_entries, st->conf.max_per_sender);
     if (st->table == NULL) {
         rc = WSAENOBUFS;
         goto done;
     }
+    sap_table_set_sender_keep(st->table, sender_keep_ms(&st->conf));
     if ((rc = sap_net_open(st)) != 0)
         goto done;
     st->sweep_timer = host->timer_add(p, SAP_SWEEP_MS, on_sweep, st);
@@ -207,8 +222,10 @@ done:
     return rc;
 }
 
-/* What the sockets were opened with stays until a restart; the timing,
- * the bounds and the services directory change now. */
+/* What the sockets were opened with stays until a restart, and so does
+ * the clock window (widening it under senders already forgotten would
+ * make their old packets fresh again); the timing, the bounds and the
+ * services directory change now. */
 static int sap_reload(void *state)
 {
     struct sap_state *st = state;
@@ -219,11 +236,11 @@ static int sap_reload(void *state)
     if ((rc = sap_conf_read(st, &c)) != 0)
         return rc;
     if (c.port != st->conf.port || c.ipv4 != st->conf.ipv4 || c.ipv6 != st->conf.ipv6 ||
-        c.nifnames != st->conf.nifnames ||
+        c.nifnames != st->conf.nifnames || c.max_skew_s != st->conf.max_skew_s ||
         memcmp(c.ifnames, st->conf.ifnames, sizeof c.ifnames) != 0 ||
         c.keylen != st->conf.keylen || memcmp(c.key, st->conf.key, c.keylen) != 0)
-        sap_log(st, RNR_NSP_LOG_WARNING, "port, interfaces, ipv4, ipv6 and key-file take "
-                "effect at the next start");
+        sap_log(st, RNR_NSP_LOG_WARNING, "port, interfaces, ipv4, ipv6, key-file and "
+                "max-clock-skew take effect at the next start");
     dir = c.services_dir;
     c.services_dir = NULL;
     rnr_free(st->conf.services_dir);
@@ -231,6 +248,10 @@ static int sap_reload(void *state)
     st->conf.reply_window_ms = c.reply_window_ms;
     st->conf.max_entries = c.max_entries;
     st->conf.max_per_sender = c.max_per_sender;
+    /* Quotas bind the next registration; what is registered stays. */
+    st->conf.trust_all = c.trust_all;
+    st->conf.quota_entries = c.quota_entries;
+    st->conf.quota_bytes = c.quota_bytes;
     sap_table_set_limits(st->table, c.max_entries, c.max_per_sender);
     if (c.interval_s != st->conf.interval_s) {
         st->conf.interval_s = c.interval_s;
@@ -258,7 +279,11 @@ static void sap_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
     emit_stat(ctx, "dropped-own", s->drop_own);
     emit_stat(ctx, "dropped-auth", s->drop_auth);
     emit_stat(ctx, "dropped-offlink", s->drop_offlink);
+    emit_stat(ctx, "dropped-version", s->drop_version);
+    emit_stat(ctx, "dropped-late", s->drop_late);
     emit_stat(ctx, "dropped-stale", s->drop_stale);
+    emit_stat(ctx, "dropped-duplicate", s->drop_duplicate);
+    emit_stat(ctx, "senders", sap_table_senders(st->table));
     emit_stat(ctx, "table-full", s->table_full);
     emit_stat(ctx, "expired", s->expired);
     emit_stat(ctx, "withdrawn", s->withdrawn);
@@ -267,6 +292,9 @@ static void sap_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
     emit_stat(ctx, "responses-rate-limited", s->responses_limited);
     emit_stat(ctx, "queries-rate-limited", s->queries_limited);
     emit_stat(ctx, "lookups", s->lookups);
+    emit_stat(ctx, "untrusted-withheld", s->withheld);
+    emit_stat(ctx, "refused-quota", s->refused_quota);
+    emit_stat(ctx, "refused-key", s->refused_key);
 }
 
 static const struct rnr_nsp_ops sap_ops = {

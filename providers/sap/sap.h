@@ -32,6 +32,11 @@
 #define SAP_DEFAULT_WINDOW_MS   500u
 #define SAP_DEFAULT_MAX_ENTRIES 4096u
 #define SAP_DEFAULT_PER_SENDER  256u
+/* How far a packet's timestamp may be from the receiver's clock. */
+#define SAP_DEFAULT_SKEW_S      30u
+/* Per uid, root and admin-group exempt (doc/sap-protocol.md "Trust"). */
+#define SAP_DEFAULT_QUOTA_ENTRIES 64u
+#define SAP_DEFAULT_QUOTA_BYTES   65536u
 #define SAP_TTL_INTERVALS       3u
 #define SAP_MAX_IFACES          32u
 #define SAP_KEY_MIN             16u
@@ -66,6 +71,10 @@ struct sap_conf {
     unsigned        reply_window_ms;
     size_t          max_entries;
     size_t          max_per_sender;
+    unsigned        max_skew_s;         /* freshness window, either way */
+    int             trust_all;          /* trust = all */
+    size_t          quota_entries;      /* per non-admin uid */
+    size_t          quota_bytes;
     uint8_t         key[SAP_KEY_MAX];
     size_t          keylen;             /* 0: no authentication */
     char           *services_dir;       /* NULL: none */
@@ -82,6 +91,7 @@ struct sap_iface {
 struct sap_reg {
     struct sap_reg  *next;
     uid_t            uid;
+    int              admin;             /* the owner was an admin when it wrote it */
     uint64_t         client_id;         /* 0 for the daemon (files) */
     int              persistent;
     int              from_file;
@@ -110,6 +120,8 @@ struct sap_pending {
     size_t    nhits, cap;
     size_t    emitted;
     int       nearest;
+    int       guarded;       /* untrusted entries for their owner only */
+    uid_t     uid;           /* the caller */
 };
 
 struct sap_bucket {
@@ -125,9 +137,11 @@ struct sap_classid {
 struct sap_stats {
     uint64_t rx_packets, tx_packets, tx_errors;
     uint64_t drop_malformed, drop_own, drop_auth, drop_offlink, drop_stale;
+    uint64_t drop_version, drop_late, drop_duplicate;
     uint64_t table_full, expired, withdrawn;
     uint64_t queries_sent, queries_answered, responses_limited, queries_limited;
     uint64_t lookups;
+    uint64_t withheld, refused_quota, refused_key;
 };
 
 struct sap_state {
@@ -139,6 +153,7 @@ struct sap_state {
     unsigned          nifaces;
     uint64_t          sender_id;
     uint32_t          seq;
+    uint64_t          start_ms;               /* monotonic, at startup */
     struct sap_table *table;
     struct sap_reg   *regs;
     size_t            nregs;
@@ -153,7 +168,6 @@ struct sap_state {
     uint64_t          drops_logged, drops_log_ms;
     uint64_t          last_query_ms;          /* 0: never queried */
     uint64_t          rng;
-    uint64_t          sweeps;
     struct sap_writer txw;
     uint8_t           rxbuf[SAP_MAX_PACKET + 1];
 };
@@ -171,6 +185,8 @@ void     sap_log(struct sap_state *st, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls);
 uint64_t sap_now(const struct sap_state *st);
+/* Wall-clock milliseconds since the Unix epoch (packet timestamps). */
+uint64_t sap_wall_ms(void);
 uint64_t sap_random(struct sap_state *st);
 /* 0 and one token taken, or -1 when the bucket is empty. */
 int      sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate);
@@ -200,6 +216,9 @@ int  sap_auth_verify(const struct sap_conf *c, const uint8_t *buf, size_t signed
                      const uint8_t *tag);
 
 /* sap_reg.c */
+/* Served to every caller's host, address and service lookups: root's,
+ * an admin's and the daemon's own (services-dir). */
+int  sap_reg_trusted(const struct sap_reg *r);
 int  sap_reg_set_service(void *state, const struct rnr_nsp_caller *caller,
                          const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags);
 void sap_reg_client_closed(void *state, uint64_t client_id);
@@ -211,6 +230,9 @@ void sap_reg_drop_all(struct sap_state *st, int from_file, int withdraw);
 void sap_send_entries(struct sap_state *st, uint8_t type, const struct sap_entry *const *e,
                       size_t n);
 uint32_t sap_next_seq(struct sap_state *st);
+/* Finishes w (sequence, timestamp, padding to pad_to) and tags it;
+ * the datagram's length. */
+size_t   sap_seal(struct sap_state *st, struct sap_writer *w, size_t pad_to);
 /* Fills e from a query set (class, name, version, comment, addresses). */
 int  sap_entry_from_qs(struct sap_state *st, const WSAQUERYSETA *qs, struct sap_entry *e);
 

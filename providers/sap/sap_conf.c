@@ -11,8 +11,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,6 +166,32 @@ done:
     return rc;
 }
 
+/* The quotas' range, as the directory's (rnrd.conf(5)): 2^40. */
+#define SAP_QUOTA_MAX ((1ull << 40) > ULONG_MAX ? ULONG_MAX : (unsigned long)(1ull << 40))
+
+/* trust, quota-entries, quota-bytes: the keys every provider that keeps
+ * registrations shares (rnrd.conf(5)). */
+static int read_trust(struct sap_state *st, struct sap_conf *c)
+{
+    const char *t = get(st, "trust");
+    unsigned long n, b;
+    int rc;
+
+    c->trust_all = 0;
+    if (t != NULL && strcasecmp(t, "all") == 0) {
+        c->trust_all = 1;
+    } else if (t != NULL && strcasecmp(t, "admin") != 0) {
+        sap_log(st, RNR_NSP_LOG_ERR, "trust = %s: expected admin or all", t);
+        return WSAEINVAL;
+    }
+    if ((rc = get_num(st, "quota-entries", 0, SAP_QUOTA_MAX, SAP_DEFAULT_QUOTA_ENTRIES, &n)) != 0 ||
+        (rc = get_num(st, "quota-bytes", 0, SAP_QUOTA_MAX, SAP_DEFAULT_QUOTA_BYTES, &b)) != 0)
+        return rc;
+    c->quota_entries = n;
+    c->quota_bytes = b;
+    return 0;
+}
+
 void sap_conf_clear(struct sap_conf *c)
 {
     rnr_free(c->services_dir);
@@ -172,7 +200,7 @@ void sap_conf_clear(struct sap_conf *c)
 
 int sap_conf_read(struct sap_state *st, struct sap_conf *c)
 {
-    unsigned long port, interval, window, max, per;
+    unsigned long port, interval, window, max, per, skew;
     const char *key, *dir;
     int rc;
 
@@ -183,13 +211,16 @@ int sap_conf_read(struct sap_state *st, struct sap_conf *c)
         (rc = get_num(st, "max-entries", 1, 1000000, SAP_DEFAULT_MAX_ENTRIES, &max)) != 0 ||
         (rc = get_num(st, "max-entries-per-sender", 1, 1000000, SAP_DEFAULT_PER_SENDER,
                       &per)) != 0 ||
-        (rc = read_ifnames(st, c)) != 0 || (rc = read_modes(st, c)) != 0)
+        (rc = get_num(st, "max-clock-skew", 1, 3600, SAP_DEFAULT_SKEW_S, &skew)) != 0 ||
+        (rc = read_ifnames(st, c)) != 0 || (rc = read_modes(st, c)) != 0 ||
+        (rc = read_trust(st, c)) != 0)
         goto done;
     c->port = (uint16_t)port;
     c->interval_s = (unsigned)interval;
     c->reply_window_ms = (unsigned)window;
     c->max_entries = max;
     c->max_per_sender = per;
+    c->max_skew_s = (unsigned)skew;
     if ((key = get(st, "key-file")) != NULL && (rc = read_key(st, c, key)) != 0)
         goto done;
     if ((dir = get(st, "services-dir")) != NULL &&

@@ -164,8 +164,9 @@ int sap_packet_parse(const uint8_t *buf, size_t len, struct sap_header *h)
     hd.sender = (uint64_t)get32(buf + 8) << 32 | get32(buf + 12);
     hd.seq = get32(buf + 16);
     hd.ttl_ms = get32(buf + 20);
-    hd.count = get16(buf + 24);
-    hd.body_len = get16(buf + 26);
+    hd.stamp_ms = (uint64_t)get32(buf + 24) << 32 | get32(buf + 28);
+    hd.count = get16(buf + 32);
+    hd.body_len = get16(buf + 34);
     room = len - SAP_HEADER_LEN;
     if (hd.flags & SAP_F_AUTH) {
         if (room < SAP_TAG_LEN)
@@ -182,6 +183,27 @@ int sap_packet_parse(const uint8_t *buf, size_t len, struct sap_header *h)
     if (r != 0)
         return -1;
     *h = hd;
+    return 0;
+}
+
+int sap_packet_other_version(const uint8_t *buf, size_t len)
+{
+    return buf != NULL && len > 4 && memcmp(buf, SAP_MAGIC, 4) == 0 &&
+           (buf[4] & 0xF0u) != (SAP_VERSION & 0xF0u);
+}
+
+int sap_packet_fresh(uint64_t stamp_ms, uint64_t now_ms, uint64_t since_ms,
+                     uint32_t window_ms)
+{
+    uint64_t skew = stamp_ms > now_ms ? stamp_ms - now_ms : now_ms - stamp_ms;
+
+    if (skew > window_ms)
+        return -1;
+    /* Stamped before this receiver started: it cannot have been sent to
+     * us, so it is a capture replayed to a receiver that forgot the
+     * sender's sequence. */
+    if (stamp_ms < since_ms)
+        return -1;
     return 0;
 }
 
@@ -265,13 +287,15 @@ int sap_writer_add(struct sap_writer *w, const struct sap_entry *e)
     return 0;
 }
 
-size_t sap_writer_finish(struct sap_writer *w, uint32_t seq, size_t pad_to)
+size_t sap_writer_finish(struct sap_writer *w, uint32_t seq, uint64_t stamp_ms, size_t pad_to)
 {
     size_t body = w->len - SAP_HEADER_LEN, total = w->len;
 
     put32(w->buf + 16, seq);
-    put16(w->buf + 24, w->count);
-    put16(w->buf + 26, (uint16_t)body);
+    put32(w->buf + 24, (uint32_t)(stamp_ms >> 32));
+    put32(w->buf + 28, (uint32_t)stamp_ms);
+    put16(w->buf + 32, w->count);
+    put16(w->buf + 34, (uint16_t)body);
     if (w->tagged)
         total += SAP_TAG_LEN;
     if (pad_to > w->limit)

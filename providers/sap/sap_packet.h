@@ -12,8 +12,8 @@
 #include <rnr/winsock2.h>
 
 #define SAP_MAGIC          "RnRS"
-#define SAP_VERSION        0x10u   /* 1.0: major in the high nibble */
-#define SAP_HEADER_LEN     28u
+#define SAP_VERSION        0x20u   /* 2.0: major in the high nibble */
+#define SAP_HEADER_LEN     36u
 #define SAP_ENTRY_MIN      28u
 #define SAP_MAX_PACKET     1400u
 #define SAP_TAG_LEN        32u
@@ -64,6 +64,7 @@ struct sap_header {
     uint64_t sender;
     uint32_t seq;
     uint32_t ttl_ms;
+    uint64_t stamp_ms;     /* sender's wall clock, ms since the Unix epoch */
     uint16_t count;
     uint16_t body_len;
     size_t   signed_len;   /* bytes covered by the tag (AUTH), else 0 */
@@ -73,6 +74,16 @@ struct sap_header {
 /* Checks the header and that every entry decodes; 0 or -1 (malformed).
  * On success *h describes the packet and sap_entries_* walk it. */
 int  sap_packet_parse(const uint8_t *buf, size_t len, struct sap_header *h);
+/* 1 when buf starts like a packet of another major version of this
+ * protocol (a peer to upgrade, not garbage). */
+int  sap_packet_other_version(const uint8_t *buf, size_t len);
+
+/* The freshness rule of doc/sap-protocol.md "Replay": a packet stamped
+ * stamp_ms is accepted at wall-clock time now_ms when it is within
+ * window_ms of it either way and not stamped before since_ms (when the
+ * receiver started, on the same clock).  0 or -1. */
+int  sap_packet_fresh(uint64_t stamp_ms, uint64_t now_ms, uint64_t since_ms,
+                      uint32_t window_ms);
 
 struct sap_cursor {
     const uint8_t *p;
@@ -99,10 +110,10 @@ void   sap_writer_begin(struct sap_writer *w, uint8_t type, uint8_t flags, uint6
 /* Appends an entry (QUERY/WITHDRAW: class, SAP id and name only).
  * 0, or -1 when it does not fit (the packet is unchanged). */
 int    sap_writer_add(struct sap_writer *w, const struct sap_entry *e);
-/* Sets the sequence, the counts, zero padding up to pad_to bytes (tag
- * included) and reserves the tag, which the caller then writes over the
- * last SAP_TAG_LEN bytes.  Returns the datagram length. */
-size_t sap_writer_finish(struct sap_writer *w, uint32_t seq, size_t pad_to);
+/* Sets the sequence, the timestamp, the counts, zero padding up to
+ * pad_to bytes (tag included) and reserves the tag, which the caller then
+ * writes over the last SAP_TAG_LEN bytes.  Returns the datagram length. */
+size_t sap_writer_finish(struct sap_writer *w, uint32_t seq, uint64_t stamp_ms, size_t pad_to);
 void   sap_writer_set_flag(struct sap_writer *w, uint8_t flag);
 
 /* Encoded size of an entry of this type. */

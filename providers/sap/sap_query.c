@@ -4,6 +4,17 @@
  * goes out and what is heard during the reply window is delivered as it
  * arrives (LUP_NEAREST: held and ordered by hops, then response time,
  * when the window closes).
+ *
+ * Trust (doc/sap-protocol.md "Trust", `trust = admin`, the default): a
+ * lookup through NS_ALL that names no provider (gethostbyname, getaddrinfo
+ * through NSS, getservbyname) gets a host, address or service entry only
+ * when it is trusted: a local registration of root, an admin or the
+ * daemon, the caller's own, or one heard from the network under the key.
+ * Without a key anyone on the link can advertise, so what the network
+ * says is no more trusted than an unprivileged user.  A lookup naming
+ * NS_SAP or this provider gets everything.  Answers depend on the caller
+ * and on the link from one moment to the next: none is ever marked
+ * reusable for the shared answer cache.
  */
 #include "config.h"
 
@@ -17,8 +28,43 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rnr/svcguid.h>
+
 /* Results one lookup gathers from the network at most. */
 #define SAP_MAX_HITS 4096u
+
+/* The classes of host, address and service lookups: the Winsock 1.1
+ * functions, NSS and GetAddressByName ask for these (and the TCP/UDP
+ * port classes, DNS record classes included). */
+static int resolution_class(const GUID *g)
+{
+    static const GUID byname = SVCID_INET_HOSTADDRBYNAME, byaddr =
+        SVCID_INET_HOSTADDRBYINETSTRING, hostname = SVCID_HOSTNAME, service =
+        SVCID_INET_SERVICEBYNAME;
+
+    return rnr_guid_equal(g, &byname) || rnr_guid_equal(g, &byaddr) ||
+           rnr_guid_equal(g, &hostname) || rnr_guid_equal(g, &service) ||
+           IS_SVCID_TCP(g) || IS_SVCID_UDP(g);
+}
+
+/* A local registration, for this lookup. */
+static int reg_visible(struct sap_state *st, const struct sap_pending *pd,
+                       const struct sap_reg *r)
+{
+    if (!pd->guarded || sap_reg_trusted(r) || r->uid == pd->uid)
+        return 1;
+    st->stats.withheld++;
+    return 0;
+}
+
+/* What was heard from the network, for this lookup. */
+static int net_visible(struct sap_state *st, const struct sap_pending *pd)
+{
+    if (!pd->guarded || st->conf.keylen != 0)
+        return 1;
+    st->stats.withheld++;
+    return 0;
+}
 
 int sap_name_matches(const char *pattern, const char *name)
 {
@@ -234,7 +280,8 @@ void sap_query_heard(struct sap_state *st, uint64_t sender, const struct sap_ent
 
     for (pd = st->pending; pd != NULL; pd = next) {
         next = pd->next;
-        if (!rnr_guid_equal(&pd->cls, &e->cls) || !sap_name_matches(pd->pattern, e->name))
+        if (!rnr_guid_equal(&pd->cls, &e->cls) || !sap_name_matches(pd->pattern, e->name) ||
+            !net_visible(st, pd))
             continue;
         if (hit_add(pd, sender, e, hops, (uint32_t)(now - pd->start_ms), now) != 0)
             continue;
@@ -264,8 +311,7 @@ static void send_query(struct sap_state *st, const struct sap_pending *pd)
     if (sap_writer_add(w, &q) != 0)
         return;
     /* Padded to the largest packet: that is the response room it buys. */
-    len = sap_writer_finish(w, sap_next_seq(st), SAP_MAX_PACKET);
-    sap_auth_sign(&st->conf, w->buf, len);
+    len = sap_seal(st, w, SAP_MAX_PACKET);
     sap_net_send_all(st, w->buf, len);
     st->last_query_ms = sap_now(st);
     st->stats.queries_sent++;
@@ -277,7 +323,8 @@ static void gather_local(struct sap_state *st, struct sap_pending *pd, uint64_t 
     const struct sap_reg *r;
 
     for (r = st->regs; r != NULL; r = r->next)
-        if (rnr_guid_equal(&r->e.cls, &pd->cls) && sap_name_matches(pd->pattern, r->e.name))
+        if (rnr_guid_equal(&r->e.cls, &pd->cls) && sap_name_matches(pd->pattern, r->e.name) &&
+            reg_visible(st, pd, r))
             (void)hit_add(pd, st->sender_id, &r->e, 0, 0, now);
 }
 
@@ -298,10 +345,12 @@ static int answer_now(struct sap_state *st, struct sap_pending *pd)
         return WSA_NOT_ENOUGH_MEMORY;
     }
     for (r = st->regs; r != NULL; r = r->next)
-        if (rnr_guid_equal(&r->e.cls, &pd->cls) && sap_name_matches(pd->pattern, r->e.name))
+        if (rnr_guid_equal(&r->e.cls, &pd->cls) && sap_name_matches(pd->pattern, r->e.name) &&
+            reg_visible(st, pd, r))
             v[n++] = (struct sap_ref){ .reg = &r->e, .heard_ms = pd->start_ms };
     for (t = sap_table_first(st->table); t != NULL; t = t->next)
-        if (rnr_guid_equal(&t->cls, &pd->cls) && sap_name_matches(pd->pattern, t->name))
+        if (rnr_guid_equal(&t->cls, &pd->cls) && sap_name_matches(pd->pattern, t->name) &&
+            net_visible(st, pd))
             v[n++] = (struct sap_ref){ .t = t, .hops = t->hops, .rtt_ms = t->rtt_ms,
                                        .heard_ms = t->heard_ms };
     if (pd->nearest)
@@ -336,6 +385,9 @@ int sap_query_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *
     pd->flags = flags;
     pd->nearest = (flags & LUP_NEAREST) != 0;
     pd->start_ms = sap_now(st);
+    pd->uid = st->host->lookup_caller(lk)->uid;
+    pd->guarded = !st->conf.trust_all && qs->dwNameSpace == NS_ALL &&
+                  qs->lpNSProviderId == NULL && resolution_class(&pd->cls);
     if (name != NULL)
         snprintf(pd->pattern, sizeof pd->pattern, "%s", name);
     /* An NS_ALL lookup (every gethostbyname through NSS, say) must not

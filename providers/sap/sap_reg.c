@@ -3,6 +3,12 @@
  * every registration, withdrawals.  A registration belongs to the uid
  * that made it (only it or root may change it) and, unless persistent,
  * lives as long as the connection that made it.
+ *
+ * Trust (doc/sap-protocol.md "Trust"): a user that is neither root nor
+ * in the admin group registers within quota-entries and quota-bytes
+ * (WSAEDQUOT past them), and not at all when a key is configured
+ * (WSAEACCES): everything this host signs is trusted by its keyed
+ * neighbours, so only administrators may have it signed.
  */
 #include "config.h"
 
@@ -14,10 +20,29 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 
+/* Receivers refuse any sequence not above the last: after 2^32 packets
+ * (years at the rate limits) the host becomes a new sender, as after a
+ * restart. */
 uint32_t sap_next_seq(struct sap_state *st)
 {
+    uint64_t id;
+
+    if (st->seq == UINT32_MAX) {
+        if (getrandom(&id, sizeof id, 0) == sizeof id)
+            st->sender_id = id;
+        st->seq = 0;
+    }
     return ++st->seq;
+}
+
+size_t sap_seal(struct sap_state *st, struct sap_writer *w, size_t pad_to)
+{
+    size_t len = sap_writer_finish(w, sap_next_seq(st), sap_wall_ms(), pad_to);
+
+    sap_auth_sign(&st->conf, w->buf, len);
+    return len;
 }
 
 void sap_send_entries(struct sap_state *st, uint8_t type, const struct sap_entry *const *e,
@@ -37,8 +62,7 @@ void sap_send_entries(struct sap_state *st, uint8_t type, const struct sap_entry
             i++;
             continue;
         }
-        len = sap_writer_finish(w, sap_next_seq(st), 0);
-        sap_auth_sign(&st->conf, w->buf, len);
+        len = sap_seal(st, w, 0);
         sap_net_send_all(st, w->buf, len);
     }
 }
@@ -185,38 +209,77 @@ static int addr_index(const struct sap_entry *e, const struct sap_addr *a)
     return -1;
 }
 
-/* SERVICE_MULTIPLE adds to the addresses; otherwise they are replaced. */
-static int reg_update(struct sap_reg *r, const struct sap_entry *e, DWORD flags)
+/* What r becomes with e registered over it: with SERVICE_MULTIPLE the
+ * addresses are added to, otherwise replaced.  *out is set on success. */
+static int reg_merge(const struct sap_reg *r, const struct sap_entry *e, DWORD flags,
+                     struct sap_entry *out)
 {
-    struct sap_entry merged = r->e;
     unsigned i;
 
     if (!(flags & SERVICE_MULTIPLE)) {
-        r->e = *e;
+        *out = *e;
         return 0;
     }
+    *out = r->e;
     for (i = 0; i < e->naddrs; i++) {
-        if (addr_index(&merged, &e->addrs[i]) >= 0)
+        if (addr_index(out, &e->addrs[i]) >= 0)
             continue;
-        if (merged.naddrs == SAP_MAX_ADDRS)
+        if (out->naddrs == SAP_MAX_ADDRS)
             return WSAENOBUFS;
-        merged.addrs[merged.naddrs++] = e->addrs[i];
+        out->addrs[out->naddrs++] = e->addrs[i];
     }
-    memcpy(merged.comment, e->comment, sizeof merged.comment);
-    merged.has_version = e->has_version;
-    merged.version = e->version;
-    r->e = merged;
+    memcpy(out->comment, e->comment, sizeof out->comment);
+    out->has_version = e->has_version;
+    out->version = e->version;
+    return 0;
+}
+
+int sap_reg_trusted(const struct sap_reg *r)
+{
+    return r->uid == 0 || r->admin;
+}
+
+/* What a registration counts against its owner's quota-bytes: its size
+ * in an advertisement, what it costs every host of the link. */
+static size_t reg_bytes(const struct sap_entry *e)
+{
+    return sap_entry_size(SAP_ADVERTISE, e);
+}
+
+/* WSAEDQUOT when uid's registrations, with e in the place of `old`
+ * (NULL: one more), grow past quota-entries or quota-bytes.  Only growth
+ * is refused: an owner over a quota lowered since may still shrink. */
+static int quota_check(const struct sap_state *st, uid_t uid, const struct sap_reg *old,
+                       const struct sap_entry *e)
+{
+    const struct sap_reg *r;
+    size_t n = 0, bytes = 0, n_after, bytes_after;
+
+    for (r = st->regs; r != NULL; r = r->next)
+        if (r->uid == uid) {
+            n++;
+            bytes += reg_bytes(&r->e);
+        }
+    n_after = old != NULL && old->uid == uid ? n : n + 1;
+    bytes_after = bytes + reg_bytes(e) - (old != NULL && old->uid == uid ? reg_bytes(&old->e) : 0);
+    if ((n_after > st->conf.quota_entries && n_after > n) ||
+        (bytes_after > st->conf.quota_bytes && bytes_after > bytes))
+        return WSAEDQUOT;
     return 0;
 }
 
 int sap_reg_add(struct sap_state *st, const struct sap_reg *tmpl, DWORD flags)
 {
     struct sap_reg **pp = reg_find(st, &tmpl->e.cls, tmpl->e.name), *r = *pp;
+    struct sap_entry merged;
     int rc;
 
     if (r != NULL) {
-        if ((rc = reg_update(r, &tmpl->e, flags)) != 0)
+        if ((rc = reg_merge(r, &tmpl->e, flags, &merged)) != 0)
             return rc;
+        r->e = merged;
+        r->uid = tmpl->uid;
+        r->admin = tmpl->admin;
         r->client_id = tmpl->client_id;
         r->persistent = tmpl->persistent;
         r->from_file = tmpl->from_file;
@@ -265,6 +328,7 @@ int sap_reg_set_service(void *state, const struct rnr_nsp_caller *caller,
 {
     struct sap_state *st = state;
     struct sap_reg tmpl, **pp;
+    struct sap_entry merged;
     int rc;
 
     memset(&tmpl, 0, sizeof tmpl);
@@ -275,7 +339,27 @@ int sap_reg_set_service(void *state, const struct rnr_nsp_caller *caller,
         return WSAEACCES;
     switch (op) {
     case RNRSERVICE_REGISTER:
-        tmpl.uid = *pp != NULL ? (*pp)->uid : caller->uid;
+        if (st->conf.keylen != 0 && !caller->is_admin && caller->uid != 0) {
+            st->stats.refused_key++;
+            return WSAEACCES;
+        }
+        /* Root writing over another's registration makes it root's:
+         * the addresses are root's alone, never merged with the old
+         * owner's. */
+        if (*pp != NULL && (*pp)->uid != caller->uid)
+            flags &= ~(DWORD)SERVICE_MULTIPLE;
+        if (!caller->is_admin && caller->uid != 0) {
+            if (*pp == NULL)
+                merged = tmpl.e;
+            else if ((rc = reg_merge(*pp, &tmpl.e, flags, &merged)) != 0)
+                return rc;
+            if ((rc = quota_check(st, caller->uid, *pp, &merged)) != 0) {
+                st->stats.refused_quota++;
+                return rc;
+            }
+        }
+        tmpl.uid = caller->uid;
+        tmpl.admin = caller->is_admin;
         tmpl.client_id = caller->client_id;
         tmpl.persistent = (flags & RNR_SERVICE_PERSISTENT) != 0;
         return sap_reg_add(st, &tmpl, flags);

@@ -131,8 +131,7 @@ static void answer(struct sap_state *st, const uint8_t *buf, size_t len,
         st->stats.responses_limited++;
         return;
     }
-    n = sap_writer_finish(w, sap_next_seq(st), 0);
-    sap_auth_sign(&st->conf, w->buf, n);
+    n = sap_seal(st, w, 0);
     sap_net_send_to(st, &m->src, m->src_len, w->buf, n);
     st->stats.queries_answered++;
 }
@@ -141,10 +140,15 @@ void sap_rx_packet(struct sap_state *st, const uint8_t *buf, size_t len,
                    const struct sap_rxmeta *m)
 {
     struct sap_header h;
+    uint64_t now, wall, up;
 
     st->stats.rx_packets++;
     if (m->ttl != 255 || !sap_net_iface_chosen(st, m->ifindex)) {
         st->stats.drop_offlink++;
+        goto done;
+    }
+    if (sap_packet_other_version(buf, len)) {
+        st->stats.drop_version++;
         goto done;
     }
     if (sap_packet_parse(buf, len, &h) != 0) {
@@ -160,8 +164,29 @@ void sap_rx_packet(struct sap_state *st, const uint8_t *buf, size_t len,
         st->stats.drop_auth++;
         goto done;
     }
-    if (sap_table_check_seq(st->table, h.sender, h.seq) != 0) {
+    /* Freshness before the sequence: a packet too old to be accepted
+     * must not create a sender record either. */
+    now = sap_now(st);
+    wall = sap_wall_ms();
+    /* When we started, on the wall clock as it reads now: a clock
+     * stepped since moves that moment with it. */
+    up = now - st->start_ms;
+    if (sap_packet_fresh(h.stamp_ms, wall, wall > up ? wall - up : 0,
+                         st->conf.max_skew_s * 1000u) != 0) {
+        st->stats.drop_late++;
+        goto done;
+    }
+    switch (sap_table_check_seq(st->table, h.sender, h.seq, now)) {
+    case SAP_SEQ_OK:
+        break;
+    case SAP_SEQ_DUPLICATE:
+        st->stats.drop_duplicate++;
+        return;
+    case SAP_SEQ_STALE:
         st->stats.drop_stale++;
+        goto done;
+    default:
+        st->stats.table_full++;
         goto done;
     }
     switch (h.type) {
@@ -186,7 +211,7 @@ void sap_rx_log_drops(struct sap_state *st)
 {
     const struct sap_stats *s = &st->stats;
     uint64_t total = s->drop_malformed + s->drop_auth + s->drop_offlink + s->drop_stale +
-                     s->table_full;
+                     s->drop_version + s->drop_late + s->table_full;
     uint64_t now = sap_now(st);
 
     if (total == st->drops_logged || now - st->drops_log_ms < SAP_DROP_LOG_MS)
@@ -194,8 +219,9 @@ void sap_rx_log_drops(struct sap_state *st)
     st->drops_logged = total;
     st->drops_log_ms = now;
     sap_log(st, RNR_NSP_LOG_NOTICE, "%llu packets received; dropped so far: malformed %llu, "
-            "auth %llu, offlink %llu, stale %llu, table-full %llu",
-            (unsigned long long)s->rx_packets, (unsigned long long)s->drop_malformed, (unsigned long long)s->drop_auth,
-            (unsigned long long)s->drop_offlink, (unsigned long long)s->drop_stale,
-            (unsigned long long)s->table_full);
+            "version %llu, auth %llu, offlink %llu, late %llu, stale %llu, table-full %llu",
+            (unsigned long long)s->rx_packets, (unsigned long long)s->drop_malformed,
+            (unsigned long long)s->drop_version, (unsigned long long)s->drop_auth,
+            (unsigned long long)s->drop_offlink, (unsigned long long)s->drop_late,
+            (unsigned long long)s->drop_stale, (unsigned long long)s->table_full);
 }

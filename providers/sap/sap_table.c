@@ -4,7 +4,9 @@
  * class, name); senders have their own small hash for the per-sender
  * bound and the sequence check.  Nothing is ever evicted to make room:
  * a flood of forged senders fills the table and is then dropped, while
- * the services already known keep refreshing.
+ * the services already known keep refreshing.  Senders are bounded too:
+ * one without entries goes only once the freshness window guarantees
+ * that no packet it ever sent can be accepted again.
  */
 #include "config.h"
 
@@ -14,15 +16,20 @@
 
 #include <string.h>
 
-/* A sender outlives its last entry (count 0) for a while, so that its
- * sequence still refuses replays of what it withdrew. */
+/* A sender outlives its last entry (count 0) for the keep time, so that
+ * its sequence still refuses replays of what it withdrew.  Senders
+ * without entries are on a list ordered by `touched`, oldest first. */
 struct sap_sender {
     struct sap_sender *hnext;
+    struct sap_sender *enext, *eprev;   /* the empty list (count 0) */
     uint64_t id;
     uint32_t last_seq;
     size_t   count;
-    uint64_t empty_since;        /* 0: has entries, or not yet stamped */
+    uint64_t touched;            /* last heard from, or lost its last entry */
 };
+
+/* Default keep time: twice the default clock window and a second. */
+#define SAP_SENDER_KEEP_DEFAULT_MS 61000u
 
 struct sap_table {
     struct sap_tentry  *head, *tail;
@@ -34,6 +41,9 @@ struct sap_table {
     size_t max_per_sender;
     size_t bytes;                /* names, comments, addresses */
     size_t nsenders;
+    struct sap_sender *ehead, *etail;
+    uint64_t keep_ms;
+    uint64_t now_ms;             /* the latest time a caller gave */
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -94,7 +104,20 @@ struct sap_table *sap_table_new(size_t max_entries, size_t max_per_sender)
     }
     t->max_entries = max_entries;
     t->max_per_sender = max_per_sender;
+    t->keep_ms = SAP_SENDER_KEEP_DEFAULT_MS;
     return t;
+}
+
+void sap_table_set_sender_keep(struct sap_table *t, uint64_t keep_ms)
+{
+    t->keep_ms = keep_ms;
+}
+
+/* Senders with entries are bounded by the entries; those without, by
+ * this much more. */
+static size_t max_senders(const struct sap_table *t)
+{
+    return 2 * t->max_entries + 64;
 }
 
 static void entry_free(struct sap_tentry *e)
@@ -185,21 +208,40 @@ static struct sap_sender *sender_find(const struct sap_table *t, uint64_t id)
     return NULL;
 }
 
-static struct sap_sender *sender_get(struct sap_table *t, uint64_t id)
+static void empty_unlink(struct sap_table *t, struct sap_sender *s)
 {
-    struct sap_sender *s = sender_find(t, id);
-    size_t h;
+    if (s->eprev != NULL)
+        s->eprev->enext = s->enext;
+    else
+        t->ehead = s->enext;
+    if (s->enext != NULL)
+        s->enext->eprev = s->eprev;
+    else
+        t->etail = s->eprev;
+    s->enext = s->eprev = NULL;
+}
 
-    if (s != NULL)
-        return s;
-    if ((s = rnr_calloc(1, sizeof *s)) == NULL)
-        return NULL;
-    h = sender_hash(t, id);
-    s->id = id;
-    s->hnext = t->sbuckets[h];
-    t->sbuckets[h] = s;
-    t->nsenders++;
-    return s;
+/* Marks s touched now; one without entries goes to the end of the empty
+ * list, which so stays ordered. */
+static void sender_touch(struct sap_table *t, struct sap_sender *s)
+{
+    s->touched = t->now_ms;
+    if (s->count > 0)
+        return;
+    if (t->ehead == s || s->eprev != NULL)
+        empty_unlink(t, s);
+    s->eprev = t->etail;
+    s->enext = NULL;
+    if (t->etail != NULL)
+        t->etail->enext = s;
+    else
+        t->ehead = s;
+    t->etail = s;
+}
+
+static int forgettable(const struct sap_table *t, const struct sap_sender *s)
+{
+    return s->count == 0 && t->now_ms >= s->touched && t->now_ms - s->touched >= t->keep_ms;
 }
 
 static void sender_drop(struct sap_table *t, struct sap_sender *s)
@@ -210,20 +252,56 @@ static void sender_drop(struct sap_table *t, struct sap_sender *s)
         pp = &(*pp)->hnext;
     if (*pp != NULL)
         *pp = s->hnext;
+    if (s->count == 0)
+        empty_unlink(t, s);
     t->nsenders--;
     rnr_free(s);
 }
 
-int sap_table_check_seq(struct sap_table *t, uint64_t sender, uint32_t seq)
+/* NULL when there is no room (the oldest sender without entries is
+ * forgotten for a new one only when it may be) or no memory.  A new
+ * sender starts on the empty list. */
+static struct sap_sender *sender_get(struct sap_table *t, uint64_t id)
+{
+    struct sap_sender *s = sender_find(t, id);
+    size_t h;
+
+    if (s != NULL)
+        return s;
+    if (t->nsenders >= max_senders(t)) {
+        if (t->ehead == NULL || !forgettable(t, t->ehead))
+            return NULL;
+        sender_drop(t, t->ehead);
+    }
+    if ((s = rnr_calloc(1, sizeof *s)) == NULL)
+        return NULL;
+    h = sender_hash(t, id);
+    s->id = id;
+    s->hnext = t->sbuckets[h];
+    t->sbuckets[h] = s;
+    t->nsenders++;
+    sender_touch(t, s);
+    return s;
+}
+
+int sap_table_check_seq(struct sap_table *t, uint64_t sender, uint32_t seq, uint64_t now_ms)
 {
     struct sap_sender *s = sender_find(t, sender);
 
-    if (s == NULL)
-        return 0;
+    t->now_ms = now_ms;
+    if (s == NULL) {
+        if ((s = sender_get(t, sender)) == NULL)
+            return SAP_SEQ_FULL;
+        s->last_seq = seq;
+        return SAP_SEQ_OK;
+    }
+    if (seq == s->last_seq)
+        return SAP_SEQ_DUPLICATE;
     if (seq < s->last_seq)
-        return -1;
+        return SAP_SEQ_STALE;
     s->last_seq = seq;
-    return 0;
+    sender_touch(t, s);
+    return SAP_SEQ_OK;
 }
 
 static struct sap_tentry **find_slot(struct sap_table *t, uint64_t sender, const GUID *cls,
@@ -297,6 +375,7 @@ int sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_entr
     char *comment;
     int rc;
 
+    t->now_ms = now_ms;
     if (ttl_ms > SAP_MAX_TTL_MS)
         ttl_ms = SAP_MAX_TTL_MS;
     if (e == NULL) {
@@ -307,18 +386,21 @@ int sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_entr
             return SAP_T_SENDER_FULL;
         if ((e = rnr_calloc(1, sizeof *e)) == NULL)
             return SAP_T_NOMEM;
-        if ((e->name = rnr_strdup(src->name)) == NULL ||
-            (s = sender_get(t, sender)) == NULL) {
+        if ((e->name = rnr_strdup(src->name)) == NULL) {
             entry_free(e);
             return SAP_T_NOMEM;
+        }
+        if ((s = sender_get(t, sender)) == NULL) {
+            entry_free(e);
+            return SAP_T_FULL;
         }
         e->sender = s;
         e->sender_id = sender;
         e->cls = src->cls;
         e->hnext = NULL;
         *slot = e;
-        s->count++;
-        s->empty_since = 0;
+        if (s->count++ == 0)
+            empty_unlink(t, s);
         t->count++;
         rc = SAP_T_ADDED;
     } else {
@@ -359,7 +441,8 @@ static void entry_remove(struct sap_table *t, struct sap_tentry *e)
     list_unlink(t, e);
     t->bytes -= entry_bytes(e);
     t->count--;
-    s->count--;
+    if (--s->count == 0)
+        sender_touch(t, s);
     entry_free(e);
 }
 
@@ -378,6 +461,7 @@ size_t sap_table_expire(struct sap_table *t, uint64_t now_ms)
     struct sap_tentry *e, *next;
     size_t n = 0;
 
+    t->now_ms = now_ms;
     for (e = t->head; e != NULL; e = next) {
         next = e->next;
         if (e->expires_ms <= now_ms) {
@@ -388,31 +472,21 @@ size_t sap_table_expire(struct sap_table *t, uint64_t now_ms)
     return n;
 }
 
-size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms, uint64_t keep_ms)
+size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms)
 {
-    /* Past twice the entry bound, empty senders go whatever their age:
-     * their number stays bounded too. */
-    int crowded = t->nsenders > 2 * t->max_entries;
-    size_t i, n = 0;
+    size_t n = 0;
 
-    for (i = 0; i < t->nbuckets; i++) {
-        struct sap_sender *s, *next;
-
-        for (s = t->sbuckets[i]; s != NULL; s = next) {
-            next = s->hnext;
-            if (s->count > 0)
-                continue;
-            if (s->empty_since == 0 && !crowded) {
-                s->empty_since = now_ms;
-                continue;
-            }
-            if (crowded || now_ms - s->empty_since >= keep_ms) {
-                sender_drop(t, s);
-                n++;
-            }
-        }
+    t->now_ms = now_ms;
+    while (t->ehead != NULL && forgettable(t, t->ehead)) {
+        sender_drop(t, t->ehead);
+        n++;
     }
     return n;
+}
+
+size_t sap_table_senders(const struct sap_table *t)
+{
+    return t->nsenders;
 }
 
 size_t sap_table_count(const struct sap_table *t)

@@ -47,9 +47,22 @@ struct sap_table *sap_table_new(size_t max_entries, size_t max_per_sender);
 void   sap_table_free(struct sap_table *t);   /* accepts NULL */
 void   sap_table_set_limits(struct sap_table *t, size_t max_entries, size_t max_per_sender);
 
-/* 0 when seq is acceptable from sender (not lower than the highest seen
- * from it), -1 when stale.  Remembers seq when accepted. */
-int    sap_table_check_seq(struct sap_table *t, uint64_t sender, uint32_t seq);
+enum sap_seq_result {
+    SAP_SEQ_OK,         /* above every sequence seen from the sender: recorded */
+    SAP_SEQ_DUPLICATE,  /* the last one again (the other family, a replay) */
+    SAP_SEQ_STALE,      /* below it: a replay or a reordered old packet */
+    SAP_SEQ_FULL        /* a new sender, and no room to remember it */
+};
+
+/* The replay check of doc/sap-protocol.md "Replay": a sender's sequence
+ * must strictly increase.  The first packet of a sender unknown so far
+ * is accepted and its sequence recorded (a sender record, bounded like
+ * the entries). */
+int    sap_table_check_seq(struct sap_table *t, uint64_t sender, uint32_t seq, uint64_t now_ms);
+/* How long a sender without entries is remembered after it was last
+ * heard from (or lost its last entry): past that, no packet it sent can
+ * pass the freshness check, and its record may go. */
+void   sap_table_set_sender_keep(struct sap_table *t, uint64_t keep_ms);
 
 int    sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_entry *e,
                         uint8_t hops, uint32_t ttl_ms, uint32_t rtt_ms, uint64_t now_ms,
@@ -59,10 +72,11 @@ int    sap_table_remove(struct sap_table *t, uint64_t sender, const GUID *cls, c
 /* Drops what expired at now_ms; returns how many. */
 size_t sap_table_expire(struct sap_table *t, uint64_t now_ms);
 
-/* Senders without entries are remembered (their sequence) until a sweep
- * finds them empty for keep_ms; returns how many were forgotten. */
-size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms, uint64_t keep_ms);
+/* Forgets the senders without entries not heard from for the keep time
+ * (sap_table_set_sender_keep); returns how many. */
+size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms);
 size_t sap_table_count(const struct sap_table *t);
+size_t sap_table_senders(const struct sap_table *t);
 size_t sap_table_sender_count(const struct sap_table *t, uint64_t sender);
 size_t sap_table_memory(const struct sap_table *t);
 const struct sap_tentry *sap_table_first(const struct sap_table *t);

@@ -2,7 +2,8 @@
  * The SAP packet codec (providers/sap/sap_packet.c): round trips of every
  * type, the exact layout of doc/sap-protocol.md, room and padding, and
  * rejection of every kind of malformed packet, including every truncation
- * and every single-byte corruption of a valid one (never a crash).
+ * and every single-byte corruption of a valid one (never a crash), and
+ * the freshness rule that stops replays.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,8 @@
 
 static const GUID cls = { 0x5D0E6B7Au, 0x1C2B, 0x4A3D,
                           { 0x9E, 0x8F, 0x0A, 0x1B, 0x2C, 0x3D, 0x4E, 0x5F } };
+/* 2026-12-07 08:00:00 UTC */
+#define STAMP 1796630400000ull
 
 static void entry_init(struct sap_entry *e, const char *name, unsigned naddrs)
 {
@@ -56,7 +59,7 @@ static size_t build(uint8_t *out, uint8_t type, const struct sap_entry *e, unsig
     sap_writer_begin(&w, type, 0, 0x0102030405060708ull, 180000, 0, SAP_MAX_PACKET);
     for (i = 0; i < n; i++)
         assert_int_equal(sap_writer_add(&w, &e[i]), 0);
-    len = sap_writer_finish(&w, 42, 0);
+    len = sap_writer_finish(&w, 42, STAMP, 0);
     memcpy(out, w.buf, len);
     return len;
 }
@@ -70,30 +73,38 @@ static void test_layout(void **state)
     (void)state;
     entry_init(&e, "svc", 1);
     len = build(buf, SAP_ADVERTISE, &e, 1);
-    /* header 28 + entry 28 + "svc" + "floor 1" + one IPv4 address (10) */
-    assert_int_equal(len, 28 + 28 + 3 + 7 + 10);
+    /* header 36 + entry 28 + "svc" + "floor 1" + one IPv4 address (10) */
+    assert_int_equal(len, 36 + 28 + 3 + 7 + 10);
     assert_memory_equal(buf, "RnRS", 4);
-    assert_int_equal(buf[4], 0x10);
+    assert_int_equal(buf[4], 0x20);
     assert_int_equal(buf[5], SAP_ADVERTISE);
     assert_int_equal(buf[6], 0);
     assert_int_equal(buf[8], 0x01);
     assert_int_equal(buf[15], 0x08);
     assert_int_equal(buf[19], 42);                       /* sequence */
     assert_int_equal(buf[20] << 24 | buf[21] << 16 | buf[22] << 8 | buf[23], 180000);
-    assert_int_equal(buf[25], 1);                        /* count */
-    assert_int_equal(buf[26] << 8 | buf[27], len - 28);  /* body length */
-    assert_int_equal(buf[28] << 8 | buf[29], len - 28);  /* entry length */
-    assert_int_equal(buf[30], 0x5D);                     /* Data1, big-endian */
-    assert_int_equal(buf[46] << 8 | buf[47], 0x0278);    /* SAP id */
-    assert_int_equal(buf[48], 1);                        /* version flag */
-    assert_int_equal(buf[49], 3);
-    assert_int_equal(buf[50], 7);
-    assert_int_equal(buf[51], 1);
-    assert_int_equal(buf[55], 7);                        /* version */
-    assert_memory_equal(buf + 56, "svc", 3);
-    assert_int_equal(buf[66], 4);                        /* family */
-    assert_int_equal(buf[70] << 8 | buf[71], 5000);
-    assert_int_equal(buf[72], 192);
+    {
+        uint64_t stamp = 0;                              /* timestamp, big-endian */
+        unsigned i;
+
+        for (i = 24; i < 32; i++)
+            stamp = stamp << 8 | buf[i];
+        assert_true(stamp == STAMP);
+    }
+    assert_int_equal(buf[33], 1);                        /* count */
+    assert_int_equal(buf[34] << 8 | buf[35], len - 36);  /* body length */
+    assert_int_equal(buf[36] << 8 | buf[37], len - 36);  /* entry length */
+    assert_int_equal(buf[38], 0x5D);                     /* Data1, big-endian */
+    assert_int_equal(buf[54] << 8 | buf[55], 0x0278);    /* SAP id */
+    assert_int_equal(buf[56], 1);                        /* version flag */
+    assert_int_equal(buf[57], 3);
+    assert_int_equal(buf[58], 7);
+    assert_int_equal(buf[59], 1);
+    assert_int_equal(buf[63], 7);                        /* version */
+    assert_memory_equal(buf + 64, "svc", 3);
+    assert_int_equal(buf[74], 4);                        /* family */
+    assert_int_equal(buf[78] << 8 | buf[79], 5000);
+    assert_int_equal(buf[80], 192);
 }
 
 static void test_roundtrip(void **state)
@@ -119,6 +130,7 @@ static void test_roundtrip(void **state)
     assert_true(h.sender == 0x0102030405060708ull);
     assert_int_equal(h.seq, 42);
     assert_int_equal(h.ttl_ms, 180000);
+    assert_true(h.stamp_ms == STAMP);
     assert_null(h.tag);
     sap_cursor_init(&c, buf, &h);
     for (i = 0; i < 3; i++) {
@@ -155,7 +167,7 @@ static void test_query_withdraw(void **state)
     entry_init(&e, "", 4);
     sap_writer_begin(&w, SAP_QUERY, 0, 1, 0, 0, SAP_MAX_PACKET);
     assert_int_equal(sap_writer_add(&w, &e), 0);
-    len = sap_writer_finish(&w, 1, SAP_MAX_PACKET);
+    len = sap_writer_finish(&w, 1, STAMP, SAP_MAX_PACKET);
     assert_int_equal(len, SAP_MAX_PACKET);            /* padded */
     assert_int_equal(sap_packet_parse(w.buf, len, &h), 0);
     sap_cursor_init(&c, w.buf, &h);
@@ -166,7 +178,7 @@ static void test_query_withdraw(void **state)
 
     sap_writer_begin(&w, SAP_WITHDRAW, 0, 1, 0, 0, SAP_MAX_PACKET);
     assert_int_equal(sap_writer_add(&w, &e), 0);
-    len = sap_writer_finish(&w, 2, 0);
+    len = sap_writer_finish(&w, 2, STAMP, 0);
     /* An empty name is a QUERY's privilege. */
     assert_int_equal(sap_packet_parse(w.buf, len, &h), -1);
 }
@@ -186,7 +198,7 @@ static void test_room(void **state)
         n++;
     assert_true(n >= 1);
     assert_true(w.len + SAP_TAG_LEN <= SAP_MAX_PACKET);
-    len = sap_writer_finish(&w, 1, 0);
+    len = sap_writer_finish(&w, 1, STAMP, 0);
     assert_true(len <= SAP_MAX_PACKET);
     /* A response no larger than a small query: nothing fits. */
     sap_writer_begin(&w, SAP_RESPONSE, 0, 1, 1000, 0, 100);
@@ -205,7 +217,7 @@ static void test_tag_region(void **state)
     entry_init(&e, "t", 1);
     sap_writer_begin(&w, SAP_ADVERTISE, 0, 1, 1000, 1, SAP_MAX_PACKET);
     assert_int_equal(sap_writer_add(&w, &e), 0);
-    len = sap_writer_finish(&w, 9, 0);
+    len = sap_writer_finish(&w, 9, STAMP, 0);
     assert_int_equal(sap_packet_parse(w.buf, len, &h), 0);
     assert_true(h.flags & SAP_F_AUTH);
     assert_int_equal(h.signed_len, len - SAP_TAG_LEN);
@@ -230,27 +242,28 @@ static void test_malformed(void **state)
 #define MUTATE(off, val) do { memcpy(bad, buf, len); bad[off] = (uint8_t)(val); \
         assert_int_equal(sap_packet_parse(bad, len, &h), -1); } while (0)
     MUTATE(0, 'X');                    /* magic */
-    MUTATE(4, 0x20);                   /* another major version */
+    MUTATE(4, 0x10);                   /* another major version (1.0) */
+    MUTATE(4, 0x30);
     MUTATE(5, 0);                      /* type */
     MUTATE(5, 5);
-    MUTATE(25, 2);                     /* count beyond the body */
-    MUTATE(25, 0);                     /* count short of the body */
-    MUTATE(26, 0x10);                  /* body length past the end */
-    MUTATE(29, 27);                    /* entry length below the minimum */
-    MUTATE(29, 0xFF);                  /* entry length past the body */
-    MUTATE(49, 0);                     /* empty name in an ADVERTISE */
-    MUTATE(51, SAP_MAX_ADDRS + 1);     /* too many addresses */
-    MUTATE(51, 3);                     /* addresses overrun the entry */
-    MUTATE(56, 0);                     /* NUL in the name */
-    MUTATE(57 + 7 - 1, 0);             /* NUL in the comment */
-    MUTATE(57 + 7, 5);                 /* address family */
-    MUTATE(57 + 7 + 3, 1);             /* reserved byte */
+    MUTATE(33, 2);                     /* count beyond the body */
+    MUTATE(33, 0);                     /* count short of the body */
+    MUTATE(34, 0x10);                  /* body length past the end */
+    MUTATE(37, 27);                    /* entry length below the minimum */
+    MUTATE(37, 0xFF);                  /* entry length past the body */
+    MUTATE(57, 0);                     /* empty name in an ADVERTISE */
+    MUTATE(59, SAP_MAX_ADDRS + 1);     /* too many addresses */
+    MUTATE(59, 3);                     /* addresses overrun the entry */
+    MUTATE(64, 0);                     /* NUL in the name */
+    MUTATE(65 + 7 - 1, 0);             /* NUL in the comment */
+    MUTATE(65 + 7, 5);                 /* address family */
+    MUTATE(65 + 7 + 3, 1);             /* reserved byte */
 #undef MUTATE
     /* A minor version is accepted, and so are unknown flags. */
     memcpy(bad, buf, len);
-    bad[4] = 0x1F;
+    bad[4] = 0x2F;
     bad[6] = 0x80;
-    bad[48] = 0x81;
+    bad[56] = 0x81;
     assert_int_equal(sap_packet_parse(bad, len, &h), 0);
     /* Oversized */
     memset(bad, 0, sizeof bad);
@@ -271,8 +284,8 @@ static void test_entry_extension(void **state)
     entry_init(&e, "ext", 1);
     len = build(buf, SAP_ADVERTISE, &e, 1);
     memset(buf + len, 0xAB, 5);
-    buf[29] = (uint8_t)(buf[29] + 5);
-    buf[27] = (uint8_t)(buf[27] + 5);
+    buf[37] = (uint8_t)(buf[37] + 5);
+    buf[35] = (uint8_t)(buf[35] + 5);
     len += 5;
     assert_int_equal(sap_packet_parse(buf, len, &h), 0);
     sap_cursor_init(&c, buf, &h);
@@ -313,6 +326,52 @@ static void test_exhaustive_corruption(void **state)
     }
 }
 
+/* A 1.x packet is another version (to be counted as such), not
+ * garbage; its 28-byte header does not parse as this one's. */
+static void test_other_version(void **state)
+{
+    static const uint8_t v1[] = {
+        'R', 'n', 'R', 'S', 0x10, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 1,
+        0, 0, 0x0B, 0xB8, 0, 0, 0, 0
+    };
+    struct sap_entry e;
+    struct sap_header h;
+    uint8_t buf[SAP_MAX_PACKET];
+    size_t len;
+
+    (void)state;
+    assert_true(sap_packet_other_version(v1, sizeof v1));
+    assert_int_equal(sap_packet_parse(v1, sizeof v1, &h), -1);
+    entry_init(&e, "now", 1);
+    len = build(buf, SAP_ADVERTISE, &e, 1);
+    assert_false(sap_packet_other_version(buf, len));
+    assert_false(sap_packet_other_version((const uint8_t *)"RnRS", 4));
+    assert_false(sap_packet_other_version((const uint8_t *)"XnRS\x10", 5));
+    assert_false(sap_packet_other_version(NULL, 0));
+}
+
+/* Fresh: within the window of the receiver's clock either way, and not
+ * stamped before the receiver started. */
+static void test_fresh(void **state)
+{
+    const uint64_t now = STAMP, start = STAMP - 600000;
+
+    (void)state;
+    assert_int_equal(sap_packet_fresh(now, now, start, 30000), 0);
+    assert_int_equal(sap_packet_fresh(now - 30000, now, start, 30000), 0);
+    assert_int_equal(sap_packet_fresh(now + 30000, now, start, 30000), 0);
+    /* A capture replayed later than the window: refused, however
+     * little the receiver remembers. */
+    assert_int_equal(sap_packet_fresh(now - 30001, now, start, 30000), -1);
+    assert_int_equal(sap_packet_fresh(now + 30001, now, start, 30000), -1);
+    assert_int_equal(sap_packet_fresh(0, now, 0, 30000), -1);
+    assert_int_equal(sap_packet_fresh(UINT64_MAX, now, start, 30000), -1);
+    /* A receiver that started 5 s ago refuses what was stamped before,
+     * even well inside the window: it cannot have been sent to it. */
+    assert_int_equal(sap_packet_fresh(now - 5001, now, now - 5000, 30000), -1);
+    assert_int_equal(sap_packet_fresh(now - 5000, now, now - 5000, 30000), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +383,8 @@ int main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_entry_extension),
         cmocka_unit_test(test_exhaustive_corruption),
+        cmocka_unit_test(test_other_version),
+        cmocka_unit_test(test_fresh),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
 /*
  * The sap provider's remote service table (providers/sap/sap_table.c):
  * update and replace, withdrawal, expiry, the total and per-sender bounds
- * (a full table drops newcomers, never the known), the sequence check,
- * and growth of the bound on reload.
+ * (a full table drops newcomers, never the known), the replay check (a
+ * strictly increasing sequence per sender, recorded from its first
+ * packet), the bounded sender records, and growth of the bound on
+ * reload.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -157,32 +159,92 @@ static void test_sequence(void **state)
     struct sap_table *t = sap_table_new(16, 16);
 
     (void)state;
-    /* Unknown senders pass whatever their sequence. */
-    assert_int_equal(sap_table_check_seq(t, 1, 50), 0);
-    assert_int_equal(sap_table_update(t, 1, mk(&cls_a, "a", 0), 0, 1000, SAP_RTT_NONE, 0,
+    sap_table_set_sender_keep(t, 5000);
+    /* The first packet of a new sender records its sequence: an older
+     * one after it is a replay. */
+    assert_int_equal(sap_table_check_seq(t, 1, 50, 0), SAP_SEQ_OK);
+    assert_int_equal(sap_table_check_seq(t, 1, 49, 0), SAP_SEQ_STALE);
+    /* The same packet again (the other family, or a replay of the
+     * latest): never accepted twice. */
+    assert_int_equal(sap_table_check_seq(t, 1, 50, 0), SAP_SEQ_DUPLICATE);
+    assert_int_equal(sap_table_check_seq(t, 1, 51, 10), SAP_SEQ_OK);
+    assert_int_equal(sap_table_check_seq(t, 1, 50, 20), SAP_SEQ_STALE);
+    assert_int_equal(sap_table_senders(t), 1);
+    /* Without entries, remembered for the keep time after it was last
+     * heard (replays do not count as heard) ... */
+    assert_int_equal(sap_table_forget_senders(t, 5009), 0);
+    assert_int_equal(sap_table_check_seq(t, 1, 50, 5009), SAP_SEQ_STALE);
+    assert_int_equal(sap_table_forget_senders(t, 5010), 1);
+    assert_int_equal(sap_table_senders(t), 0);
+    /* ... when no packet it sent can be fresh any more (the caller's
+     * clock window sees to that) and a new record starts over. */
+    assert_int_equal(sap_table_check_seq(t, 1, 3, 5010), SAP_SEQ_OK);
+    sap_table_free(t);
+
+    /* A withdrawn service: its sender is kept for the keep time after its
+     * last entry went, so the replayed advertisement stays refused. */
+    t = sap_table_new(16, 16);
+    sap_table_set_sender_keep(t, 5000);
+    assert_int_equal(sap_table_check_seq(t, 2, 10, 100), SAP_SEQ_OK);
+    assert_int_equal(sap_table_update(t, 2, mk(&cls_a, "b", 0), 0, 1000000, SAP_RTT_NONE, 100,
                                       NULL), SAP_T_ADDED);
-    assert_int_equal(sap_table_check_seq(t, 1, 50), 0);
-    assert_int_equal(sap_table_check_seq(t, 1, 50), 0);   /* same packet, other family */
-    assert_int_equal(sap_table_check_seq(t, 1, 49), -1);  /* replayed */
-    assert_int_equal(sap_table_check_seq(t, 1, 51), 0);
-    assert_int_equal(sap_table_check_seq(t, 1, 50), -1);
-    /* Remembered after its last entry went (a replayed advertisement
-     * must not bring a withdrawn service back) ... */
-    assert_int_equal(sap_table_remove(t, 1, &cls_a, "a"), 1);
-    assert_int_equal(sap_table_check_seq(t, 1, 3), -1);
-    assert_int_equal(sap_table_forget_senders(t, 1000, 5000), 0);   /* stamped */
-    assert_int_equal(sap_table_forget_senders(t, 5999, 5000), 0);
-    assert_int_equal(sap_table_check_seq(t, 1, 3), -1);
-    /* ... and forgotten once it was empty for keep_ms. */
-    assert_int_equal(sap_table_forget_senders(t, 6000, 5000), 1);
-    assert_int_equal(sap_table_check_seq(t, 1, 3), 0);
-    /* A sender with entries is never forgotten. */
-    assert_int_equal(sap_table_update(t, 2, mk(&cls_a, "b", 0), 0, 1000, SAP_RTT_NONE, 0,
+    assert_int_equal(sap_table_check_seq(t, 2, 11, 200), SAP_SEQ_OK);
+    assert_int_equal(sap_table_remove(t, 2, &cls_a, "b"), 1);
+    assert_int_equal(sap_table_forget_senders(t, 5199), 0);
+    assert_int_equal(sap_table_check_seq(t, 2, 10, 5199), SAP_SEQ_STALE);
+    assert_int_equal(sap_table_forget_senders(t, 5200), 1);
+
+    /* A sender with entries is never forgotten, however long ago it was
+     * heard; it joins the forgettable once its last entry expires. */
+    assert_int_equal(sap_table_update(t, 3, mk(&cls_a, "c", 0), 0, 100000, SAP_RTT_NONE, 0,
                                       NULL), SAP_T_ADDED);
-    assert_int_equal(sap_table_check_seq(t, 2, 10), 0);
-    assert_int_equal(sap_table_forget_senders(t, 0, 0), 0);
-    assert_int_equal(sap_table_forget_senders(t, 100000, 0), 0);
-    assert_int_equal(sap_table_check_seq(t, 2, 9), -1);
+    assert_int_equal(sap_table_check_seq(t, 3, 10, 0), SAP_SEQ_OK);
+    assert_int_equal(sap_table_forget_senders(t, 99999), 0);
+    assert_int_equal(sap_table_check_seq(t, 3, 9, 99999), SAP_SEQ_STALE);
+    assert_int_equal(sap_table_expire(t, 100000), 1);
+    assert_int_equal(sap_table_forget_senders(t, 104999), 0);
+    assert_int_equal(sap_table_check_seq(t, 3, 10, 104999), SAP_SEQ_DUPLICATE);
+    assert_int_equal(sap_table_forget_senders(t, 105000), 1);
+    assert_int_equal(sap_table_senders(t), 0);
+    sap_table_free(t);
+}
+
+/* Sender records are bounded: past the bound a new sender is refused
+ * unless the oldest one without entries may be forgotten. */
+static void test_sender_bound(void **state)
+{
+    struct sap_table *t = sap_table_new(4, 4);
+    size_t n, i;
+
+    (void)state;
+    sap_table_set_sender_keep(t, 1000);
+    /* Two with entries, then empty ones until the bound. */
+    assert_int_equal(sap_table_update(t, 1, mk(&cls_a, "a", 0), 0, 100000, SAP_RTT_NONE, 0,
+                                      NULL), SAP_T_ADDED);
+    assert_int_equal(sap_table_update(t, 2, mk(&cls_a, "b", 0), 0, 100000, SAP_RTT_NONE, 0,
+                                      NULL), SAP_T_ADDED);
+    for (i = 100; sap_table_check_seq(t, i, 1, (uint64_t)i) == SAP_SEQ_OK; i++)
+        assert_true(i < 100000);
+    n = sap_table_senders(t);
+    assert_true(n >= 2 * 4 && n < 1000);
+    /* Refused: the oldest empty one was heard too recently. */
+    assert_int_equal(sap_table_check_seq(t, 7777, 1, 1099), SAP_SEQ_FULL);
+    assert_int_equal(sap_table_update(t, 7777, mk(&cls_a, "x", 0), 0, 1000, SAP_RTT_NONE, 1099,
+                                      NULL), SAP_T_FULL);
+    /* The oldest (sender 100, heard at 100) may go at 1100: room for one. */
+    assert_int_equal(sap_table_check_seq(t, 7777, 1, 1100), SAP_SEQ_OK);
+    assert_int_equal(sap_table_check_seq(t, 7778, 1, 1100), SAP_SEQ_FULL);
+    assert_int_equal(sap_table_senders(t), n);
+    /* Sender 100 was forgotten: its old sequence starts a new record
+     * once the next oldest (101) may make room. */
+    assert_int_equal(sap_table_check_seq(t, 100, 1, 1100), SAP_SEQ_FULL);
+    assert_int_equal(sap_table_check_seq(t, 100, 1, 1101), SAP_SEQ_OK);
+    /* Senders with entries stay. */
+    assert_int_equal(sap_table_check_seq(t, 1, 0, 1100), SAP_SEQ_DUPLICATE);
+    assert_int_equal(sap_table_sender_count(t, 2), 1);
+    /* A sweep long after forgets every empty one. */
+    assert_int_equal(sap_table_forget_senders(t, 1000000), n - 2);
+    assert_int_equal(sap_table_senders(t), 2);
     sap_table_free(t);
 }
 
@@ -193,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_sequence),
+        cmocka_unit_test(test_sender_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
