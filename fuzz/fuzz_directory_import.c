@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dir_text_init(&t);
     dir_xml_doc_begin(&t);
     for (i = 0; i < n; i++)
-        dir_xml_put_entry(&t, recs[i].qs, recs[i].qs->lpszContext, -1, 1);
+        dir_xml_put_entry(&t, recs[i].qs, recs[i].qs->lpszContext, -1, 0, 1);
     dir_xml_doc_end(&t);
     if (!t.error) {
         if (dir_xml_parse_document(t.data, t.len, "again.xml", NULL, &again, &m, err,

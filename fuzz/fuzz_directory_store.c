@@ -2,8 +2,9 @@
  * Fuzz target: the directory store's loader (providers/directory/
  * dir_load.c) on whatever a state directory may hold after a crash, a
  * disk error or a hostile edit.  The input becomes journal.1 (or, when
- * its first byte is 'S', snapshot.1 followed by the rest as journal.1)
- * in a private directory; every record that loads goes into a real tree
+ * its first byte is 'S', snapshot.1 followed by the rest as journal.1;
+ * with 'F', snapshot.2 followed by journal.1, so that a snapshot failing
+ * its check falls back to the journal before it) in a private directory; every record that loads goes into a real tree
  * the way the provider applies it, then a snapshot is written and read
  * back, and the two loads must agree.
  *
@@ -12,6 +13,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,7 +80,7 @@ static int dump(void *ctx, struct dir_store *s)
     for (n = &t->root; n != NULL; n = dir_node_next(n, &t->root))
         for (e = n->ent_first; e != NULL; e = e->next) {
             x.len = 0;
-            dir_xml_put_entry(&x, e->qs, n->path, 0, 0);
+            dir_xml_put_entry(&x, e->qs, n->path, 0, e->admin, 0);
             if (!x.error)
                 dir_store_snap_put(s, x.data, x.len);
         }
@@ -100,16 +102,18 @@ static void write_file(const char *name, const uint8_t *p, size_t n)
     close(fd);
 }
 
+/* Every file of the directory (a snapshot renamed aside included). */
 static void clean(void)
 {
-    static const char *names[] = { "journal.1", "snapshot.1", "journal.2", "snapshot.2" };
-    char path[128];
-    size_t i;
+    DIR           *d = opendir(dir);
+    struct dirent *de;
 
-    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.')
+            unlinkat(dirfd(d), de->d_name, 0);
+    closedir(d);
 }
 
 /* The directory goes with the process (corpus replays in `make check`
@@ -134,12 +138,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         atexit(remove_dir);
     }
     clean();
-    if (size > 0 && data[0] == 'S') {
+    if (size > 0 && (data[0] == 'S' || data[0] == 'F')) {
         /* Snapshot up to the first blank line, the journal after it. */
         const uint8_t *blank = memmem(data + 1, size - 1, "\n\n", 2);
 
         split = blank != NULL ? (size_t)(blank - data) + 1 : size;
-        write_file("snapshot.1", data + 1, split - 1);
+        write_file(data[0] == 'S' ? "snapshot.1" : "snapshot.2", data + 1, split - 1);
         data += split;
         size -= split;
     }

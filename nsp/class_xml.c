@@ -26,6 +26,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -713,6 +714,19 @@ done:
     return schema;
 }
 
+static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
+                           const xmlChar *sid)
+{
+    xmlParserCtxtPtr pctxt = ctx;
+
+    (void)name;
+    (void)eid;
+    (void)sid;
+    rnr_xml_err_set(pctxt->_private, xmlSAX2GetLineNumber(pctxt),
+                    "DOCTYPE declarations are not allowed in class files");
+    xmlStopParser(pctxt);
+}
+
 int rnr_class_xml_parse(const char *data, size_t len, const char *name,
                         const char *schema_path, WSASERVICECLASSINFOA **out,
                         char *err, size_t errlen)
@@ -746,6 +760,11 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
     /* libxml2 reports parser errors through a per-thread handler; catch
      * them here (for the line numbers) instead of letting them reach
      * stderr, and put back whatever the program had. */
+    /* No DOCTYPE before libxml2 sees a byte, so no entity is ever
+     * declared, let alone expanded; attributes bounded in number and
+     * size. */
+    if (rnr_xml_prescan(data, len, &x) != 0)
+        return WSAEINVAL;
     xmlSetStructuredErrorFunc(&x, rnr_xml_err_libxml);
 
     pctxt = xmlNewParserCtxt();
@@ -754,11 +773,17 @@ int rnr_class_xml_parse(const char *data, size_t len, const char *name,
         status = WSAENOBUFS;
         goto done;
     }
-    /* No XML_PARSE_NOENT / DTDLOAD / DTDATTR: entities stay unexpanded
-     * and nothing outside the buffer is read. */
-    doc = xmlCtxtReadMemory(pctxt, data, (int)len, x.name, NULL,
+    /* Should one get past that, the parse stops at the DOCTYPE, before
+     * its internal subset is read. */
+    pctxt->sax->internalSubset = refuse_doctype;
+    pctxt->_private = &x;
+    /* No XML_PARSE_NOENT / DTDLOAD / DTDATTR / HUGE: entities stay
+     * unexpanded, nothing outside the buffer is read, libxml2's limits
+     * hold; read as UTF-8 whatever the declaration says, so that what
+     * was prescanned is what is parsed. */
+    doc = xmlCtxtReadMemory(pctxt, data, (int)len, x.name, "UTF-8",
                             XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING);
-    if (doc == NULL) {
+    if (doc == NULL || x.set) {
         rnr_xml_err_set(&x, 0, "not well-formed XML");
         goto done;
     }

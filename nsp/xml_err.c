@@ -51,6 +51,96 @@ void rnr_xml_err_libxml(void *ctx, RNR_XML_ERROR *e)
     rnr_xml_err_set(x, line, "%s", msg);
 }
 
+/* The line of p[at], counted only when there is something to report. */
+static long line_at(const char *p, size_t at)
+{
+    long        line = 1;
+    const char *q = p, *end = p + at, *nl;
+
+    while (q < end && (nl = memchr(q, '\n', (size_t)(end - q))) != NULL) {
+        line++;
+        q = nl + 1;
+    }
+    return line;
+}
+
+/* The first `needle` at or after p[i], or NULL. */
+static const char *find(const char *p, size_t len, size_t i, const char *needle)
+{
+    return i <= len ? memmem(p + i, len - i, needle, strlen(needle)) : NULL;
+}
+
+int rnr_xml_prescan(const char *p, size_t len, struct rnr_xml_err *x)
+{
+    size_t      i = 0, attrs, name, namelen;
+    const char *q;
+
+    for (;;) {
+        if ((q = i < len ? memchr(p + i, '<', len - i) : NULL) == NULL)
+            return 0;
+        i = (size_t)(q - p);
+        if (len - i >= 4 && memcmp(q, "<!--", 4) == 0) {
+            q = find(p, len, i + 4, "-->");
+        } else if (len - i >= 9 && memcmp(q, "<![CDATA[", 9) == 0) {
+            q = find(p, len, i + 9, "]]>");
+        } else if (len - i >= 2 && q[1] == '?') {
+            q = find(p, len, i + 2, "?>");
+        } else if (len - i >= 2 && q[1] == '!') {
+            rnr_xml_err_set(x, line_at(p, i), "%s declarations are not allowed (no DTD, no "
+                            "entities)", len - i >= 9 && memcmp(q, "<!DOCTYPE", 9) == 0 ?
+                            "DOCTYPE" : "markup");
+            return -1;
+        } else if (len - i >= 2 && q[1] == '/') {
+            q = memchr(q, '>', len - i);
+        } else {
+            /* A start tag: its name, then name="value" pairs. */
+            name = ++i;
+            while (i < len && !rnr_xml_is_space((unsigned char)p[i]) && p[i] != '>' &&
+                   p[i] != '/')
+                i++;
+            namelen = i - name < 64 ? i - name : 64;
+            for (attrs = 0;;) {
+                size_t start;
+                char   quote;
+
+                while (i < len && rnr_xml_is_space((unsigned char)p[i]))
+                    i++;
+                if (i >= len || p[i] == '>' || p[i] == '/' || p[i] == '<')
+                    break;
+                while (i < len && p[i] != '=' && p[i] != '>' && p[i] != '<')
+                    i++;
+                if (i >= len || p[i] != '=')
+                    break;
+                i++;
+                while (i < len && rnr_xml_is_space((unsigned char)p[i]))
+                    i++;
+                if (i >= len || (p[i] != '"' && p[i] != '\''))
+                    break;
+                if (++attrs > RNR_XML_MAX_ATTRS) {
+                    rnr_xml_err_set(x, line_at(p, i), "element <%.*s> has more than %u "
+                                    "attributes", (int)namelen, p + name, RNR_XML_MAX_ATTRS);
+                    return -1;
+                }
+                quote = p[i];
+                start = ++i;
+                if ((q = memchr(p + i, quote, len - i)) == NULL)
+                    return 0;
+                i = (size_t)(q - p);
+                if (i - start > RNR_XML_MAX_ATTR_LEN) {
+                    rnr_xml_err_set(x, line_at(p, start), "an attribute value of %zu bytes "
+                                    "(the limit is %u)", i - start, RNR_XML_MAX_ATTR_LEN);
+                    return -1;
+                }
+                i++;
+            }
+            continue;
+        }
+        if (q == NULL)
+            return 0;
+        i = (size_t)(q - p) + 1;
+    }
+}
+
 int rnr_xml_is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';

@@ -173,7 +173,7 @@ static int add_container(struct export *x, const WSAQUERYSETA *r)
 
 static int put_entry(struct export *x, const WSAQUERYSETA *r)
 {
-    dir_xml_put_entry(&x->t, r, r->lpszContext != NULL ? r->lpszContext : "\\", -1, 1);
+    dir_xml_put_entry(&x->t, r, r->lpszContext != NULL ? r->lpszContext : "\\", -1, 0, 1);
     x->n++;
     if (x->t.error)
         return WSAENOBUFS;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rnr/nsp.h>
@@ -151,6 +152,9 @@ static void load_line(struct reading *rd, long lineno, const char *p, size_t n)
 {
     uint32_t crc;
 
+    /* A snapshot's header and trailer, checked before it was loaded. */
+    if (rd->snapshot && n > 0 && p[0] == '#')
+        return;
     if (n < 10 || p[8] != ' ' || hex8(p, &crc) != 0) {
         damaged(rd->s, rd->path, lineno, "not a record line (CRC32 <record/>)");
         return;
@@ -293,6 +297,180 @@ done:
     return rc;
 }
 
+/* ------------------------------------------------------------ verifying */
+
+/* A snapshot read back against its trailer, a chunk at a time and in
+ * constant memory (however long its lines). */
+struct verify {
+    int         legacy;     /* no header: each line is checked alone */
+    int         meta;       /* the current line is a '#' line */
+    int         ended;      /* the trailer was read */
+    size_t      col;        /* bytes of the current line so far */
+    char        head[64];   /* a '#' line, or a record's "CRC32 " prefix */
+    uint32_t    crc;        /* of the record lines, newlines included */
+    uint32_t    linecrc;    /* without the header: the current record's */
+    uint64_t    records;
+    uint64_t    want_records;
+    uint32_t    want_crc;
+    long        lineno;
+    const char *why;        /* set at the first damage */
+    long        why_line;
+};
+
+/* Part of a line (no newline in it). */
+static void verify_part(struct verify *v, const char *p, size_t n)
+{
+    size_t k;
+
+    if (v->col == 0) {
+        if (v->lineno == 0)
+            v->legacy = p[0] != '#';
+        v->meta = p[0] == '#';
+    }
+    v->why_line = v->lineno + 1;   /* should this part be the damage */
+    if (v->col + n > DIR_STORE_MAX_LINE) {
+        v->why = "a line too long";
+        return;
+    }
+    if (v->meta) {
+        k = v->col < sizeof v->head - 1 ? sizeof v->head - 1 - v->col : 0;
+        memcpy(v->head + v->col, p, n < k ? n : k);
+    } else if (v->ended) {
+        v->why = "records after the trailer";
+        return;
+    } else if (!v->legacy) {
+        v->crc = dir_store_crc32_more(v->crc, p, n);
+    } else {
+        /* "CRC32 " into head, the record after it into linecrc. */
+        k = v->col < 9 ? 9 - v->col : 0;
+        if (k > n)
+            k = n;
+        memcpy(v->head + v->col, p, k);
+        v->linecrc = dir_store_crc32_more(v->linecrc, p + k, n - k);
+    }
+    v->col += n;
+}
+
+static void verify_eol(struct verify *v)
+{
+    unsigned long long records;
+    unsigned int       crc;
+    uint32_t           want;
+    char               extra;
+
+    v->why_line = ++v->lineno;
+    if (v->col == 0) {
+        if (!v->legacy)
+            v->why = "an empty line";
+    } else if (v->meta) {
+        v->head[v->col < sizeof v->head ? v->col : sizeof v->head - 1] = '\0';
+        if (v->lineno == 1 && strcmp(v->head, DIR_SNAP_HEADER) == 0) {
+            /* the header */
+        } else if (v->lineno > 1 && !v->legacy && !v->ended && v->col < sizeof v->head &&
+                   sscanf(v->head, DIR_SNAP_TRAILER " %llu %8x%c", &records, &crc, &extra) == 2) {
+            v->ended = 1;
+            v->want_records = records;
+            v->want_crc = crc;
+        } else {
+            v->why = "an unknown '#' line";
+        }
+    } else if (!v->legacy) {
+        v->crc = dir_store_crc32_more(v->crc, "\n", 1);
+        v->records++;
+    } else if (v->col < 10 || v->head[8] != ' ' || hex8(v->head, &want) != 0) {
+        v->why = "not a record line (CRC32 <record/>)";
+    } else if (want != v->linecrc) {
+        v->why = "a record's checksum does not match";
+    } else {
+        v->records++;
+    }
+    v->col = 0;
+    v->linecrc = 0;
+}
+
+int dir_store_snapshot_verify(const char *path, uint64_t *records, char *why, size_t len)
+{
+    struct verify v;
+    struct stat   st;
+    char         *buf = NULL;
+    int           fd, rc = -1;
+
+    memset(&v, 0, sizeof v);
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(why, len, "%s", strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, len, "not a regular file");
+        goto done;
+    }
+    if ((buf = rnr_malloc(DIR_LOAD_CHUNK)) == NULL) {
+        snprintf(why, len, "out of memory");
+        goto done;
+    }
+    while (v.why == NULL) {
+        ssize_t     r = read(fd, buf, DIR_LOAD_CHUNK);
+        const char *p = buf, *nl;
+        size_t      n;
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            snprintf(why, len, "%s", strerror(errno));
+            goto done;
+        }
+        if (r == 0)
+            break;
+        for (n = (size_t)r; n > 0 && v.why == NULL;) {
+            size_t seg;
+
+            nl = memchr(p, '\n', n);
+            seg = nl != NULL ? (size_t)(nl - p) : n;
+            if (seg > 0)
+                verify_part(&v, p, seg);
+            if (nl != NULL && v.why == NULL) {
+                verify_eol(&v);
+                seg++;
+            }
+
+            p += seg;
+            n -= seg;
+        }
+    }
+    if (v.why == NULL) {
+        v.why_line = 0;
+        if (v.lineno == 0 && v.col == 0)
+            v.why = "empty (not even the header line)";
+        else if (v.col > 0)
+            v.why = "an incomplete last line (cut short)";
+        else if (!v.legacy && !v.ended)
+            v.why = "no trailer (cut short)";
+    }
+    if (v.why != NULL && v.why_line > 0)
+        snprintf(why, len, "%s at line %ld", v.why, v.why_line);
+    else if (v.why != NULL)
+        snprintf(why, len, "%s", v.why);
+    if (v.why != NULL)
+        goto done;
+    if (!v.legacy && v.records != v.want_records) {
+        snprintf(why, len, "%llu records where the trailer says %llu",
+                 (unsigned long long)v.records, (unsigned long long)v.want_records);
+        goto done;
+    }
+    if (!v.legacy && v.crc != v.want_crc) {
+        snprintf(why, len, "the records' checksum does not match the trailer's");
+        goto done;
+    }
+    *records = v.records;
+    rc = v.legacy ? 1 : 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    rnr_free(buf);
+    return rc;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -300,48 +478,55 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Lists the directory: the newest snapshot, the journals; leftovers of an
- * interrupted compaction (*.tmp) go. */
-static int scan(struct dir_store *s, uint64_t *snap, uint64_t **journals, size_t *nj)
+struct numbers {
+    uint64_t *v;
+    size_t    n, cap;
+};
+
+static int numbers_add(struct numbers *l, uint64_t v)
+{
+    if (l->n == l->cap) {
+        size_t    cap = l->cap ? l->cap * 2 : 16;
+        uint64_t *nv = rnr_realloc(l->v, cap * sizeof *nv);
+
+        if (nv == NULL)
+            return ENOMEM;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = v;
+    return 0;
+}
+
+/* Lists the directory: the snapshots and the journals, each in
+ * ascending order; leftovers of an interrupted compaction (*.tmp) go. */
+static int scan(struct dir_store *s, struct numbers *snaps, struct numbers *journals)
 {
     DIR           *d = opendir(s->dir);
     struct dirent *de;
-    uint64_t      *j = NULL, v;
-    size_t         n = 0, cap = 0;
+    uint64_t       v;
+    int            err = 0;
 
-    *snap = 0;
     if (d == NULL)
         return errno;
-    while ((de = readdir(d)) != NULL) {
+    while (err == 0 && (de = readdir(d)) != NULL) {
         size_t len = strlen(de->d_name);
 
         if (len > 4 && strcmp(de->d_name + len - 4, ".tmp") == 0 &&
-            strncmp(de->d_name, "snapshot.", 9) == 0) {
+            strncmp(de->d_name, "snapshot.", 9) == 0)
             unlinkat(dirfd(d), de->d_name, 0);
-        } else if (file_number(de->d_name, "snapshot", &v)) {
-            if (v > *snap)
-                *snap = v;
-        } else if (file_number(de->d_name, "journal", &v)) {
-            if (n == cap) {
-                uint64_t *nj2 = rnr_realloc(j, (cap ? cap * 2 : 16) * sizeof *j);
-
-                if (nj2 == NULL) {
-                    closedir(d);
-                    rnr_free(j);
-                    return ENOMEM;
-                }
-                j = nj2;
-                cap = cap ? cap * 2 : 16;
-            }
-            j[n++] = v;
-        }
+        else if (file_number(de->d_name, "snapshot", &v))
+            err = numbers_add(snaps, v);
+        else if (file_number(de->d_name, "journal", &v))
+            err = numbers_add(journals, v);
     }
     closedir(d);
-    if (n > 1)   /* qsort's base must not be NULL, even for 0 elements */
-        qsort(j, n, sizeof *j, cmp_u64);
-    *journals = j;
-    *nj = n;
-    return 0;
+    /* qsort's base must not be NULL, even for 0 elements */
+    if (snaps->n > 1)
+        qsort(snaps->v, snaps->n, sizeof *snaps->v, cmp_u64);
+    if (journals->n > 1)
+        qsort(journals->v, journals->n, sizeof *journals->v, cmp_u64);
+    return err;
 }
 
 void dir_store_remove_below(struct dir_store *s, uint64_t g)
@@ -387,13 +572,115 @@ fresh:
         close(fd);
 }
 
+/* A damaged snapshot with an older generation to fall back to: moved
+ * out of the way (kept for a look), so that the next start does not
+ * meet it again.  0, or -1 when it cannot be moved. */
+static int set_aside(struct dir_store *s, const char *path, char *aside, size_t len)
+{
+    snprintf(aside, len, "%s.bad-%lld", path, (long long)time(NULL));
+    if (rename(path, aside) != 0 || fsync(s->dirfd) != 0) {
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot rename it aside: %s", path,
+                  strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Which snapshot to load: the newest that verifies; one that does not
+ * is renamed aside while anything older remains to fall back to, else
+ * loaded for what is sound in it (*salvage).  0 when there is none left,
+ * the journals alone. */
+static uint64_t choose_base(struct dir_store *s, const struct numbers *snaps,
+                            const struct numbers *journals, int *salvage, uint64_t *bad)
+{
+    char     path[4200], aside[4300], why[200];
+    uint64_t records;
+    size_t   k;
+    int      rc;
+
+    *salvage = 0;
+    *bad = 0;
+    for (k = snaps->n; k-- > 0;) {
+        uint64_t g = snaps->v[k];
+
+        dir_store_path(s, path, sizeof path, "snapshot", g, "");
+        rc = dir_store_snapshot_verify(path, &records, why, sizeof why);
+        if (rc == 1)
+            s->cb.log(s->cb.ctx, RNR_NSP_LOG_NOTICE, "%s: written before snapshots had a "
+                      "trailer; every line checked instead", path);
+        if (rc >= 0)
+            return g;
+        s->stats.damaged++;
+        if (*bad == 0)
+            *bad = g;
+        if (k == 0 && (journals->n == 0 || journals->v[0] >= g)) {
+            s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: damaged snapshot: %s; there is no "
+                      "older generation to fall back to: loading what is sound in it, the "
+                      "rest is lost", path, why);
+            *salvage = 1;
+            return g;
+        }
+        if (set_aside(s, path, aside, sizeof aside) != 0) {
+            *salvage = 1;
+            return g;
+        }
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: damaged snapshot: %s; renamed to %s, "
+                  "loading the generation before it", path, why, aside);
+    }
+    return 0;
+}
+
+/* The error-level account of a load that met a damaged snapshot. */
+static void report_recovery(struct dir_store *s, uint64_t base, uint64_t bad, int salvage,
+                            const struct numbers *journals, uint64_t damaged)
+{
+    char     from[4200], lost[160];
+    uint64_t first = 0;
+    size_t   k;
+
+    for (k = 0; k < journals->n; k++)
+        if (journals->v[k] >= base) {
+            first = journals->v[k];
+            break;
+        }
+    if (base > 0)
+        dir_store_path(s, from, sizeof from, "snapshot", base, "");
+    else
+        snprintf(from, sizeof from, "%s: the journals alone (no older snapshot)", s->dir);
+    if (damaged > 0)
+        snprintf(lost, sizeof lost, "%llu damaged record(s) could not be recovered (logged "
+                 "above)", (unsigned long long)damaged);
+    else if (salvage)
+        snprintf(lost, sizeof lost, "the damaged part of the snapshot could not be recovered");
+    else if (base == 0 && first > 1)
+        snprintf(lost, sizeof lost, "whatever only snapshot.%llu held from before journal.%llu "
+                 "could not be recovered", (unsigned long long)bad, (unsigned long long)first);
+    else
+        snprintf(lost, sizeof lost, "nothing was lost");
+    if (first > 0 && base > 0)
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s%s and "
+                  "journal.%llu on, in place of the damaged snapshot.%llu; %s",
+                  (unsigned long long)s->stats.loaded, from, salvage ? " (its sound part)" : "",
+                  (unsigned long long)first, (unsigned long long)bad, lost);
+    else if (first > 0)
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s, journal.%llu "
+                  "on, in place of the damaged snapshot.%llu; %s",
+                  (unsigned long long)s->stats.loaded, from, (unsigned long long)first,
+                  (unsigned long long)bad, lost);
+    else
+        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s%s, in place "
+                  "of the damaged snapshot.%llu; %s", (unsigned long long)s->stats.loaded, from,
+                  salvage ? " (its sound part)" : "", (unsigned long long)bad, lost);
+}
+
 int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_store **out)
 {
     struct dir_store *s;
-    uint64_t *journals = NULL, snap = 0, good = 0;
-    size_t    nj = 0, k;
-    char      path[4200];
-    int       err = 0, rc = WSAENOBUFS;
+    struct numbers    snaps = { NULL, 0, 0 }, journals = { NULL, 0, 0 };
+    uint64_t          base = 0, bad = 0, prev = 0, good = 0, damaged;
+    size_t            k;
+    char              path[4200];
+    int               err = 0, rc = WSAENOBUFS, salvage = 0, whole;
 
     if ((s = rnr_calloc(1, sizeof *s)) == NULL)
         return WSAENOBUFS;
@@ -407,27 +694,41 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
     if (s->dirfd < 0)
         err = errno;
     else
-        err = scan(s, &snap, &journals, &nj);
+        err = scan(s, &snaps, &journals);
     if (err != 0) {
         cb->log(cb->ctx, RNR_NSP_LOG_ERR, "%s: cannot read the store: %s", dir, strerror(err));
         rc = err == ENOMEM ? WSAENOBUFS : WSASYSCALLFAILURE;
         goto done;
     }
-    if (snap > 0) {
-        dir_store_path(s, path, sizeof path, "snapshot", snap, "");
+    base = choose_base(s, &snaps, &journals, &salvage, &bad);
+    damaged = s->stats.damaged;
+    if (base > 0) {
+        dir_store_path(s, path, sizeof path, "snapshot", base, "");
         load_file(s, path, 1, 0, &good);
     }
-    s->jnext = snap > 0 ? snap : 1;
-    for (k = 0; k < nj; k++) {
-        if (journals[k] < snap)
+    whole = !salvage && s->stats.damaged == damaged;
+    s->jnext = base > 0 ? base : 1;
+    for (k = 0; k < journals.n; k++) {
+        if (journals.v[k] < base)
             continue;
-        dir_store_path(s, path, sizeof path, "journal", journals[k], "");
-        if (load_file(s, path, 0, k + 1 == nj, &good) == 0 && k + 1 == nj)
-            reopen_last(s, journals[k], good);
-        s->jnext = journals[k] + 1;
+        dir_store_path(s, path, sizeof path, "journal", journals.v[k], "");
+        if (load_file(s, path, 0, k + 1 == journals.n, &good) == 0 && k + 1 == journals.n)
+            reopen_last(s, journals.v[k], good);
+        s->jnext = journals.v[k] + 1;
     }
-    /* What an interrupted compaction left of the previous generation. */
-    dir_store_remove_below(s, snap);
+    if (bad > 0) {
+        report_recovery(s, base, bad, salvage, &journals, s->stats.damaged - damaged);
+        s->compact_due = 1;
+    }
+    /* Only now that the newest sound snapshot has loaded whole (a read
+     * error would show as damage) may anything older go; the generation
+     * before it stays as its fallback. */
+    for (k = 0; k < snaps.n; k++)
+        if (snaps.v[k] < base)
+            prev = snaps.v[k];
+    if (prev > 0 && whole)
+        dir_store_remove_below(s, prev);
+    s->base = base;
     /* Only loading parses; its buffers grew to the longest record. */
     dir_xml_parser_free(s->parser);
     s->parser = NULL;
@@ -435,7 +736,8 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
     s = NULL;
     rc = 0;
 done:
-    rnr_free(journals);
+    rnr_free(snaps.v);
+    rnr_free(journals.v);
     dir_store_close(s);
     return rc;
 }

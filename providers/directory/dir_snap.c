@@ -32,6 +32,8 @@
 
 void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len)
 {
+    size_t from = s->snap.len;
+
     if (s->snap_err != 0)
         return;
     dir_store_make_line(&s->snap, xml, len);
@@ -39,19 +41,23 @@ void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len)
         s->snap_err = ENOMEM;
         return;
     }
+    s->snap_records++;
+    s->snap_crc = dir_store_crc32_more(s->snap_crc, s->snap.data + from, s->snap.len - from);
     if (s->snap.len >= SNAP_FLUSH) {
         s->snap_err = dir_store_write_all(s->snap_fd, s->snap.data, s->snap.len);
         s->snap.len = 0;
     }
 }
 
-/* snapshot.g.tmp written, synced and renamed to snapshot.g, the
- * directory synced.  0 or errno; the .tmp is removed on failure. */
+/* snapshot.g.tmp written, synced, read back against its trailer and
+ * renamed to snapshot.g, the directory synced.  0 or errno; the .tmp is
+ * removed on failure. */
 static int write_snapshot(struct dir_store *s, uint64_t g,
                           int (*dump)(void *ctx, struct dir_store *s), void *ctx)
 {
-    char tmp[4200], snap[4200];
-    int  err;
+    char     tmp[4200], snap[4200], trailer[64], why[160];
+    uint64_t records;
+    int      err;
 
     dir_store_path(s, tmp, sizeof tmp, "snapshot", g, ".tmp");
     dir_store_path(s, snap, sizeof snap, "snapshot", g, "");
@@ -61,9 +67,17 @@ static int write_snapshot(struct dir_store *s, uint64_t g,
     s->snap_err = 0;
     s->snap.len = 0;
     s->snap.error = 0;
+    s->snap_records = 0;
+    s->snap_crc = 0;
+    dir_text_puts(&s->snap, DIR_SNAP_HEADER "\n");
     if (dump(ctx, s) != 0 && s->snap_err == 0)
         s->snap_err = ENOMEM;
-    if (s->snap_err == 0 && s->snap.len > 0)
+    snprintf(trailer, sizeof trailer, DIR_SNAP_TRAILER " %llu %08x\n",
+             (unsigned long long)s->snap_records, s->snap_crc);
+    dir_text_puts(&s->snap, trailer);
+    if (s->snap.error && s->snap_err == 0)
+        s->snap_err = ENOMEM;
+    if (s->snap_err == 0)
         s->snap_err = dir_store_write_all(s->snap_fd, s->snap.data, s->snap.len);
     err = s->snap_err;
     if (err == 0 && fsync(s->snap_fd) != 0)
@@ -71,6 +85,11 @@ static int write_snapshot(struct dir_store *s, uint64_t g,
     if (close(s->snap_fd) != 0 && err == 0)
         err = errno;
     s->snap_fd = -1;
+    /* What the disk gives back is what a restart will load: a snapshot
+     * that does not verify never replaces the generation before it. */
+    if (err == 0 && (dir_store_snapshot_verify(tmp, &records, why, sizeof why) != 0 ||
+                     records != s->snap_records))
+        err = EIO;
     if (err == 0 && rename(tmp, snap) != 0)
         err = errno;
     if (err == 0 && fsync(s->dirfd) != 0)
@@ -97,7 +116,11 @@ static void done(struct dir_store *s, uint64_t g, int err, uint64_t records)
 
     dir_store_path(s, snap, sizeof snap, "snapshot", g, "");
     if (err == 0) {
-        dir_store_remove_below(s, g);
+        /* The generation G replaces stays as its fallback; the one
+         * before that goes. */
+        dir_store_remove_below(s, s->base);
+        s->base = g;
+        s->compact_due = 0;
         s->stats.compactions++;
         s->retry_at = 0;
         s->cb.log(s->cb.ctx, RNR_NSP_LOG_INFO, "%s: snapshot written", snap);

@@ -21,12 +21,12 @@
 /* Slicing by 8 (eight bytes per step through eight tables): loading
  * checks every byte of the store, and this is several times faster than
  * a byte at a time. */
-uint32_t dir_store_crc32(const void *p, size_t n)
+uint32_t dir_store_crc32_more(uint32_t crc, const void *p, size_t n)
 {
     static uint32_t t[8][256];
     static int      ready;
     const uint8_t  *b = p;
-    uint32_t        c = 0xffffffffu;
+    uint32_t        c = crc ^ 0xffffffffu;
     size_t          i;
     int             k;
 
@@ -53,6 +53,11 @@ uint32_t dir_store_crc32(const void *p, size_t n)
     for (; n > 0; b++, n--)
         c = t[0][(c ^ *b) & 0xff] ^ (c >> 8);
     return c ^ 0xffffffffu;
+}
+
+uint32_t dir_store_crc32(const void *p, size_t n)
+{
+    return dir_store_crc32_more(0, p, n);
 }
 
 int dir_store_errno_status(int err)
@@ -222,7 +227,9 @@ int dir_store_should_compact(const struct dir_store *s, size_t live)
 {
     uint64_t want = live / 4 > s->compact_min ? live / 4 : s->compact_min;
 
-    return s->child <= 0 && s->stats.journal_records >= want &&
+    /* After a damaged snapshot, the next one is due at once: until it is
+     * written, every start loads the older generation and its journals. */
+    return s->child <= 0 && (s->compact_due || s->stats.journal_records >= want) &&
            s->stats.journal_records >= s->retry_at;
 }
 

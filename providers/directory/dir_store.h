@@ -3,7 +3,10 @@
  * line, "CRC32 <entry .../>" or "CRC32 <del .../>"), compacted now and
  * then into a snapshot of the same lines.
  *
- *   snapshot.G   every live entry when generation G began
+ *   snapshot.G   every live entry when generation G began, between a
+ *                header line "#rnr-snapshot 1" and a trailer
+ *                "#end RECORDS CRC32" (the record lines' count and the
+ *                checksum of all their bytes)
  *   journal.N    the changes since, N >= G, replayed in order
  *
  * An append is durable before dir_store_append returns (write + fdatasync;
@@ -13,14 +16,23 @@
  * dir_store_synced: dir_pend.c), so the fdatasync runs off rnrd's loop
  * and one covers every record written while the previous one ran.  Compaction first moves
  * appends to a new journal.G, then writes snapshot.G.tmp, fsyncs it,
- * renames it to snapshot.G, fsyncs the directory, and only then removes
- * what G made obsolete: whatever a crash leaves visible, the old
- * snapshot with every journal since, or the new one with journal.G on,
- * holds every acknowledged record.
- * Loading takes the newest snapshot and the journals from its generation
- * on; an incomplete last line (an interrupted append, never acknowledged)
- * is cut off, a damaged line or file is reported with its path, line and
- * reason and skipped, and the rest still loads.
+ * reads it back against its trailer, renames it to snapshot.G and fsyncs
+ * the directory.  The generation before G (its snapshot and every
+ * journal since) stays as the fallback: only what is older goes.
+ *
+ * Loading takes the newest snapshot whose trailer holds and the journals
+ * from its generation on.  A snapshot that fails (empty, cut short, a
+ * damaged line) is renamed aside to snapshot.G.bad-TIME and the
+ * generation before it is loaded instead, with every journal since: a
+ * damaged snapshot loses nothing while its fallback is there, and the
+ * next write starts a fresh snapshot.  Only the newest snapshot without
+ * any older file to fall back to is loaded for what is sound in it.  A
+ * snapshot without the header (written before the trailer existed) is
+ * checked line by line instead.  All of this is logged at error level:
+ * what was recovered, from which files, and what could not be.  In the
+ * journals, an incomplete last line (an interrupted append, never
+ * acknowledged) is cut off, a damaged line is reported with its path,
+ * line and reason and skipped, and the rest still loads.
  */
 #ifndef RNR_DIR_STORE_H
 #define RNR_DIR_STORE_H
@@ -79,7 +91,7 @@ uint64_t dir_store_unsynced(const struct dir_store *s);
 int      dir_store_synced(struct dir_store *s, uint64_t size, uint64_t records, int err);
 
 /* Is a snapshot worth writing, with `live` entries in memory (and none
- * being written)? */
+ * being written)?  Always, after a load that met a damaged snapshot. */
 int  dir_store_should_compact(const struct dir_store *s, size_t live);
 /* Writes a new snapshot: `dump` calls dir_store_snap_put once per live
  * entry and returns 0.  Appends move to a new journal first, so the
@@ -101,7 +113,10 @@ void dir_store_snap_put(struct dir_store *s, const char *xml, size_t len);
 
 const struct dir_store_stats *dir_store_stats(const struct dir_store *s);
 
-/* The line checksum (CRC-32, IEEE), for tests and tools. */
+/* The line checksum (CRC-32, IEEE), for tests and tools; _more goes on
+ * from the checksum of what came before (0 for nothing), so that
+ * dir_store_crc32_more(dir_store_crc32(a), b) is the checksum of a then b. */
 uint32_t dir_store_crc32(const void *p, size_t n);
+uint32_t dir_store_crc32_more(uint32_t crc, const void *p, size_t n);
 
 #endif

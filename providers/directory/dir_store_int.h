@@ -40,12 +40,18 @@ struct dir_store {
     struct dir_text snap;       /* snapshot lines not written yet */
     int             snap_fd;
     int             snap_err;
+    uint64_t        snap_records;   /* for the trailer: record lines written */
+    uint32_t        snap_crc;       /* and the checksum of their bytes */
     uint64_t        retry_at;   /* journal_records before the next try */
     pid_t           child;      /* writing a snapshot in the background */
     int             child_fd;   /* its end of the pipe: "0" on success */
     uint64_t        child_gen;
     uint64_t        child_records;  /* journal records it will cover */
     uint64_t        compact_min;
+    /* The generation loaded or last written (0: none, the journals alone):
+     * the fallback kept when the next snapshot is written. */
+    uint64_t        base;
+    int             compact_due;    /* a snapshot replaces a damaged one */
 
     struct dir_store_stats stats;
 };
@@ -57,6 +63,14 @@ int  dir_store_journal_create(struct dir_store *s, uint64_t n);
 void dir_store_make_line(struct dir_text *t, const char *xml, size_t len);
 /* Kills a background snapshot and removes what it left (dir_snap.c). */
 void dir_store_snapshot_abandon(struct dir_store *s);
+/* The first and last lines of a snapshot (dir_store.h). */
+#define DIR_SNAP_HEADER "#rnr-snapshot 1"
+#define DIR_SNAP_TRAILER "#end"
+
+/* Reads the snapshot at path back against its trailer: 0 if it holds
+ * (*records: how many), 1 for a snapshot without the header whose every
+ * line is a sound record line, -1 if it is damaged (why: the reason). */
+int  dir_store_snapshot_verify(const char *path, uint64_t *records, char *why, size_t len);
 /* Removes every snapshot.N and journal.N with N < g. */
 void dir_store_remove_below(struct dir_store *s, uint64_t g);
 void dir_store_path(const struct dir_store *s, char *buf, size_t len, const char *kind,

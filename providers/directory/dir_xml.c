@@ -204,7 +204,7 @@ static void put_sockaddr(struct dir_text *t, const char *tag, const SOCKET_ADDRE
 }
 
 void dir_xml_put_entry(struct dir_text *t, const WSAQUERYSETA *qs, const char *context,
-                       long long owner, int indent)
+                       long long owner, int admin, int indent)
 {
     const char *in1 = indent ? "\n    " : "", *in2 = indent ? "\n      " : "";
     char g[RNR_GUID_STRLEN];
@@ -220,6 +220,8 @@ void dir_xml_put_entry(struct dir_text *t, const WSAQUERYSETA *qs, const char *c
         text_printf(t, " version=\"%lu\"", (unsigned long)qs->lpVersion->dwVersion);
     if (owner >= 0)
         text_printf(t, " owner=\"%lld\"", owner);
+    if (admin)
+        dir_text_puts(t, " admin=\"1\"");
     dir_text_puts(t, ">");
     if (qs->lpszComment != NULL) {
         text_printf(t, "%s<comment>", in1);

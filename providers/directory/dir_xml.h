@@ -46,6 +46,7 @@ int dir_xml_text_ok(const char *s);
 struct dir_xml_rec {
     int           del;
     long long     owner;   /* -1 when the element has none */
+    int           admin;   /* admin="1": the owner wrote it as an administrator */
     long          line;
     WSAQUERYSETA *qs;      /* flat (rnr_free); lpszContext as written */
 };
@@ -53,11 +54,12 @@ struct dir_xml_rec {
 void dir_xml_rec_clear(struct dir_xml_rec *r);   /* frees qs, accepts NULL */
 void dir_xml_recs_free(struct dir_xml_rec *recs, size_t n);
 
-/* Appends <entry> for qs, located at `context`; owner >= 0 adds owner="".
- * `indent` (document form) puts children on their own lines; the record
- * form is one line. */
+/* Appends <entry> for qs, located at `context`; owner >= 0 adds owner="",
+ * admin adds admin="1" (store records only: the trust mark).  `indent`
+ * (document form) puts children on their own lines; the record form is
+ * one line. */
 void dir_xml_put_entry(struct dir_text *t, const WSAQUERYSETA *qs, const char *context,
-                       long long owner, int indent);
+                       long long owner, int admin, int indent);
 void dir_xml_put_del(struct dir_text *t, const char *context, const GUID *cls,
                      const char *name);
 void dir_xml_doc_begin(struct dir_text *t);

@@ -39,10 +39,11 @@ struct dir_rb {
     DWORD            ver;
     int              has_ver;
     long long        owner_uid;
+    int              admin_mark;
 
     /* Attributes and comment: offsets into `str` (SIZE_MAX when absent). */
     struct dir_text  str;
-    size_t           context, cls, name, version, owner, comment;
+    size_t           context, cls, name, version, owner, admin, comment;
     size_t           socktype, protocol;
     struct dir_text  text;      /* the text being gathered */
 

@@ -17,6 +17,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 
 #include "alloc.h"
@@ -187,8 +188,9 @@ static int doc_entries(xmlDocPtr doc, struct dir_xml_rec **recs, size_t *count,
         walk(&b, c);
         if ((rc = dir_rb_finish(&b, &r[n])) != 0)
             break;
-        if (r[n].owner >= 0)
-            r[n].owner = -1;   /* imported entries belong to the importer */
+        /* Imported entries belong to the importer, with its standing. */
+        r[n].owner = -1;
+        r[n].admin = 0;
         n++;
     }
     dir_rb_free(&b);
@@ -201,6 +203,19 @@ static int doc_entries(xmlDocPtr doc, struct dir_xml_rec **recs, size_t *count,
     *recs = r;
     *count = n;
     return 0;
+}
+
+static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *eid,
+                           const xmlChar *sid)
+{
+    xmlParserCtxtPtr pc = ctx;
+
+    (void)name;
+    (void)eid;
+    (void)sid;
+    rnr_xml_err_set(pc->_private, xmlSAX2GetLineNumber(pc),
+                    "DOCTYPE declarations are not allowed (no DTD, no entities)");
+    xmlStopParser(pc);
 }
 
 int dir_xml_parse_document(const char *data, size_t len, const char *name,
@@ -226,15 +241,26 @@ int dir_xml_parse_document(const char *data, size_t len, const char *name,
         rnr_xml_err_set(&x, 0, "document of %zu bytes exceeds the limit of %u bytes", len, DIR_XML_MAX_DOC);
         return WSAEINVAL;
     }
+    /* Before libxml2 sees a byte: no DOCTYPE (so no entity to expand),
+     * a bounded number of attributes per element and bounded values. */
+    if (rnr_xml_prescan(data, len, &x) != 0)
+        return WSAEINVAL;
     xmlSetStructuredErrorFunc(&x, rnr_xml_err_libxml);
     if ((pc = xmlNewParserCtxt()) == NULL) {
         rnr_xml_err_set(&x, 0, "out of memory");
         rc = WSAENOBUFS;
         goto done;
     }
-    doc = xmlCtxtReadMemory(pc, data, (int)len, x.name, NULL,
-                            (DIR_XML_OPTS & ~XML_PARSE_NOERROR) | XML_PARSE_HUGE);
-    if (doc == NULL) {
+    /* And should one get past that, the parse stops at the DOCTYPE,
+     * before its internal subset is read. */
+    pc->sax->internalSubset = refuse_doctype;
+    pc->_private = &x;
+    /* Read as UTF-8 whatever the declaration says: the bytes prescanned
+     * are the characters parsed.  Without XML_PARSE_HUGE, libxml2's own
+     * limits on names, text and nesting stay. */
+    doc = xmlCtxtReadMemory(pc, data, (int)len, x.name, "UTF-8",
+                            DIR_XML_OPTS & ~XML_PARSE_NOERROR);
+    if (doc == NULL || x.set) {
         rnr_xml_err_set(&x, 0, "not well-formed XML");
         goto done;
     }

@@ -187,9 +187,10 @@ static void record_begin(struct dir_rb *b, const char *name, long line)
     b->str.len = 0;
     b->str.error = 0;
     b->text.error = 0;
-    b->context = b->cls = b->name = b->version = b->owner = b->comment = ABSENT;
+    b->context = b->cls = b->name = b->version = b->owner = b->admin = b->comment = ABSENT;
     b->has_ver = 0;
     b->owner_uid = -1;
+    b->admin_mark = 0;
     b->ncs = 0;
     b->has_blob = 0;
     b->attrs = RB_RECORD;
@@ -284,7 +285,8 @@ void dir_rb_attr(struct dir_rb *b, const char *name, const char *val, size_t len
              : strcmp(name, "class") == 0   ? &b->cls
              : strcmp(name, "name") == 0    ? &b->name
              : strcmp(name, "version") == 0 ? &b->version
-             : strcmp(name, "owner") == 0   ? &b->owner : NULL;
+             : strcmp(name, "owner") == 0   ? &b->owner
+             : strcmp(name, "admin") == 0   ? &b->admin : NULL;
     } else if (b->attrs == RB_ADDRESS) {
         slot = strcmp(name, "socktype") == 0 ? &b->socktype
              : strcmp(name, "protocol") == 0 ? &b->protocol : NULL;
@@ -328,6 +330,13 @@ static void record_attrs(struct dir_rb *b)
             return;
         }
         b->owner_uid = (long long)u;
+    }
+    if ((v = str(b, b->admin)) != NULL) {
+        if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+            fail(b, WSAEINVAL, b->line, "admin '%s' is neither 0 nor 1", v);
+            return;
+        }
+        b->admin_mark = v[0] == '1';
     }
     if (!b->del && (v = str(b, b->version)) != NULL) {
         if (parse_ulong(v, 0xfffffffful, &u) != 0) {
@@ -476,6 +485,7 @@ int dir_rb_finish(struct dir_rb *b, struct dir_xml_rec *out)
     }
     out->del = b->del;
     out->owner = b->owner_uid;
+    out->admin = b->admin_mark;
     out->line = b->line;
     return 0;
 }

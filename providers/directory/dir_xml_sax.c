@@ -31,6 +31,7 @@ struct dir_xml_parser {
     struct dir_rb    rb;
     struct rnr_xml_err  x;         /* the record's error (a batch) or the line's */
     char             err[300];
+    struct dir_text  amp;       /* an attribute value with its "&#38;" undone */
 
     int    batch;
     int    depth;               /* in the document */
@@ -77,6 +78,30 @@ static void take_pending(struct dir_xml_parser *p)
     p->pending = 0;
 }
 
+/* Without XML_PARSE_NOENT, libxml2 hands an attribute's "&" (from
+ * "&amp;" or "&#38;") over as "&#38;", and nothing else with a "&" in
+ * it: no other entity can exist.  The value with each one made "&" again
+ * goes to p->amp: 0, or WSAENOBUFS (the value is then taken as it came,
+ * and fails the record's checks). */
+static int unescape_amp(struct dir_xml_parser *p, const char *v, size_t n)
+{
+    const char *amp;
+
+    p->amp.len = 0;
+    p->amp.error = 0;
+    while ((amp = memchr(v, '&', n)) != NULL) {
+        size_t k = (size_t)(amp - v) + 1;
+
+        dir_text_put(&p->amp, v, k);
+        if (n - k >= 4 && memcmp(amp + 1, "#38;", 4) == 0)
+            k += 4;
+        v += k;
+        n -= k;
+    }
+    dir_text_put(&p->amp, v, n);
+    return p->amp.error;
+}
+
 static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
                      const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attributes,
                      int nb_defaulted, const xmlChar **attrs)
@@ -113,10 +138,16 @@ static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
     dir_rb_start(&p->rb, (const char *)localname, xmlSAX2GetLineNumber(ctx));
     for (i = 0; i < nb_attributes; i++) {
         const xmlChar **a = attrs + 5 * i;
+        const char     *v = (const char *)a[3];
+        size_t          n = (size_t)(a[4] - a[3]);
 
-        if (a[2] == NULL)   /* attributes in a namespace are not ours */
-            dir_rb_attr(&p->rb, (const char *)a[0], (const char *)a[3],
-                        (size_t)(a[4] - a[3]));
+        if (a[2] != NULL)   /* attributes in a namespace are not ours */
+            continue;
+        if (memchr(v, '&', n) != NULL && unescape_amp(p, v, n) == 0) {
+            v = p->amp.data;
+            n = p->amp.len;
+        }
+        dir_rb_attr(&p->rb, (const char *)a[0], v, n);
     }
     dir_rb_attrs_done(&p->rb);
 }
@@ -257,6 +288,7 @@ void dir_xml_parser_free(struct dir_xml_parser *p)
         return;
     xmlFreeParserCtxt(p->ctxt);
     dir_rb_free(&p->rb);
+    dir_text_free(&p->amp);
     rnr_free(p);
 }
 
@@ -271,11 +303,17 @@ static int run(struct dir_xml_parser *p, const char *xml, size_t len, int opts)
      * the way back to p are set again every time. */
     *p->ctxt->sax = p->sax;
     p->ctxt->_private = p;
-    /* XML_PARSE_NOENT: SAX2 hands attribute values over with "&" kept as
-     * "&#38;" unless references are replaced.  Only the predefined ones
-     * and character references can be: no handler declares or finds any
-     * other entity, and a DOCTYPE stops the parse. */
-    doc = xmlCtxtReadMemory(p->ctxt, xml, (int)len, NULL, "UTF-8", opts | XML_PARSE_NOENT);
+    /* No DOCTYPE reaches libxml2 (and one would stop the parse at its
+     * start: on_doctype), so no entity but the predefined ones exists;
+     * a record has a bounded number of attributes, each of a bounded
+     * size.  Never XML_PARSE_NOENT or XML_PARSE_HUGE. */
+    p->x.set = 0;
+    if (rnr_xml_prescan(xml, len, &p->x) != 0) {
+        p->doctype = 1;
+        return 0;
+    }
+    p->x.set = 0;
+    doc = xmlCtxtReadMemory(p->ctxt, xml, (int)len, NULL, "UTF-8", opts);
     xmlFreeDoc(doc);   /* never built without a startDocument handler */
     return p->ctxt->wellFormed && !p->failed;
 }
@@ -326,7 +364,7 @@ size_t dir_xml_parse_batch(struct dir_xml_parser *p, const char *xml, size_t len
     p->ctx = ctx;
     /* When the batch stops early, a record held back is not taken: it
      * is parsed again alone, with what followed it on its line. */
-    if (!run(p, xml, len, DIR_XML_OPTS | XML_PARSE_HUGE) && p->pending)
+    if (!run(p, xml, len, DIR_XML_OPTS) && p->pending)
         dir_xml_rec_clear(&p->prec);
     p->pending = 0;
     p->x.buf = NULL;

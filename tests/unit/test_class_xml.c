@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "class_xml.h"
+#include "xml_err.h"
 
 #define SCHEMA_FILE SRCDIR "/etc/rnr-class.rng"
 
@@ -235,6 +236,87 @@ static void test_wellformedness(void **state)
                  3, "DOCTYPE");
 }
 
+/* Billion laughs with its entities inside an attribute value: refused at
+ * the DOCTYPE, before anything is declared or expanded; the same with
+ * the DOCTYPE after a comment that mentions one, and a declaration
+ * without a DOCTYPE.  A DOCTYPE inside a comment or CDATA is text. */
+static void test_no_dtd(void **state)
+{
+    static const char laughs[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!-- <!DOCTYPE in a comment is only text -->\n"
+        "<!DOCTYPE serviceClass [\n"
+        " <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+        " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+        " <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+        " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+        " <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+        " <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+        " <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+        "]>\n"
+        "<serviceClass id=\"{12345678-9ABC-DEF0-1122-334455667788}\" name=\"&g;\"/>\n";
+    static const char fine[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<!-- <!DOCTYPE x [<!ENTITY e \"e\">]> is text here -->\n"
+        "<serviceClass id=\"{12345678-9ABC-DEF0-1122-334455667788}\" name=\"X\">\n"
+        "  <value name=\"a\" namespace=\"0\" type=\"string\"><![CDATA[<!DOCTYPE]]></value>\n"
+        "</serviceClass>\n";
+    WSASERVICECLASSINFOA *ci = NULL;
+    char                  err[512];
+
+    (void)state;
+    expect_error(laughs, 3, "DOCTYPE declarations are not allowed");
+    expect_error("<?xml version=\"1.0\"?>\n<!ENTITY e \"x\">\n"
+                 "<serviceClass id=\"{12345678-9ABC-DEF0-1122-334455667788}\" name=\"&e;\"/>\n",
+                 2, "declarations are not allowed");
+    assert_int_equal(rnr_class_xml_parse(fine, strlen(fine), "t.xml", NULL, &ci, err,
+                                         sizeof err), 0);
+    assert_string_equal(ci->lpszServiceClassName, "X");
+    rnr_free(ci);
+}
+
+/* libxml2 compares each attribute of an element with every earlier one:
+ * many attributes are refused before it sees them, as is a huge value. */
+static void test_attribute_limits(void **state)
+{
+    size_t n = 200000 * 16 + 4096, i, len;
+    char  *doc = malloc(n), *big;
+
+    (void)state;
+    assert_non_null(doc);
+    len = (size_t)snprintf(doc, n, "<?xml version=\"1.0\"?>\n\n<serviceClass "
+                           "id=\"{12345678-9ABC-DEF0-1122-334455667788}\" name=\"X\"");
+    for (i = 0; i < 200000; i++)
+        len += (size_t)snprintf(doc + len, n - len, " a%zu=\"\"", i);
+    snprintf(doc + len, n - len, "/>\n");
+    /* Only the prescan's limit: the document is also beyond the size
+     * class files may have. */
+    {
+        WSASERVICECLASSINFOA *ci = NULL;
+        char                  err[512];
+        struct rnr_xml_err    x = { err, sizeof err, "t.xml", 0 };
+
+        assert_int_equal(rnr_xml_prescan(doc, strlen(doc), &x), -1);
+        assert_string_equal(err, "t.xml:3: element <serviceClass> has more than 32 attributes");
+        (void)ci;
+    }
+    len = (size_t)snprintf(doc, n, HEAD "  <value name=\"a\" namespace=\"0\" type=\"string\"");
+    for (i = 0; i < 40; i++)
+        len += (size_t)snprintf(doc + len, n - len, " a%zu=\"\"", i);
+    snprintf(doc + len, n - len, ">x</value>\n" TAIL);
+    expect_error(doc, 3, "element <value> has more than 32 attributes");
+
+    big = malloc((64u << 10) + 2);
+    assert_non_null(big);
+    memset(big, 'x', (64u << 10) + 1);
+    big[(64u << 10) + 1] = '\0';
+    snprintf(doc, n, "<?xml version=\"1.0\"?>\n"
+             "<serviceClass id=\"{12345678-9ABC-DEF0-1122-334455667788}\" name=\"%s\"/>\n", big);
+    expect_error(doc, 2, "an attribute value of 65537 bytes (the limit is 65536)");
+    free(big);
+    free(doc);
+}
+
 static void test_semantic_errors(void **state)
 {
     (void)state;
@@ -406,6 +488,8 @@ int main(void)
         cmocka_unit_test(test_schema_errors),
         cmocka_unit_test(test_wellformedness),
         cmocka_unit_test(test_semantic_errors),
+        cmocka_unit_test(test_no_dtd),
+        cmocka_unit_test(test_attribute_limits),
         cmocka_unit_test(test_value_limits),
         cmocka_unit_test(test_size_limit),
         cmocka_unit_test(test_bad_schema_path),

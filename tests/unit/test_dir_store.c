@@ -24,6 +24,7 @@
 
 #include "alloc.h"
 #include "dir_store.h"
+#include "dir_store_int.h"
 #include "dir_tree.h"
 #include "dir_xml.h"
 #include "guid.h"
@@ -87,7 +88,7 @@ static void test_record_round_trip(void **state)
     (void)state;
     sample(&qs, cs, &s4, &s6, &v, &b, &g);
     dir_text_init(&t);
-    dir_xml_put_entry(&t, &qs, "\\a\\b c", 1000, 0);
+    dir_xml_put_entry(&t, &qs, "\\a\\b c", 1000, 0, 0);
     assert_int_equal(t.error, 0);
     assert_null(strchr(t.data, '\n'));          /* one record, one line */
     assert_int_equal(dir_xml_parser_new(&p), 0);
@@ -437,12 +438,12 @@ static void test_store(void **state)
     assert_int_equal(s.logged_damage, 1);
     assert_non_null(strstr(s.last, "journal.1:1: damaged record skipped"));
 
-    /* A snapshot replaces the journal: generation 2 alone is left. */
+    /* A snapshot replaces the journal, which stays as its fallback. */
     assert_int_equal(dir_store_compact(st, dump_snap, &n), 0);
     put(st, "after");
     dir_store_close(st);
     snprintf(path, sizeof path, "%s/journal.1", dir);
-    assert_int_equal(stat(path, &sb), -1);
+    assert_int_equal(stat(path, &sb), 0);
     snprintf(path, sizeof path, "%s/snapshot.2", dir);
     assert_int_equal(stat(path, &sb), 0);
     st = open_store(dir, &s);
@@ -464,7 +465,9 @@ static void test_store(void **state)
     }
     dir_store_close(st);
     snprintf(path, sizeof path, "%s/snapshot.2", dir);
-    assert_int_equal(stat(path, &sb), -1);      /* superseded by snapshot.3 */
+    assert_int_equal(stat(path, &sb), 0);       /* snapshot.3's fallback */
+    snprintf(path, sizeof path, "%s/journal.1", dir);
+    assert_int_equal(stat(path, &sb), -1);      /* older than that: gone */
     st = open_store(dir, &s);
     assert_int_equal(s.loaded, 6);              /* s0..s4 + during */
     dir_store_close(st);
@@ -642,6 +645,405 @@ static void test_snapshot_child_fds(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* ------------------------------------------------------------ damaged snapshots */
+
+/* What a load logged (every line, with "E:" before the error-level ones)
+ * and the names it applied, in order. */
+struct seen {
+    char log[16384];
+    char names[4096];
+    int  errors;
+};
+
+static void seen_log(void *ctx, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void seen_log(void *ctx, int level, const char *fmt, ...)
+{
+    struct seen *sn = ctx;
+    size_t       n = strlen(sn->log);
+    va_list      ap;
+
+    if (level == RNR_NSP_LOG_ERR) {
+        sn->errors++;
+        snprintf(sn->log + n, sizeof sn->log - n, "E:");
+        n = strlen(sn->log);
+    }
+    va_start(ap, fmt);
+    vsnprintf(sn->log + n, sizeof sn->log - n, fmt, ap);
+    va_end(ap);
+    n = strlen(sn->log);
+    snprintf(sn->log + n, sizeof sn->log - n, "\n");
+}
+
+static int seen_apply(void *ctx, struct dir_xml_rec *rec)
+{
+    struct seen *sn = ctx;
+    size_t       n = strlen(sn->names);
+
+    snprintf(sn->names + n, sizeof sn->names - n, "%s ", rec->qs->lpszServiceInstanceName);
+    return 0;
+}
+
+static struct dir_store *open_seen(const char *dir, struct seen *sn)
+{
+    struct dir_store_cb cb = { sn, seen_log, seen_apply };
+    struct dir_store   *st = NULL;
+
+    memset(sn, 0, sizeof *sn);
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    return st;
+}
+
+/* The snapshot's entries are the names of a space-separated list. */
+static int dump_names(void *ctx, struct dir_store *s)
+{
+    char  list[256], xml[256], *save = NULL, *name;
+
+    snprintf(list, sizeof list, "%s", (const char *)ctx);
+    for (name = strtok_r(list, " ", &save); name != NULL; name = strtok_r(NULL, " ", &save)) {
+        snprintf(xml, sizeof xml, "<entry context=\"\\\" class=\"{11111111-2222-3333-4444-"
+                 "555555555555}\" name=\"%s\" owner=\"0\"></entry>", name);
+        dir_store_snap_put(s, xml, strlen(xml));
+    }
+    return 0;
+}
+
+/* Two generations: snapshot.2 (a b) + journal.2 (c), snapshot.3 (a b c)
+ * + journal.3 (d).  Returns the store closed. */
+static void two_generations(const char *dir)
+{
+    struct seen       sn;
+    struct dir_store *st = open_seen(dir, &sn);
+
+    put(st, "a");
+    put(st, "b");
+    assert_int_equal(dir_store_compact(st, dump_names, "a b"), 0);
+    put(st, "c");
+    assert_int_equal(dir_store_compact(st, dump_names, "a b c"), 0);
+    put(st, "d");
+    dir_store_close(st);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char        path[300];
+    struct stat sb;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &sb) == 0;
+}
+
+/* A file in dir whose name starts with prefix, or NULL. */
+static const char *find_prefixed(const char *dir, const char *prefix, char *out, size_t len)
+{
+    DIR           *d = opendir(dir);
+    struct dirent *de;
+    const char    *r = NULL;
+
+    assert_non_null(d);
+    while ((de = readdir(d)) != NULL)
+        if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+            snprintf(out, len, "%s", de->d_name);
+            r = out;
+        }
+    closedir(d);
+    return r;
+}
+
+static void rewrite(const char *dir, const char *name, const char *(*edit)(const char *in))
+{
+    char  path[300], in[8192];
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(in, 1, sizeof in - 1, f);
+    in[n] = '\0';
+    fclose(f);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(edit(in), f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static const char *emptied(const char *in)
+{
+    (void)in;
+    return "";
+}
+
+/* Cut after the header and the first record: no trailer. */
+static const char *cut_short(const char *in)
+{
+    static char out[8192];
+    const char *nl = strchr(strchr(in, '\n') + 1, '\n');
+
+    snprintf(out, sizeof out, "%.*s", (int)(nl - in + 1), in);
+    return out;
+}
+
+/* A byte of the second record changed: its name becomes "x". */
+static const char *flipped(const char *in)
+{
+    static char out[8192];
+    char       *q;
+
+    snprintf(out, sizeof out, "%s", in);
+    q = strstr(out, "name=\"b\"");
+    assert_non_null(q);
+    q[6] = 'x';
+    return out;
+}
+
+/* One record line dropped, the trailer left: its count no longer holds. */
+static const char *dropped(const char *in)
+{
+    static char out[8192];
+    const char *l2 = strchr(in, '\n') + 1, *l3 = strchr(l2, '\n') + 1;
+
+    snprintf(out, sizeof out, "%.*s%s", (int)(l2 - in), in, l3);
+    return out;
+}
+
+/* Header and trailer gone: as written before they existed. */
+static const char *legacy(const char *in)
+{
+    static char out[8192];
+    const char *body = strchr(in, '\n') + 1, *end = strstr(in, "\n" DIR_SNAP_TRAILER);
+
+    assert_non_null(end);
+    snprintf(out, sizeof out, "%.*s", (int)(end - body + 1), body);
+    return out;
+}
+
+static void test_snapshot_trailer(void **state)
+{
+    char              dir[] = "/tmp/test_dir_trailer-XXXXXX", path[300], cmd[300], why[200];
+    char              text[8192];
+    uint64_t          records = 0;
+    FILE             *f;
+    size_t            n;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    two_generations(dir);
+    /* Both generations are there: the older is the newer's fallback. */
+    assert_true(exists(dir, "snapshot.2") && exists(dir, "journal.2"));
+    assert_true(exists(dir, "snapshot.3") && exists(dir, "journal.3"));
+    assert_false(exists(dir, "journal.1"));
+    snprintf(path, sizeof path, "%s/snapshot.3", dir);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_int_equal(strncmp(text, DIR_SNAP_HEADER "\n", strlen(DIR_SNAP_HEADER) + 1), 0);
+    assert_non_null(strstr(text, "\n" DIR_SNAP_TRAILER " 3 "));
+    assert_int_equal(dir_store_snapshot_verify(path, &records, why, sizeof why), 0);
+    assert_int_equal(records, 3);
+
+    rewrite(dir, "snapshot.3", cut_short);
+    assert_int_equal(dir_store_snapshot_verify(path, &records, why, sizeof why), -1);
+    assert_non_null(strstr(why, "no trailer"));
+    rewrite(dir, "snapshot.2", dropped);
+    snprintf(path, sizeof path, "%s/snapshot.2", dir);
+    assert_int_equal(dir_store_snapshot_verify(path, &records, why, sizeof why), -1);
+    assert_non_null(strstr(why, "1 records where the trailer says 2"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A damaged newest snapshot: renamed aside, the generation before it and
+ * every journal since loaded instead, all of it at error level. */
+static void fallback_case(const char *(*edit)(const char *in), const char *what)
+{
+    char              dir[] = "/tmp/test_dir_fallback-XXXXXX", cmd[300], aside[300];
+    struct seen       sn;
+    struct dir_store *st;
+
+    assert_non_null(mkdtemp(dir));
+    two_generations(dir);
+    rewrite(dir, "snapshot.3", edit);
+    st = open_seen(dir, &sn);
+    /* snapshot.2 (a b), journal.2 (c), journal.3 (d): nothing lost. */
+    assert_string_equal(sn.names, "a b c d ");
+    if (find_prefixed(dir, "snapshot.3.bad-", aside, sizeof aside) == NULL)
+        fail_msg("%s: snapshot.3 not renamed aside; log:\n%s", what, sn.log);
+    assert_false(exists(dir, "snapshot.3"));
+    assert_non_null(strstr(sn.log, "E:"));
+    assert_non_null(strstr(sn.log, "snapshot.3: damaged snapshot"));
+    assert_non_null(strstr(sn.log, "recovered 4 record(s) from"));
+    assert_non_null(strstr(sn.log, "snapshot.2 and journal.2 on"));
+    assert_non_null(strstr(sn.log, "nothing was lost"));
+    assert_int_equal(dir_store_stats(st)->damaged, 1);
+    /* A fresh snapshot is due at once; it keeps snapshot.2's generation
+     * as its own fallback. */
+    put(st, "e");
+    assert_true(dir_store_should_compact(st, 5));
+    assert_int_equal(dir_store_compact(st, dump_names, "a b c d e"), 0);
+    dir_store_close(st);
+    assert_true(exists(dir, "snapshot.2"));
+    st = open_seen(dir, &sn);
+    assert_string_equal(sn.names, "a b c d e ");
+    assert_int_equal(sn.errors, 0);
+    dir_store_close(st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_snapshot_fallback(void **state)
+{
+    (void)state;
+    fallback_case(emptied, "emptied");
+    fallback_case(cut_short, "cut short");
+    fallback_case(flipped, "a flipped byte");
+    fallback_case(dropped, "a line dropped");
+}
+
+/* The oldest snapshot has nothing to fall back to: what is sound in it
+ * loads and it stays where it is; a snapshot from before the trailer
+ * loads as it always did. */
+static void test_snapshot_salvage_legacy(void **state)
+{
+    char              dir[] = "/tmp/test_dir_salvage-XXXXXX", cmd[300], aside[300];
+    struct seen       sn;
+    struct dir_store *st;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    two_generations(dir);
+    rewrite(dir, "snapshot.3", legacy);
+    st = open_seen(dir, &sn);
+    assert_string_equal(sn.names, "a b c d ");
+    assert_int_equal(sn.errors, 0);
+    assert_non_null(strstr(sn.log, "snapshot.3: written before snapshots had a trailer"));
+    dir_store_close(st);
+
+    /* A legacy snapshot with a damaged line, its fallback there. */
+    rewrite(dir, "snapshot.3", flipped);
+    st = open_seen(dir, &sn);
+    assert_string_equal(sn.names, "a b c d ");
+    assert_non_null(strstr(sn.log, "a record's checksum does not match at line 2"));
+    dir_store_close(st);
+
+    /* Nothing older: snapshot.2 alone with journal.2 on. */
+    snprintf(cmd, sizeof cmd, "rm -f '%s'/snapshot.3.bad-* '%s'/journal.3", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    rewrite(dir, "snapshot.2", flipped);
+    st = open_seen(dir, &sn);
+    assert_string_equal(sn.names, "a c ");       /* b's line is damaged */
+    assert_true(exists(dir, "snapshot.2"));
+    assert_null(find_prefixed(dir, "snapshot.2.bad-", aside, sizeof aside));
+    assert_non_null(strstr(sn.log, "E:"));
+    assert_non_null(strstr(sn.log, "no older generation to fall back to"));
+    assert_non_null(strstr(sn.log, "1 damaged record(s) could not be recovered"));
+    dir_store_close(st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* ------------------------------------------------------------ no DTD */
+
+#define LAUGHS_DTD \
+    "<!DOCTYPE directory [\n" \
+    " <!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n" \
+    " <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n" \
+    " <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n" \
+    " <!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n" \
+    " <!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n" \
+    " <!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n" \
+    " <!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n" \
+    "]>\n"
+
+/* An import document: a billion laughs in an attribute value is refused
+ * at its DOCTYPE, and an element with too many attributes by count. */
+static void test_document_no_dtd(void **state)
+{
+    static const char laughs[] =
+        "<?xml version=\"1.0\"?>\n" LAUGHS_DTD
+        "<directory version=\"1\">\n"
+        "<entry context=\"\\a\" class=\"{11111111-2222-3333-4444-555555555555}\" name=\"&g;\"/>\n"
+        "</directory>\n";
+    struct dir_xml_rec *recs = NULL;
+    size_t              n = 0, len, i, cap = 1u << 20;
+    char                err[300], *doc;
+
+    (void)state;
+    assert_int_equal(dir_xml_parse_document(laughs, sizeof laughs - 1, "l.xml", NULL, &recs,
+                                            &n, err, sizeof err), WSAEINVAL);
+    assert_string_equal(err, "l.xml:2: DOCTYPE declarations are not allowed (no DTD, no "
+                        "entities)");
+    doc = malloc(cap);
+    assert_non_null(doc);
+    len = (size_t)snprintf(doc, cap, "<directory version=\"1\">\n<entry context=\"\\a\" "
+                           "class=\"{11111111-2222-3333-4444-555555555555}\" name=\"x\"");
+    for (i = 0; i < 5000; i++)
+        len += (size_t)snprintf(doc + len, cap - len, " a%zu=\"\"", i);
+    len += (size_t)snprintf(doc + len, cap - len, "/>\n</directory>\n");
+    assert_int_equal(dir_xml_parse_document(doc, len, "m.xml", NULL, &recs, &n, err,
+                                            sizeof err), WSAEINVAL);
+    assert_string_equal(err, "m.xml:2: element <entry> has more than 32 attributes");
+    free(doc);
+}
+
+/* A journal line planted with a DOCTYPE, or an entity reference, is a
+ * damaged record: reported and skipped, nothing expanded.  "&amp;" in a
+ * value still means "&". */
+static void test_journal_no_dtd(void **state)
+{
+    char                dir[] = "/tmp/test_dir_nodtd-XXXXXX", path[300];
+    struct dir_store_cb cb;
+    struct dir_store   *st = NULL;
+    struct dir_xml_parser *p;
+    struct dir_xml_rec  rec;
+    struct seen        *sn = calloc(1, sizeof *sn);
+    char                err[300];
+    FILE               *f;
+    static const char   planted[] = LAUGHS_DTD
+        "<entry context=\"\\x\" class=\"{11111111-2222-3333-4444-555555555555}\" name=\"&g;\"/>";
+    char                line[2048];
+    size_t              i;
+
+    (void)state;
+    assert_non_null(sn);
+    /* One line, as a record must be. */
+    snprintf(line, sizeof line, "%s", planted);
+    for (i = 0; line[i] != '\0'; i++)
+        if (line[i] == '\n')
+            line[i] = ' ';
+    assert_int_equal(dir_xml_parser_new(&p), 0);
+    memset(&rec, 0, sizeof rec);
+    assert_int_equal(dir_xml_parse_record(p, line, strlen(line), &rec, err, sizeof err),
+                     WSAEINVAL);
+    assert_non_null(strstr(err, "DOCTYPE declarations are not allowed"));
+    dir_xml_parser_free(p);
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/journal.1", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    put_line(f, E("a") "/>");
+    put_line(f, line);                                        /* damaged */
+    put_line(f, E("&g;") "/>");                               /* damaged */
+    put_line(f, E("b&amp;c&#38;d") "/>");
+    assert_int_equal(fclose(f), 0);
+    cb.ctx = sn;
+    cb.log = seen_log;
+    cb.apply = seen_apply;
+    assert_int_equal(dir_store_open(dir, &cb, &st), 0);
+    assert_string_equal(sn->names, "a b&c&d ");
+    assert_int_equal(dir_store_stats(st)->damaged, 2);
+    assert_non_null(strstr(sn->log, "journal.1:2: damaged record skipped: DOCTYPE declarations "
+                           "are not allowed"));
+    assert_non_null(strstr(sn->log, "journal.1:3: damaged record skipped"));
+    dir_store_close(st);
+    unlink(path);
+    rmdir(dir);
+    free(sn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +1056,11 @@ int main(void)
         cmocka_unit_test(test_store_group_sync),
         cmocka_unit_test(test_batch_lines),
         cmocka_unit_test(test_snapshot_child_fds),
+        cmocka_unit_test(test_snapshot_trailer),
+        cmocka_unit_test(test_snapshot_fallback),
+        cmocka_unit_test(test_snapshot_salvage_legacy),
+        cmocka_unit_test(test_document_no_dtd),
+        cmocka_unit_test(test_journal_no_dtd),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
