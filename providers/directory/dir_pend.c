@@ -42,6 +42,7 @@ struct dir_pend {
     struct dir_entry       *ne;       /* the new version; NULL: deleted */
     GUID                    cls;
     char                   *name;
+    struct dir_delta        delta;    /* on its owner's usage, until applied */
     int                     in_sync;  /* covered by the sync in flight */
     char                   *held;     /* the record, not written yet */
     size_t                  held_len;
@@ -70,12 +71,24 @@ const struct dir_pend *dir_pend_find(const struct dir_state *st, const char *pat
     return found;
 }
 
-const WSAQUERYSETA *dir_pend_qs(const struct dir_pend *pe, uid_t *owner)
+const struct dir_entry *dir_pend_entry(const struct dir_pend *pe)
 {
-    if (pe->ne == NULL)
-        return NULL;
-    *owner = pe->ne->owner;
-    return pe->ne->qs;
+    return pe->ne;
+}
+
+/* The tree counts what is applied; a change leaves the list as it is
+ * applied (or fails), so the two never count it twice. */
+void dir_pend_usage(const struct dir_state *st, uid_t uid, long long *entries,
+                    long long *bytes)
+{
+    const struct dir_pend *pe;
+
+    for (pe = st->pend; pe != NULL; pe = pe->next) {
+        if (pe->delta.uid == uid) {
+            *entries += pe->delta.entries;
+            *bytes += pe->delta.bytes;
+        }
+    }
 }
 
 /* Memory catches up with a durable change. */
@@ -240,7 +253,8 @@ void dir_pend_stop(struct dir_state *st)
 }
 
 int dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, uid_t owner,
-                    const GUID *cls, const char *name)
+                    int admin, const GUID *cls, const char *name,
+                    const struct dir_delta *delta)
 {
     struct dir_pend *pe;
     int              rc = WSAENOBUFS;
@@ -253,10 +267,13 @@ int dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, u
     if (nqs != NULL && (pe->ne = dir_entry_new(nqs, owner)) == NULL)
         goto fail;
     nqs = NULL;
+    if (pe->ne != NULL)
+        pe->ne->admin = admin != 0;
+    pe->delta = *delta;
     st->rec.len = 0;
     st->rec.error = 0;
     if (pe->ne != NULL)
-        dir_xml_put_entry(&st->rec, pe->ne->qs, path, (long long)owner, 0);
+        dir_xml_put_entry(&st->rec, pe->ne->qs, path, (long long)owner, pe->ne->admin, 0);
     else
         dir_xml_put_del(&st->rec, path, cls, name);
     if (st->rec.error)

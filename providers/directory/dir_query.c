@@ -12,6 +12,17 @@
  * "*".  Results carry lpszContext: where the service (or container)
  * lives.  A service whose name and class matched but whose version did
  * not makes the answer WSANO_DATA rather than WSASERVICE_NOT_FOUND.
+ *
+ * Trust (directory.h, `trust = admin`, the default): a lookup through
+ * NS_ALL that names no provider is what gethostbyname, getaddrinfo
+ * through NSS, getservbyname and GetAddressByName send.  Such a lookup
+ * gets a host, address or service entry (the classes below) only when
+ * root or an admin owns it, or the caller does: any user may register,
+ * but nobody can put an address under a name other users resolve, nor
+ * shadow localhost.  A lookup that names NS_NDS or this provider still
+ * finds every entry.  The answer cache is shared by every user, so a
+ * lookup whose answer depended on the caller (an untrusted entry matched,
+ * served or withheld) is never marked reusable.
  */
 #include "config.h"
 
@@ -22,6 +33,8 @@
 
 #include "guid.h"
 #include "queryset.h"
+
+#include <rnr/svcguid.h>
 
 const GUID dir_container_class = DIR_CONTAINER_CLASS;
 
@@ -36,7 +49,24 @@ struct query {
     size_t                 matched;   /* name and class matched */
     size_t                 emitted;
     int                    stop;      /* the daemon's result limit */
+    int                    guarded;   /* untrusted entries for their owner only */
+    uid_t                  uid;       /* the caller */
+    size_t                 untrusted; /* such entries matched, served or not */
 };
+
+/* The classes of host, address and service lookups: the Winsock 1.1
+ * functions, NSS and GetAddressByName ask for these (and the TCP/UDP
+ * port classes, DNS record classes included). */
+static int resolution_class(const GUID *g)
+{
+    static const GUID byname = SVCID_INET_HOSTADDRBYNAME, byaddr =
+        SVCID_INET_HOSTADDRBYINETSTRING, hostname = SVCID_HOSTNAME, service =
+        SVCID_INET_SERVICEBYNAME;
+
+    return rnr_guid_equal(g, &byname) || rnr_guid_equal(g, &byaddr) ||
+           rnr_guid_equal(g, &hostname) || rnr_guid_equal(g, &service) ||
+           IS_SVCID_TCP(g) || IS_SVCID_UDP(g);
+}
 
 static int name_matches(const struct query *q, const char *name)
 {
@@ -93,6 +123,15 @@ static void service(struct query *q, const struct dir_entry *e)
         return;
     if (!name_matches(q, e->qs->lpszServiceInstanceName))
         return;
+    if (q->guarded && !dir_entry_trusted(e) && resolution_class(e->qs->lpServiceClassId)) {
+        q->untrusted++;
+        /* Withheld as if it were not there: the status too is the one
+         * the caller would get without it. */
+        if (e->owner != q->uid) {
+            q->st->withheld++;
+            return;
+        }
+    }
     q->matched++;
     if (!rnr_qs_version_matches(q->qs->lpVersion, e->qs->lpVersion))
         return;
@@ -131,22 +170,21 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     struct dir_node  *start;
     struct dir_path   path;
     struct query      q;
-    int               container_class, want_containers, want_services;
+    int               container_class, want_containers, want_services, rc;
 
     st->lookups++;
-    /* The store changes only through requests the daemon sees
-     * (registrations, control, reload), and each of those empties the
-     * answer cache: whatever this lookup answers, found or not, may be
-     * reused until then. */
-    if (st->host->lookup_reusable != NULL)
-        st->host->lookup_reusable(lk, DIR_REUSABLE_MS);
-    if (dir_path_parse(qs->lpszContext, st->default_context, &path) != 0 ||
-        (start = dir_tree_find_node(&st->tree, &path)) == NULL)
-        return WSASERVICE_NOT_FOUND;
     memset(&q, 0, sizeof q);
+    if (dir_path_parse(qs->lpszContext, st->default_context, &path) != 0 ||
+        (start = dir_tree_find_node(&st->tree, &path)) == NULL) {
+        rc = WSASERVICE_NOT_FOUND;
+        goto done;
+    }
     q.st = st;
     q.lk = lk;
     q.qs = qs;
+    q.guarded = !st->policy.trust_all && qs->dwNameSpace == NS_ALL &&
+                qs->lpNSProviderId == NULL;
+    q.uid = st->host->lookup_caller(lk)->uid;
     q.deep = (flags & LUP_DEEP) != 0;
     q.any_class = rnr_guid_equal(qs->lpServiceClassId, &null_guid);
     container_class = rnr_guid_equal(qs->lpServiceClassId, &dir_container_class);
@@ -163,11 +201,16 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
         containers(&q, start);
     if (want_services && !q.stop)
         services(&q, start);
-    if (q.emitted > 0) {
+    rc = q.emitted > 0 ? 0
+       : (flags & LUP_CONTAINERS) || q.matched > 0 ? WSANO_DATA : WSASERVICE_NOT_FOUND;
+done:
+    /* The store changes only through requests the daemon sees
+     * (registrations, control, reload), and each of those empties the
+     * answer cache: whatever this lookup answers, found or not, may be
+     * reused until then, by anyone, unless it depended on who asked. */
+    if (q.untrusted == 0 && st->host->lookup_reusable != NULL)
+        st->host->lookup_reusable(lk, DIR_REUSABLE_MS);
+    if (rc == 0)
         st->host->finish(lk, 0);
-        return 0;
-    }
-    if ((flags & LUP_CONTAINERS) || q.matched > 0)
-        return WSANO_DATA;
-    return WSASERVICE_NOT_FOUND;
+    return rc;
 }

@@ -19,6 +19,14 @@
  * the change is written here, memory changes once it is durable, and a
  * change builds on the pending ones before it.  Only the owner (the uid that
  * created the entry), root or an admin may change or remove an entry.
+ *
+ * Quotas: what each owner's entries take (their number, and their bytes
+ * as dir_entry_bytes counts them) is kept by the tree, plus what the
+ * pending changes will do.  A change by anyone but root or an admin that
+ * would take its owner past quota-entries or quota-bytes is refused with
+ * WSAEDQUOT before anything is written.  Each entry also keeps whether
+ * its owner was an admin when it last wrote it: dir_query.c serves only
+ * such entries (and root's) to other users' host and service lookups.
  */
 #include "config.h"
 
@@ -272,26 +280,81 @@ static int path_text(const struct dir_path *path, struct dir_text *t)
     return t->error ? WSAENOBUFS : 0;
 }
 
+static int caller_admin(const struct rnr_nsp_caller *caller)
+{
+    return caller->uid == 0 || caller->is_admin;
+}
+
+/* The admin mark of an entry's new version: the owner's own standing
+ * when it writes the entry itself; an admin changing somebody else's
+ * entry does not vouch for it (nor take the mark away). */
+static int admin_mark(const struct rnr_nsp_caller *caller, uid_t owner,
+                      const struct dir_entry *old)
+{
+    if (old == NULL || caller->uid == owner)
+        return caller_admin(caller);
+    return old->admin;
+}
+
+/* What replacing old (NULL: none) by nqs (NULL: deleted) does to owner. */
+static void delta_of(struct dir_delta *d, uid_t owner, const struct dir_entry *old,
+                     const WSAQUERYSETA *nqs)
+{
+    d->uid = owner;
+    d->entries = (nqs != NULL ? 1 : 0) - (old != NULL ? 1 : 0);
+    d->bytes = (nqs != NULL ? (long long)rnr_qs_flat_size(nqs) : 0) -
+               (old != NULL ? (long long)dir_entry_bytes(old) : 0);
+}
+
+/* Only growth is refused, so that an owner above a quota lowered since
+ * may still shrink and delete; root and admins are exempt, for their own
+ * entries and for those they change for others.  0 or WSAEDQUOT. */
+static int quota_check(struct dir_state *st, const struct rnr_nsp_caller *caller,
+                       const struct dir_delta *d)
+{
+    uint64_t  n, b;
+    long long entries, bytes;
+
+    if (caller_admin(caller) || (d->entries <= 0 && d->bytes <= 0))
+        return 0;
+    dir_tree_usage(&st->tree, d->uid, &n, &b);
+    entries = (long long)n;
+    bytes = (long long)b;
+    dir_pend_usage(st, d->uid, &entries, &bytes);
+    if ((d->entries > 0 && entries + d->entries > (long long)st->policy.quota_entries) ||
+        (d->bytes > 0 && bytes + d->bytes > (long long)st->policy.quota_bytes)) {
+        st->quota_refused++;
+        dir_log(st, RNR_NSP_LOG_DEBUG, "uid %lu: registration refused: quota of %llu "
+                "entries and %llu bytes (it has %lld entries, %lld bytes)",
+                (unsigned long)d->uid, (unsigned long long)st->policy.quota_entries,
+                (unsigned long long)st->policy.quota_bytes, entries, bytes);
+        return WSAEDQUOT;
+    }
+    return 0;
+}
+
 /* The deferred form (dir_pend.c): the entry as the pending changes left
  * it, the change written, the caller answered once it is durable. */
 static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *caller,
                         const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags,
                         const struct dir_path *path, const struct dir_entry *e)
 {
-    const struct dir_pend *pe;
-    const WSAQUERYSETA    *old = e != NULL ? e->qs : NULL;
-    WSAQUERYSETA          *nqs = NULL;
-    struct dir_text        ptxt;
-    uid_t                  owner = e != NULL ? e->owner : caller->uid;
-    int                    admin = caller->uid == 0 || caller->is_admin, rc, missing = 0;
+    const struct dir_pend  *pe;
+    const struct dir_entry *olde = e;
+    const WSAQUERYSETA     *old;
+    WSAQUERYSETA           *nqs = NULL;
+    struct dir_text         ptxt;
+    struct dir_delta        delta;
+    uid_t                   owner;
+    int                     admin = caller_admin(caller), rc, missing = 0;
 
     if ((rc = path_text(path, &ptxt)) != 0)
         goto done;
     pe = dir_pend_find(st, ptxt.data, qs->lpServiceClassId, qs->lpszServiceInstanceName);
-    if (pe != NULL) {
-        owner = caller->uid;
-        old = dir_pend_qs(pe, &owner);
-    }
+    if (pe != NULL)
+        olde = dir_pend_entry(pe);
+    old = olde != NULL ? olde->qs : NULL;
+    owner = olde != NULL ? olde->owner : caller->uid;
     rc = WSASERVICE_NOT_FOUND;
     if (old == NULL && op != RNRSERVICE_REGISTER)
         goto done;
@@ -317,12 +380,16 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
         rnr_free(nqs);
         nqs = NULL;
     }
+    delta_of(&delta, owner, olde, nqs);
+    if ((rc = quota_check(st, caller, &delta)) != 0 ||
+        (rc = dir_tree_usage_reserve(&st->tree, owner)) != 0)
+        goto done;
     if (op == RNRSERVICE_DELETE && nqs == NULL)
-        rc = dir_pend_change(st, ptxt.data, NULL, 0, old->lpServiceClassId,
-                             old->lpszServiceInstanceName);
+        rc = dir_pend_change(st, ptxt.data, NULL, 0, 0, old->lpServiceClassId,
+                             old->lpszServiceInstanceName, &delta);
     else
-        rc = dir_pend_change(st, ptxt.data, nqs, owner, nqs->lpServiceClassId,
-                             nqs->lpszServiceInstanceName);
+        rc = dir_pend_change(st, ptxt.data, nqs, owner, admin_mark(caller, owner, olde),
+                             nqs->lpServiceClassId, nqs->lpszServiceInstanceName, &delta);
     nqs = NULL;
 done:
     rnr_free(nqs);
@@ -339,7 +406,9 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     struct dir_node  *node, *made = NULL;
     struct dir_entry *e, *ne = NULL;
     WSAQUERYSETA     *nqs = NULL;
-    int               admin = caller->uid == 0 || caller->is_admin, rc, missing = 0;
+    struct dir_delta  delta;
+    uid_t             owner;
+    int               admin = caller_admin(caller), rc, missing = 0;
 
     st->sets++;
     if (op != RNRSERVICE_REGISTER && op != RNRSERVICE_DEREGISTER && op != RNRSERVICE_DELETE)
@@ -364,6 +433,7 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
         st->refused++;
         return WSAEACCES;
     }
+    owner = e != NULL ? e->owner : caller->uid;
 
     st->rec.len = 0;
     st->rec.error = 0;
@@ -398,13 +468,20 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     }
     if (nqs == NULL)
         goto done;
+    delta_of(&delta, owner, e, nqs);
+    if ((rc = quota_check(st, caller, &delta)) != 0)
+        goto done;
+    rc = WSAENOBUFS;
+    if (dir_tree_usage_reserve(&st->tree, owner) != 0)
+        goto done;
     if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0)
         goto done;
     made = node;
-    if ((ne = dir_entry_new(nqs, e != NULL ? e->owner : caller->uid)) == NULL)
+    if ((ne = dir_entry_new(nqs, owner)) == NULL)
         goto done;
     nqs = NULL;
-    dir_xml_put_entry(&st->rec, ne->qs, node->path, (long long)ne->owner, 0);
+    ne->admin = admin_mark(caller, owner, e);
+    dir_xml_put_entry(&st->rec, ne->qs, node->path, (long long)ne->owner, ne->admin, 0);
     if ((rc = store_write(st)) != 0)
         goto done;
     dir_tree_put(&st->tree, node, ne, e);

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "dir_xml.h"
 #include "guid.h"
+#include "queryset.h"
 
 /* ------------------------------------------------------------ paths */
 
@@ -183,6 +184,7 @@ void dir_tree_clear(struct dir_tree *t)
     node_free_subtree(&t->root);
     rnr_free(t->nodes.b);
     rnr_free(t->entries.b);
+    rnr_free(t->usage);
     dir_tree_init(t);
 }
 
@@ -306,6 +308,87 @@ struct dir_node *dir_node_next(const struct dir_node *n, const struct dir_node *
     return NULL;
 }
 
+/* ------------------------------------------------------------ usage */
+
+/* uid's slot, or the free one where it would go.  There is always a free
+ * slot: the table grows at half full and, short of memory, takes no more
+ * than one less than its size. */
+static size_t usage_slot(const struct dir_tree *t, uid_t uid)
+{
+    size_t mask = t->nusage_slots - 1, i = ((uint32_t)uid * 2654435761u) & mask;
+
+    while (t->usage[i].used && t->usage[i].uid != uid)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static struct dir_usage *usage_find(const struct dir_tree *t, uid_t uid)
+{
+    size_t i;
+
+    if (t->nusage_slots == 0)
+        return NULL;
+    i = usage_slot(t, uid);
+    return t->usage[i].used ? &t->usage[i] : NULL;
+}
+
+int dir_tree_usage_reserve(struct dir_tree *t, uid_t uid)
+{
+    struct dir_usage *old = t->usage, *u;
+    size_t            oldn = t->nusage_slots, n, i;
+
+    if (usage_find(t, uid) != NULL)
+        return 0;
+    if ((t->nusage + 1) * 2 > oldn) {
+        n = oldn != 0 ? oldn * 2 : 16;
+        if ((u = rnr_calloc(n, sizeof *u)) == NULL) {
+            if (t->nusage + 1 >= oldn)
+                return WSAENOBUFS;
+        } else {
+            t->usage = u;
+            t->nusage_slots = n;
+            for (i = 0; i < oldn; i++)
+                if (old[i].used)
+                    t->usage[usage_slot(t, old[i].uid)] = old[i];
+            rnr_free(old);
+        }
+    }
+    i = usage_slot(t, uid);
+    memset(&t->usage[i], 0, sizeof t->usage[i]);
+    t->usage[i].used = 1;
+    t->usage[i].uid = uid;
+    t->nusage++;
+    return 0;
+}
+
+void dir_tree_usage(const struct dir_tree *t, uid_t uid, uint64_t *entries, uint64_t *bytes)
+{
+    const struct dir_usage *u = usage_find(t, uid);
+
+    *entries = u != NULL ? u->entries : 0;
+    *bytes = u != NULL ? u->bytes : 0;
+}
+
+/* e joins (sign > 0) or leaves its owner's count. */
+static void usage_count(struct dir_tree *t, const struct dir_entry *e, int sign)
+{
+    struct dir_usage *u = usage_find(t, e->owner);
+    uint64_t          b = dir_entry_bytes(e);
+
+    if (u == NULL && dir_tree_usage_reserve(t, e->owner) == 0)
+        u = usage_find(t, e->owner);
+    if (u == NULL)
+        return;     /* out of memory before it was reserved: uncounted */
+    if (sign > 0) {
+        u->entries++;
+        u->bytes += b;
+        return;
+    }
+    /* An entry counted nowhere (see above) must not wrap the figures. */
+    u->entries -= u->entries > 0 ? 1 : 0;
+    u->bytes -= u->bytes >= b ? b : u->bytes;
+}
+
 /* ------------------------------------------------------------ entries */
 
 struct dir_entry *dir_tree_name_first(const struct dir_tree *t, const char *name, uint32_t hash)
@@ -344,6 +427,11 @@ struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
     return e;
 }
 
+uint64_t dir_entry_bytes(const struct dir_entry *e)
+{
+    return rnr_qs_flat_size(e->qs);
+}
+
 void dir_entry_free(struct dir_entry *e)
 {
     if (e == NULL)
@@ -356,6 +444,7 @@ static void entry_unlink(struct dir_tree *t, struct dir_entry *e)
 {
     struct dir_node *n = e->node;
 
+    usage_count(t, e, -1);
     hash_del(&t->entries, &e->h);
     if (e->prev != NULL)
         e->prev->next = e->next;
@@ -387,6 +476,8 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
             node->ent_last = e;
         hash_del(&t->entries, &old->h);
         hash_add(&t->entries, &e->h);
+        usage_count(t, old, -1);
+        usage_count(t, e, 1);
         dir_entry_free(old);
         return;
     }
@@ -400,6 +491,7 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
     node->nentries++;
     t->nentries++;
     hash_add(&t->entries, &e->h);
+    usage_count(t, e, 1);
     /* Linked first, so pruning old's container cannot take node along. */
     if (old != NULL)
         dir_tree_remove(t, old);

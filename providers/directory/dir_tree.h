@@ -48,15 +48,30 @@ struct dir_entry {
     struct dir_entry *prev, *next;          /* in node */
     struct dir_node  *node;
     uid_t             owner;
+    /* The owner was an administrator (admin-group) when it last wrote
+     * the entry.  Fits in the padding after owner: no cost per entry. */
+    unsigned char     admin;
     WSAQUERYSETA     *qs;                   /* flat; lpszContext NULL */
 };
 
+/* What one owner's entries take, for the quotas (dir_set.c). */
+struct dir_usage {
+    uid_t    uid;
+    int      used;                          /* the slot holds a uid */
+    uint64_t entries;
+    uint64_t bytes;                         /* dir_entry_bytes, summed */
+};
+
 struct dir_tree {
-    struct dir_node root;
-    struct dir_hash nodes;
-    struct dir_hash entries;
-    size_t          nentries;
-    size_t          nnodes;                 /* without the root */
+    struct dir_node   root;
+    struct dir_hash   nodes;
+    struct dir_hash   entries;
+    size_t            nentries;
+    size_t            nnodes;               /* without the root */
+    /* Per owner, open addressing; a uid once seen keeps its slot. */
+    struct dir_usage *usage;
+    size_t            nusage_slots;         /* a power of two, or 0 */
+    size_t            nusage;
 };
 
 /* A parsed context: components point into `buf`. */
@@ -95,14 +110,31 @@ struct dir_entry *dir_tree_name_next(const struct dir_entry *e, uint32_t hash);
 
 struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir_node *node,
                                       const GUID *cls, const char *name);
-/* A new entry owning qs (flat, duplicated by the caller); NULL on ENOMEM. */
+/* A new entry owning qs (flat, duplicated by the caller); NULL on ENOMEM.
+ * `admin` is 0; the caller sets it. */
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner);
 void dir_entry_free(struct dir_entry *e);     /* accepts NULL */
+/* Served to every caller's host and service lookups (directory.h, trust):
+ * root's entries and those an administrator wrote as its owner. */
+static inline int dir_entry_trusted(const struct dir_entry *e)
+{
+    return e->owner == 0 || e->admin;
+}
+/* What an entry counts against its owner's quota-bytes: the size of its
+ * query set in memory (fixed part, strings, version, blob, addresses). */
+uint64_t dir_entry_bytes(const struct dir_entry *e);
 /* Links e into node (replacing `old` in place when non-NULL, which is
- * then unlinked and freed).  Never fails. */
+ * then unlinked and freed).  Never fails; call dir_tree_usage_reserve for
+ * e's owner first, else an owner the tree cannot record when out of
+ * memory goes uncounted. */
 void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e,
                   struct dir_entry *old);
 /* Unlinks and frees e, pruning its container when it became empty. */
 void dir_tree_remove(struct dir_tree *t, struct dir_entry *e);
+
+/* Makes room to count uid's entries: 0 or WSAENOBUFS. */
+int  dir_tree_usage_reserve(struct dir_tree *t, uid_t uid);
+/* The entries uid owns in the tree and their bytes (0 and 0 for none). */
+void dir_tree_usage(const struct dir_tree *t, uid_t uid, uint64_t *entries, uint64_t *bytes);
 
 #endif

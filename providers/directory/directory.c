@@ -130,10 +130,15 @@ int dir_apply_record(void *ctx, struct dir_xml_rec *rec)
     if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0)
         return WSAENOBUFS;
     qs->lpszContext = NULL;
-    if ((e = dir_entry_new(qs, rec->owner >= 0 ? (uid_t)rec->owner : 0)) == NULL) {
+    if ((e = dir_entry_new(qs, rec->owner >= 0 ? (uid_t)rec->owner : 0)) == NULL ||
+        dir_tree_usage_reserve(&st->tree, e->owner) != 0) {
+        if (e != NULL)
+            e->qs = NULL;   /* still the record's */
+        dir_entry_free(e);
         dir_tree_prune(&st->tree, node);
         return WSAENOBUFS;
     }
+    e->admin = rec->admin != 0;
     rec->qs = NULL;
     dir_tree_put(&st->tree, node, e, old);
     return 0;
@@ -150,7 +155,7 @@ static int dump(void *ctx, struct dir_store *s)
     for (n = &st->tree.root; n != NULL; n = dir_node_next(n, &st->tree.root)) {
         for (e = n->ent_first; e != NULL; e = e->next) {
             st->rec.len = 0;
-            dir_xml_put_entry(&st->rec, e->qs, n->path, (long long)e->owner, 0);
+            dir_xml_put_entry(&st->rec, e->qs, n->path, (long long)e->owner, e->admin, 0);
             if (st->rec.error)
                 return WSAENOBUFS;
             dir_store_snap_put(s, st->rec.data, st->rec.len);
@@ -223,6 +228,51 @@ static int parse_bool(const char *v, int dflt, int *out)
         *out = 0;
     else
         return WSAEINVAL;
+    return 0;
+}
+
+/* A number in [0, max]; `dflt` when absent.  0 or WSAEINVAL (logged). */
+static int parse_count(struct dir_state *st, const char *key, uint64_t dflt, uint64_t max,
+                       uint64_t *out)
+{
+    const char        *v = st->host->config_get(st->p, key);
+    char              *end;
+    unsigned long long n;
+
+    if (v == NULL || v[0] == '\0') {
+        *out = dflt;
+        return 0;
+    }
+    n = strtoull(v, &end, 10);
+    if (*end != '\0' || v[0] < '0' || v[0] > '9' || n > max) {
+        dir_log(st, RNR_NSP_LOG_ERR, "%s = %s: expected a number from 0 to %llu", key, v,
+                (unsigned long long)max);
+        return WSAEINVAL;
+    }
+    *out = n;
+    return 0;
+}
+
+/* The trust and quota keys (directory.h) into *out.  0 or WSAEINVAL
+ * (logged). */
+static int read_policy(struct dir_state *st, struct dir_policy *out)
+{
+    const char *t = st->host->config_get(st->p, "trust");
+    int         all;
+
+    if (t == NULL || t[0] == '\0' || strcasecmp(t, "admin") == 0) {
+        all = 0;
+    } else if (strcasecmp(t, "all") == 0) {
+        all = 1;
+    } else {
+        dir_log(st, RNR_NSP_LOG_ERR, "trust = %s: expected admin or all", t);
+        return WSAEINVAL;
+    }
+    if (parse_count(st, "quota-entries", DIR_QUOTA_ENTRIES, DIR_QUOTA_MAX,
+                    &out->quota_entries) != 0 ||
+        parse_count(st, "quota-bytes", DIR_QUOTA_BYTES, DIR_QUOTA_MAX, &out->quota_bytes) != 0)
+        return WSAEINVAL;
+    out->trust_all = all;
     return 0;
 }
 
@@ -317,7 +367,8 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     dir_tree_init(&st->tree);
     dir_text_init(&st->rec);
     if ((rc = read_config(st, &st->default_context, &st->strict_classes,
-                          &st->snapshot_min)) != 0)
+                          &st->snapshot_min)) != 0 ||
+        (rc = read_policy(st, &st->policy)) != 0)
         goto done;
     cb.ctx = st;
     cb.log = store_log;
@@ -347,12 +398,18 @@ done:
 static int dir_reload(void *state)
 {
     struct dir_state *st = state;
+    struct dir_policy pol;
     char             *ctx;
     int               strict, rc;
     uint64_t          smin;
 
+    if ((rc = read_policy(st, &pol)) != 0)
+        return rc;
     if ((rc = read_config(st, &ctx, &strict, &smin)) != 0)
         return rc;
+    /* A reload empties the answer cache: nothing answered under the old
+     * trust is served under the new one. */
+    st->policy = pol;
     rnr_free(st->default_context);
     st->default_context = ctx;
     st->strict_classes = strict;
@@ -373,6 +430,8 @@ static void dir_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
     emit_stat(ctx, "lookups-truncated", st->truncated);
     emit_stat(ctx, "set-service", st->sets);
     emit_stat(ctx, "refused", st->refused);
+    emit_stat(ctx, "quota-refused", st->quota_refused);
+    emit_stat(ctx, "untrusted-withheld", st->withheld);
     emit_stat(ctx, "write-errors", st->write_errors);
     emit_stat(ctx, "syncs", st->syncs);
     emit_stat(ctx, "journal-records", ss->journal_records);

@@ -11,6 +11,12 @@
  *   snapshot-min-records = 4096   journal records before a snapshot is
  *                                 taken (or a quarter of the entries, if
  *                                 more)
+ *   trust           = admin       whose host, address and service entries
+ *                                 NS_ALL lookups serve to everyone: admin
+ *                                 (root's and administrators'; others'
+ *                                 only to their owner) or all
+ *   quota-entries   = 1000        per owner, root and administrators
+ *   quota-bytes     = 1048576     exempt (dir_entry_bytes)
  */
 #ifndef RNR_DIRECTORY_H
 #define RNR_DIRECTORY_H
@@ -32,8 +38,21 @@
 
 extern const GUID dir_container_class;
 
+/* Default quotas of an owner that is neither root nor an admin, and the
+ * largest either key accepts. */
+#define DIR_QUOTA_ENTRIES 1000u
+#define DIR_QUOTA_BYTES   1048576u
+#define DIR_QUOTA_MAX     1099511627776ull  /* 2^40 */
+
 struct dir_pend;
 struct dir_sync;
+
+/* trust, quota-entries, quota-bytes: who may put what where others look. */
+struct dir_policy {
+    int      trust_all;       /* trust = all */
+    uint64_t quota_entries;   /* per owner, root and admins exempt */
+    uint64_t quota_bytes;
+};
 
 struct dir_state {
     const struct rnr_nsp_host *host;
@@ -43,6 +62,7 @@ struct dir_state {
     char                      *default_context;   /* canonical, absolute */
     int                        strict_classes;
     uint64_t                   snapshot_min;      /* 0: the store's default */
+    struct dir_policy          policy;
     GUID                      *classes;           /* installed in rnrd */
     size_t                     nclasses;
     struct rnr_nsp_timer      *compact_timer;
@@ -61,6 +81,8 @@ struct dir_state {
     uint64_t truncated;      /* lookups cut at the daemon's result limit */
     uint64_t sets;
     uint64_t refused;        /* WSAEACCES */
+    uint64_t quota_refused;  /* WSAEDQUOT for a quota (not the disk) */
+    uint64_t withheld;       /* untrusted entries kept from a lookup */
     uint64_t write_errors;
 };
 
@@ -82,20 +104,33 @@ int  dir_set_service(void *state, const struct rnr_nsp_caller *caller,
 /* Both sockaddrs and the types equal (what RNRSERVICE_DELETE matches). */
 int  dir_csaddr_equal(const CSADDR_INFO *a, const CSADDR_INFO *b);
 
+/* What a change does to its owner's usage (quota-entries, quota-bytes):
+ * entries and bytes added, or taken away when negative. */
+struct dir_delta {
+    uid_t     uid;
+    long long entries;
+    long long bytes;
+};
+
 /* dir_pend.c: durable writes off the loop, group commit. */
 int  dir_pend_start(struct dir_state *st);
 /* Answers every change written (waiting for its sync), stops the thread. */
 void dir_pend_stop(struct dir_state *st);
-/* The newest pending version of an entry, or NULL; dir_pend_qs gives its
- * query set and owner (NULL: deleted). */
+/* The newest pending version of an entry, or NULL; dir_pend_entry gives
+ * it (NULL: deleted). */
 const struct dir_pend *dir_pend_find(const struct dir_state *st, const char *path,
                                      const GUID *cls, const char *name);
-const WSAQUERYSETA *dir_pend_qs(const struct dir_pend *pe, uid_t *owner);
-/* Writes the change (nqs, taken, under path; NULL: the deletion of
- * cls/name) and defers the caller's WSASetService until it is durable:
- * RNR_NSP_PENDING, or the error that refused it. */
+const struct dir_entry *dir_pend_entry(const struct dir_pend *pe);
+/* Adds what the pending changes do to uid's usage. */
+void dir_pend_usage(const struct dir_state *st, uid_t uid, long long *entries,
+                    long long *bytes);
+/* Writes the change (nqs, taken, under path, with its owner and admin
+ * mark; NULL: the deletion of cls/name) and defers the caller's
+ * WSASetService until it is durable: RNR_NSP_PENDING, or the error that
+ * refused it.  `delta` is what it does to usage until then. */
 int  dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, uid_t owner,
-                     const GUID *cls, const char *name);
+                     int admin, const GUID *cls, const char *name,
+                     const struct dir_delta *delta);
 
 /* dir_query.c */
 int  dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs,
