@@ -77,6 +77,35 @@ void rnrd_answers_changed(struct rnrd *d)
         rnr_anscache_invalidate(d->answers);
 }
 
+/* u64 as the protocol writes it: low half, high half. */
+static void put_u64(struct rnr_wbuf *w, uint64_t v)
+{
+    rnr_wire_put_u32(w, (uint32_t)v);
+    rnr_wire_put_u32(w, (uint32_t)(v >> 32));
+}
+
+int rnrd_answers_request(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    struct rnr_anscache_id ai;
+    struct rnr_wbuf *w;
+
+    if (rnr_rbuf_finish(r) != 0)
+        return -1;
+    if (c->d->answers == NULL) {
+        rnrd_reply_status(c, RNR_MSG_ANSWER_CACHE, id, WSASERVICE_NOT_FOUND);
+        return 0;
+    }
+    /* Clients map the file only when it is this very one: a file renamed
+     * over it, or a copy of another daemon's, is not. */
+    rnr_anscache_identity(c->d->answers, &ai);
+    w = rnrd_reply_begin(c, RNR_MSG_ANSWER_CACHE, id);
+    put_u64(w, ai.dev);
+    put_u64(w, ai.ino);
+    put_u64(w, ai.seed);
+    rnrd_reply_end(c, RNR_MSG_ANSWER_CACHE, id);
+    return 0;
+}
+
 void rnrd_answers_lookup_begin(struct rnrd_lookup *l, const uint8_t *body, size_t len)
 {
     struct rnrd *d = l->client->d;
@@ -101,7 +130,11 @@ void rnrd_answers_lookup_result(struct rnrd_lookup *l, const uint8_t *frame, siz
 {
     if (!l->ans_ok)
         return;
-    if (len < RNR_WIRE_HDR_LEN) {
+    /* Past what an entry may hold, the answer is never stored: stop
+     * gathering now rather than hold it all to the end. */
+    if (len < RNR_WIRE_HDR_LEN ||
+        l->ans_val.len + 4 + (len - RNR_WIRE_HDR_LEN) > RNR_ANSCACHE_VALUE_MAX) {
+        rnr_wbuf_free(&l->ans_val);
         l->ans_ok = 0;
         return;
     }

@@ -124,13 +124,18 @@ enum daemon_key {
     DK_SOCKET, DK_STATE_DIR, DK_MODULE_DIR, DK_CLASS_DIR, DK_ADMIN_GROUP,
     DK_MAX_LOOKUPS, DK_MAX_MESSAGE, DK_MAX_CLIENTS, DK_MAX_RESULTS, DK_LOG_LEVEL,
     DK_USER, DK_GROUP, DK_ANSWER_CACHE,
+    DK_MAX_CLIENTS_UID, DK_RESERVED_ADMIN, DK_IDLE_TIMEOUT, DK_FRAME_TIMEOUT,
+    DK_MAX_OUT_CLIENT, DK_MAX_OUT_LOOKUP, DK_MEMORY_LIMIT, DK_MAX_MEMORY_UID,
     DK_COUNT
 };
 
 static const char *const daemon_keys[DK_COUNT] = {
     "socket", "state-dir", "module-dir", "class-dir", "admin-group",
     "max-lookups-per-client", "max-message-size", "max-clients",
-    "max-results-per-lookup", "log-level", "user", "group", "answer-cache-size"
+    "max-results-per-lookup", "log-level", "user", "group", "answer-cache-size",
+    "max-clients-per-uid", "reserved-admin-clients", "client-idle-timeout-ms",
+    "frame-timeout-ms", "max-output-per-client", "max-output-per-lookup", "memory-limit",
+    "max-memory-per-uid"
 };
 
 struct parser {
@@ -327,6 +332,14 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
         [DK_MAX_CLIENTS] = { 1, 1000000 },
         [DK_MAX_RESULTS] = { 1, 100000000 },
         [DK_ANSWER_CACHE] = { 0, 1u << 30 },
+        [DK_MAX_CLIENTS_UID] = { 1, 1000000 },
+        [DK_RESERVED_ADMIN] = { 0, 1000000 },
+        [DK_IDLE_TIMEOUT] = { 0, 86400000 },
+        [DK_FRAME_TIMEOUT] = { 0, 3600000 },
+        [DK_MAX_OUT_CLIENT] = { 65536, 1u << 30 },
+        [DK_MAX_OUT_LOOKUP] = { 65536, 1u << 30 },
+        [DK_MEMORY_LIMIT] = { 8u << 20, (size_t)1 << 40 },
+        [DK_MAX_MEMORY_UID] = { 1u << 20, (size_t)1 << 40 },
     };
     struct rnrd_config *cfg = ps->cfg;
     size_t *lim = NULL;
@@ -371,6 +384,14 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
     case DK_MAX_CLIENTS: lim = &cfg->limits.max_clients; break;
     case DK_MAX_RESULTS: lim = &cfg->limits.max_results_per_lookup; break;
     case DK_ANSWER_CACHE: lim = &cfg->answer_cache_size; break;
+    case DK_MAX_CLIENTS_UID: lim = &cfg->limits.max_clients_per_uid; break;
+    case DK_RESERVED_ADMIN: lim = &cfg->limits.reserved_admin_clients; break;
+    case DK_IDLE_TIMEOUT: lim = &cfg->limits.client_idle_timeout_ms; break;
+    case DK_FRAME_TIMEOUT: lim = &cfg->limits.frame_timeout_ms; break;
+    case DK_MAX_OUT_CLIENT: lim = &cfg->limits.max_output_per_client; break;
+    case DK_MAX_OUT_LOOKUP: lim = &cfg->limits.max_output_per_lookup; break;
+    case DK_MEMORY_LIMIT: lim = &cfg->limits.memory_limit; break;
+    case DK_MAX_MEMORY_UID: lim = &cfg->limits.max_memory_per_uid; break;
     case DK_COUNT:       return;
     }
     if (parse_size(v, range[k].lo, range[k].hi, lim) != 0)
@@ -378,6 +399,8 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
                     range[k].hi);
     else if (k == DK_ANSWER_CACHE && *lim > 0 && *lim < 65536)
         parse_error(ps, key, "'%s': 0 (off) or at least 65536 bytes", v);
+    else if ((k == DK_IDLE_TIMEOUT || k == DK_FRAME_TIMEOUT) && *lim > 0 && *lim < 100)
+        parse_error(ps, key, "'%s': 0 (never) or at least 100 ms", v);
 }
 
 static void provider_key(struct parser *ps, const char *key, const char *v)
@@ -540,10 +563,53 @@ blank:
 
 /* ------------------------------------------------------------ entry points */
 
+/* Limits that only make sense together.  A key left out follows the
+ * others (reserved-admin-clients: 16, at most a quarter of max-clients;
+ * max-memory-per-uid: a quarter of memory-limit); one given that
+ * contradicts them is reported at its line. */
+/* The line of whichever of the memory keys was given last. */
+static unsigned limits_line(const struct parser *ps)
+{
+    unsigned line = ps->dk_line[DK_MAX_MESSAGE];
+
+    if (ps->dk_line[DK_MAX_MEMORY_UID] > line)
+        line = ps->dk_line[DK_MAX_MEMORY_UID];
+    if (ps->dk_line[DK_MEMORY_LIMIT] > line)
+        line = ps->dk_line[DK_MEMORY_LIMIT];
+    return line;
+}
+
+static void limits_check(struct parser *ps)
+{
+    struct rnrd_limits *l = &ps->cfg->limits;
+    const char *src = ps->cfg->source;
+
+    if (ps->dk_line[DK_RESERVED_ADMIN] == 0 && l->reserved_admin_clients > l->max_clients / 4)
+        l->reserved_admin_clients = l->max_clients / 4;
+    if (ps->dk_line[DK_MAX_MEMORY_UID] == 0)
+        l->max_memory_per_uid = l->memory_limit / 4;
+    if (l->reserved_admin_clients >= l->max_clients)
+        rnrd_errors_add(ps->errs, "%s:%u: [daemon] reserved-admin-clients: %zu leaves no "
+                        "connection for other users (max-clients is %zu)", src,
+                        ps->dk_line[DK_RESERVED_ADMIN], l->reserved_admin_clients,
+                        l->max_clients);
+    if (l->max_memory_per_uid > l->memory_limit)
+        rnrd_errors_add(ps->errs, "%s:%u: [daemon] max-memory-per-uid: %zu is above "
+                        "memory-limit (%zu)", src, ps->dk_line[DK_MAX_MEMORY_UID],
+                        l->max_memory_per_uid, l->memory_limit);
+    /* A whole request and its reply must fit in one user's share. */
+    else if (l->max_message_size > l->max_memory_per_uid / 2)
+        rnrd_errors_add(ps->errs, "%s:%u: [daemon] max-message-size: %zu is above half of "
+                        "max-memory-per-uid (%zu)", src, limits_line(ps),
+                        l->max_message_size, l->max_memory_per_uid);
+}
+
 static void config_finish(struct parser *ps)
 {
     struct rnrd_config *cfg = ps->cfg;
     size_t i, j;
+
+    limits_check(ps);
 
     for (i = 0; i < cfg->nproviders; i++) {
         const struct rnrd_provider_conf *pc = &cfg->providers[i];
@@ -587,6 +653,14 @@ int rnrd_config_parse(const char *text, size_t len, const char *source,
     cfg->limits.max_message_size = 1u << 20;
     cfg->limits.max_clients = 1024;
     cfg->limits.max_results_per_lookup = 100000;
+    cfg->limits.max_clients_per_uid = 128;
+    cfg->limits.reserved_admin_clients = 16;
+    cfg->limits.client_idle_timeout_ms = 120000;
+    cfg->limits.frame_timeout_ms = 10000;
+    cfg->limits.max_output_per_client = 4u << 20;
+    cfg->limits.max_output_per_lookup = 16u << 20;
+    cfg->limits.memory_limit = 256u << 20;
+    cfg->limits.max_memory_per_uid = 64u << 20;
     cfg->answer_cache_size = 4u << 20;
     cfg->log_level = RNR_NSP_LOG_NOTICE;
 

@@ -30,11 +30,21 @@ struct rnrd_provider_conf {
     size_t          nkeys;
 };
 
+/* Resource limits (doc/architecture.md, "Limits").  Sizes in bytes,
+ * times in milliseconds, 0 = off where the manual says so. */
 struct rnrd_limits {
     size_t max_lookups_per_client;
     size_t max_message_size;
     size_t max_clients;
     size_t max_results_per_lookup;
+    size_t max_clients_per_uid;      /* not for root and admin-group */
+    size_t reserved_admin_clients;   /* of max_clients, for root and admins */
+    size_t client_idle_timeout_ms;   /* 0: never */
+    size_t frame_timeout_ms;         /* 0: never */
+    size_t max_output_per_client;    /* throttle mark of the output buffer */
+    size_t max_output_per_lookup;    /* results held for the client */
+    size_t memory_limit;             /* everything held for clients */
+    size_t max_memory_per_uid;       /* share of it, not for admins */
 };
 
 struct rnrd_config {

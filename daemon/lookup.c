@@ -48,6 +48,16 @@ struct rnr_nsp_lookup *rnrd_lookup_check(struct rnr_nsp_lookup *lk, const char *
     return lk;
 }
 
+/* Results held for the client: charged to its memory, counted against
+ * max-output-per-lookup. */
+static void sub_queue_free(struct rnr_nsp_lookup *s)
+{
+    if (s->parent == NULL)
+        return;     /* an orphan's went with its lookup */
+    s->parent->queued -= rnrd_buf_pending(&s->queue);
+    rnrd_cbuf_free(s->parent->client, &s->queue);
+}
+
 static void sub_free(struct rnr_nsp_lookup *s)
 {
     if (s == NULL)
@@ -55,8 +65,37 @@ static void sub_free(struct rnr_nsp_lookup *s)
     if (s->prov != NULL)
         TAILQ_REMOVE(&s->prov->lookups, s, plink);
     rnrd_ptrset_del(&live_subs, s);
-    rnrd_buf_free(&s->queue);
+    sub_queue_free(s);
     rnr_free(s);
+}
+
+/* The gathered answer (answers.c) is charged like the buffers; over
+ * budget, it is not gathered (the answer is just not stored). */
+static void lookup_gather(struct rnrd_lookup *l, const uint8_t *frame, size_t len)
+{
+    size_t cap;
+
+    if (!l->ans_ok)
+        return;
+    rnrd_answers_lookup_result(l, frame, len);
+    cap = l->ans_val.cap;
+    if (cap > l->ans_charged && rnrd_mem_charge(l->client, cap - l->ans_charged, 0) != 0) {
+        rnrd_answers_lookup_free(l);
+        cap = 0;
+    }
+    if (cap > l->ans_charged)
+        l->ans_charged = cap;
+    if (cap < l->ans_charged) {
+        rnrd_mem_release(l->client, l->ans_charged - cap);
+        l->ans_charged = cap;
+    }
+}
+
+static void lookup_gather_free(struct rnrd_lookup *l)
+{
+    rnrd_answers_lookup_free(l);
+    rnrd_mem_release(l->client, l->ans_charged);
+    l->ans_charged = 0;
 }
 
 /* ------------------------------------------------------------ delivery */
@@ -66,6 +105,9 @@ static int lookup_status(const struct rnrd_lookup *l)
     int st = 0;
     size_t i;
 
+    /* Told, rather than a silently short answer. */
+    if (l->cut)
+        return WSAENOBUFS;
     if (l->nresults > 0)
         return 0;
     for (i = 0; i < l->nsubs; i++) {
@@ -95,6 +137,7 @@ static void lookup_send_done(struct rnrd_lookup *l)
     memcpy(hdr, w->data, sizeof hdr);
     l->done_sent = 1;
     rnrd_answers_lookup_done(l, lookup_status(l));
+    lookup_gather_free(l);
     rnrd_client_send(l->client, hdr, sizeof hdr);
 }
 
@@ -112,9 +155,11 @@ void rnrd_lookup_pump(struct rnrd_lookup *l)
 
             if (rnrd_client_throttled(c))
                 return;
-            rnrd_answers_lookup_result(l, rnrd_buf_head(&s->queue), n);
+            lookup_gather(l, rnrd_buf_head(&s->queue), n);
+            /* Already charged in the queue: moved whatever the budgets. */
             rnrd_client_send(c, rnrd_buf_head(&s->queue), n);
-            rnrd_buf_consume(&s->queue, n);
+            l->queued -= n;
+            rnrd_cbuf_consume(c, &s->queue, n);
             if (c->dead)
                 return;
         }
@@ -191,6 +236,22 @@ done:
     return rc;
 }
 
+/* An output cap refused a result: the lookup ends after what was queued,
+ * with WSAENOBUFS, and the provider is told to stop (emit's WSAENOBUFS,
+ * as for the result limit).  Nothing of it goes to the answer cache. */
+static int lookup_cut(struct rnrd_lookup *l, struct rnr_nsp_lookup *s, const char *cap)
+{
+    struct rnrd_client *c = l->client;
+
+    s->emitted--;
+    l->cut = 1;
+    l->ans_ok = 0;
+    c->d->stats.nobufs++;
+    log_debug("client %u: lookup %u cut short at %zu results by %s (provider %s)", c->serial,
+              l->handle, l->nresults, cap, sub_prov_name(s));
+    return WSAENOBUFS;
+}
+
 int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
 {
     struct rnrd_lookup *l;
@@ -207,6 +268,12 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
     }
     l = s->parent;
     c = l->client;
+    /* Nobody will read it (the client hung up), or an output cap was
+     * reached: the provider stops before anything more is encoded. */
+    if (c->dead || l->cut) {
+        l->ans_ok = 0;
+        return WSAENOBUFS;
+    }
     if (res == NULL || rnr_qs_validate(res, 0) != 0) {
         log_warning("provider %s: emitted an invalid result, dropped", sub_prov_name(s));
         return WSAEINVAL;
@@ -219,23 +286,26 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
     rc = lookup_encode(l, s->prov, res);
     if (rc <= 0)
         return rc;
+    w = &c->d->scratch;
+    if (l->cur == s->index && rnrd_buf_pending(&s->queue) == 0 && !rnrd_client_throttled(c)) {
+        /* Straight to the client when nothing has to go before it. */
+        if (rnrd_client_queue(c, w->data, w->len) != 0)
+            return lookup_cut(l, s, "memory-limit or max-memory-per-uid");
+        lookup_gather(l, w->data, w->len);
+    } else {
+        /* Held for a client that does not read (or for providers before
+         * this one): bounded per lookup and by the memory budgets. */
+        if (w->len > c->d->limits.max_output_per_lookup - l->queued ||
+            l->queued > c->d->limits.max_output_per_lookup)
+            return lookup_cut(l, s, "max-output-per-lookup");
+        if (rnrd_cbuf_append(c, &s->queue, w->data, w->len, SIZE_MAX, 0) != 0)
+            return lookup_cut(l, s, "memory-limit or max-memory-per-uid");
+        l->queued += w->len;
+    }
     s->accepted++;
     l->nresults++;
     if (s->prov != NULL)
         s->prov->stats.results++;
-    w = &c->d->scratch;
-    /* Straight to the client when nothing has to go before it. */
-    if (l->cur == s->index && rnrd_buf_pending(&s->queue) == 0 && !rnrd_client_throttled(c)) {
-        rnrd_answers_lookup_result(l, w->data, w->len);
-        rnrd_client_send(c, w->data, w->len);
-        return 0;
-    }
-    if (rnrd_buf_append(&s->queue, w->data, w->len) != 0) {
-        s->accepted--;
-        l->nresults--;
-        l->ans_ok = 0;
-        return WSAENOBUFS;
-    }
     return 0;
 }
 
@@ -380,14 +450,14 @@ int rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbu
     struct rnrd *d = c->d;
     WSAQUERYSETA *qs = NULL;
     struct rnrd_lookup *l;
-    size_t *idx = NULL, n = 0;
+    size_t *idx = NULL, n = 0, qs_size = 0, charge;
     const uint8_t *body = r->p;
     size_t body_len = r->left;
     uint32_t flags;
     struct rnr_wbuf *w;
     int rc;
 
-    if (rnr_wire_get_u32(r, &flags) != 0 || rnr_wire_get_queryset(r, &qs, NULL) != 0 ||
+    if (rnr_wire_get_u32(r, &flags) != 0 || rnr_wire_get_queryset(r, &qs, &qs_size) != 0 ||
         rnr_rbuf_finish(r) != 0) {
         rnr_free(qs);
         return -1;
@@ -410,17 +480,29 @@ int rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbu
         rc = WSASERVICE_NOT_FOUND;
     if (rc != 0)
         goto fail;
+    /* What an open lookup holds until it is ended: its query, the answer
+     * cache key (as large as the request), its parts. */
+    charge = sizeof *l + qs_size + body_len + n * (sizeof(struct rnr_nsp_lookup) + sizeof(void *));
+    if (rnrd_mem_charge(c, charge, 0) != 0) {
+        d->stats.nobufs++;
+        rc = WSAENOBUFS;
+        goto fail;
+    }
     l = lookup_new(c, qs, flags, idx, n);
     if (l == NULL) {
+        rnrd_mem_release(c, charge);
         rc = WSA_NOT_ENOUGH_MEMORY;
         goto fail;
     }
+    l->charged = charge;
     rnr_free(idx);
     rnrd_answers_lookup_begin(l, body, body_len);
     d->stats.lookups_total++;
+    /* Queued whatever the budgets: results will follow under this handle. */
     w = rnrd_reply_begin(c, RNR_MSG_LOOKUP_BEGIN, id);
     rnr_wire_put_u32(w, l->handle);
-    rnrd_reply_end(c, RNR_MSG_LOOKUP_BEGIN, id);
+    rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
+    rnrd_client_send(c, w->data, w->len);
     log_debug("client %u: lookup %u begins on %zu provider(s)", c->serial, l->handle, n);
     lookup_start(l);
     return 0;
@@ -448,16 +530,17 @@ void rnrd_lookup_free(struct rnrd_lookup *l)
                 p->ops->lookup_cancel(p->state, s);
             } else {
                 /* No way to stop it: let it finish into the void. */
+                sub_queue_free(s);
                 s->parent = NULL;
-                rnrd_buf_free(&s->queue);
                 continue;
             }
         }
         sub_free(s);
     }
+    lookup_gather_free(l);
+    rnrd_mem_release(l->client, l->charged);
     TAILQ_REMOVE(&l->client->lookups, l, link);
     l->client->nlookups--;
-    rnrd_answers_lookup_free(l);
     rnr_free(l->subs);
     rnr_free(l->qs);
     rnr_free(l);

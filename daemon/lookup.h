@@ -44,6 +44,9 @@ struct rnrd_lookup {
     size_t                   nsubs;
     size_t                   cur;          /* first sub not fully delivered */
     size_t                   nresults;     /* accepted, for the result limit */
+    size_t                   queued;       /* bytes in the subs' queues */
+    size_t                   charged;      /* its own memory (query, key), see begin */
+    int                      cut;          /* WSAENOBUFS: an output cap refused a result */
     int                      done_sent;
     /* The answer cache (answers.c): key, value as delivered so far. */
     uint8_t                 *ans_key;
@@ -52,6 +55,7 @@ struct rnrd_lookup {
     size_t                   ans_count;
     uint32_t                 ans_gen;
     int                      ans_ok;       /* still worth storing */
+    size_t                   ans_charged;  /* of ans_val, to the client's memory */
 };
 
 /* answers.c: the answer cache (nsp/anscache.h). */

@@ -370,6 +370,8 @@ static void loop_dispatch(struct rnrd_loop *loop, const struct epoll_event *ev)
         events |= RNR_NSP_EV_WRITE;
     if (ev->events & (EPOLLERR | EPOLLHUP))
         events |= RNR_NSP_EV_READ | RNR_NSP_EV_WRITE;
+    if ((ev->events & EPOLLHUP) && (w->events & RNRD_EV_HUP))
+        events |= RNRD_EV_HUP;
     w->cb(w->arg, fd, events);
 }
 

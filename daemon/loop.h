@@ -20,6 +20,11 @@ typedef struct rnr_nsp_timer rnrd_timer;
 int  rnrd_loop_new(struct rnrd_loop **out);
 void rnrd_loop_free(struct rnrd_loop *loop);     /* accepts NULL */
 
+/* rnrd's own watches only (providers never see it): with it among the
+ * events, a peer gone for good (EPOLLHUP) is reported as RNRD_EV_HUP too,
+ * so that no work is done for it. */
+#define RNRD_EV_HUP 0x100u
+
 /* Watch fd for RNR_NSP_EV_READ / RNR_NSP_EV_WRITE (0: keep registered,
  * report nothing).  Errors and hang-ups are reported as READ|WRITE so the
  * owner's next read or write sees them.  A second call replaces callback

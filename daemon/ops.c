@@ -79,6 +79,12 @@ static void figure_emit(void *ctx, const char *key, uint64_t value)
     fs->n++;
 }
 
+static void fig(struct rnr_wbuf *w, uint32_t *n, const char *key, uint64_t value)
+{
+    rnr_wire_put_figure(w, key, value);
+    (*n)++;
+}
+
 static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
 {
     const struct rnrd_client *c;
@@ -90,32 +96,47 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     for (i = 0; i < d->nprovs; i++)
         started += d->provs[i]->started != 0;
     struct rnr_anscache_stats as;
+    uint32_t n = 0;
+    size_t at;
 
     memset(&as, 0, sizeof as);
     if (d->answers != NULL)
         rnr_anscache_stats(d->answers, &as);
-    rnr_wire_put_u32(w, 20);
-    rnr_wire_put_figure(w, "uptime-ms", uptime_ms(d));
-    rnr_wire_put_figure(w, "clients", d->nclients);
-    rnr_wire_put_figure(w, "clients-total", d->stats.clients_total);
-    rnr_wire_put_figure(w, "clients-dropped", d->stats.clients_dropped);
-    rnr_wire_put_figure(w, "clients-refused", d->stats.clients_refused);
-    rnr_wire_put_figure(w, "max-clients", d->limits.max_clients);
+    /* The count goes first: patched once the figures are in. */
+    at = w->len;
+    rnr_wire_put_u32(w, 0);
+    fig(w, &n, "uptime-ms", uptime_ms(d));
+    fig(w, &n, "clients", d->nclients);
+    fig(w, &n, "clients-total", d->stats.clients_total);
+    fig(w, &n, "clients-dropped", d->stats.clients_dropped);
+    fig(w, &n, "clients-refused", d->stats.clients_refused);
+    /* The one in force: RLIMIT_NOFILE may have lowered it (server.c). */
+    fig(w, &n, "max-clients", d->limits.max_clients < d->fd_max_clients
+                                  ? d->limits.max_clients : d->fd_max_clients);
+    fig(w, &n, "max-clients-per-uid", d->limits.max_clients_per_uid);
+    fig(w, &n, "reserved-admin-clients", d->limits.reserved_admin_clients);
+    fig(w, &n, "clients-timed-out", d->stats.clients_timed_out);
+    fig(w, &n, "memory-used", d->mem_used);
+    fig(w, &n, "memory-limit", d->limits.memory_limit);
+    fig(w, &n, "max-memory-per-uid", d->limits.max_memory_per_uid);
+    fig(w, &n, "requests-nobufs", d->stats.nobufs);
     /* rnrctl directory export pages by container below it. */
-    rnr_wire_put_figure(w, "max-results-per-lookup", d->limits.max_results_per_lookup);
-    rnr_wire_put_figure(w, "lookups-open", open);
-    rnr_wire_put_figure(w, "lookups-total", d->stats.lookups_total);
-    rnr_wire_put_figure(w, "frames-in", d->stats.frames_in);
-    rnr_wire_put_figure(w, "frames-out", d->stats.frames_out);
-    rnr_wire_put_figure(w, "reloads", d->stats.reloads);
-    rnr_wire_put_figure(w, "reload-errors", d->stats.reload_errors);
-    rnr_wire_put_figure(w, "providers", d->nprovs);
-    rnr_wire_put_figure(w, "providers-started", started);
-    rnr_wire_put_figure(w, "answer-cache-bytes", as.bytes);
-    rnr_wire_put_figure(w, "answer-cache-entries", as.entries);
-    rnr_wire_put_figure(w, "answers-stored", d->stats.answers_stored);
-    rnr_wire_put_figure(w, "answers-evicted", as.evicted);
-    rnr_wire_put_figure(w, "answer-cache-invalidations", as.invalidations);
+    fig(w, &n, "max-results-per-lookup", d->limits.max_results_per_lookup);
+    fig(w, &n, "lookups-open", open);
+    fig(w, &n, "lookups-total", d->stats.lookups_total);
+    fig(w, &n, "frames-in", d->stats.frames_in);
+    fig(w, &n, "frames-out", d->stats.frames_out);
+    fig(w, &n, "reloads", d->stats.reloads);
+    fig(w, &n, "reload-errors", d->stats.reload_errors);
+    fig(w, &n, "providers", d->nprovs);
+    fig(w, &n, "providers-started", started);
+    fig(w, &n, "answer-cache-bytes", as.bytes);
+    fig(w, &n, "answer-cache-entries", as.entries);
+    fig(w, &n, "answers-stored", d->stats.answers_stored);
+    fig(w, &n, "answers-evicted", as.evicted);
+    fig(w, &n, "answer-cache-invalidations", as.invalidations);
+    if (w->error == 0)
+        rnr_le32_store(w->data + at, n);
 }
 
 static int ops_stats(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
@@ -196,6 +217,10 @@ static int ops_control(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
         rnrd_reply_status(c, RNR_MSG_CONTROL, id, WSAEACCES);
         goto done;
     }
+    /* Only now: a refused command has no side effect, not even on the
+     * answer cache.  Before the providers act, as a command may change
+     * what they answer. */
+    rnrd_answers_changed(d);
     done = rnr_calloc(d->nprovs ? d->nprovs : 1, sizeof *done);
     sts = rnr_calloc(d->nprovs ? d->nprovs : 1, sizeof *sts);
     if (done == NULL || sts == NULL) {
@@ -252,6 +277,7 @@ static int ops_reload(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
         rnrd_reply_status(c, RNR_MSG_RELOAD, id, WSAEACCES);
         return 0;
     }
+    rnrd_answers_changed(c->d);
     log_notice("reload requested by uid %ld (pid %ld)", (long)c->caller.uid,
                (long)c->caller.pid);
     st = rnrd_reload(c->d);

@@ -23,14 +23,24 @@
 #include "util.h"
 #include "wire.h"
 
-/* Output bounds per client: above HIGH the client's lookups stop pushing
- * and its requests stop being read, until its output drops below LOW. */
-#define RNRD_OUT_HIGH_WATER (4u << 20)
-#define RNRD_OUT_LOW_WATER  (1u << 20)
-
 struct rnrd_lookup;
 struct rnrd_setreq;
 struct rnr_classstore;
+
+/* One uid's share (client.c): its connections and the bytes held for
+ * them, against max-clients-per-uid and max-memory-per-uid. */
+struct rnrd_uidacct {
+    TAILQ_ENTRY(rnrd_uidacct) link;
+    uid_t                     uid;
+    size_t                    clients;
+    size_t                    bytes;
+};
+
+/* At most one log line a second of one kind (client.c). */
+struct rnrd_ratelog {
+    uint64_t last_ms;
+    unsigned suppressed;
+};
 
 struct rnrd_client {
     TAILQ_ENTRY(rnrd_client) link;
@@ -47,8 +57,14 @@ struct rnrd_client {
     uint32_t                 next_handle;
     unsigned                 watched;        /* RNR_NSP_EV_* registered */
     int                      dirty;          /* on d->dirty */
-    int                      throttled;      /* output over the high-water mark */
+    int                      throttled;      /* output over max-output-per-client */
     int                      dead;           /* drop at the next idle point */
+    struct rnrd_uidacct     *acct;           /* its uid's share */
+    int                      unlimited;      /* admin or rnrd's own uid: no per-uid caps */
+    size_t                   mem;            /* bytes charged for it (rnrd_mem_charge) */
+    size_t                   skip;           /* body bytes of a refused frame to discard */
+    uint64_t                 active_ms;      /* last byte read or written */
+    uint64_t                 partial_ms;     /* since when `in` holds a partial frame */
 };
 
 struct rnr_nsp_provider {
@@ -102,6 +118,14 @@ struct rnrd {
     int                          sock_dir_created; /* by this rnrd: chowned on privdrop */
     int                          lock_fd;          /* flock on state_dir/rnrd.lock */
     struct rnrd_dstats           stats;
+    /* Resources held for clients (client.c). */
+    TAILQ_HEAD(, rnrd_uidacct)   uids;
+    size_t                       mem_used;       /* charged, all clients */
+    size_t                       mem_trim_mark;  /* mem_used high point since the last trim */
+    size_t                       fd_max_clients; /* what RLIMIT_NOFILE has room for */
+    rnrd_timer                  *sweep_timer;    /* idle and frame timeouts */
+    struct rnrd_ratelog          log_dropped;
+    struct rnrd_ratelog          log_refused;
     /* The answer cache (answers.c), NULL when off. */
     struct rnr_anscache         *answers;
     size_t                       answer_cache_size;
@@ -129,6 +153,9 @@ int  rnrd_answers_open(struct rnrd *d);
 void rnrd_answers_hold(struct rnrd *d);
 void rnrd_answers_close(struct rnrd *d);
 void rnrd_answers_changed(struct rnrd *d);
+/* ANSWER_CACHE: which file is the cache (rnr_anscache_identity).  -1
+ * drops the client (a body where there is none). */
+int  rnrd_answers_request(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
 
 /* server.c */
 /* A zeroed daemon state, nothing open yet (NULL on ENOMEM). */
@@ -137,6 +164,8 @@ int  rnrd_server_open(struct rnrd *d);
 void rnrd_server_close(struct rnrd *d);
 
 /* client.c */
+/* Connections beyond the caps (max-clients, reserved-admin-clients,
+ * max-clients-per-uid) are closed at once. */
 void rnrd_client_accept(struct rnrd *d, int fd);
 void rnrd_client_drop(struct rnrd_client *c, const char *why);
 void rnrd_clients_flush(void *d);        /* the loop's idle hook */
@@ -145,9 +174,29 @@ void rnrd_client_refresh_admin(struct rnrd_client *c);
 /* Bytes read from the client: dispatch every complete frame, keep a
  * partial one (the fuzz target fuzz/fuzz_request.c calls it directly). */
 void rnrd_client_input(struct rnrd_client *c, const uint8_t *p, size_t n);
-/* Queue bytes for the client; on failure the client is dropped. */
+/* Queue bytes for the client whatever the budgets (bytes already held
+ * elsewhere, a status); on failure the client is dropped. */
 void rnrd_client_send(struct rnrd_client *c, const void *p, size_t n);
+/* Same within the budgets: 0, or WSAENOBUFS and nothing queued. */
+int  rnrd_client_queue(struct rnrd_client *c, const void *p, size_t n);
 int  rnrd_client_throttled(const struct rnrd_client *c);
+/* Idle and partial-frame timeouts: a sweep every second at most. */
+void rnrd_clients_sweep_start(struct rnrd *d);
+void rnrd_clients_sweep_stop(struct rnrd *d);
+/* Memory held for clients (doc/architecture.md, "Limits"), charged by
+ * capacity to the client's uid and to the daemon.  rnrd_mem_charge:
+ * 0, or WSAENOBUFS (nothing charged) past memory-limit or, for a
+ * non-admin, max-memory-per-uid; `force` charges anyway (bytes moving
+ * from one buffer to another, a 16-byte status). */
+int  rnrd_mem_charge(struct rnrd_client *c, size_t n, int force);
+void rnrd_mem_release(struct rnrd_client *c, size_t n);
+/* rnrd_buf operations that charge and release.  append grows the buffer
+ * to at least what it needs, doubling up to `ceiling` (SIZE_MAX: no
+ * ceiling); 0 or WSAENOBUFS. */
+int  rnrd_cbuf_append(struct rnrd_client *c, struct rnrd_buf *b, const void *p, size_t n,
+                      size_t ceiling, int force);
+void rnrd_cbuf_consume(struct rnrd_client *c, struct rnrd_buf *b, size_t n);
+void rnrd_cbuf_free(struct rnrd_client *c, struct rnrd_buf *b);
 /* Replies.  reply_begin resets d->scratch and opens the reply frame;
  * reply_end closes it and queues it (WSAENOBUFS instead when it came out
  * larger than a frame may be). */
@@ -163,9 +212,14 @@ int  rnrd_reload(struct rnrd *d);
 int  rnrd_ops_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                       struct rnr_rbuf *r);
 
-/* privdrop.c: switch to the configured user once everything is open.
- * 0, or -1 after logging why (rnrd must not go on). */
+/* privdrop.c: switch to the configured user once the socket, the answer
+ * cache and the state lock are open, before the class store and the
+ * providers.  0, or -1 after logging why (rnrd must not go on). */
 int  rnrd_privdrop(struct rnrd *d);
+/* dir (the `what` directory: "state", "socket") is rnrd's own: a real
+ * directory, owned by its uid (or by the account a root rnrd switches
+ * to), writable by nobody else.  0, or -1 after logging why. */
+int  rnrd_own_dir(const struct rnrd *d, const char *dir, const char *what);
 
 /* session.c: one request; -1 drops the client (malformed). */
 int  rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,

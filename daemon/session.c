@@ -48,6 +48,13 @@ static int session_enum_providers(struct rnrd_client *c, uint32_t id, struct rnr
     return 0;
 }
 
+/* A provider's answer that says it changed nothing. */
+static int setservice_refused(int st)
+{
+    return st == WSAEACCES || st == WSAEINVAL || st == WSAEOPNOTSUPP ||
+           st == WSASERVICE_NOT_FOUND || st == WSATYPE_NOT_FOUND;
+}
+
 /* Which failure of a WSASetService to report when no provider accepted:
  * refusal first, then a real error, then "not supported". */
 static int setservice_rank(int st)
@@ -203,7 +210,7 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
     WSAQUERYSETA *qs = NULL;
     uint32_t op, flags;
     size_t *idx = NULL, n = 0, i;
-    int rc;
+    int rc, changed = 0;
 
     if (rnr_wire_get_u32(r, &op) != 0 || rnr_wire_get_u32(r, &flags) != 0 ||
         rnr_wire_get_queryset(r, &qs, NULL) != 0 || rnr_rbuf_finish(r) != 0) {
@@ -243,7 +250,14 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
             st = setreq_call(q, p, &c->caller, qs, flags);
         if (st != RNR_NSP_PENDING)
             setreq_status(q, p, st);
+        /* After the change (the loop is single-threaded: no lookup runs
+         * in between); a refusal changed nothing.  A deferred one
+         * invalidates when it completes (token_complete). */
+        if (st != RNR_NSP_PENDING && !setservice_refused(st))
+            changed = 1;
     }
+    if (changed)
+        rnrd_answers_changed(d);
     /* Replies now unless a provider still holds a token. */
     setreq_release(q);
     q = NULL;
@@ -284,19 +298,15 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
     struct rnr_rbuf r;
 
     rnr_rbuf_init(&r, body, len);
-    switch (h->type) {
-    case RNR_MSG_SET_SERVICE:
-    case RNR_MSG_INSTALL_CLASS:
-    case RNR_MSG_REMOVE_CLASS:
-    case RNR_MSG_CONTROL:
-    case RNR_MSG_RELOAD:
-        /* Whatever they change, no answer given before is served again
-         * from the answer cache (answers.c). */
+    /* Whatever a change does, no answer given before is served again from
+     * the answer cache (answers.c); but only once the caller was found to
+     * be allowed: a refused request has no side effect, not even an
+     * invalidation (a user could otherwise empty the cache for everyone
+     * in a loop).  Class changes are for admins (classes.c); CONTROL and
+     * RELOAD invalidate in ops.c, WSASetService below. */
+    if ((h->type == RNR_MSG_INSTALL_CLASS || h->type == RNR_MSG_REMOVE_CLASS) &&
+        c->caller.is_admin)
         rnrd_answers_changed(c->d);
-        break;
-    default:
-        break;
-    }
     switch (h->type) {
     case RNR_MSG_LOOKUP_BEGIN:
         return rnrd_lookup_request_begin(c, h->id, &r);
@@ -314,6 +324,8 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
         return session_enum_providers(c, h->id, &r);
     case RNR_MSG_PING:
         return session_ping(c, h->id, &r);
+    case RNR_MSG_ANSWER_CACHE:
+        return rnrd_answers_request(c, h->id, &r);
     case RNR_MSG_STATUS:
     case RNR_MSG_STATS:
     case RNR_MSG_CONTROL:

@@ -30,7 +30,9 @@ struct rnrd_dstats {
     uint64_t start_ms;         /* monotonic, at startup */
     uint64_t clients_total;    /* connections accepted */
     uint64_t clients_dropped;  /* for a protocol error or overload */
-    uint64_t clients_refused;  /* max-clients reached */
+    uint64_t clients_refused;  /* max-clients, its reserve or max-clients-per-uid */
+    uint64_t clients_timed_out; /* idle, or a frame left unfinished */
+    uint64_t nobufs;           /* requests and lookups refused for a memory or output cap */
     uint64_t frames_in;        /* requests */
     uint64_t frames_out;       /* replies and pushed frames */
     uint64_t lookups_total;

@@ -142,8 +142,13 @@ struct rnr_nsp_host {
     /* Deliver one result.  The daemon copies it deeply before returning,
      * fills lpNSProviderId / dwNameSpace if unset, applies the client's
      * LUP_RETURN_* mask, protocol and version restrictions.  Returns 0, or
-     * WSAENOBUFS when the lookup has reached its result limit (the provider
-     * should then finish). */
+     * WSAENOBUFS when the lookup takes no more results: its result limit,
+     * an output or memory cap of a client that does not read (the lookup
+     * then ends with WSAENOBUFS), or a client that hung up.  The provider
+     * should then stop producing and finish; every later emit returns
+     * WSAENOBUFS at once.  While a client is not reading, rnrd keeps its
+     * results encoded, within max-output-per-lookup (rnrd.conf(5)): a
+     * provider never waits to deliver, it is stopped past the cap. */
     int  (*emit)(struct rnr_nsp_lookup *lk, const WSAQUERYSETA *result);
     /* End this provider's part of the lookup, exactly once, with 0 or the
      * reason nothing (more) was found: WSAHOST_NOT_FOUND,
