@@ -173,7 +173,7 @@ static void daemon_start(struct daemon *d, const char *name, unsigned n, unsigne
     f = fopen(conf, "w");
     if (f == NULL)
         exit(1);
-    fprintf(f, "[daemon]\nsocket = %s\nstate-dir = %s/state\nmodule-dir = %s/providers/.libs\n"
+    fprintf(f, "[daemon]\nuser = root\nsocket = %s\nstate-dir = %s/state\nmodule-dir = %s/providers/.libs\n"
                "class-dir = %s/none\nlog-level = info\nmax-results-per-lookup = 1000\n\n"
                "[provider directory]\nmodule = directory\n", d->sock, d->dir, builddir, d->dir);
     fclose(f);

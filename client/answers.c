@@ -4,10 +4,12 @@
  * with the bytes it would send, so a repeated lookup is answered without
  * a round trip.
  *
- * One mapping per process, opened on first use next to the socket the
- * library talks to.  When it is missing (an older rnrd, answer-cache-size
- * = 0) another try waits a second, so a process without a cache pays one
- * failed open a second, not one per lookup.  When the daemon is gone the
+ * One mapping per process, opened on first use: the library asks the
+ * daemon it talks to which file its cache is (ANSWER_CACHE) and maps the
+ * file next to the socket only when it is that very one.  When there is
+ * none (answer-cache-size = 0, no daemon) another try waits a second, so
+ * a process without a cache pays one request a second, not one per
+ * lookup.  When the daemon is gone the
  * probe says "stale": the mapping is dropped, the lookup goes to the
  * socket (and learns WSASYSNOTREADY there), and a later lookup maps the
  * new daemon's file.  RNR_ANSWER_CACHE=0 in the environment turns the
@@ -23,7 +25,7 @@
 #include "anscache.h"
 #include "answers.h"
 #include "conn.h"
-#include "paths.h"
+#include "peer.h"
 #include "queryset.h"
 #include "wire.h"
 
@@ -44,6 +46,7 @@ static struct rnr_anscache_view *g_retired[MAX_RETIRED];   /* open lock */
 static unsigned g_nretired;                  /* open lock */
 static uint64_t g_next_try_ms;               /* written under the open lock, atomic */
 static int g_off = -1;                       /* atomic; -1: environment not read yet */
+static unsigned g_epoch;                     /* open lock: bumped by the final WSACleanup */
 
 static int cache_off(void)
 {
@@ -58,22 +61,85 @@ static int cache_off(void)
     return off;
 }
 
-/* Open lock held. */
-static void view_open(void)
+static int get_u64(struct rnr_rbuf *r, uint64_t *v)
+{
+    uint32_t lo, hi;
+
+    if (rnr_wire_get_u32(r, &lo) != 0 || rnr_wire_get_u32(r, &hi) != 0)
+        return -1;
+    *v = (uint64_t)hi << 32 | lo;
+    return 0;
+}
+
+/* Asks the daemon which file its cache is (ANSWER_CACHE, on the calling
+ * thread's connection, so from a daemon nsp/peer.h trusts) and maps that
+ * file if it is still there: the same device and inode, the same header
+ * seed, owned by a uid trusted for the socket and writable by nobody
+ * else.  A file merely found next to the socket is never read: a copy of
+ * another daemon's cache renamed there would serve that daemon's
+ * answers, and its liveness word would even say "alive".  A round trip:
+ * the open lock is not held.  The view, or NULL. */
+static struct rnr_anscache_view *view_fetch(void)
 {
     struct rnr_anscache_view *v = NULL;
-    char sock[4096], path[4200];
-    uint64_t now = rnr_conn_now_ms();
+    struct rnr_anscache_id id;
+    struct rnr_peer_trust t;
+    struct rnr_call call;
+    struct rnr_rbuf r;
+    const char *sock;
+    char path[4200];
 
-    if (__atomic_load_n(&g_view, __ATOMIC_RELAXED) != NULL || now < g_next_try_ms ||
-        g_nretired >= MAX_RETIRED)
-        return;
+    if (rnr_call_start(&call, RNR_MSG_ANSWER_CACHE) != 0 || rnr_call_run(&call) != 0)
+        goto done;   /* no daemon, or no cache (WSASERVICE_NOT_FOUND) */
+    rnr_rbuf_init(&r, call.body, call.len);
+    if (get_u64(&r, &id.dev) != 0 || get_u64(&r, &id.ino) != 0 ||
+        get_u64(&r, &id.seed) != 0 || rnr_rbuf_finish(&r) != 0) {
+        rnr_call_bad_reply(&call);
+        goto done;
+    }
+    sock = rnr_conn_path(call.conn);
+    rnr_peer_trusted(sock, &t);
+    if (rnr_anscache_path(sock, path, sizeof path) == 0)
+        rnr_anscache_open_vouched(path, &id, t.uids, t.n, &v);
+done:
+    rnr_call_cleanup(&call);
+    return v;
+}
+
+/* The current view, mapped now if there is none and the retry time has
+ * come; NULL when there is none. */
+static struct rnr_anscache_view *view_get(void)
+{
+    struct rnr_anscache_view *v, *cur;
+    uint64_t now = rnr_conn_now_ms();
+    unsigned epoch;
+
+    pthread_mutex_lock(&g_open_lock);
+    v = __atomic_load_n(&g_view, __ATOMIC_RELAXED);
+    if (v != NULL || now < g_next_try_ms || g_nretired >= MAX_RETIRED) {
+        pthread_mutex_unlock(&g_open_lock);
+        return v;
+    }
+    /* Other threads meanwhile go to the socket, without waiting here. */
     __atomic_store_n(&g_next_try_ms, now + RETRY_MS, __ATOMIC_RELAXED);
-    if (rnr_path_client_socket(sock, sizeof sock) != 0 ||
-        rnr_anscache_path(sock, path, sizeof path) != 0 ||
-        rnr_anscache_open(path, &v) != 0)
-        return;
-    __atomic_store_n(&g_view, v, __ATOMIC_RELEASE);
+    epoch = g_epoch;
+    pthread_mutex_unlock(&g_open_lock);
+
+    v = view_fetch();
+    if (v == NULL)
+        return NULL;
+    pthread_mutex_lock(&g_open_lock);
+    cur = __atomic_load_n(&g_view, __ATOMIC_RELAXED);
+    if (cur == NULL && epoch == g_epoch) {
+        __atomic_store_n(&g_view, v, __ATOMIC_RELEASE);
+    } else {
+        /* Another thread mapped one first, or WSACleanup came: nobody
+         * has seen this view. */
+        rnr_anscache_close(v);
+        v = cur;
+    }
+    pthread_mutex_unlock(&g_open_lock);
+    return v;
 }
 
 /* v answered "stale": retire it (open lock not held). */
@@ -148,11 +214,7 @@ int rnr_answers_try(const uint8_t *key, size_t klen, struct rnr_lookup *lk)
          * only once the retry time has come, not on every lookup. */
         if (rnr_conn_now_ms() < __atomic_load_n(&g_next_try_ms, __ATOMIC_RELAXED))
             return 0;
-        pthread_mutex_lock(&g_open_lock);
-        view_open();
-        v = __atomic_load_n(&g_view, __ATOMIC_ACQUIRE);
-        pthread_mutex_unlock(&g_open_lock);
-        if (v == NULL)
+        if ((v = view_get()) == NULL)
             return 0;
     }
     rc = rnr_anscache_get(v, key, klen, buf, sizeof buf, &vlen);
@@ -172,6 +234,7 @@ void rnr_answers_shutdown(void)
     for (i = 0; i < g_nretired; i++)
         rnr_anscache_close(g_retired[i]);
     g_nretired = 0;
+    g_epoch++;
     __atomic_store_n(&g_next_try_ms, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&g_open_lock);
 }

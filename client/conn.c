@@ -22,6 +22,7 @@
 #include "client.h"
 #include "conn.h"
 #include "paths.h"
+#include "peer.h"
 #include "queryset.h"
 #include "status.h"
 #include "wire.h"
@@ -78,6 +79,9 @@ struct rnr_conn {
     size_t              nin, capin;
     /* Every connection object, for fork (g_lock). */
     struct rnr_conn    *all_prev, *all_next;
+    /* The socket it was dialled to (fixed once open): the answer cache
+     * is looked for next to it. */
+    char                path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 /* The connection pool: RNR_CONN_SLOTS slots, each holding at most one
@@ -272,6 +276,7 @@ static int has_deadline(uint16_t type)
     case RNR_MSG_PING:
     case RNR_MSG_STATUS:
     case RNR_MSG_STATS:
+    case RNR_MSG_ANSWER_CACHE:
         return 1;
     default:
         return 0;
@@ -401,7 +406,8 @@ static int decode_frame(struct rnr_conn *c, const struct rnr_wire_hdr *h,
     if (h->type & RNR_MSG_REPLY) {
         unsigned req = h->type & ~(unsigned)RNR_MSG_REPLY;
 
-        if (req < RNR_MSG_LOOKUP_BEGIN || req > RNR_MSG_PING) {
+        if ((req < RNR_MSG_LOOKUP_BEGIN || req > RNR_MSG_PING) &&
+            req != RNR_MSG_ANSWER_CACHE) {
             rc = WSASYSNOTREADY;
             goto done;
         }
@@ -782,35 +788,37 @@ static int errno_status(int e)
     }
 }
 
+int rnr_conn_dial_daemon(int *out, char *path, size_t plen)
+{
+    char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    int fd = -1, rc;
+
+    if (rnr_path_client_socket(sock, sizeof sock) != 0)
+        return WSASYSNOTREADY;
+    /* A daemon another user runs, or one in a directory another user may
+     * change, would answer for this process: refused like a missing one
+     * (rnrctl says why). */
+    if ((rc = rnr_peer_dial(sock, &fd, NULL, NULL, 0)) != 0)
+        return rc;
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+        (path != NULL && (plen <= strlen(sock)))) {
+        close(fd);
+        return WSASYSNOTREADY;
+    }
+    if (path != NULL)
+        memcpy(path, sock, strlen(sock) + 1);
+    *out = fd;
+    return 0;
+}
+
 int rnr_conn_dial(int *out)
 {
-    struct sockaddr_un sa;
-    int fd, rc = 0;
+    return rnr_conn_dial_daemon(out, NULL, 0);
+}
 
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    if (rnr_path_client_socket(sa.sun_path, sizeof(sa.sun_path)) != 0)
-        return WSASYSNOTREADY;
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return errno_status(errno);
-    /* Blocking connect: it only waits when the daemon's backlog is full;
-     * a missing daemon fails at once.  Retrying after EINTR is safe for
-     * AF_UNIX (the socket stays unconnected). */
-    while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        if (errno != EINTR) {
-            rc = errno_status(errno);
-            goto done;
-        }
-    }
-    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-        rc = WSASYSNOTREADY;
-done:
-    if (rc != 0)
-        close(fd);
-    else
-        *out = fd;
-    return rc;
+const char *rnr_conn_path(const struct rnr_conn *c)
+{
+    return c->path;
 }
 
 /* Connect to the daemon.  No daemon: WSASYSNOTREADY at once (AF_UNIX
@@ -830,7 +838,7 @@ static int conn_open(unsigned slot, struct rnr_conn **out)
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->wlock, NULL);
 
-    if ((rc = rnr_conn_dial(&c->fd)) != 0)
+    if ((rc = rnr_conn_dial_daemon(&c->fd, c->path, sizeof c->path)) != 0)
         goto done;
     c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (c->evfd < 0) {

@@ -110,6 +110,12 @@ void rnr_conn_ref(struct rnr_conn *c);
  * connection (the asynchronous engine).  0, WSASYSNOTREADY (no daemon),
  * WSAEMFILE, WSAENOBUFS. */
 int  rnr_conn_dial(int *fd);
+/* The same, also giving the socket path (plen bytes at path; NULL for
+ * none).  Both dial only a daemon nsp/peer.h trusts: another is
+ * WSASYSNOTREADY, as a missing one. */
+int  rnr_conn_dial_daemon(int *fd, char *path, size_t plen);
+/* The socket path a pool connection was opened with. */
+const char *rnr_conn_path(const struct rnr_conn *c);
 void rnr_conn_put(struct rnr_conn *c);    /* accepts NULL */
 
 /* Final WSACleanup: kill every connection of the pool (pending requests

@@ -339,6 +339,26 @@ static int check_config(struct rnrd *d)
     return rc;
 }
 
+/* The state lock file, opened (as root, maybe) in a directory the daemon's
+ * account owns: never through a symbolic link, and only a plain file with
+ * no other name, which the pid written into it (state_lock_write_pid)
+ * cannot reach past.  A descriptor, or -1 with errno set. */
+static int lock_open(const char *path, int creat)
+{
+    struct stat st;
+    int fd;
+
+    fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | creat, 0644);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+        close(fd);
+        errno = EPERM;
+        return -1;
+    }
+    return fd;
+}
+
 /* One rnrd per state directory, whatever its socket: two would write the
  * same class store and provider data.  The lock lives as long as the
  * descriptor, across the daemonizing forks, and goes with the process. */
@@ -351,7 +371,7 @@ static int state_lock(struct rnrd *d)
         log_err("%s: state directory path too long", d->state_dir);
         return -1;
     }
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    fd = lock_open(path, O_CREAT);
     if (fd < 0) {
         log_err("%s: %s", path, strerror(errno));
         return -1;
@@ -383,7 +403,7 @@ static void state_lock_wait_leftover(const struct rnrd *d)
 
     if ((size_t)snprintf(path, sizeof path, "%s/rnrd.lock", d->state_dir) >= sizeof path)
         return;
-    if ((fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)) < 0)
+    if ((fd = lock_open(path, 0)) < 0)
         return;
     for (i = 0; i < 500; i++) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
@@ -439,21 +459,28 @@ static int startup(struct rnrd *d)
         log_err("%s: cannot create the state directory: %s", d->state_dir, strerror(err));
         return -1;
     }
+    /* Another user's directory could hand rnrd class and provider data
+     * it did not write. */
+    if (rnrd_own_dir(d, d->state_dir, "state") != 0)
+        return -1;
     state_lock_wait_leftover(d);
     if (rnrd_server_open(d) != 0 || state_lock(d) != 0)
         return -1;
     d->answer_cache_size = d->cfg->answer_cache_size;
     rnrd_answers_open(d);
+    /* The socket, the answer cache and the state lock are open: nothing
+     * after this needs root.  What lies below the state directory (the
+     * class store, the providers' directories and files) is created by
+     * the account rnrd switches to, never by root in a tree that account
+     * controls (privdrop.c). */
+    if (rnrd_privdrop(d) != 0)
+        return -1;
     if (rnrd_classes_open(d) != 0)
         return -1;
     if (rnrd_providers_start(d) != 0) {
         log_err("out of memory starting providers");
         return -1;
     }
-    /* Sockets, the class store and every provider's startup are done:
-     * nothing after this needs root. */
-    if (rnrd_privdrop(d) != 0)
-        return -1;
     return 0;
 }
 

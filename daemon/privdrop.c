@@ -1,11 +1,11 @@
 /*
- * Privilege drop.  rnrd started as root opens its socket, its state and
- * every provider first (providers may need root to open what they need),
- * then becomes the configured user for good:
+ * Privilege drop.  rnrd started as root opens its socket, the answer
+ * cache next to it and its state lock first, then becomes the configured
+ * user for good, before the class store and the providers start:
  *
- *   user unset     the account "rnrd" when it exists; otherwise rnrd
- *                  stays root and says so once (a fresh install without
- *                  the account keeps working; the package creates it)
+ *   user unset     the daemon account (configure --with-daemon-user,
+ *                  default "rnrd"); rnrd refuses to start as root when
+ *                  it does not exist
  *   user = root    stays root, silently
  *   user = NAME    NAME, or rnrd refuses to start when NAME is unknown
  *   group = NAME   instead of the user's primary group
@@ -13,14 +13,20 @@
  * Supplementary groups are reduced to that one group; real, effective and
  * saved ids all change, and getting root back is tried and must fail.
  * Started as any other user (systemd's User= / DynamicUser=) nothing
- * changes.  What rnrd writes later -- the state directory's class store
- * and provider directories, and the socket directory it created -- is
- * handed to the new user first.
+ * changes.
+ *
+ * Root touches nothing below a directory the daemon's account controls:
+ * only the state directory itself (and the socket directory rnrd created)
+ * is handed over, through a descriptor opened without following a
+ * symbolic link; everything below it (the class store, the providers'
+ * directories and files) is created after the drop, by the daemon's
+ * account.  A walk over that tree as root would follow whatever the
+ * account swapped in between looking at an entry and changing it.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -29,49 +35,95 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "rnrd.h"
 
-#define DEFAULT_USER "rnrd"
+#ifndef RNR_DAEMON_USER
+#define RNR_DAEMON_USER "rnrd"
+#endif
 
-static uid_t chown_uid;
-static gid_t chown_gid;
-
-static int chown_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/* The ids a root rnrd switches to: 1 with *uid and *gid set, 0 when it
+ * stays root (user = root, or not started as root), -1 when it must not
+ * start (said unless quiet). */
+static int drop_target(const struct rnrd *d, int quiet, uid_t *uid, gid_t *gid)
 {
-    (void)st;
-    (void)type;
-    (void)ftw;
-    if (lchown(path, chown_uid, chown_gid) != 0) {
-        log_err("%s: cannot hand it to uid %ld: %s", path, (long)chown_uid, strerror(errno));
+    const char *user = d->cfg->user, *group = d->cfg->group;
+    struct passwd *pw;
+    struct group *gr;
+
+    if (geteuid() != 0)
+        return 0;
+    if (user == NULL) {
+        pw = getpwnam(RNR_DAEMON_USER);
+        if (pw == NULL) {
+            if (!quiet)
+                log_err("started as root, and there is no user \"" RNR_DAEMON_USER "\" to "
+                        "switch to: create it, set user in [daemon], or set user = root to "
+                        "run as root");
+            return -1;
+        }
+    } else if (strcmp(user, "root") == 0 && group == NULL) {
+        return 0;
+    } else if ((pw = getpwnam(user)) == NULL) {
+        if (!quiet)
+            log_err("user = %s: no such user", user);
         return -1;
     }
-    return 0;
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    if (group != NULL) {
+        gr = getgrnam(group);
+        if (gr == NULL) {
+            if (!quiet)
+                log_err("group = %s: no such group", group);
+            return -1;
+        }
+        *gid = gr->gr_gid;
+    }
+    return 1;
 }
 
-/* The state directory itself, and below it only what rnrd keeps there
- * (a state-dir pointed at a shared directory must not give it away). */
-static int hand_over_state(const struct rnrd *d, uid_t uid, gid_t gid)
+int rnrd_own_dir(const struct rnrd *d, const char *dir, const char *what)
 {
-    static const char *const ours[] = { "classes", "providers" };
-    char path[4096];
-    size_t i;
+    char why[1024];
+    uid_t uid, also = (uid_t)-1;
+    gid_t gid;
+    int err;
 
-    chown_uid = uid;
-    chown_gid = gid;
-    if (lchown(d->state_dir, uid, gid) != 0) {
-        log_err("%s: cannot hand it to uid %ld: %s", d->state_dir, (long)uid, strerror(errno));
+    /* Handed over by an earlier start: the account it was handed to. */
+    if (drop_target(d, 1, &uid, &gid) == 1)
+        also = uid;
+    why[0] = '\0';
+    err = rnr_path_dir_check(dir, also, why, sizeof why);
+    if (err == 0)
+        return 0;
+    if (why[0] != '\0')
+        log_err("refusing the %s directory: %s", what, why);
+    else
+        log_err("%s: cannot use it as the %s directory: %s", dir, what, strerror(err));
+    return -1;
+}
+
+/* Gives dir itself, and nothing below it, to uid:gid. */
+static int hand_over(const char *dir, uid_t uid, gid_t gid)
+{
+    struct stat st;
+    int fd, rc = -1;
+
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        log_err("%s: cannot hand it to uid %ld: %s", dir, (long)uid, strerror(errno));
         return -1;
     }
-
-    for (i = 0; i < sizeof ours / sizeof ours[0]; i++) {
-        if ((size_t)snprintf(path, sizeof path, "%s/%s", d->state_dir, ours[i]) >= sizeof path)
-            return -1;
-        if (access(path, F_OK) != 0)
-            continue;
-        if (nftw(path, chown_one, 16, FTW_PHYS) != 0)
-            return -1;
+    if (fstat(fd, &st) != 0 || ((st.st_uid != uid || st.st_gid != gid) &&
+                                fchown(fd, uid, gid) != 0)) {
+        log_err("%s: cannot hand it to uid %ld: %s", dir, (long)uid, strerror(errno));
+        goto done;
     }
-    return 0;
+    rc = 0;
+done:
+    close(fd);
+    return rc;
 }
 
 static int hand_over_socket_dir(const struct rnrd *d, uid_t uid, gid_t gid)
@@ -87,11 +139,7 @@ static int hand_over_socket_dir(const struct rnrd *d, uid_t uid, gid_t gid)
         return 0;
     *slash = '\0';
     /* So that the unprivileged daemon can remove its socket at exit. */
-    if (lchown(dir, uid, gid) != 0) {
-        log_err("%s: cannot hand it to uid %ld: %s", dir, (long)uid, strerror(errno));
-        return -1;
-    }
-    return 0;
+    return hand_over(dir, uid, gid);
 }
 
 static int switch_ids(uid_t uid, gid_t gid)
@@ -120,42 +168,19 @@ static int switch_ids(uid_t uid, gid_t gid)
 
 int rnrd_privdrop(struct rnrd *d)
 {
-    const char *user = d->cfg->user, *group = d->cfg->group;
-    struct passwd *pw;
-    struct group *gr;
     uid_t uid;
     gid_t gid;
+    int rc;
 
     if (geteuid() != 0) {
-        if (user != NULL)
-            log_info("not started as root: user = %s has nothing to do", user);
+        if (d->cfg->user != NULL)
+            log_info("not started as root: user = %s has nothing to do", d->cfg->user);
         return 0;
     }
-    if (user == NULL) {
-        errno = 0;
-        pw = getpwnam(DEFAULT_USER);
-        if (pw == NULL) {
-            log_warning("running as root: there is no user \"" DEFAULT_USER "\" to switch to "
-                        "(create it, or set user in [daemon])");
-            return 0;
-        }
-    } else if (strcmp(user, "root") == 0 && group == NULL) {
-        return 0;
-    } else if ((pw = getpwnam(user)) == NULL) {
-        log_err("user = %s: no such user", user);
-        return -1;
-    }
-    uid = pw->pw_uid;
-    gid = pw->pw_gid;
-    if (group != NULL) {
-        gr = getgrnam(group);
-        if (gr == NULL) {
-            log_err("group = %s: no such group", group);
-            return -1;
-        }
-        gid = gr->gr_gid;
-    }
-    if (hand_over_state(d, uid, gid) != 0 || hand_over_socket_dir(d, uid, gid) != 0 ||
+    rc = drop_target(d, 0, &uid, &gid);
+    if (rc <= 0)
+        return rc;
+    if (hand_over(d->state_dir, uid, gid) != 0 || hand_over_socket_dir(d, uid, gid) != 0 ||
         switch_ids(uid, gid) != 0)
         return -1;
     log_info("running as uid %ld gid %ld", (long)uid, (long)gid);

@@ -8,12 +8,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "alloc.h"
 #include "log.h"
@@ -24,6 +29,9 @@
 
 #define ACCEPT_BATCH     32
 #define ACCEPT_PAUSE_MS  200
+/* Descriptors kept for everything but clients: providers' sockets and
+ * files (dns, sap, the directory's journal), the class store, logging. */
+#define FD_HEADROOM      128
 
 static void server_accept(void *arg, int fd, unsigned events);
 
@@ -39,6 +47,15 @@ struct rnrd *rnrd_new(void)
     d->opt_log_level = -1;
     TAILQ_INIT(&d->clients);
     TAILQ_INIT(&d->dirty);
+    TAILQ_INIT(&d->uids);
+    d->fd_max_clients = SIZE_MAX;   /* until server_fit_fds knows better */
+#ifdef __GLIBC__
+    /* Client buffers above 128 KiB get their own mappings, returned to
+     * the system when freed: a burst of large frames must not leave
+     * rnrd at its high-water mark (glibc would otherwise raise the
+     * threshold to the largest block freed and keep them in its heap). */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
     rnr_wbuf_init(&d->scratch);
     rnrd_lookups_init();
     return d;
@@ -98,7 +115,69 @@ static int socket_dir(struct rnrd *d, const char *path)
         log_err("%s: cannot create the socket directory: %s", dir, strerror(err));
         return -1;
     }
-    return 0;
+    /* One another user controls would let them replace the socket or the
+     * answer cache under rnrd's clients. */
+    return rnrd_own_dir(d, dir, "socket");
+}
+
+/* Descriptors open now. */
+static size_t fds_open(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    struct dirent *e;
+    size_t n = 0;
+
+    if (dir == NULL)
+        return 16;
+    while ((e = readdir(dir)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(dir);
+    return n;
+}
+
+/*
+ * Every client is a descriptor: with RLIMIT_NOFILE below max-clients,
+ * accept() would fail first (EMFILE) and lock everyone out, root
+ * included.  So the soft limit is raised to the hard one when it is too
+ * low (systemd's default soft limit is 1024), and when even that is too
+ * low the number of clients served is capped to what fits, keeping the
+ * reserve for admins inside it.
+ */
+static void server_fit_fds(struct rnrd *d)
+{
+    size_t want = d->limits.max_clients + FD_HEADROOM + fds_open(), room;
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+        log_warning("getrlimit(RLIMIT_NOFILE): %s", strerror(errno));
+        return;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        rlim_t old = rl.rlim_cur;
+
+        /* All of it: a reload may raise max-clients later. */
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+            log_warning("setrlimit(RLIMIT_NOFILE, %llu): %s", (unsigned long long)rl.rlim_cur,
+                        strerror(errno));
+            rl.rlim_cur = old;
+        } else {
+            log_info("RLIMIT_NOFILE raised from %llu to %llu for max-clients",
+                     (unsigned long long)old, (unsigned long long)rl.rlim_cur);
+        }
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want) {
+        d->fd_max_clients = (rl.rlim_cur == RLIM_INFINITY ? SIZE_MAX : rl.rlim_cur) -
+                            (want - d->limits.max_clients);
+        return;
+    }
+    room = want - d->limits.max_clients;
+    d->fd_max_clients = rl.rlim_cur > room + 1 ? rl.rlim_cur - room : 1;
+    log_warning("RLIMIT_NOFILE is %llu (hard limit): serving at most %zu clients, not "
+                "max-clients %zu (the last %zu for root and admin-group)",
+                (unsigned long long)rl.rlim_cur, d->fd_max_clients, d->limits.max_clients,
+                d->limits.reserved_admin_clients);
 }
 
 /* The socket systemd passed (rnrd.socket). */
@@ -124,6 +203,8 @@ static int server_adopt(struct rnrd *d, int fd)
     }
     d->listen_fd = fd;
     d->socket_activated = 1;
+    server_fit_fds(d);
+    rnrd_clients_sweep_start(d);
     return 0;
 }
 
@@ -131,7 +212,8 @@ int rnrd_server_open(struct rnrd *d)
 {
     struct sockaddr_un sun;
     struct stat st;
-    int fd = -1;
+    mode_t mask;
+    int fd = -1, rc;
 
     switch (rnrd_listen_fd(&fd)) {
     case 1:
@@ -174,14 +256,19 @@ int rnrd_server_open(struct rnrd *d)
         log_err("socket: %s", strerror(errno));
         return -1;
     }
-    if (bind(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+    /* Mode 0666 from bind itself: a chmod by path, as root, would follow
+     * a symbolic link the directory's owner put there meanwhile. */
+    mask = umask(0111);
+    rc = bind(fd, (struct sockaddr *)&sun, sizeof sun);
+    umask(mask);
+    if (rc != 0) {
         if (errno == EADDRINUSE)   /* another rnrd won the race since lstat */
             log_err("%s: another rnrd is already listening there", d->socket_path);
         else
             log_err("%s: bind: %s", d->socket_path, strerror(errno));
         goto fail;
     }
-    if (chmod(d->socket_path, 0666) != 0 || stat(d->socket_path, &st) != 0) {
+    if (lstat(d->socket_path, &st) != 0) {
         log_err("%s: %s", d->socket_path, strerror(errno));
         unlink(d->socket_path);
         goto fail;
@@ -195,6 +282,8 @@ int rnrd_server_open(struct rnrd *d)
         goto fail;
     }
     d->listen_fd = fd;
+    server_fit_fds(d);
+    rnrd_clients_sweep_start(d);
     return 0;
 fail:
     close(fd);
@@ -209,6 +298,7 @@ void rnrd_server_close(struct rnrd *d)
         rnrd_loop_timer_cancel(d->loop, d->accept_timer);
         d->accept_timer = NULL;
     }
+    rnrd_clients_sweep_stop(d);
     if (d->listen_fd < 0)
         return;
     rnrd_loop_unwatch(d->loop, d->listen_fd);
@@ -256,12 +346,7 @@ static void server_accept(void *arg, int lfd, unsigned events)
             }
             return;
         }
-        if (d->nclients >= d->limits.max_clients) {
-            d->stats.clients_refused++;
-            log_info("refusing a connection: max-clients (%zu) reached", d->limits.max_clients);
-            close(fd);
-            continue;
-        }
+        /* Refused there when over a cap (closed at once). */
         rnrd_client_accept(d, fd);
     }
 }

@@ -45,6 +45,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* The largest value librnr reads (into a buffer on its stack: no
  * allocation on a lookup); rnrd stores nothing larger. */
@@ -94,6 +95,16 @@ int  rnr_anscache_put(struct rnr_anscache *c, const void *key, size_t klen,
                       const void *val, size_t vlen, uint64_t expires_ms,
                       uint32_t gen);
 
+/* The cache file as rnrd vouches for it to its clients (ANSWER_CACHE,
+ * doc/protocol.md): the device and inode of the file it writes and the
+ * random seed of its header.  A client maps a file only when all three
+ * match, so a copy of another daemon's file, or any file renamed over
+ * this one, is never read. */
+struct rnr_anscache_id {
+    uint64_t dev, ino, seed;
+};
+void rnr_anscache_identity(const struct rnr_anscache *c, struct rnr_anscache_id *out);
+
 uint32_t rnr_anscache_gen(const struct rnr_anscache *c);
 /* Every entry stored so far stops being served. */
 void rnr_anscache_invalidate(struct rnr_anscache *c);
@@ -114,6 +125,14 @@ struct rnr_anscache_view;
  * success.  WSASERVICE_NOT_FOUND when there is no such file, WSAEINVAL
  * when it is not a valid cache, WSASYSCALLFAILURE otherwise. */
 int  rnr_anscache_open(const char *path, struct rnr_anscache_view **out);
+/* rnr_anscache_open for a client: the file must also be the one id names
+ * (device, inode, header seed), belong to one of the nowners uids and be
+ * writable by nobody else (no group or other write bit).  WSAEACCES when
+ * it is not; the other errors as rnr_anscache_open.  Checked once, on the
+ * descriptor that is mapped: probes cost nothing more. */
+int  rnr_anscache_open_vouched(const char *path, const struct rnr_anscache_id *id,
+                               const uid_t *owners, size_t nowners,
+                               struct rnr_anscache_view **out);
 void rnr_anscache_close(struct rnr_anscache_view *v);   /* accepts NULL */
 
 enum {

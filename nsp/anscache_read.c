@@ -106,7 +106,24 @@ static int layout_ok(const struct anscache_hdr *h, uint64_t st_size)
     return 1;
 }
 
-int rnr_anscache_open(const char *path, struct rnr_anscache_view **out)
+/* 1 when the file is the one id names, belongs to one of owners and is
+ * writable by nobody else. */
+static int vouched(const struct stat *st, const struct anscache_hdr *h,
+                   const struct rnr_anscache_id *id, const uid_t *owners, size_t nowners)
+{
+    size_t i;
+
+    if ((uint64_t)st->st_dev != id->dev || (uint64_t)st->st_ino != id->ino ||
+        h->seed != id->seed || (st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return 0;
+    for (i = 0; i < nowners; i++)
+        if (owners[i] == st->st_uid)
+            return 1;
+    return 0;
+}
+
+static int view_open(const char *path, const struct rnr_anscache_id *id, const uid_t *owners,
+                     size_t nowners, struct rnr_anscache_view **out)
 {
     struct rnr_anscache_view *v = NULL;
     struct anscache_hdr h;
@@ -144,6 +161,10 @@ int rnr_anscache_open(const char *path, struct rnr_anscache_view **out)
         rc = WSAEINVAL;
         goto done;
     }
+    if (id != NULL && !vouched(&st, &h, id, owners, nowners)) {
+        rc = WSAEACCES;
+        goto done;
+    }
     map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED) {
         rc = WSASYSCALLFAILURE;
@@ -173,6 +194,20 @@ done:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+int rnr_anscache_open(const char *path, struct rnr_anscache_view **out)
+{
+    return view_open(path, NULL, NULL, 0, out);
+}
+
+int rnr_anscache_open_vouched(const char *path, const struct rnr_anscache_id *id,
+                              const uid_t *owners, size_t nowners,
+                              struct rnr_anscache_view **out)
+{
+    if (id == NULL || (owners == NULL && nowners > 0))
+        return WSAEINVAL;
+    return view_open(path, id, owners, nowners, out);
 }
 
 void rnr_anscache_close(struct rnr_anscache_view *v)

@@ -171,6 +171,13 @@ done:
     return rc;
 }
 
+void rnr_anscache_identity(const struct rnr_anscache *c, struct rnr_anscache_id *out)
+{
+    out->dev = (uint64_t)c->dev;
+    out->ino = (uint64_t)c->ino;
+    out->seed = c->hdr->seed;
+}
+
 int rnr_anscache_create(const char *path, size_t bytes, struct rnr_anscache **out)
 {
     size_t total, index;

@@ -97,6 +97,50 @@ int rnr_path_client_socket(char *buf, size_t len)
     return rc;
 }
 
+int rnr_path_socket_kind(const char *path)
+{
+    char buf[PATH_MAX];
+
+    if (path == NULL)
+        return RNR_PATH_OTHER;
+    if (system_socket(buf, sizeof buf) == 0 && strcmp(buf, path) == 0)
+        return RNR_PATH_SYSTEM;
+    if (user_socket(buf, sizeof buf) == 0 && strcmp(buf, path) == 0)
+        return RNR_PATH_USER;
+    return RNR_PATH_OTHER;
+}
+
+int rnr_path_dir_check(const char *dir, uid_t also, char *why, size_t whylen)
+{
+    struct stat st;
+    uid_t me = geteuid();
+
+    if (lstat(dir, &st) != 0)
+        return errno;
+    if (S_ISLNK(st.st_mode)) {
+        path_fmt(why, whylen, "%s is a symbolic link; rnrd wants a directory of its own", dir);
+        return ELOOP;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        path_fmt(why, whylen, "%s is not a directory", dir);
+        return ENOTDIR;
+    }
+    if (st.st_uid != me && (also == (uid_t)-1 || st.st_uid != also)) {
+        path_fmt(why, whylen, "%s already exists and belongs to uid %lu, not to uid %lu that "
+                 "rnrd runs as: another user could replace what rnrd keeps there "
+                 "(remove it, or give it to uid %lu)", dir, (unsigned long)st.st_uid,
+                 (unsigned long)me, (unsigned long)me);
+        return EPERM;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        path_fmt(why, whylen, "%s is writable by %s (mode %04o): others could replace what "
+                 "rnrd keeps there (chmod go-w it)", dir,
+                 (st.st_mode & S_IWOTH) ? "others" : "its group", (unsigned)(st.st_mode & 07777));
+        return EPERM;
+    }
+    return 0;
+}
+
 int rnr_path_daemon_state(char *buf, size_t len)
 {
     const char *dir;

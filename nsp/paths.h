@@ -16,10 +16,20 @@
 #define RNR_PATHS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 int rnr_path_client_socket(char *buf, size_t len);
 int rnr_path_daemon_socket(char *buf, size_t len);
 int rnr_path_daemon_state(char *buf, size_t len);
+/* Which default a socket path is: RNR_PATH_SYSTEM (RNR_RUNDIR's), RNR_PATH_USER
+ * (the caller's per-user socket, whether it exists or not), RNR_PATH_OTHER. */
+enum { RNR_PATH_OTHER = 0, RNR_PATH_SYSTEM = 1, RNR_PATH_USER = 2 };
+int rnr_path_socket_kind(const char *path);
+/* rnrd's own directory: not a symbolic link, a directory, owned by the
+ * effective uid (or by `also` when it is not (uid_t)-1), not writable by
+ * group or others.  0, or an errno (ENOENT when it does not exist) with
+ * the reason, naming dir, in why for the others. */
+int rnr_path_dir_check(const char *dir, uid_t also, char *why, size_t whylen);
 /* mkdir -p with the given mode for the missing components; 0 or errno. */
 int rnr_path_mkdirs(const char *dir, unsigned mode);
 

@@ -84,6 +84,8 @@ enum rnr_msg_type {
     RNR_MSG_STATS          = 0x0C,
     RNR_MSG_CONTROL        = 0x0D,
     RNR_MSG_RELOAD         = 0x0E,
+    /* Which answer cache file is the daemon's (doc/protocol.md). */
+    RNR_MSG_ANSWER_CACHE   = 0x0F,
     RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
     RNR_MSG_LOOKUP_RESULT  = 0x40,
     RNR_MSG_LOOKUP_DONE    = 0x41

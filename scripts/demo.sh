@@ -16,6 +16,14 @@ export RNR_MODULE_DIR="$build/providers/.libs"
 rnrd="$build/daemon/rnrd"
 rnrctl="$build/client/rnrctl/rnrctl"
 
+# Started as root, rnrd switches to its own account once its socket is
+# open, and refuses to run as root without one, as a package would set up.
+if [ "$(id -u)" -eq 0 ] && ! getent passwd rnrd >/dev/null; then
+    echo "demo: creating the system account rnrd that rnrd runs as"
+    useradd --system --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin rnrd
+fi
+
 "$rnrd" --foreground &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true' EXIT INT TERM

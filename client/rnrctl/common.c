@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "class_xml.h"
 #include "guid.h"
+#include "opsconn.h"
 #include "rnrctl.h"
 #include "status.h"
 
@@ -59,8 +60,10 @@ int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
         fputc(')', stderr);
     }
     fputc('\n', stderr);
-    if (status == WSASYSNOTREADY)
+    if (status == WSASYSNOTREADY) {
+        rnrctl_ops_explain();
         fputs("rnrctl: is rnrd running? (socket: $" RNR_SOCKET_ENV " or --socket)\n", stderr);
+    }
     return rnrctl_exit_for_status(status);
 }
 

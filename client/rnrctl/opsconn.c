@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -13,6 +14,7 @@
 #include "alloc.h"
 #include "opsconn.h"
 #include "paths.h"
+#include "peer.h"
 
 /* A reload may take a moment (providers re-read their files); a daemon
  * that says nothing for this long is not going to. */
@@ -27,24 +29,30 @@ void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type)
 
 static int ops_connect(int *out)
 {
-    struct sockaddr_un sun;
-    char path[sizeof sun.sun_path];
-    int fd;
+    char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+    int rc;
 
     if (rnr_path_client_socket(path, sizeof path) != 0)
         return WSASYSNOTREADY;
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    memcpy(sun.sun_path, path, strlen(path) + 1);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return WSAENOBUFS;
-    if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+    /* Only a daemon this user may trust (nsp/peer.h). */
+    rc = rnr_peer_dial(path, out, NULL, NULL, 0);
+    return rc == WSAEMFILE ? WSAENOBUFS : rc;
+}
+
+void rnrctl_ops_explain(void)
+{
+    char path[sizeof(((struct sockaddr_un *)0)->sun_path)], why[512];
+    int fd = -1;
+
+    /* Asked again rather than remembered: librnr refuses the same
+     * daemons without a word, and nothing else would tell a refused
+     * daemon from a missing one. */
+    if (rnr_path_client_socket(path, sizeof path) != 0)
+        return;
+    if (rnr_peer_dial(path, &fd, NULL, why, sizeof why) == 0)
         close(fd);
-        return WSASYSNOTREADY;
-    }
-    *out = fd;
-    return 0;
+    else if (why[0] != '\0')
+        fprintf(stderr, "rnrctl: not using %s: %s\n", path, why);
 }
 
 static int ops_write(int fd, const uint8_t *p, size_t n)

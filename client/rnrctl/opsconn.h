@@ -22,4 +22,8 @@ void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type);
  * hung up (an rnrd too old for the request does that). */
 int  rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len);
 
+/* After WSASYSNOTREADY: says on stderr why the daemon at the socket is
+ * not trusted (nsp/peer.h), when that is the reason. */
+void rnrctl_ops_explain(void);
+
 #endif

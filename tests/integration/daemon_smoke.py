@@ -110,7 +110,7 @@ class Daemon:
 
 
 def write_conf(d, testprov, extra=""):
-    text = ("[daemon]\nlog-level = info\nmax-lookups-per-client = 8\n"
+    text = ("[daemon]\nuser = root\nlog-level = info\nmax-lookups-per-client = 8\n"
             "max-results-per-lookup = 1000\n\n")
     if testprov:
         text += "[provider slow]\nmodule = %s\ndelay-ms = 300\n\n" % testprov

@@ -84,6 +84,7 @@ static int write_config(const struct rnrt_daemon *d)
     char buf[8192];
     int n = snprintf(buf, sizeof buf,
         "[daemon]\n"
+        "user = root\n"
         "socket = %s\n"
         "state-dir = %s\n"
         "module-dir = %s/providers/.libs\n"

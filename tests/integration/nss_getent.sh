@@ -103,6 +103,7 @@ printf 'hosts: files\nservices: files\n' >"$tmp/ns-files"
 
 cat >"$tmp/rnrd.conf" <<EOF
 [daemon]
+user = root
 socket = $tmp/rnrd.sock
 state-dir = $tmp/state
 module-dir = $builddir/providers/.libs

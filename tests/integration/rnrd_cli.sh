@@ -26,6 +26,7 @@ printf 'ftp 21/tcp\nhttp 80/tcp www\n' >"$tmp/services"
 write_conf() { # $1 = local host name
     cat >"$tmp/rnrd.conf" <<EOC
 [daemon]
+user = root
 socket = $tmp/rnrd.sock
 state-dir = $tmp/state
 module-dir = $moddir

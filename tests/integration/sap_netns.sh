@@ -100,6 +100,7 @@ ipof() { case $1 in A) echo 10.77.0.1;; B) echo 10.77.0.2;; C) echo 10.77.0.3;; 
 conf() {
     {
         echo "[daemon]"
+        echo "user = root"
         echo "socket = $tmp/$1/rnrd.sock"
         echo "state-dir = $tmp/$1/state"
         echo "module-dir = $moddir"

@@ -94,7 +94,7 @@ static int write_rnrd_conf(void)
 {
     char buf[8192];
     int n = snprintf(buf, sizeof buf,
-        "[daemon]\nsocket = %s\nstate-dir = %s\nmodule-dir = %s/providers/.libs\n"
+        "[daemon]\nuser = root\nsocket = %s\nstate-dir = %s\nmodule-dir = %s/providers/.libs\n"
         "class-dir = %s/classes.d\nlog-level = info\nmax-lookups-per-client = 4096\n\n"
         "[provider hosts]\nmodule = hosts\nnamespace = NS_TCPIP_HOSTS\n"
         "hosts-file = %s\nservices-file = %s\n\n"

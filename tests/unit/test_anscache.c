@@ -773,6 +773,46 @@ static void write_file(const char *path, const void *b, size_t n)
     close(fd);
 }
 
+/* A client maps only the file the daemon names: the same inode, the same
+ * seed, an owner it trusts, writable by nobody else. */
+static void test_open_vouched(void **state)
+{
+    struct rnr_anscache *c;
+    struct rnr_anscache_view *v = NULL;
+    struct rnr_anscache_id id, other;
+    char copy[600], cmd[2600];
+    uid_t me = geteuid(), nobody = me + 12345;
+
+    (void)state;
+    assert_int_equal(rnr_anscache_create(g_path, 65536, &c), 0);
+    rnr_anscache_identity(c, &id);
+    assert_int_equal(rnr_anscache_open_vouched(g_path, &id, &me, 1, &v), 0);
+    rnr_anscache_close(v);
+    v = NULL;
+    /* Another owner than the trusted ones. */
+    assert_int_equal(rnr_anscache_open_vouched(g_path, &id, &nobody, 1, &v), WSAEACCES);
+    assert_int_equal(rnr_anscache_open_vouched(g_path, &id, NULL, 0, &v), WSAEACCES);
+    /* Writable by the group or others. */
+    assert_int_equal(chmod(g_path, 0664), 0);
+    assert_int_equal(rnr_anscache_open_vouched(g_path, &id, &me, 1, &v), WSAEACCES);
+    assert_int_equal(chmod(g_path, 0644), 0);
+    /* Another seed. */
+    other = id;
+    other.seed ^= 1;
+    assert_int_equal(rnr_anscache_open_vouched(g_path, &other, &me, 1, &v), WSAEACCES);
+    /* A copy, byte for byte, renamed over it: another inode. */
+    snprintf(copy, sizeof copy, "%s.copy", g_path);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s' && mv '%s' '%s'", g_path, copy, copy, g_path);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(rnr_anscache_open(g_path, &v), 0);   /* a valid cache ... */
+    rnr_anscache_close(v);
+    v = NULL;
+    assert_int_equal(rnr_anscache_open_vouched(g_path, &id, &me, 1, &v), WSAEACCES);
+    assert_null(v);
+    assert_int_equal(rnr_anscache_open_vouched(g_path, NULL, &me, 1, &v), WSAEINVAL);
+    rnr_anscache_destroy(c, 0);
+}
+
 static void test_open_errors(void **state)
 {
     struct rnr_anscache *c = NULL;
@@ -957,6 +997,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stale_after_kill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hold_then_destroy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_vouched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_errors, setup, teardown),
         cmocka_unit_test(test_path),

@@ -377,6 +377,10 @@ static int fake_handle(int fd, const struct rnr_wire_hdr *h, const uint8_t *body
         put_test_class(&w, "Second class");
         rnr_wire_frame_end(&w, RNR_WIRE_MAX_FRAME);
         break;
+    case RNR_MSG_ANSWER_CACHE:
+        /* As rnrd with answer-cache-size = 0: librnr asks on first use. */
+        put_status(&w, RNR_MSG_ANSWER_CACHE, h->id, WSASERVICE_NOT_FOUND);
+        break;
     default:
         rc = -1;
         break;

@@ -176,12 +176,65 @@ static void test_mkdirs(void **state)
     assert_int_equal(rnr_path_mkdirs(NULL, 0700), EINVAL);
 }
 
+static void test_socket_kind(void **state)
+{
+    char buf[256];
+
+    (void)state;
+    snprintf(buf, sizeof buf, "%s/rnrd.sock", RNR_RUNDIR);
+    assert_int_equal(rnr_path_socket_kind(buf), RNR_PATH_SYSTEM);
+    snprintf(buf, sizeof buf, "/tmp/rnrd-%lu/rnrd.sock", (unsigned long)geteuid());
+    assert_int_equal(rnr_path_socket_kind(buf), RNR_PATH_USER);
+    setenv("XDG_RUNTIME_DIR", "/run/user/4242", 1);
+    assert_int_equal(rnr_path_socket_kind(buf), RNR_PATH_OTHER);
+    assert_int_equal(rnr_path_socket_kind("/run/user/4242/rnrd/rnrd.sock"), RNR_PATH_USER);
+    assert_int_equal(rnr_path_socket_kind("/somewhere/rnrd.sock"), RNR_PATH_OTHER);
+    assert_int_equal(rnr_path_socket_kind(NULL), RNR_PATH_OTHER);
+}
+
+/* rnrd's own directories: a real directory, its owner's, nobody else's to
+ * write. */
+static void test_dir_check(void **state)
+{
+    char dir[400], link[400], why[600];
+    uid_t other = geteuid() + 12345;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "%s/own", g_tmp);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    why[0] = '\0';
+    assert_int_equal(rnr_path_dir_check(dir, (uid_t)-1, why, sizeof why), 0);
+    assert_int_equal(chmod(dir, 0775), 0);
+    assert_int_equal(rnr_path_dir_check(dir, (uid_t)-1, why, sizeof why), EPERM);
+    assert_non_null(strstr(why, "writable by its group (mode 0775)"));
+    assert_int_equal(chmod(dir, 0757), 0);
+    assert_int_equal(rnr_path_dir_check(dir, (uid_t)-1, why, sizeof why), EPERM);
+    assert_non_null(strstr(why, "writable by others"));
+    assert_int_equal(chmod(dir, 0755), 0);
+    snprintf(link, sizeof link, "%s/link", g_tmp);
+    assert_int_equal(symlink(dir, link), 0);
+    assert_int_equal(rnr_path_dir_check(link, (uid_t)-1, why, sizeof why), ELOOP);
+    assert_non_null(strstr(why, "symbolic link"));
+    snprintf(link, sizeof link, "%s/none", g_tmp);
+    assert_int_equal(rnr_path_dir_check(link, (uid_t)-1, why, sizeof why), ENOENT);
+    /* Someone else's: only root can make one here. */
+    if (geteuid() == 0) {
+        assert_int_equal(chown(dir, other, other), 0);
+        assert_int_equal(rnr_path_dir_check(dir, (uid_t)-1, why, sizeof why), EPERM);
+        assert_non_null(strstr(why, "belongs to uid"));
+        /* ... unless it is the account rnrd switches to. */
+        assert_int_equal(rnr_path_dir_check(dir, other, why, sizeof why), 0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_env_socket_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_socket_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dir_check, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
