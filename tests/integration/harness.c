@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <grp.h>
 #include <pwd.h>
 #include <errno.h>
@@ -139,7 +140,7 @@ int rnrt_daemon_init(struct rnrt_daemon *d, const char *extra_conf)
     return 0;
 }
 
-static int socket_answers(const char *path)
+int rnrt_socket_answers(const char *path)
 {
     struct sockaddr_un sun;
     int fd, ok;
@@ -215,7 +216,7 @@ int rnrt_daemon_start(struct rnrt_daemon *d)
         }
         /* The socket answering is not enough: a leftover child of an
          * rnrd killed with -9 can hold a copy of its listening socket. */
-        if (socket_answers(d->sock) && log_ready_count(d->log) > ready0)
+        if (rnrt_socket_answers(d->sock) && log_ready_count(d->log) > ready0)
             return 0;
         usleep(10000);
     }
@@ -338,5 +339,20 @@ int rnrt_run_as(const char *name, int (*fn)(void *arg), void *arg)
         if (errno != EINTR)
             return -1;
     }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int rnrt_system(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    int n, st;
+
+    va_start(ap, fmt);
+    n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof cmd)
+        return -1;
+    st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -42,6 +42,11 @@ void rnrt_daemon_destroy(struct rnrt_daemon *d);
 int  rnrt_write_file(const char *path, const char *content);
 /* Path of a built program or module, from the build directory. */
 const char *rnrt_builddir(void);
+/* 1 when something accepts a connection on the AF_UNIX socket at path. */
+int rnrt_socket_answers(const char *path);
+/* Runs the formatted command with /bin/sh; its exit code, or -1 when it
+ * did not exit (or the command did not fit in 1 KiB). */
+int rnrt_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Milliseconds on the monotonic clock. */
 long long rnrt_now_ms(void);
 /* Threads of the calling process (/proc/self/task), -1 if unreadable. */

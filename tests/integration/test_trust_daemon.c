@@ -54,40 +54,6 @@ static struct {
 
 static GUID byname = SVCID_INET_HOSTADDRBYNAME;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int socket_answers(const char *path)
-{
-    struct sockaddr_un sun;
-    int fd, ok;
-
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return 0;
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sun.sun_path) {
-        close(fd);
-        return 0;
-    }
-    memcpy(sun.sun_path, path, strlen(path) + 1);
-    ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
-    close(fd);
-    return ok;
-}
-
 /* Become uid:gid for good (in a child). */
 static void become(uid_t uid, gid_t gid)
 {
@@ -218,7 +184,7 @@ static int group_setup(void **state)
         return -1;
     snprintf(T.squat, sizeof T.squat, "/tmp/rnrd-%lu", (unsigned long)T.alice);
     snprintf(T.evil_sock, sizeof T.evil_sock, "%s/rnrd.sock", T.squat);
-    run("rm -rf '%s'", T.squat);
+    rnrt_system("rm -rf '%s'", T.squat);
 
     /* Mallory's daemon, serving her hosts file in alice's place. */
     snprintf(path, sizeof path, "%s/evil-hosts", T.dir);
@@ -240,9 +206,9 @@ static int group_setup(void **state)
     T.evil_pid = rnrd_spawn(T.mallory, T.mallory_gid, path, log, T.squat);
     if (T.evil_pid < 0)
         return -1;
-    for (i = 0; i < 1000 && !socket_answers(T.evil_sock); i++)
+    for (i = 0; i < 1000 && !rnrt_socket_answers(T.evil_sock); i++)
         usleep(10000);
-    if (!socket_answers(T.evil_sock)) {
+    if (!rnrt_socket_answers(T.evil_sock)) {
         fprintf(stderr, "mallory's rnrd did not start; log %s\n", log);
         return -1;
     }
@@ -265,9 +231,9 @@ static int group_teardown(void **state)
     }
     if (T.victim.dir[0] != '\0')
         rnrt_daemon_destroy(&T.victim);
-    run("rm -rf '%s'", T.squat);
+    rnrt_system("rm -rf '%s'", T.squat);
     if (getenv("RNRT_KEEP") == NULL)
-        run("rm -rf '%s'", T.dir);
+        rnrt_system("rm -rf '%s'", T.dir);
     return 0;
 }
 
@@ -389,7 +355,7 @@ static void test_squatted_user_socket(void **state)
     if (T.skip)
         skip();
     /* The squat took: mallory owns alice's directory and serves there. */
-    assert_true(socket_answers(T.evil_sock));
+    assert_true(rnrt_socket_answers(T.evil_sock));
     assert_int_equal(rnrt_run_as(RNRT_USER_ALICE, alice_default_socket, NULL), OK);
 
     /* rnrctl refuses it too, and says why. */
@@ -422,7 +388,7 @@ static void test_squatted_dir_refused_by_rnrd(void **state)
     snprintf(msg, sizeof msg, "refusing the socket directory: %s already exists and belongs "
              "to uid %lu", T.squat, (unsigned long)T.mallory);
     assert_true(file_has(log, msg));
-    assert_true(socket_answers(T.evil_sock));   /* mallory's is still there */
+    assert_true(rnrt_socket_answers(T.evil_sock));   /* mallory's is still there */
 }
 
 static int alice_explicit(void *arg)
@@ -462,14 +428,14 @@ static void test_peer_credentials(void **state)
     pid = rnrd_spawn(T.mallory, T.mallory_gid, conf, log, NULL);
     assert_true(pid > 0);
     T.evil2_pid = pid;
-    for (i = 0; i < 1000 && !socket_answers(msock); i++)
+    for (i = 0; i < 1000 && !rnrt_socket_answers(msock); i++)
         usleep(10000);
-    assert_true(socket_answers(msock));
+    assert_true(rnrt_socket_answers(msock));
     snprintf(rdir, sizeof rdir, "%s/rootrun", T.dir);
     assert_int_equal(own_dir(rdir, 0, 0, 0755), 0);
     snprintf(rsock, sizeof rsock, "%s/rnrd.sock", rdir);
     assert_int_equal(rename(msock, rsock), 0);
-    assert_true(socket_answers(rsock));
+    assert_true(rnrt_socket_answers(rsock));
 
     assert_int_equal(rnrt_run_as(RNRT_USER_ALICE, alice_explicit, rsock), OK);
     assert_int_equal(rnrctl_as_alice(rsock, NAME), 3);
@@ -530,7 +496,7 @@ static void test_cache_file_swapped(void **state)
     snprintf(evil_cache, sizeof evil_cache, "%s.cache", T.evil_sock);
     snprintf(vcache, sizeof vcache, "%s.cache", victim->sock);
     snprintf(tmp, sizeof tmp, "%s.cache.copy", victim->sock);
-    assert_int_equal(run("cp '%s' '%s' && chmod 0644 '%s'", evil_cache, tmp, tmp), 0);
+    assert_int_equal(rnrt_system("cp '%s' '%s' && chmod 0644 '%s'", evil_cache, tmp, tmp), 0);
     assert_int_equal(rename(tmp, vcache), 0);
     assert_int_equal(stat(vcache, &st), 0);
     assert_int_equal(st.st_uid, 0);

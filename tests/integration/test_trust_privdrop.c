@@ -45,20 +45,6 @@ static struct {
     int   skip;
 } T;
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int file_has(const char *path, const char *what)
 {
     char buf[16384];
@@ -208,7 +194,7 @@ static int group_teardown(void **state)
         waitpid(T.swapper, NULL, 0);
     }
     if (!T.skip && getenv("RNRT_KEEP") == NULL)
-        run("rm -rf '%s'", T.dir);
+        rnrt_system("rm -rf '%s'", T.dir);
     return 0;
 }
 
@@ -336,7 +322,7 @@ static void test_unknown_user_refused(void **state)
     (void)state;
     if (T.skip)
         skip();
-    run("rm -rf '%s' '%s'", T.state, T.run);
+    rnrt_system("rm -rf '%s' '%s'", T.state, T.run);
     assert_int_equal(write_conf("user = rnrt-no-such-user"), 0);
     ready0 = ready_count();
     pid = rnrd_spawn();
