@@ -774,20 +774,6 @@ static void conn_destroy(struct rnr_conn *c)
     rnr_free(c);
 }
 
-static int errno_status(int e)
-{
-    switch (e) {
-    case EMFILE:
-    case ENFILE:
-        return WSAEMFILE;
-    case ENOMEM:
-    case ENOBUFS:
-        return WSAENOBUFS;
-    default:
-        return WSASYSNOTREADY;
-    }
-}
-
 int rnr_conn_dial_daemon(int *out, char *path, size_t plen)
 {
     char sock[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -842,7 +828,7 @@ static int conn_open(unsigned slot, struct rnr_conn **out)
         goto done;
     c->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (c->evfd < 0) {
-        rc = errno_status(errno);
+        rc = rnr_status_from_dial_errno(errno);
         goto done;
     }
     *out = c;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "peer.h"
+#include "status.h"
 
 #include <errno.h>
 #include <pwd.h>
@@ -154,20 +155,6 @@ int rnr_peer_check_dir(const char *sock_path, const struct rnr_peer_trust *t, ch
     return 0;
 }
 
-static int errno_status(int e)
-{
-    switch (e) {
-    case EMFILE:
-    case ENFILE:
-        return WSAEMFILE;
-    case ENOMEM:
-    case ENOBUFS:
-        return WSAENOBUFS;
-    default:
-        return WSASYSNOTREADY;
-    }
-}
-
 int rnr_peer_dial(const char *sock_path, int *out, uid_t *peer, char *why, size_t whylen)
 {
     struct rnr_peer_trust t;
@@ -189,13 +176,13 @@ int rnr_peer_dial(const char *sock_path, int *out, uid_t *peer, char *why, size_
     memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return errno_status(errno);
+        return rnr_status_from_dial_errno(errno);
     /* Blocking connect: it only waits when the daemon's backlog is full;
      * a missing daemon fails at once.  Retrying after EINTR is safe for
      * AF_UNIX (the socket stays unconnected). */
     while (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
         if (errno != EINTR) {
-            rc = errno_status(errno);
+            rc = rnr_status_from_dial_errno(errno);
             goto done;
         }
     }

@@ -6,6 +6,7 @@
 
 #include "status.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <rnr/winsock2.h>
 
@@ -92,4 +93,18 @@ int rnr_status_merge(int a, int b)
 {
     /* Ties keep the first: providers are merged in catalog order. */
     return rank(b) > rank(a) ? b : a;
+}
+
+int rnr_status_from_dial_errno(int e)
+{
+    switch (e) {
+    case EMFILE:
+    case ENFILE:
+        return WSAEMFILE;
+    case ENOMEM:
+    case ENOBUFS:
+        return WSAENOBUFS;
+    default:
+        return WSASYSNOTREADY;
+    }
 }

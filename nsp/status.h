@@ -18,4 +18,9 @@ const char *rnr_status_text(int status);
  * Returns the winner. */
 int rnr_status_merge(int a, int b);
 
+/* The status for an errno from opening a connection to rnrd: out of
+ * descriptors WSAEMFILE, out of memory WSAENOBUFS, anything else (no
+ * daemon, refused) WSASYSNOTREADY. */
+int rnr_status_from_dial_errno(int e);
+
 #endif
