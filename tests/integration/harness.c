@@ -356,3 +356,17 @@ int rnrt_system(const char *fmt, ...)
     st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+int rnrt_file_has(const char *path, const char *what)
+{
+    char buf[16384];
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return 0;
+    n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    return strstr(buf, what) != NULL;
+}

@@ -42,6 +42,8 @@ void rnrt_daemon_destroy(struct rnrt_daemon *d);
 int  rnrt_write_file(const char *path, const char *content);
 /* Path of a built program or module, from the build directory. */
 const char *rnrt_builddir(void);
+/* 1 when the first 16 KiB of the file at path (a log) contain `what`. */
+int rnrt_file_has(const char *path, const char *what);
 /* 1 when something accepts a connection on the AF_UNIX socket at path. */
 int rnrt_socket_answers(const char *path);
 /* Runs the formatted command with /bin/sh; its exit code, or -1 when it

@@ -105,20 +105,6 @@ static int rnrd_wait_exit(pid_t pid)
     return -1;
 }
 
-static int file_has(const char *path, const char *what)
-{
-    char buf[8192];
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    return strstr(buf, what) != NULL;
-}
-
 static int write_conf(const char *path, const char *socket, const char *state,
                       const char *hosts)
 {
@@ -362,8 +348,8 @@ static void test_squatted_user_socket(void **state)
     assert_int_equal(rnrctl_as_alice(NULL, NAME), 3);
     snprintf(err, sizeof err, "%s/rnrctl.err", T.dir);
     snprintf(msg, sizeof msg, "%s belongs to uid %lu", T.squat, (unsigned long)T.mallory);
-    assert_true(file_has(err, msg));
-    assert_false(file_has(err, EVIL_ADDR));
+    assert_true(rnrt_file_has(err, msg));
+    assert_false(rnrt_file_has(err, EVIL_ADDR));
 }
 
 static void test_squatted_dir_refused_by_rnrd(void **state)
@@ -387,7 +373,7 @@ static void test_squatted_dir_refused_by_rnrd(void **state)
     assert_int_equal(rnrd_wait_exit(pid), 1);
     snprintf(msg, sizeof msg, "refusing the socket directory: %s already exists and belongs "
              "to uid %lu", T.squat, (unsigned long)T.mallory);
-    assert_true(file_has(log, msg));
+    assert_true(rnrt_file_has(log, msg));
     assert_true(rnrt_socket_answers(T.evil_sock));   /* mallory's is still there */
 }
 
@@ -441,7 +427,7 @@ static void test_peer_credentials(void **state)
     assert_int_equal(rnrctl_as_alice(rsock, NAME), 3);
     snprintf(err, sizeof err, "%s/rnrctl.err", T.dir);
     snprintf(msg, sizeof msg, "the daemon runs as uid %lu", (unsigned long)T.mallory);
-    assert_true(file_has(err, msg));
+    assert_true(rnrt_file_has(err, msg));
 
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
@@ -537,7 +523,7 @@ static void test_rnrd_refuses_foreign_dirs(void **state)
     assert_int_equal(rnrd_wait_exit(pid), 1);
     snprintf(msg, sizeof msg, "refusing the socket directory: %s already exists and belongs "
              "to uid %lu, not to uid 0", sdir, (unsigned long)T.mallory);
-    assert_true(file_has(log, msg));
+    assert_true(rnrt_file_has(log, msg));
     assert_int_equal(access(sock, F_OK), -1);
 
     /* A state directory mallory made. */
@@ -551,7 +537,7 @@ static void test_rnrd_refuses_foreign_dirs(void **state)
     assert_int_equal(rnrd_wait_exit(pid), 1);
     snprintf(msg, sizeof msg, "refusing the state directory: %s already exists and belongs "
              "to uid %lu", st, (unsigned long)T.mallory);
-    assert_true(file_has(log, msg));
+    assert_true(rnrt_file_has(log, msg));
 
     /* And one others may write to, even root's own. */
     assert_int_equal(own_dir(st, 0, 0, 0777), 0);
@@ -559,7 +545,7 @@ static void test_rnrd_refuses_foreign_dirs(void **state)
     assert_true(pid > 0);
     assert_int_equal(rnrd_wait_exit(pid), 1);
     snprintf(msg, sizeof msg, "refusing the state directory: %s is writable by others", st);
-    assert_true(file_has(log, msg));
+    assert_true(rnrt_file_has(log, msg));
 }
 
 int main(void)

@@ -45,20 +45,6 @@ static struct {
     int   skip;
 } T;
 
-static int file_has(const char *path, const char *what)
-{
-    char buf[16384];
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    if (fd < 0)
-        return 0;
-    n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    buf[n > 0 ? n : 0] = '\0';
-    return strstr(buf, what) != NULL;
-}
-
 static int write_conf(const char *user_line)
 {
     char buf[1024];
@@ -329,7 +315,7 @@ static void test_unknown_user_refused(void **state)
     assert_true(pid > 0);
     assert_int_equal(rnrd_settle(pid, ready0, &status), 0);
     assert_int_equal(status, 1);
-    assert_true(file_has(T.log, "user = rnrt-no-such-user: no such user"));
+    assert_true(rnrt_file_has(T.log, "user = rnrt-no-such-user: no such user"));
 
     /* No user at all, and no daemon account to default to. */
     if (getpwnam(RNR_DAEMON_USER) == NULL) {
@@ -340,7 +326,7 @@ static void test_unknown_user_refused(void **state)
         status = -1;
         assert_int_equal(rnrd_settle(pid, ready0, &status), 0);
         assert_int_equal(status, 1);
-        assert_true(file_has(T.log, "started as root, and there is no user \"" RNR_DAEMON_USER
+        assert_true(rnrt_file_has(T.log, "started as root, and there is no user \"" RNR_DAEMON_USER
                                     "\" to switch to"));
     }
 
