@@ -141,33 +141,70 @@ static void lookup_send_done(struct rnrd_lookup *l)
     rnrd_client_send(l->client, hdr, sizeof hdr);
 }
 
+/* Move sub s's queued results to the client while it reads.  0 when
+ * the queue is empty, -1 when the client stopped taking them. */
+static int sub_drain(struct rnrd_lookup *l, struct rnr_nsp_lookup *s)
+{
+    struct rnrd_client *c = l->client;
+
+    while (rnrd_buf_pending(&s->queue) >= RNR_WIRE_HDR_LEN) {
+        size_t n = rnrd_le32(rnrd_buf_head(&s->queue));
+
+        if (rnrd_client_throttled(c))
+            return -1;
+        lookup_gather(l, rnrd_buf_head(&s->queue), n);
+        /* Already charged in the queue: moved whatever the budgets. */
+        rnrd_client_send(c, rnrd_buf_head(&s->queue), n);
+        l->queued -= n;
+        rnrd_cbuf_consume(c, &s->queue, n);
+        if (c->dead)
+            return -1;
+    }
+    return 0;
+}
+
+/* The provider of sub s, paused, may go on: its turn has come, nothing
+ * of it waits and the client reads.  What it emits now goes straight to
+ * the client; finish() inside it leaves the rest to the caller's loop. */
+static void sub_resume(struct rnr_nsp_lookup *s)
+{
+    struct rnr_nsp_provider *p = s->prov;
+
+    s->paused = 0;
+    if (p == NULL || !p->started || p->ops->lookup_resume == NULL)
+        return;
+    p->ops->lookup_resume(p->state, s);
+}
+
 void rnrd_lookup_pump(struct rnrd_lookup *l)
 {
     struct rnrd_client *c = l->client;
 
-    if (l->done_sent || c->dead)
+    /* A provider resumed from here may finish(), which pumps: the loop
+     * below sees to it. */
+    if (l->done_sent || c->dead || l->pumping)
         return;
+    l->pumping = 1;
     while (l->cur < l->nsubs) {
         struct rnr_nsp_lookup *s = l->subs[l->cur];
 
-        while (rnrd_buf_pending(&s->queue) >= RNR_WIRE_HDR_LEN) {
-            size_t n = rnrd_le32(rnrd_buf_head(&s->queue));
-
+        if (sub_drain(l, s) != 0)
+            goto out;
+        if (s->state == SUB_RUNNING && s->paused) {
             if (rnrd_client_throttled(c))
-                return;
-            lookup_gather(l, rnrd_buf_head(&s->queue), n);
-            /* Already charged in the queue: moved whatever the budgets. */
-            rnrd_client_send(c, rnrd_buf_head(&s->queue), n);
-            l->queued -= n;
-            rnrd_cbuf_consume(c, &s->queue, n);
+                goto out;
+            sub_resume(s);
             if (c->dead)
-                return;
+                goto out;
+            continue;   /* what it did: results queued, paused, finished */
         }
         if (s->state != SUB_DONE)
-            return;
+            goto out;
         l->cur++;
     }
     lookup_send_done(l);
+out:
+    l->pumping = 0;
 }
 
 /* A sub-lookup ended with its status: latency and errors for stats. */
@@ -306,6 +343,15 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
     l->nresults++;
     if (s->prov != NULL)
         s->prov->stats.results++;
+    /* Rather than hold more of its answer, pause a provider that can be
+     * resumed: the client is not reading, or this one's results wait
+     * behind a slower provider. */
+    if (s->prov != NULL && s->prov->ops->lookup_resume != NULL &&
+        (rnrd_client_throttled(c) || rnrd_buf_pending(&s->queue) >= RNRD_PAUSE_QUEUE)) {
+        s->paused = 1;
+        c->d->stats.lookups_paused++;
+        return RNR_NSP_PAUSED;
+    }
     return 0;
 }
 

@@ -4,11 +4,20 @@
  * filtered and encoded as they are emitted, and pushed to the client in
  * catalog order: results of provider i wait in its sub-lookup's queue until
  * providers 0..i-1 have finished.  LOOKUP_DONE follows the last one.
+ *
+ * A provider that can pause (ops.lookup_resume) is paused when its results
+ * would wait: the client is throttled, or its queue holds RNRD_PAUSE_QUEUE
+ * bytes while earlier providers are still at work.  It is resumed once its
+ * turn has come, its queue is empty and the client reads again, so what
+ * rnrd holds of its answer stays bounded whatever the answer's size.
  */
 #ifndef RNRD_LOOKUP_H
 #define RNRD_LOOKUP_H
 
 #include "rnrd.h"
+
+/* Bytes a pausable provider's results may wait behind earlier providers. */
+#define RNRD_PAUSE_QUEUE (64u * 1024u)
 
 enum rnrd_sub_state {
     SUB_IDLE,        /* lookup_begin not called yet */
@@ -30,6 +39,7 @@ struct rnr_nsp_lookup {
     uint64_t                     begin_us; /* lookup_begin, for latency */
     uint32_t                     reusable_ms; /* host->lookup_reusable */
     int                          reusable;
+    int                          paused;   /* emit said RNR_NSP_PAUSED */
     void                        *data;     /* the provider's */
     struct rnrd_buf              queue;    /* encoded RESULT frames */
 };
@@ -48,6 +58,7 @@ struct rnrd_lookup {
     size_t                   charged;      /* its own memory (query, key), see begin */
     int                      cut;          /* WSAENOBUFS: an output cap refused a result */
     int                      done_sent;
+    int                      pumping;      /* inside rnrd_lookup_pump */
     /* The answer cache (answers.c): key, value as delivered so far. */
     uint8_t                 *ans_key;
     size_t                   ans_klen;

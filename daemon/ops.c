@@ -124,6 +124,7 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     fig(w, &n, "max-results-per-lookup", d->limits.max_results_per_lookup);
     fig(w, &n, "lookups-open", open);
     fig(w, &n, "lookups-total", d->stats.lookups_total);
+    fig(w, &n, "lookups-paused", d->stats.lookups_paused);
     fig(w, &n, "frames-in", d->stats.frames_in);
     fig(w, &n, "frames-out", d->stats.frames_out);
     fig(w, &n, "reloads", d->stats.reloads);

@@ -36,6 +36,7 @@ struct rnrd_dstats {
     uint64_t frames_in;        /* requests */
     uint64_t frames_out;       /* replies and pushed frames */
     uint64_t lookups_total;
+    uint64_t lookups_paused;   /* providers paused for a client that did not read */
     uint64_t reloads;
     uint64_t reload_errors;
     uint64_t answers_stored;   /* lookups put in the answer cache */

@@ -65,6 +65,11 @@ struct rnr_nsp_pending;   /* a set_service that completes later */
  * later, through host->set_service_done.  Never a WSA error code. */
 #define RNR_NSP_PENDING (-1)
 
+/* emit's return to a provider with a lookup_resume slot: the result was
+ * taken, but the client is not reading; produce nothing more for this
+ * lookup until lookup_resume is called.  Never a WSA error code. */
+#define RNR_NSP_PAUSED (-2)
+
 /* Who is asking (from SO_PEERCRED on the control socket). */
 struct rnr_nsp_caller {
     uid_t uid;
@@ -146,9 +151,16 @@ struct rnr_nsp_host {
      * an output or memory cap of a client that does not read (the lookup
      * then ends with WSAENOBUFS), or a client that hung up.  The provider
      * should then stop producing and finish; every later emit returns
-     * WSAENOBUFS at once.  While a client is not reading, rnrd keeps its
-     * results encoded, within max-output-per-lookup (rnrd.conf(5)): a
-     * provider never waits to deliver, it is stopped past the cap. */
+     * WSAENOBUFS at once.
+     *
+     * While a client is not reading, its results wait in rnrd, encoded.
+     * A provider with a lookup_resume slot is paused instead of piling
+     * them up: emit returns RNR_NSP_PAUSED (the result was taken) and the
+     * provider produces nothing more for this lookup until lookup_resume
+     * (or lookup_cancel), so an answer of any size is delivered in a
+     * bounded amount of memory.  Other providers are never paused: what
+     * they emit is kept within max-output-per-lookup (rnrd.conf(5)), and
+     * past it they are stopped with WSAENOBUFS. */
     int  (*emit)(struct rnr_nsp_lookup *lk, const WSAQUERYSETA *result);
     /* End this provider's part of the lookup, exactly once, with 0 or the
      * reason nothing (more) was found: WSAHOST_NOT_FOUND,
@@ -269,6 +281,13 @@ struct rnr_nsp_ops {
      * that ever reached this provider's set_service or lookup_begin, or
      * more often; a provider keeps nothing by client_id when NULL. */
     void (*client_closed)(void *state, uint64_t client_id);
+
+    /* Go on with a lookup that emit paused (RNR_NSP_PAUSED), now that its
+     * client reads again: emit more, finish, or both, exactly as from
+     * lookup_begin; emit may pause it again.  Called only for a paused,
+     * unfinished lookup, never from inside emit.  NULL: never paused.
+     * Added after ABI 2 first shipped, at the end of the struct. */
+    void (*lookup_resume)(void *state, struct rnr_nsp_lookup *lk);
 };
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);

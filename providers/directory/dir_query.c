@@ -23,6 +23,13 @@
  * finds every entry.  The answer cache is shared by every user, so a
  * lookup whose answer depended on the caller (an untrusted entry matched,
  * served or withheld) is never marked reusable.
+ *
+ * Walks over a container or a subtree can be paused (emit's
+ * RNR_NSP_PAUSED, for a client that does not read): the query moves to
+ * the heap with its cursor, which the tree keeps valid across removals,
+ * and goes on in lookup_resume.  A lookup of one exact name follows its
+ * index chain to the end instead: the entries under one name are few, and
+ * the chain's order does not survive the index growing.
  */
 #include "config.h"
 
@@ -31,12 +38,15 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alloc.h"
 #include "guid.h"
 #include "queryset.h"
 
 #include <rnr/svcguid.h>
 
 const GUID dir_container_class = DIR_CONTAINER_CLASS;
+
+enum query_phase { PHASE_CONTAINERS, PHASE_SERVICES, PHASE_DONE };
 
 struct query {
     struct dir_state      *st;
@@ -52,6 +62,12 @@ struct query {
     int                    guarded;   /* untrusted entries for their owner only */
     uid_t                  uid;       /* the caller */
     size_t                 untrusted; /* such entries matched, served or not */
+    DWORD                  flags;
+    int                    want_services;
+    enum query_phase       phase;
+    struct dir_cursor      cur;       /* where the walk goes on */
+    int                    paused;    /* emit said RNR_NSP_PAUSED */
+    int                    nopause;   /* no memory to hold the query: carry on */
 };
 
 /* The classes of host, address and service lookups: the Winsock 1.1
@@ -77,15 +93,19 @@ static int name_matches(const struct query *q, const char *name)
 
 static void emit(struct query *q, const WSAQUERYSETA *r)
 {
-    if (q->st->host->emit(q->lk, r) == WSAENOBUFS) {
+    int rc = q->st->host->emit(q->lk, r);
+
+    if (rc == WSAENOBUFS) {
         q->stop = 1;
         q->st->truncated++;
-        dir_log(q->st, RNR_NSP_LOG_WARNING, "a lookup reached the daemon's result limit "
-                "(max-results-per-lookup) after %zu results; the rest was not returned",
-                q->emitted);
+        dir_log(q->st, RNR_NSP_LOG_WARNING, "a lookup was cut short by the daemon after "
+                "%zu results (max-results-per-lookup, or a client gone or over its "
+                "budgets); the rest was not returned", q->emitted);
         return;
     }
     q->emitted++;
+    if (rc == RNR_NSP_PAUSED && !q->nopause)
+        q->paused = 1;
 }
 
 static void emit_container(struct query *q, const struct dir_node *n)
@@ -102,17 +122,17 @@ static void emit_container(struct query *q, const struct dir_node *n)
     emit(q, &r);
 }
 
-static void containers(struct query *q, const struct dir_node *start)
+/* The containers from the cursor on. */
+static void containers(struct query *q)
 {
-    const struct dir_node *n;
+    struct dir_cursor *c = &q->cur;
 
-    if (!q->deep) {
-        for (n = start->child_first; n != NULL && !q->stop; n = n->next)
-            emit_container(q, n);
-        return;
-    }
-    for (n = dir_node_next(start, start); n != NULL && !q->stop; n = dir_node_next(n, start))
+    while (c->node != NULL && !q->stop && !q->paused) {
+        struct dir_node *n = c->node;
+
+        c->node = c->deep ? dir_node_next(n, c->top) : n->next;
         emit_container(q, n);
+    }
 }
 
 static void service(struct query *q, const struct dir_entry *e)
@@ -140,28 +160,113 @@ static void service(struct query *q, const struct dir_entry *e)
     emit(q, &r);
 }
 
-static void services(struct query *q, const struct dir_node *start)
+/* One name: its index chain, whatever the store's size, never paused. */
+static void services_by_name(struct query *q)
 {
-    const struct dir_node  *n;
+    const struct dir_node  *start = q->cur.top;
     const struct dir_entry *e;
+    uint32_t                h = dir_name_hash(q->name);
 
-    if (q->name != NULL && !q->wild) {
-        /* One name: its index chain, whatever the store's size. */
-        uint32_t h = dir_name_hash(q->name);
-
-        for (e = dir_tree_name_first(&q->st->tree, q->name, h); e != NULL && !q->stop;
-             e = dir_tree_name_next(e, h))
-            if (q->deep ? dir_node_within(e->node, start) : e->node == start)
-                service(q, e);
-        return;
-    }
-    for (n = start; n != NULL && !q->stop; n = q->deep ? dir_node_next(n, start) : NULL)
-        for (e = n->ent_first; e != NULL && !q->stop; e = e->next)
+    for (e = dir_tree_name_first(&q->st->tree, q->name, h); e != NULL && !q->stop;
+         e = dir_tree_name_next(e, h))
+        if (q->deep ? dir_node_within(e->node, start) : e->node == start)
             service(q, e);
+}
+
+/* The entries from the cursor on: the start container's, then (deep)
+ * those of every container below it, in preorder. */
+static void services_walk(struct query *q)
+{
+    struct dir_cursor *c = &q->cur;
+
+    while (c->node != NULL && !q->stop && !q->paused) {
+        struct dir_entry *e = c->entry;
+
+        if (e == NULL) {
+            c->node = c->deep ? dir_node_next(c->node, c->top) : NULL;
+            c->entry = c->node != NULL ? c->node->ent_first : NULL;
+            continue;
+        }
+        c->entry = e->next;
+        service(q, e);
+    }
+}
+
+/* Runs the query from where it is.  1 when it was paused with more to
+ * do, 0 when it is over. */
+static int query_run(struct query *q)
+{
+    struct dir_cursor *c = &q->cur;
+
+    q->paused = 0;
+    for (;;) {
+        if (q->stop || c->top == NULL)
+            q->phase = PHASE_DONE;
+        switch (q->phase) {
+        case PHASE_CONTAINERS:
+            containers(q);
+            if (c->node == NULL && !q->stop) {
+                q->phase = q->want_services ? PHASE_SERVICES : PHASE_DONE;
+                c->node = (struct dir_node *)c->top;
+                c->entry = c->top->ent_first;
+            }
+            break;
+        case PHASE_SERVICES:
+            if (q->name != NULL && !q->wild) {
+                services_by_name(q);
+                q->phase = PHASE_DONE;
+            } else {
+                services_walk(q);
+                if (c->node == NULL)
+                    q->phase = PHASE_DONE;
+            }
+            break;
+        case PHASE_DONE:
+            return 0;
+        }
+        if (q->paused && q->phase != PHASE_DONE)
+            return 1;
+    }
+}
+
+static int query_status(const struct query *q)
+{
+    if (q->emitted > 0)
+        return 0;
+    return (q->flags & LUP_CONTAINERS) || q->matched > 0 ? WSANO_DATA : WSASERVICE_NOT_FOUND;
 }
 
 /* How long an answer may be served from the answer cache. */
 #define DIR_REUSABLE_MS 60000u
+
+/* The store changes only through requests the daemon sees (registrations,
+ * control, reload), and each of those empties the answer cache: whatever
+ * a lookup answers, found or not, may be reused until then, by anyone,
+ * unless it depended on who asked. */
+static void query_reusable(const struct dir_state *st, const struct query *q,
+                           struct rnr_nsp_lookup *lk)
+{
+    if (q->untrusted == 0 && st->host->lookup_reusable != NULL)
+        st->host->lookup_reusable(lk, DIR_REUSABLE_MS);
+}
+
+/* Paused: the query outlives lookup_begin, its cursor fixed up by the
+ * tree.  Without the memory to hold it, it carries on unpaused (the
+ * daemon then holds its results within max-output-per-lookup). */
+static int query_hold(struct query *q)
+{
+    struct query *held;
+
+    while ((held = rnr_malloc(sizeof *held)) == NULL) {
+        q->nopause = 1;
+        if (!query_run(q))
+            return 0;
+    }
+    *held = *q;
+    dir_tree_cursor_add(&q->st->tree, &held->cur);
+    q->st->host->lookup_set_data(q->lk, held);
+    return 1;
+}
 
 int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs, DWORD flags)
 {
@@ -170,7 +275,7 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     struct dir_node  *start;
     struct dir_path   path;
     struct query      q;
-    int               container_class, want_containers, want_services, rc;
+    int               container_class, want_containers, rc;
 
     st->lookups++;
     memset(&q, 0, sizeof q);
@@ -182,6 +287,7 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     q.st = st;
     q.lk = lk;
     q.qs = qs;
+    q.flags = flags;
     q.guarded = !st->policy.trust_all && qs->dwNameSpace == NS_ALL &&
                 qs->lpNSProviderId == NULL;
     q.uid = st->host->lookup_caller(lk)->uid;
@@ -195,22 +301,54 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     }
     want_containers = (flags & LUP_CONTAINERS) ||
                       (!(flags & LUP_NOCONTAINERS) && (q.any_class || container_class));
-    want_services = !(flags & LUP_CONTAINERS) && !container_class;
+    q.want_services = !(flags & LUP_CONTAINERS) && !container_class;
 
-    if (want_containers)
-        containers(&q, start);
-    if (want_services && !q.stop)
-        services(&q, start);
-    rc = q.emitted > 0 ? 0
-       : (flags & LUP_CONTAINERS) || q.matched > 0 ? WSANO_DATA : WSASERVICE_NOT_FOUND;
+    q.cur.top = start;
+    q.cur.deep = q.deep;
+    if (want_containers) {
+        q.phase = PHASE_CONTAINERS;
+        q.cur.node = q.deep ? dir_node_next(start, start) : start->child_first;
+    } else {
+        q.phase = q.want_services ? PHASE_SERVICES : PHASE_DONE;
+        q.cur.node = start;
+        q.cur.entry = start->ent_first;
+    }
+    if (query_run(&q) && query_hold(&q))
+        return 0;
+    rc = query_status(&q);
 done:
-    /* The store changes only through requests the daemon sees
-     * (registrations, control, reload), and each of those empties the
-     * answer cache: whatever this lookup answers, found or not, may be
-     * reused until then, by anyone, unless it depended on who asked. */
-    if (q.untrusted == 0 && st->host->lookup_reusable != NULL)
-        st->host->lookup_reusable(lk, DIR_REUSABLE_MS);
+    query_reusable(st, &q, lk);
     if (rc == 0)
         st->host->finish(lk, 0);
     return rc;
+}
+
+static void query_release(struct dir_state *st, struct query *q)
+{
+    dir_tree_cursor_del(&st->tree, &q->cur);
+    st->host->lookup_set_data(q->lk, NULL);
+    rnr_free(q);
+}
+
+void dir_lookup_resume(void *state, struct rnr_nsp_lookup *lk)
+{
+    struct dir_state *st = state;
+    struct query     *q = st->host->lookup_data(lk);
+    int               rc;
+
+    if (q == NULL || query_run(q))
+        return;
+    rc = query_status(q);
+    query_reusable(st, q, lk);
+    query_release(st, q);
+    st->host->finish(lk, rc);
+}
+
+void dir_lookup_cancel(void *state, struct rnr_nsp_lookup *lk)
+{
+    struct dir_state *st = state;
+    struct query     *q = st->host->lookup_data(lk);
+
+    if (q != NULL)
+        query_release(st, q);
 }

@@ -181,11 +181,72 @@ static void node_free_subtree(struct dir_node *n)
 
 void dir_tree_clear(struct dir_tree *t)
 {
+    struct dir_cursor *c, *cursors = t->cursors;
+
     node_free_subtree(&t->root);
     rnr_free(t->nodes.b);
     rnr_free(t->entries.b);
     rnr_free(t->usage);
     dir_tree_init(t);
+    /* Walks still added end here, and can still be deleted. */
+    t->cursors = cursors;
+    for (c = cursors; c != NULL; c = c->next) {
+        c->top = NULL;
+        c->node = NULL;
+        c->entry = NULL;
+    }
+}
+
+/* ------------------------------------------------------------ cursors */
+
+void dir_tree_cursor_add(struct dir_tree *t, struct dir_cursor *c)
+{
+    c->prev = NULL;
+    c->next = t->cursors;
+    if (t->cursors != NULL)
+        t->cursors->prev = c;
+    t->cursors = c;
+}
+
+void dir_tree_cursor_del(struct dir_tree *t, struct dir_cursor *c)
+{
+    if (c->prev != NULL)
+        c->prev->next = c->next;
+    else if (t->cursors == c)
+        t->cursors = c->next;
+    if (c->next != NULL)
+        c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+}
+
+/* e leaves its container; `by` takes its place, or nothing does.  Walks
+ * that were to visit e next visit its successor instead. */
+static void cursors_entry_gone(const struct dir_tree *t, const struct dir_entry *e,
+                               struct dir_entry *by)
+{
+    struct dir_cursor *c;
+
+    for (c = t->cursors; c != NULL; c = c->next)
+        if (c->entry == e)
+            c->entry = by != NULL ? by : e->next;
+}
+
+/* n, empty and childless, leaves the tree.  Walks that were to visit it
+ * next go on from the node after it; a walk of n's own subtree ends. */
+static void cursors_node_gone(const struct dir_tree *t, const struct dir_node *n)
+{
+    struct dir_cursor *c;
+
+    for (c = t->cursors; c != NULL; c = c->next) {
+        if (c->top == n) {
+            c->top = NULL;
+            c->node = NULL;
+            c->entry = NULL;
+        } else if (c->node == n) {
+            c->node = c->deep ? dir_node_next(n, c->top) : n->next;
+            c->entry = c->node != NULL ? c->node->ent_first : NULL;
+        }
+    }
 }
 
 static struct dir_node *child_find(const struct dir_tree *t, const struct dir_node *parent,
@@ -272,6 +333,7 @@ void dir_tree_prune(struct dir_tree *t, struct dir_node *n)
     while (n != NULL && n->parent != NULL && n->nchildren == 0 && n->nentries == 0) {
         struct dir_node *p = n->parent;
 
+        cursors_node_gone(t, n);
         hash_del(&t->nodes, &n->h);
         if (n->prev != NULL)
             n->prev->next = n->next;
@@ -444,6 +506,7 @@ static void entry_unlink(struct dir_tree *t, struct dir_entry *e)
 {
     struct dir_node *n = e->node;
 
+    cursors_entry_gone(t, e, NULL);
     usage_count(t, e, -1);
     hash_del(&t->entries, &e->h);
     if (e->prev != NULL)
@@ -464,6 +527,7 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
     e->node = node;
     if (old != NULL && old->node == node) {
         /* In place: the container's order stays stable across updates. */
+        cursors_entry_gone(t, old, e);
         e->prev = old->prev;
         e->next = old->next;
         if (e->prev != NULL)

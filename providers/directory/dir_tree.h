@@ -62,6 +62,19 @@ struct dir_usage {
     uint64_t bytes;                         /* dir_entry_bytes, summed */
 };
 
+/* A walk over nodes and their entries that may stop half-way and go on
+ * later (a lookup paused for a client that does not read).  While it is
+ * added to the tree, removals keep it valid: it goes on from what
+ * followed whatever was removed; entries added meanwhile may or may not
+ * be visited. */
+struct dir_cursor {
+    struct dir_cursor     *prev, *next;     /* tree->cursors */
+    const struct dir_node *top;             /* where the walk is; NULL once removed */
+    struct dir_node       *node;            /* the next node to visit, NULL: done */
+    struct dir_entry      *entry;           /* node's next entry, NULL: node done */
+    int                    deep;            /* all of top's subtree, else its children */
+};
+
 struct dir_tree {
     struct dir_node   root;
     struct dir_hash   nodes;
@@ -72,6 +85,7 @@ struct dir_tree {
     struct dir_usage *usage;
     size_t            nusage_slots;         /* a power of two, or 0 */
     size_t            nusage;
+    struct dir_cursor *cursors;             /* walks under way */
 };
 
 /* A parsed context: components point into `buf`. */
@@ -131,6 +145,10 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
                   struct dir_entry *old);
 /* Unlinks and frees e, pruning its container when it became empty. */
 void dir_tree_remove(struct dir_tree *t, struct dir_entry *e);
+
+/* A cursor joins (its fields set) or leaves the walks removals fix up. */
+void dir_tree_cursor_add(struct dir_tree *t, struct dir_cursor *c);
+void dir_tree_cursor_del(struct dir_tree *t, struct dir_cursor *c);
 
 /* Makes room to count uid's entries: 0 or WSAENOBUFS. */
 int  dir_tree_usage_reserve(struct dir_tree *t, uid_t uid);

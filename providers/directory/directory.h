@@ -135,6 +135,9 @@ int  dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, 
 /* dir_query.c */
 int  dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs,
                       DWORD flags);
+/* A lookup paused by emit goes on, or is dropped (the client ended it). */
+void dir_lookup_resume(void *state, struct rnr_nsp_lookup *lk);
+void dir_lookup_cancel(void *state, struct rnr_nsp_lookup *lk);
 
 /* The entry point's body, for tests that link the sources. */
 const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version);

@@ -111,6 +111,28 @@ static int write_config(const struct rnrt_daemon *d)
     return rnrt_write_file(d->conf, buf);
 }
 
+int rnrt_daemon_add_keys(const struct rnrt_daemon *d, const char *keys)
+{
+    char buf[16384], out[20000];
+    FILE *f = fopen(d->conf, "r");
+    size_t n;
+    char *at;
+    int len;
+
+    if (f == NULL)
+        return -1;
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    if ((at = strstr(buf, "[daemon]\n")) == NULL)
+        return -1;
+    at += strlen("[daemon]\n");
+    len = snprintf(out, sizeof out, "%.*s%s%s", (int)(at - buf), buf, keys, at);
+    if (len < 0 || (size_t)len >= sizeof out)
+        return -1;
+    return rnrt_write_file(d->conf, out);
+}
+
 int rnrt_daemon_init(struct rnrt_daemon *d, const char *extra_conf)
 {
     char classes[256];
@@ -140,24 +162,34 @@ int rnrt_daemon_init(struct rnrt_daemon *d, const char *extra_conf)
     return 0;
 }
 
-int rnrt_socket_answers(const char *path)
+int rnrt_unix_connect(const char *path)
 {
     struct sockaddr_un sun;
-    int fd, ok;
+    int fd;
 
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return 0;
     memset(&sun, 0, sizeof sun);
     sun.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof sun.sun_path) {
-        close(fd);
-        return 0;
-    }
+    if (strlen(path) >= sizeof sun.sun_path)
+        return -1;
     memcpy(sun.sun_path, path, strlen(path) + 1);
-    ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int rnrt_socket_answers(const char *path)
+{
+    int fd = rnrt_unix_connect(path);
+
+    if (fd < 0)
+        return 0;
     close(fd);
-    return ok;
+    return 1;
 }
 
 /* How many times an rnrd has said it is serving in this log. */

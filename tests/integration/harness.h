@@ -30,6 +30,9 @@ extern const char rnrt_default_services[];
  * providers, then extra_conf, may be NULL) and set RNR_SOCKET.
  * Returns 0 or -1. */
 int  rnrt_daemon_init(struct rnrt_daemon *d, const char *extra_conf);
+/* Adds `keys` ("name = value\n" lines) to the [daemon] section of the
+ * config rnrt_daemon_init wrote.  Returns 0 or -1. */
+int  rnrt_daemon_add_keys(const struct rnrt_daemon *d, const char *keys);
 /* Start rnrd and wait until it answers on its socket (up to 10 s). */
 int  rnrt_daemon_start(struct rnrt_daemon *d);
 /* SIGTERM and wait; returns rnrd's exit status (0 = clean) or -1. */
@@ -44,6 +47,8 @@ int  rnrt_write_file(const char *path, const char *content);
 const char *rnrt_builddir(void);
 /* 1 when the first 16 KiB of the file at path (a log) contain `what`. */
 int rnrt_file_has(const char *path, const char *what);
+/* A connected AF_UNIX stream socket to path (close-on-exec), or -1. */
+int rnrt_unix_connect(const char *path);
 /* 1 when something accepts a connection on the AF_UNIX socket at path. */
 int rnrt_socket_answers(const char *path);
 /* Runs the formatted command with /bin/sh; its exit code, or -1 when it

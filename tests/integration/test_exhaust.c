@@ -70,25 +70,6 @@ static void need_users(void)
         skip();
 }
 
-/* Daemon keys go into the [daemon] section the harness wrote. */
-static void conf_add_daemon_keys(const struct rnrt_daemon *d, const char *keys)
-{
-    char buf[16384], out[20000];
-    FILE *f = fopen(d->conf, "r");
-    size_t n;
-    char *at;
-
-    assert_non_null(f);
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    at = strstr(buf, "[daemon]\n");
-    assert_non_null(at);
-    at += strlen("[daemon]\n");
-    snprintf(out, sizeof out, "%.*s%s%s", (int)(at - buf), buf, keys, at);
-    assert_int_equal(rnrt_write_file(d->conf, out), 0);
-}
-
 /* rnrd under `prlimit --nofile=SOFT:HARD` (the harness's wrapper). */
 static int daemon_start_nofile(struct rnrt_daemon *d, unsigned long soft, unsigned long hard)
 {
@@ -172,19 +153,7 @@ static void raise_nofile(void)
 
 static int raw_connect(void)
 {
-    struct sockaddr_un sun;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    if (fd < 0)
-        return -1;
-    memset(&sun, 0, sizeof sun);
-    sun.sun_family = AF_UNIX;
-    memcpy(sun.sun_path, daemon_.sock, strlen(daemon_.sock) + 1);
-    if (connect(fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
+    return rnrt_unix_connect(daemon_.sock);
 }
 
 /* A LOOKUP_BEGIN frame for every entry of \big (18 MB of answer). */
@@ -343,7 +312,7 @@ static void idle_run(unsigned long soft, unsigned long hard, const char *keys, i
     need_users();
     assert_int_equal(rnrt_daemon_init(&daemon_, NULL), 0);
     if (keys != NULL)
-        conf_add_daemon_keys(&daemon_, keys);
+        assert_int_equal(rnrt_daemon_add_keys(&daemon_, keys), 0);
     assert_int_equal(daemon_start_nofile(&daemon_, soft, hard), 0);
     started = 1;
 
@@ -408,7 +377,7 @@ static void test_idle_timeout(void **state)
     (void)state;
     need_users();
     assert_int_equal(rnrt_daemon_init(&daemon_, NULL), 0);
-    conf_add_daemon_keys(&daemon_, "client-idle-timeout-ms = 500\n");
+    assert_int_equal(rnrt_daemon_add_keys(&daemon_, "client-idle-timeout-ms = 500\n"), 0);
     assert_int_equal(rnrt_daemon_start(&daemon_), 0);
     started = 1;
     assert_int_equal(WSAStartup(MAKEWORD(2, 2), &wd), 0);
@@ -468,7 +437,7 @@ static void hostile_daemon(void)
     if (started && hostile)
         return;
     assert_int_equal(rnrt_daemon_init(&daemon_, DIR_CONF), 0);
-    conf_add_daemon_keys(&daemon_, LIMITS_CONF);
+    assert_int_equal(rnrt_daemon_add_keys(&daemon_, LIMITS_CONF), 0);
     assert_int_equal(rnrt_daemon_start(&daemon_), 0);
     started = 1;
     hostile = 1;

@@ -95,20 +95,8 @@ static void start_with(struct rnrt_daemon *d, const char *daemon_keys, const cha
     snprintf(conf, sizeof conf, "%s%s", DIR_CONF, extra != NULL ? extra : "");
     current = d;
     assert_int_equal(rnrt_daemon_init(d, conf), 0);
-    if (daemon_keys != NULL) {
-        char  *text = slurp(d->conf), *p = strstr(text, "[daemon]\n"), *out;
-        size_t head;
-
-        assert_non_null(p);
-        head = (size_t)(p - text) + strlen("[daemon]\n");
-        assert_non_null(out = malloc(strlen(text) + strlen(daemon_keys) + 1));
-        memcpy(out, text, head);
-        strcpy(out + head, daemon_keys);
-        strcat(out, text + head);
-        assert_int_equal(rnrt_write_file(d->conf, out), 0);
-        free(out);
-        free(text);
-    }
+    if (daemon_keys != NULL)
+        assert_int_equal(rnrt_daemon_add_keys(d, daemon_keys), 0);
     assert_int_equal(rnrt_daemon_start(d), 0);
     assert_int_equal(WSAStartup(MAKEWORD(2, 2), &wd), 0);
 }

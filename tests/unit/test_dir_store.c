@@ -279,6 +279,83 @@ static void test_tree(void **state)
     dir_tree_clear(&t);
 }
 
+/* An entry named `name` in the container at `path`. */
+static struct dir_entry *put_at(struct dir_tree *t, const char *path, const char *name)
+{
+    struct dir_path   p;
+    struct dir_node  *n;
+    struct dir_entry *e = dir_entry_new(mkqs(name), 0);
+
+    assert_non_null(e);
+    assert_int_equal(dir_path_parse(path, "\\", &p), 0);
+    assert_int_equal(dir_tree_make_node(t, &p, &n), 0);
+    e->node = n;
+    dir_tree_put(t, n, e, NULL);
+    return e;
+}
+
+/* A paused walk stays valid whatever is removed under it: it goes on
+ * from what followed, and ends when its own container goes. */
+static void test_tree_cursor(void **state)
+{
+    struct dir_tree    t;
+    struct dir_cursor  c, top;
+    struct dir_entry  *a1, *a2, *a3, *b1, *c1, *ne;
+    struct dir_node   *a;
+
+    (void)state;
+    dir_tree_init(&t);
+    a1 = put_at(&t, "\\r\\a", "a1");
+    a2 = put_at(&t, "\\r\\a", "a2");
+    a3 = put_at(&t, "\\r\\a", "a3");
+    b1 = put_at(&t, "\\r\\b", "b1");
+    c1 = put_at(&t, "\\r\\c", "c1");
+    a = a1->node;
+
+    memset(&c, 0, sizeof c);
+    c.top = a->parent;
+    c.deep = 1;
+    c.node = a;
+    c.entry = a2;
+    dir_tree_cursor_add(&t, &c);
+    /* Its next entry goes: the one after it is next. */
+    dir_tree_remove(&t, a2);
+    assert_ptr_equal(c.node, a);
+    assert_ptr_equal(c.entry, a3);
+    /* Replaced in place: the replacement is next. */
+    ne = dir_entry_new(mkqs("a3"), 0);
+    assert_non_null(ne);
+    dir_tree_put(&t, a, ne, a3);
+    assert_ptr_equal(c.entry, ne);
+    /* Its container empties and is pruned: the next container, from its
+     * first entry. */
+    dir_tree_remove(&t, a1);
+    dir_tree_remove(&t, ne);
+    assert_ptr_equal(c.node, b1->node);
+    assert_ptr_equal(c.entry, b1);
+    /* The last entry of the container it is in: the node after it. */
+    dir_tree_remove(&t, b1);
+    assert_ptr_equal(c.node, c1->node);
+    assert_ptr_equal(c.entry, c1);
+    /* A second walk, of c's own container only. */
+    memset(&top, 0, sizeof top);
+    top.top = c1->node;
+    top.node = c1->node;
+    top.entry = c1;
+    dir_tree_cursor_add(&t, &top);
+    /* Everything goes: both walks end, without a dangling pointer. */
+    dir_tree_remove(&t, c1);
+    assert_null(top.top);
+    assert_null(top.node);
+    assert_null(c.top);
+    assert_null(c.node);
+    assert_int_equal(t.nnodes, 0);
+    dir_tree_cursor_del(&t, &c);
+    dir_tree_cursor_del(&t, &top);
+    assert_null(t.cursors);
+    dir_tree_clear(&t);
+}
+
 /* ------------------------------------------------------------ store */
 
 struct sink {
@@ -1052,6 +1129,7 @@ int main(void)
         cmocka_unit_test(test_document),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_tree),
+        cmocka_unit_test(test_tree_cursor),
         cmocka_unit_test(test_store),
         cmocka_unit_test(test_store_group_sync),
         cmocka_unit_test(test_batch_lines),
