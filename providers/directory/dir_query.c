@@ -59,9 +59,7 @@ struct query {
     size_t                 matched;   /* name and class matched */
     size_t                 emitted;
     int                    stop;      /* the daemon's result limit */
-    int                    guarded;   /* untrusted entries for their owner only */
-    uid_t                  uid;       /* the caller */
-    size_t                 untrusted; /* such entries matched, served or not */
+    struct dir_viewer      who;       /* the trust rule for this caller */
     DWORD                  flags;
     int                    want_services;
     enum query_phase       phase;
@@ -73,7 +71,7 @@ struct query {
 /* The classes of host, address and service lookups: the Winsock 1.1
  * functions, NSS and GetAddressByName ask for these (and the TCP/UDP
  * port classes, DNS record classes included). */
-static int resolution_class(const GUID *g)
+int dir_resolution_class(const GUID *g)
 {
     static const GUID byname = SVCID_INET_HOSTADDRBYNAME, byaddr =
         SVCID_INET_HOSTADDRBYINETSTRING, hostname = SVCID_HOSTNAME, service =
@@ -143,21 +141,37 @@ static void service(struct query *q, const struct dir_entry *e)
         return;
     if (!name_matches(q, e->qs->lpszServiceInstanceName))
         return;
-    if (q->guarded && !dir_entry_trusted(e) && resolution_class(e->qs->lpServiceClassId)) {
-        q->untrusted++;
-        /* Withheld as if it were not there: the status too is the one
-         * the caller would get without it. */
-        if (e->owner != q->uid) {
-            q->st->withheld++;
-            return;
-        }
-    }
+    if (!dir_entry_visible(q->st, &q->who, e))
+        return;
     q->matched++;
     if (!rnr_qs_version_matches(q->qs->lpVersion, e->qs->lpVersion))
         return;
     r = *e->qs;
     r.lpszContext = e->node->path;
     emit(q, &r);
+}
+
+void dir_viewer_init(struct dir_viewer *v, const struct dir_state *st,
+                     struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs)
+{
+    v->guarded = !st->policy.trust_all && qs->dwNameSpace == NS_ALL &&
+                 qs->lpNSProviderId == NULL;
+    v->uid = st->host->lookup_caller(lk)->uid;
+    v->untrusted = 0;
+}
+
+int dir_entry_visible(struct dir_state *st, struct dir_viewer *v, const struct dir_entry *e)
+{
+    if (!v->guarded || dir_entry_trusted(e) || !dir_resolution_class(e->qs->lpServiceClassId))
+        return 1;
+    v->untrusted++;
+    /* Withheld as if it were not there: the status too is the one the
+     * caller would get without it. */
+    if (e->owner != v->uid) {
+        st->withheld++;
+        return 0;
+    }
+    return 1;
 }
 
 /* One name: its index chain, whatever the store's size, never paused. */
@@ -243,10 +257,10 @@ static int query_status(const struct query *q)
  * control, reload), and each of those empties the answer cache: whatever
  * a lookup answers, found or not, may be reused until then, by anyone,
  * unless it depended on who asked. */
-static void query_reusable(const struct dir_state *st, const struct query *q,
-                           struct rnr_nsp_lookup *lk)
+void dir_lookup_reusable(const struct dir_state *st, const struct dir_viewer *v,
+                         struct rnr_nsp_lookup *lk)
 {
-    if (q->untrusted == 0 && st->host->lookup_reusable != NULL)
+    if (v->untrusted == 0 && st->host->lookup_reusable != NULL)
         st->host->lookup_reusable(lk, DIR_REUSABLE_MS);
 }
 
@@ -288,9 +302,11 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     q.lk = lk;
     q.qs = qs;
     q.flags = flags;
-    q.guarded = !st->policy.trust_all && qs->dwNameSpace == NS_ALL &&
-                qs->lpNSProviderId == NULL;
-    q.uid = st->host->lookup_caller(lk)->uid;
+    dir_viewer_init(&q.who, st, lk, qs);
+    /* What the Winsock 1.1 functions and NSS ask in their own terms. */
+    if ((rc = dir_resolve_service(st, lk, qs, flags, start, &q.who)) != 1 ||
+        (rc = dir_resolve_addr(st, lk, qs, flags, start, &q.who)) != 1)
+        goto done;
     q.deep = (flags & LUP_DEEP) != 0;
     q.any_class = rnr_guid_equal(qs->lpServiceClassId, &null_guid);
     container_class = rnr_guid_equal(qs->lpServiceClassId, &dir_container_class);
@@ -317,7 +333,7 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
         return 0;
     rc = query_status(&q);
 done:
-    query_reusable(st, &q, lk);
+    dir_lookup_reusable(st, &q.who, lk);
     if (rc == 0)
         st->host->finish(lk, 0);
     return rc;
@@ -339,7 +355,7 @@ void dir_lookup_resume(void *state, struct rnr_nsp_lookup *lk)
     if (q == NULL || query_run(q))
         return;
     rc = query_status(q);
-    query_reusable(st, q, lk);
+    dir_lookup_reusable(st, &q->who, lk);
     query_release(st, q);
     st->host->finish(lk, rc);
 }

@@ -5,6 +5,7 @@
 
 #include "dir_tree.h"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
 
@@ -186,6 +187,7 @@ void dir_tree_clear(struct dir_tree *t)
     node_free_subtree(&t->root);
     rnr_free(t->nodes.b);
     rnr_free(t->entries.b);
+    rnr_free(t->addrs.b);
     rnr_free(t->usage);
     dir_tree_init(t);
     /* Walks still added end here, and can still be deleted. */
@@ -477,6 +479,111 @@ struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir
     return NULL;
 }
 
+/* ------------------------------------------------------------ addresses */
+
+uint32_t dir_addr_hash(int af, const void *bytes)
+{
+    const unsigned char *p = bytes;
+    size_t n = af == AF_INET6 ? 16 : 4, i;
+    uint32_t h = 2166136261u;
+
+    h = (h ^ (unsigned char)af) * 16777619u;
+    for (i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+const void *dir_entry_addr(const struct dir_entry *e, uint32_t i, int *af)
+{
+    const SOCKET_ADDRESS *sa;
+
+    if (i >= e->qs->dwNumberOfCsAddrs)
+        return NULL;
+    sa = &e->qs->lpcsaBuffer[i].RemoteAddr;
+    if (sa->lpSockaddr == NULL)
+        return NULL;
+    if (sa->lpSockaddr->sa_family == AF_INET &&
+        sa->iSockaddrLength >= (INT)sizeof(struct sockaddr_in)) {
+        *af = AF_INET;
+        return &((const struct sockaddr_in *)(const void *)sa->lpSockaddr)->sin_addr;
+    }
+    if (sa->lpSockaddr->sa_family == AF_INET6 &&
+        sa->iSockaddrLength >= (INT)sizeof(struct sockaddr_in6)) {
+        *af = AF_INET6;
+        return &((const struct sockaddr_in6 *)(const void *)sa->lpSockaddr)->sin6_addr;
+    }
+    return NULL;
+}
+
+/* Whether e already has a link for this address. */
+static int addr_seen_before(const struct dir_entry *e, int af, const void *a)
+{
+    uint32_t j;
+    int bf = AF_UNSPEC;
+
+    for (j = 0; j < e->nalinks; j++) {
+        const void *b = dir_entry_addr(e, e->alinks[j].csaddr, &bf);
+
+        if (b != NULL && bf == af && memcmp(a, b, af == AF_INET6 ? 16 : 4) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The links of e's distinct addresses, the first DIR_MAX_INDEXED_ADDRS. */
+static int entry_index_addrs(struct dir_entry *e)
+{
+    uint32_t i, n = e->qs->dwNumberOfCsAddrs;
+    int af;
+
+    if (n == 0)
+        return 0;
+    e->alinks = rnr_calloc(n < DIR_MAX_INDEXED_ADDRS ? n : DIR_MAX_INDEXED_ADDRS,
+                           sizeof *e->alinks);
+    if (e->alinks == NULL)
+        return WSAENOBUFS;
+    for (i = 0; i < n && e->nalinks < DIR_MAX_INDEXED_ADDRS; i++) {
+        const void *a = dir_entry_addr(e, i, &af);
+        struct dir_alink *l;
+
+        if (a == NULL || addr_seen_before(e, af, a))
+            continue;
+        l = &e->alinks[e->nalinks++];
+        l->e = e;
+        l->csaddr = i;
+        l->h.hash = dir_addr_hash(af, a);
+    }
+    return 0;
+}
+
+struct dir_alink *dir_tree_addr_first(const struct dir_tree *t, uint32_t hash)
+{
+    return (struct dir_alink *)hash_first(&t->addrs, hash);
+}
+
+struct dir_alink *dir_tree_addr_next(const struct dir_alink *l, uint32_t hash)
+{
+    return (struct dir_alink *)hash_next(&l->h, hash);
+}
+
+static void entry_addrs_link(struct dir_tree *t, struct dir_entry *e)
+{
+    uint32_t i;
+
+    for (i = 0; i < e->nalinks; i++)
+        hash_add(&t->addrs, &e->alinks[i].h);
+}
+
+static void entry_addrs_unlink(struct dir_tree *t, struct dir_entry *e)
+{
+    uint32_t i;
+
+    for (i = 0; i < e->nalinks; i++)
+        hash_del(&t->addrs, &e->alinks[i].h);
+}
+
+/* ------------------------------------------------------------ entries */
+
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
 {
     struct dir_entry *e = rnr_calloc(1, sizeof *e);
@@ -484,6 +591,10 @@ struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
     if (e == NULL)
         return NULL;
     e->qs = qs;
+    if (entry_index_addrs(e) != 0) {
+        rnr_free(e);
+        return NULL;
+    }
     e->owner = owner;
     e->h.hash = dir_name_hash(qs->lpszServiceInstanceName);
     return e;
@@ -498,6 +609,7 @@ void dir_entry_free(struct dir_entry *e)
 {
     if (e == NULL)
         return;
+    rnr_free(e->alinks);
     rnr_free(e->qs);
     rnr_free(e);
 }
@@ -509,6 +621,7 @@ static void entry_unlink(struct dir_tree *t, struct dir_entry *e)
     cursors_entry_gone(t, e, NULL);
     usage_count(t, e, -1);
     hash_del(&t->entries, &e->h);
+    entry_addrs_unlink(t, e);
     if (e->prev != NULL)
         e->prev->next = e->next;
     else
@@ -540,6 +653,8 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
             node->ent_last = e;
         hash_del(&t->entries, &old->h);
         hash_add(&t->entries, &e->h);
+        entry_addrs_unlink(t, old);
+        entry_addrs_link(t, e);
         usage_count(t, old, -1);
         usage_count(t, e, 1);
         dir_entry_free(old);
@@ -555,6 +670,7 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
     node->nentries++;
     t->nentries++;
     hash_add(&t->entries, &e->h);
+    entry_addrs_link(t, e);
     usage_count(t, e, 1);
     /* Linked first, so pruning old's container cannot take node along. */
     if (old != NULL)

@@ -33,6 +33,17 @@ struct dir_hash {
 
 struct dir_entry;
 
+/* One IP address of an entry in the tree's address index (reverse
+ * lookups): csaddr is the index of its CSADDR_INFO in the entry. */
+struct dir_alink {
+    struct dir_hlink  h;                    /* tree->addrs */
+    struct dir_entry *e;
+    uint32_t          csaddr;
+};
+
+/* The distinct addresses of one entry the index holds at most. */
+#define DIR_MAX_INDEXED_ADDRS 256u
+
 struct dir_node {
     struct dir_hlink  h;                    /* tree->nodes */
     struct dir_node  *parent;               /* NULL for the root */
@@ -52,6 +63,8 @@ struct dir_entry {
      * the entry.  Fits in the padding after owner: no cost per entry. */
     unsigned char     admin;
     WSAQUERYSETA     *qs;                   /* flat; lpszContext NULL */
+    struct dir_alink *alinks;               /* its distinct IPv4/IPv6 addresses */
+    uint32_t          nalinks;
 };
 
 /* What one owner's entries take, for the quotas (dir_set.c). */
@@ -79,6 +92,7 @@ struct dir_tree {
     struct dir_node   root;
     struct dir_hash   nodes;
     struct dir_hash   entries;
+    struct dir_hash   addrs;                /* dir_alink, by address */
     size_t            nentries;
     size_t            nnodes;               /* without the root */
     /* Per owner, open addressing; a uid once seen keeps its slot. */
@@ -122,10 +136,20 @@ uint32_t dir_name_hash(const char *name);
 struct dir_entry *dir_tree_name_first(const struct dir_tree *t, const char *name, uint32_t hash);
 struct dir_entry *dir_tree_name_next(const struct dir_entry *e, uint32_t hash);
 
+/* The hash of an IPv4 or IPv6 address (af and its 4 or 16 bytes), as the
+ * address index uses it, and the address of CSADDR i of e, if it has one:
+ * its bytes and length, NULL otherwise. */
+uint32_t dir_addr_hash(int af, const void *bytes);
+const void *dir_entry_addr(const struct dir_entry *e, uint32_t i, int *af);
+/* The first link of the index chain that may hold the address; follow
+ * with dir_tree_addr_next (callers compare addresses themselves). */
+struct dir_alink *dir_tree_addr_first(const struct dir_tree *t, uint32_t hash);
+struct dir_alink *dir_tree_addr_next(const struct dir_alink *l, uint32_t hash);
+
 struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir_node *node,
                                       const GUID *cls, const char *name);
-/* A new entry owning qs (flat, duplicated by the caller); NULL on ENOMEM.
- * `admin` is 0; the caller sets it. */
+/* A new entry owning qs (flat, duplicated by the caller), its addresses
+ * ready for the index; NULL on ENOMEM.  `admin` is 0; the caller sets it. */
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner);
 void dir_entry_free(struct dir_entry *e);     /* accepts NULL */
 /* Served to every caller's host and service lookups (directory.h, trust):

@@ -133,11 +133,39 @@ int  dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, 
                      const struct dir_delta *delta);
 
 /* dir_query.c */
+
+/* The trust rule (dir_query.c): who asks, whether untrusted entries of
+ * the resolution classes are kept from them, and how many matched. */
+struct dir_viewer {
+    int    guarded;           /* NS_ALL, no provider named, trust = admin */
+    uid_t  uid;
+    size_t untrusted;         /* such entries matched, served or not */
+};
+void dir_viewer_init(struct dir_viewer *v, const struct dir_state *st,
+                     struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs);
+/* 1 when e may be served to v (counted in v->untrusted if it was
+ * untrusted), 0 when it is withheld. */
+int  dir_entry_visible(struct dir_state *st, struct dir_viewer *v, const struct dir_entry *e);
+/* Host, address and service classes (SVCID_TCP/UDP ports included). */
+int  dir_resolution_class(const GUID *g);
+/* Marks the lookup reusable unless its answer depended on the caller. */
+void dir_lookup_reusable(const struct dir_state *st, const struct dir_viewer *v,
+                         struct rnr_nsp_lookup *lk);
 int  dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *qs,
                       DWORD flags);
 /* A lookup paused by emit goes on, or is dropped (the client ended it). */
 void dir_lookup_resume(void *state, struct rnr_nsp_lookup *lk);
 void dir_lookup_cancel(void *state, struct rnr_nsp_lookup *lk);
+
+/* dir_resolve.c: getservbyname/getservbyport and gethostbyaddr over what
+ * was registered.  Each returns 1 when the query is not of its kind (the
+ * generic lookup answers it), else the lookup's status, after emitting. */
+int  dir_resolve_service(struct dir_state *st, struct rnr_nsp_lookup *lk,
+                         const WSAQUERYSETA *qs, DWORD flags, const struct dir_node *start,
+                         struct dir_viewer *who);
+int  dir_resolve_addr(struct dir_state *st, struct rnr_nsp_lookup *lk,
+                      const WSAQUERYSETA *qs, DWORD flags, const struct dir_node *start,
+                      struct dir_viewer *who);
 
 /* The entry point's body, for tests that link the sources. */
 const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version);

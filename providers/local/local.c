@@ -293,7 +293,9 @@ static int by_addr(struct local_state *st, struct rnr_nsp_lookup *lk,
     if ((rc = hr_query_init(&q, qs, st->services)) != 0)
         return rc;
     local_name(st, local);
-    if (is_loopback(af, a)) {
+    /* Only the addresses "localhost" resolves to: the rest of 127/8 is
+     * nobody's name here, and may be a name registered elsewhere. */
+    if (af == AF_INET ? memcmp(a, loop4, 4) == 0 : is_loopback(af, a)) {
         hr_init(&r, "localhost", af);
     } else if (is_local_addr(af, a)) {
         hr_init(&r, local, af);

@@ -17,11 +17,15 @@
 #      threads, fork, 6000 lookups without growth, rnrd down), and odd
 #      records registered in the test provider (garbage blobs, the other
 #      family, CSADDRs only, 1500 aliases ...);
-#   6. valgrind, when installed, over nss_probe and getent loops.
+#   6. valgrind, when installed, over nss_probe and getent loops;
+#   7. what users register in the directory: services by name and by
+#      port, host names by address (reverse); an unprivileged user's
+#      entries only for that user.
 #
 # Needs root for the mount namespace: exits 77 (skip) otherwise.
 RNRD=${RNRD:-./daemon/rnrd}
 PROBE=${PROBE:-./tests/integration/nss_probe}
+RNRCTL=${RNRCTL:-./client/rnrctl/rnrctl}
 builddir=$(pwd)
 moddir=$builddir/client/nss/.libs
 module=$moddir/libnss_rnr.so.2
@@ -123,6 +127,10 @@ hostname = rnrtest-host
 [provider mem]
 module = $builddir/tests/integration/.libs/testprov.so
 namespace = NS_X500
+
+[provider directory]
+module = directory
+namespace = NS_NDS
 EOF
 mkdir -p "$tmp/classes.d"
 
@@ -166,11 +174,17 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # run NS HOSTS SERVICES getent-args...: output (trailing blanks dropped,
 # getent pads its columns) in $tmp/out, exit status in $rc, time in $ms.
+# getent runs as $as_user when set.
+as_user=
 run() {
     ns=$1 hf=$2 sf=$3
     shift 3
     t0=$(now_ms)
-    in_ns "$tmp/$ns" "$hf" "$sf" getent "$@" >"$tmp/raw" 2>"$tmp/err"
+    if [ -n "$as_user" ]; then
+        in_ns "$tmp/$ns" "$hf" "$sf" runuser -u "$as_user" -- getent "$@"
+    else
+        in_ns "$tmp/$ns" "$hf" "$sf" getent "$@"
+    fi >"$tmp/raw" 2>"$tmp/err"
     rc=$?
     ms=$(($(now_ms) - t0))
     sed 's/[[:blank:]]*$//' "$tmp/raw" >"$tmp/out"
@@ -288,6 +302,43 @@ expect 0 "2001:db8::10    alpha.example" ns-rnr-files "$FH" "$FS" hosts alpha.ex
 expect 0 "198.51.100.99   filesonly.example" ns-rnr-files "$FH" "$FS" hosts filesonly.example
 expect 0 "ssh                   22/tcp" ns-rnr-files "$FH" "$FS" services ssh/tcp
 expect 0 "filesonly             7777/udp" ns-rnr-files "$FH" "$FS" services filesonly
+
+# ---------------------------------------------------------------- 7. the directory
+reg() { # USER rnrctl-args...: register as USER (root, or a user made here)
+    u=$1; shift
+    if [ "$u" = root ]; then "$RNRCTL" register "$@" --ns NS_NDS --persistent
+    else runuser -u "$u" -- "$RNRCTL" register "$@" --ns NS_NDS --persistent
+    fi >"$tmp/reg.out" 2>&1 || { fail "register $* as $u: $(cat "$tmp/reg.out")"; return; }
+    ok
+}
+reg root tcp:4343 myproto
+reg root service udpsvc --addr 0.0.0.0:5353 --protocol udp
+reg root host web1.example --addr 127.0.0.10:0
+reg root host web6.example --addr '[2001:db8::77]:0'
+expect 0 "myproto               4343/tcp" ns-rnr "$H" "$S" services myproto/tcp
+expect 0 "myproto               4343/tcp" ns-rnr "$H" "$S" services myproto
+expect 0 "myproto               4343/tcp" ns-rnr "$H" "$S" services 4343/tcp
+expect 0 "udpsvc                5353/udp" ns-rnr "$H" "$S" services udpsvc/udp
+expect 2 "" ns-rnr "$H" "$S" services myproto/udp
+expect 0 "127.0.0.10      web1.example" ns-rnr "$H" "$S" hosts 127.0.0.10
+expect 0 "2001:db8::77    web6.example" ns-rnr "$H" "$S" hosts 2001:db8::77
+# A user's own registrations: served to that user, not to the others.
+alice=rnrt-alice
+id "$alice" >/dev/null 2>&1 || useradd --system --no-create-home \
+    --shell /usr/sbin/nologin "$alice" >/dev/null 2>&1
+if id "$alice" >/dev/null 2>&1 && runuser -u "$alice" -- test -r "$module" &&
+    runuser -u "$alice" -- test -x "$RNRCTL"; then
+    reg "$alice" host alice-box.example --addr 127.0.0.11:0
+    reg "$alice" tcp:4444 aliceproto
+    expect 2 "" ns-rnr "$H" "$S" hosts 127.0.0.11
+    expect 2 "" ns-rnr "$H" "$S" services aliceproto/tcp
+    as_user=$alice
+    expect 0 "127.0.0.11      alice-box.example" ns-rnr "$H" "$S" hosts 127.0.0.11
+    expect 0 "aliceproto            4444/tcp" ns-rnr "$H" "$S" services aliceproto/tcp
+    as_user=
+else
+    echo "nss_getent: no unprivileged user who can read the build: trust checks skipped"
+fi
 
 # ---------------------------------------------------------------- 5. probe (rnrd up)
 if "$PROBE" "$module" up 2>"$tmp/probe.err"; then ok; else
