@@ -11,7 +11,10 @@
  * SOCK_DGRAM: udp; otherwise tcp).  The answer is the entry under the
  * port's canonical class, as the reference has getservbyname's, with a
  * servent blob; an entry of SVCID_INET_SERVICEBYNAME that carries a blob
- * of its own keeps it.  Names compare ASCII case-insensitively.
+ * of its own keeps it.  An entry of SVCID_INET_SERVICEBYNAME named with
+ * the whole query text ("myproto/tcp", as glibc asks) is an answer as it
+ * stands, as any lookup would find it.  Names compare ASCII
+ * case-insensitively.
  *
  * Addresses: SVCID_INET_HOSTADDRBYINETSTRING with an IPv4 or IPv6 address
  * in text finds, through the tree's address index, the host entries
@@ -197,6 +200,20 @@ int dir_resolve_service(struct dir_state *st, struct rnr_nsp_lookup *lk,
     if (!rnr_guid_equal(qs->lpServiceClassId, &g_service) || (flags & LUP_CONTAINERS) ||
         text == NULL || strpbrk(text, "*?") != NULL || serv_query_parse(text, &q) != 0)
         return 1;
+    if (q.proto != NULL) {
+        uint32_t h = dir_name_hash(text);
+
+        for (e = dir_tree_name_first(&st->tree, text, h); e != NULL && !stop;
+             e = dir_tree_name_next(e, h))
+            if (strcasecmp(e->qs->lpszServiceInstanceName, text) == 0 &&
+                rnr_guid_equal(e->qs->lpServiceClassId, &g_service) &&
+                in_scope(e, start, flags) && dir_entry_visible(st, who, e)) {
+                WSAQUERYSETA r = *e->qs;
+
+                r.lpszContext = e->node->path;
+                emit(st, lk, &r, &emitted, &stop);
+            }
+    }
     if (q.name[0] != '\0') {
         uint32_t h = dir_name_hash(q.name);
 
