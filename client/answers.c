@@ -189,6 +189,7 @@ static int answer_decode(const uint8_t *val, size_t len, struct rnr_lookup *lk)
     lk->tail = head != NULL ? tail : &lk->head;
     lk->done = 1;
     lk->done_status = (int)status;
+    lk->from_cache = 1;
     return 0;
 fail:
     while ((r = head) != NULL) {

@@ -78,6 +78,7 @@ struct rnr_lookup {
     unsigned           cancelled : 1;    /* WSALookupServiceEnd / WSACleanup */
     unsigned           lost : 1;         /* the connection died before DONE */
     unsigned           head_faulted : 1; /* head was refused with WSAEFAULT */
+    unsigned           from_cache : 1;   /* answered by the answer cache: no round trip */
 };
 
 /* One request / reply exchange.  Set up with rnr_call_start, write the body

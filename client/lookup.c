@@ -299,6 +299,22 @@ done:
 }
 RNR_ALIAS(WSALookupServiceNext, WSALookupServiceNextA);
 
+INT rnr_lookup_from_cache(HANDLE hLookup)
+{
+    struct rnr_lookup *lk;
+    int rc, cached;
+
+    if ((rc = rnr_client_enter(NULL)) != 0)
+        return rnr_fail(rc);
+    lk = rnr_htable_get(&g_handles, hLookup, lookup_ref_cb);
+    if (lk == NULL)
+        return rnr_fail(WSA_INVALID_HANDLE);
+    /* Set before the handle was published and never changed after. */
+    cached = lk->from_cache;
+    rnr_lookup_unref(lk);
+    return cached;
+}
+
 INT WSALookupServiceEnd(HANDLE hLookup)
 {
     struct rnr_lookup *lk;

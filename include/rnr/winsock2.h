@@ -373,6 +373,12 @@ INT WSAEnumNameSpaceProviders(LPDWORD lpdwBufferLength,
 INT rnr_enum_service_classes(LPDWORD lpdwBufferLength,
                              LPWSASERVICECLASSINFOA lpBuffer);
 
+/* 1 when the lookup hLookup was answered from rnrd's answer cache, in
+ * this process and without a round trip (doc/anscache.md); 0 when rnrd
+ * answered it.  SOCKET_ERROR with WSA_INVALID_HANDLE for a handle that is
+ * not an open lookup.  What rnrctl lookup --short reports. */
+INT rnr_lookup_from_cache(HANDLE hLookup);
+
 /* Text for a WSA error code ("WSAEFAULT: buffer too small ...").
  * Never NULL; the string is static. */
 const char *rnr_strerror(int wsa_error);
