@@ -447,6 +447,7 @@ static int startup(struct rnrd *d)
     d->class_dir = s.class_dir;
     apply_limits_and_level(d, d->cfg);
     d->stats.start_ms = rnrd_stats_now_us() / 1000u;
+    d->stats.reset_ms = d->stats.start_ms;
     rnrd_notify_init();
     if (rnrd_loop_new(&d->loop) != 0) {
         log_err("epoll: %s", strerror(errno));

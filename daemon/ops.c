@@ -1,6 +1,6 @@
 /*
  * Operations requests (nsp/wire_ops.h): STATUS and STATS for everyone,
- * CONTROL and RELOAD for admins (root or admin-group) only.
+ * CONTROL, RELOAD and ADMIN for admins (root or admin-group) only.
  */
 #include "config.h"
 
@@ -96,6 +96,7 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     for (i = 0; i < d->nprovs; i++)
         started += d->provs[i]->started != 0;
     struct rnr_anscache_stats as;
+    uint64_t now_ms = rnrd_stats_now_us() / 1000u;
     uint32_t n = 0;
     size_t at;
 
@@ -106,6 +107,8 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     at = w->len;
     rnr_wire_put_u32(w, 0);
     fig(w, &n, "uptime-ms", uptime_ms(d));
+    /* What the counters below cover: since startup or the last reset. */
+    fig(w, &n, "stats-age-ms", now_ms > d->stats.reset_ms ? now_ms - d->stats.reset_ms : 0);
     fig(w, &n, "clients", d->nclients);
     fig(w, &n, "clients-total", d->stats.clients_total);
     fig(w, &n, "clients-dropped", d->stats.clients_dropped);
@@ -129,6 +132,8 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     fig(w, &n, "frames-out", d->stats.frames_out);
     fig(w, &n, "reloads", d->stats.reloads);
     fig(w, &n, "reload-errors", d->stats.reload_errors);
+    /* RNR_NSP_LOG_*: err 0 .. debug 4; rnrctl log-level names it. */
+    fig(w, &n, "log-level", (uint64_t)rnrd_log_get_level());
     fig(w, &n, "providers", d->nprovs);
     fig(w, &n, "providers-started", started);
     fig(w, &n, "answer-cache-bytes", as.bytes);
@@ -286,6 +291,71 @@ static int ops_reload(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
     return 0;
 }
 
+/* ------------------------------------------------------------ ADMIN */
+
+/* Counters back to zero; gauges (clients open, memory, cache entries)
+ * are not counters and stay.  Providers count their own figures: those
+ * with a control slot are asked to reset them too, and one that does not
+ * know the command keeps them (its stats say so by not dropping). */
+static void stats_reset(struct rnrd *d)
+{
+    uint64_t start = d->stats.start_ms;
+    size_t i;
+
+    memset(&d->stats, 0, sizeof d->stats);
+    d->stats.start_ms = start;
+    d->stats.reset_ms = rnrd_stats_now_us() / 1000u;
+    if (d->answers != NULL)
+        rnr_anscache_stats_reset(d->answers);
+    for (i = 0; i < d->nprovs; i++) {
+        struct rnr_nsp_provider *p = d->provs[i];
+
+        memset(&p->stats, 0, sizeof p->stats);
+        if (p->started && p->ops->control != NULL)
+            (void)p->ops->control(p->state, RNR_OPS_ADMIN_STATS_RESET, NULL);
+    }
+}
+
+static int ops_admin(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
+{
+    char *cmd = NULL, *arg = NULL;
+    int rc = 0, st = 0, lvl;
+
+    if (rnr_wire_get_string(r, RNR_OPS_MAX_COMMAND, &cmd) != 0 ||
+        rnr_wire_get_string(r, RNR_OPS_MAX_TEXT, &arg) != 0 || rnr_rbuf_finish(r) != 0 ||
+        cmd == NULL || cmd[0] == '\0') {
+        rc = -1;
+        goto done;
+    }
+    if (!c->caller.is_admin) {
+        st = WSAEACCES;
+    } else if (strcmp(cmd, RNR_OPS_ADMIN_STATS_RESET) == 0 && arg == NULL) {
+        stats_reset(c->d);
+        log_notice("statistics reset by uid %ld (pid %ld)", (long)c->caller.uid,
+                   (long)c->caller.pid);
+    } else if (strcmp(cmd, RNR_OPS_ADMIN_LOG_LEVEL) == 0 &&
+               (lvl = rnrd_log_level_parse(arg)) >= 0) {
+        /* Logged under whichever level lets it through, the old or the
+         * new, so that a change shows in the log either way. */
+        if (rnrd_log_enabled(RNR_NSP_LOG_NOTICE)) {
+            log_notice("log level set to %s by uid %ld (pid %ld)", arg, (long)c->caller.uid,
+                       (long)c->caller.pid);
+            rnrd_log_set_level(lvl);
+        } else {
+            rnrd_log_set_level(lvl);
+            log_notice("log level set to %s by uid %ld (pid %ld)", arg, (long)c->caller.uid,
+                       (long)c->caller.pid);
+        }
+    } else {
+        st = WSAEINVAL;    /* unknown command, or a bad argument */
+    }
+    rnrd_reply_status(c, RNR_MSG_ADMIN, id, st);
+done:
+    rnr_free(cmd);
+    rnr_free(arg);
+    return rc;
+}
+
 int rnrd_ops_request(struct rnrd_client *c, const struct rnr_wire_hdr *h, struct rnr_rbuf *r)
 {
     switch (h->type) {
@@ -293,6 +363,7 @@ int rnrd_ops_request(struct rnrd_client *c, const struct rnr_wire_hdr *h, struct
     case RNR_MSG_STATS:   return ops_stats(c, h->id, r);
     case RNR_MSG_CONTROL: return ops_control(c, h->id, r);
     case RNR_MSG_RELOAD:  return ops_reload(c, h->id, r);
+    case RNR_MSG_ADMIN:   return ops_admin(c, h->id, r);
     default:              return -1;
     }
 }

@@ -330,6 +330,7 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
     case RNR_MSG_STATS:
     case RNR_MSG_CONTROL:
     case RNR_MSG_RELOAD:
+    case RNR_MSG_ADMIN:
         return rnrd_ops_request(c, h, &r);
     default:
         return -1;

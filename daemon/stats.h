@@ -28,6 +28,7 @@ struct rnrd_pstats {
 
 struct rnrd_dstats {
     uint64_t start_ms;         /* monotonic, at startup */
+    uint64_t reset_ms;         /* monotonic, when counting (re)started */
     uint64_t clients_total;    /* connections accepted */
     uint64_t clients_dropped;  /* for a protocol error or overload */
     uint64_t clients_refused;  /* max-clients, its reserve or max-clients-per-uid */

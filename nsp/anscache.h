@@ -115,6 +115,8 @@ struct rnr_anscache_stats {
     uint64_t bytes;        /* size of the file */
 };
 void rnr_anscache_stats(const struct rnr_anscache *c, struct rnr_anscache_stats *out);
+/* Zeroes the counters (rnrctl stats --reset); entries and bytes stay. */
+void rnr_anscache_stats_reset(struct rnr_anscache *c);
 
 /* ---- readers (librnr; any number of processes and threads) ---- */
 

@@ -466,3 +466,12 @@ void rnr_anscache_stats(const struct rnr_anscache *c, struct rnr_anscache_stats 
     *out = c->st;
     out->bytes = c->size;
 }
+
+void rnr_anscache_stats_reset(struct rnr_anscache *c)
+{
+    /* entries is a gauge, not a count of events: it stays. */
+    uint64_t entries = c->st.entries;
+
+    memset(&c->st, 0, sizeof c->st);
+    c->st.entries = entries;
+}

@@ -86,6 +86,8 @@ enum rnr_msg_type {
     RNR_MSG_RELOAD         = 0x0E,
     /* Which answer cache file is the daemon's (doc/protocol.md). */
     RNR_MSG_ANSWER_CACHE   = 0x0F,
+    /* A command to rnrd itself, not to a provider (wire_ops.h): admins. */
+    RNR_MSG_ADMIN          = 0x10,
     RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
     RNR_MSG_LOOKUP_RESULT  = 0x40,
     RNR_MSG_LOOKUP_DONE    = 0x41

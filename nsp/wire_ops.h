@@ -11,6 +11,8 @@
  *            slot), string command, string arg (NULL ok)
  *                    -> u32 n, n x (string provider, u32 status)
  *   RELOAD   (empty) -> (empty)
+ *   ADMIN    string command, string arg (NULL ok) -> (empty); a command
+ *            to rnrd itself: RNR_OPS_ADMIN_* below
  *
  *   u64         u32 low, u32 high (little-endian as a whole)
  *   figure      string key, u64 value
@@ -33,6 +35,14 @@
 #define RNR_OPS_MAX_FIGURES  256u   /* per provider, and the daemon's */
 #define RNR_OPS_MAX_TEXT     4096u  /* version, names, command argument */
 #define RNR_OPS_MAX_COMMAND  64u
+
+/* ADMIN commands.  stats-reset zeroes what `rnrctl stats` counts (not the
+ * gauges: clients open, memory used, entries cached) and asks every
+ * started provider with a control slot to do the same ("stats-reset");
+ * log-level sets rnrd's log level (err, warning, notice, info, debug)
+ * until the next one, a reload or a restart. */
+#define RNR_OPS_ADMIN_STATS_RESET "stats-reset"
+#define RNR_OPS_ADMIN_LOG_LEVEL   "log-level"
 
 enum rnr_ops_prov_state {
     RNR_OPS_PROV_INACTIVE = 0,   /* enabled, but its module or startup failed */

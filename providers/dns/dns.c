@@ -208,6 +208,14 @@ static int dns_control(void *state, const char *command, const char *arg)
     char name[DNS_MAX_NAME];
     size_t n;
 
+    if (command != NULL && strcmp(command, "stats-reset") == 0 && arg == NULL) {
+        /* Counters only: what is in flight or cached is not a count. */
+        dns_cache_reset_stats(st->cache);
+        st->lookups_total = st->queries_sent = st->queries_coalesced = 0;
+        st->answers = st->timeouts = st->servfails = st->cancelled = 0;
+        st->queries_dropped = 0;
+        return 0;
+    }
     if (command == NULL || strcmp(command, "cache-flush") != 0)
         return WSAEINVAL;
     if (arg != NULL && arg[0] != '\0') {

@@ -269,3 +269,8 @@ void dns_cache_get_stats(const struct dns_cache *c, struct dns_cache_stats *out)
     *out = c->st;
     out->entries = c->count;
 }
+
+void dns_cache_reset_stats(struct dns_cache *c)
+{
+    memset(&c->st, 0, sizeof c->st);
+}

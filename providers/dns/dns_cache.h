@@ -60,5 +60,7 @@ void dns_cache_put(struct dns_cache *c, const char *name, int qtype,
 size_t dns_cache_flush(struct dns_cache *c, const char *name);
 
 void dns_cache_get_stats(const struct dns_cache *c, struct dns_cache_stats *out);
+/* The counters back to zero (rnrctl stats --reset); entries stay. */
+void dns_cache_reset_stats(struct dns_cache *c);
 
 #endif

@@ -67,6 +67,9 @@ struct testprov {
     size_t                     nregs;
     struct testprov_lookup    *pending;
     uint64_t                   flushes, flushes_named;
+    /* Lookups that found a registration, and those that did not: stand-in
+     * "cache" figures, for rnrctl stats' hit rate. */
+    uint64_t                   found, missed;
     int                        hold_sets;
     const char                *hold_fifo;
     uint32_t                   reusable_ms;
@@ -159,6 +162,10 @@ static void testprov_answer(struct testprov *tp, struct rnr_nsp_lookup *lk,
     }
     if (tp->reusable_ms > 0 && tp->host->lookup_reusable != NULL)
         tp->host->lookup_reusable(lk, tp->reusable_ms);
+    if (found)
+        tp->found++;
+    else
+        tp->missed++;
     tp->host->finish(lk, found ? 0 : WSASERVICE_NOT_FOUND);
 }
 
@@ -365,6 +372,8 @@ static void testprov_stats(void *state,
     emit_stat(ctx, "pending", pending);
     emit_stat(ctx, "flushes", tp->flushes);
     emit_stat(ctx, "flushes-named", tp->flushes_named);
+    emit_stat(ctx, "cache-hits", tp->found);
+    emit_stat(ctx, "cache-misses", tp->missed);
     /* Malformed keys must be dropped by the daemon, not passed on. */
     emit_stat(ctx, "Bad Key", 1);
     emit_stat(ctx, NULL, 1);
@@ -382,6 +391,14 @@ static int testprov_control(void *state, const char *command, const char *arg)
     }
     if (strcmp(command, "fail") == 0)
         return WSANO_RECOVERY;
+    /* rnrctl stats --reset: the counters, not the registrations. */
+    if (strcmp(command, "stats-reset") == 0) {
+        tp->flushes = 0;
+        tp->flushes_named = 0;
+        tp->found = 0;
+        tp->missed = 0;
+        return 0;
+    }
     return WSAEINVAL;
 }
 
