@@ -16,6 +16,7 @@
 #include "args.h"
 #include "class_xml.h"
 #include "guid.h"
+#include "suggest.h"
 
 int rnrctl_exit_for_status(int status)
 {
@@ -97,7 +98,19 @@ int rnrctl_parser_next(struct rnrctl_parser *p, const struct rnrctl_opt *opts,
                 break;
         snprintf(shown, sizeof shown, "--%.*s", (int)(nlen > 40 ? 40 : nlen), name);
         if (o->name == NULL && o->short_name == 0) {
-            snprintf(err, errlen, "unknown option '%s'", shown);
+            struct rnrctl_suggest sg;
+            char word[RNRCTL_SUGGEST_MAX + 1];
+
+            snprintf(word, sizeof word, "%.*s", (int)(nlen > RNRCTL_SUGGEST_MAX
+                                                      ? RNRCTL_SUGGEST_MAX : nlen), name);
+            rnrctl_suggest_init(&sg, word);
+            for (o = opts; o->name != NULL || o->short_name != 0; o++)
+                rnrctl_suggest_add(&sg, o->name);
+            if (rnrctl_suggest_best(&sg) != NULL)
+                snprintf(err, errlen, "unknown option '%s'; did you mean '--%s'?", shown,
+                         rnrctl_suggest_best(&sg));
+            else
+                snprintf(err, errlen, "unknown option '%s'", shown);
             return RNRCTL_OPT_ERROR;
         }
         if (!o->has_arg) {
@@ -160,6 +173,11 @@ static const struct {
     { "service",  SVCID_INET_SERVICEBYNAME },
     { "hostname", SVCID_HOSTNAME },
 };
+
+const char *rnrctl_class_alias(size_t i)
+{
+    return i < sizeof class_aliases / sizeof class_aliases[0] ? class_aliases[i].alias : NULL;
+}
 
 int rnrctl_parse_class(const char *s, GUID *out, char *err, size_t errlen)
 {

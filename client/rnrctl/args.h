@@ -73,6 +73,10 @@ int rnrctl_parser_next(struct rnrctl_parser *p, const struct rnrctl_opt *opts,
  * 0; RNRCTL_CLASS_NOT_ALIAS; WSAEINVAL for a malformed tcp:/udp: port. */
 int rnrctl_parse_class(const char *s, GUID *out, char *err, size_t errlen);
 
+/* The i-th built-in class alias ("host", "addr" ...), NULL past the last:
+ * the candidates of "did you mean" (tcp:PORT and udp:PORT are not in it). */
+const char *rnrctl_class_alias(size_t i);
+
 /* A name space: number, NS_* name or short name. */
 int rnrctl_parse_namespace(const char *s, DWORD *out, char *err, size_t errlen);
 
