@@ -156,9 +156,23 @@ void out_json_escape(FILE *f, const char *s, size_t n)
 
 void out_json_key(struct out_json *j, const char *key)
 {
+    char buf[128], *k = buf;
+    size_t n = strlen(key), i;
+
     assert(j->depth > 0 && !j->after_key);
     json_before(j);
-    out_json_escape(j->f, key, strlen(key));
+    /* One key style in every document, snake_case, whatever the key's
+     * source (rnrd's figures are "uptime-ms", "cache.hits"): a key is
+     * then a plain jq path (.daemon.uptime_ms). */
+    if (n >= sizeof buf && (k = rnr_malloc(n + 1)) == NULL) {
+        out_json_escape(j->f, key, n);    /* as it is, rather than not at all */
+    } else {
+        for (i = 0; i < n; i++)
+            k[i] = key[i] == '-' || key[i] == '.' ? '_' : key[i];
+        out_json_escape(j->f, k, n);
+        if (k != buf)
+            rnr_free(k);
+    }
     fputs(j->pretty ? ": " : ":", j->f);
     j->after_key = 1;
 }
@@ -181,6 +195,16 @@ void out_json_uint(struct out_json *j, unsigned long long v)
 {
     json_before(j);
     fprintf(j->f, "%llu", v);
+}
+
+void out_json_double(struct out_json *j, double v)
+{
+    json_before(j);
+    /* JSON has no NaN or infinity. */
+    if (v != v || v > 1e300 || v < -1e300)
+        fputs("null", j->f);
+    else
+        fprintf(j->f, "%.6g", v);
 }
 
 void out_json_int(struct out_json *j, long long v)
@@ -227,6 +251,12 @@ void out_json_kv_uint(struct out_json *j, const char *key, unsigned long long v)
 {
     out_json_key(j, key);
     out_json_uint(j, v);
+}
+
+void out_json_kv_double(struct out_json *j, const char *key, double v)
+{
+    out_json_key(j, key);
+    out_json_double(j, v);
 }
 
 void out_json_kv_int(struct out_json *j, const char *key, long long v)

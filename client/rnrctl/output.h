@@ -42,6 +42,7 @@ void out_json_object_begin(struct out_json *j);
 void out_json_object_end(struct out_json *j);
 void out_json_array_begin(struct out_json *j);
 void out_json_array_end(struct out_json *j);
+/* Keys are written snake_case: '-' and '.' become '_'. */
 void out_json_key(struct out_json *j, const char *key);
 
 /* s == NULL writes null. */
@@ -49,6 +50,8 @@ void out_json_string(struct out_json *j, const char *s);
 void out_json_string_n(struct out_json *j, const char *s, size_t n);
 void out_json_uint(struct out_json *j, unsigned long long v);
 void out_json_int(struct out_json *j, long long v);
+/* NaN and infinities write null. */
+void out_json_double(struct out_json *j, double v);
 void out_json_bool(struct out_json *j, int v);
 void out_json_null(struct out_json *j);
 /* A string holding the bytes in lower-case hex; NULL writes null. */
@@ -58,6 +61,7 @@ void out_json_hex(struct out_json *j, const void *p, size_t n);
 void out_json_kv_string(struct out_json *j, const char *key, const char *s);
 void out_json_kv_uint(struct out_json *j, const char *key, unsigned long long v);
 void out_json_kv_int(struct out_json *j, const char *key, long long v);
+void out_json_kv_double(struct out_json *j, const char *key, double v);
 void out_json_kv_bool(struct out_json *j, const char *key, int v);
 void out_json_kv_null(struct out_json *j, const char *key);
 
