@@ -3,8 +3,10 @@
  */
 #include <config.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 
@@ -42,6 +44,9 @@ const char rnrctl_help_lookup[] =
 "                       return-query-string, return-all.  Without any\n"
 "                       return-* flag, return-all is added (the default)\n"
 "  --version N[+]       only version N (N+: N or later)\n"
+"  --short              one line per address, NAME: ADDRESS -- provider P,\n"
+"                       then a line saying how long the lookup took and\n"
+"                       whether rnrd answered or the answer cache did\n"
 "  --json               print a JSON array of result objects\n"
 "  -h, --help           show this help\n"
 "\n"
@@ -50,6 +55,7 @@ const char rnrctl_help_lookup[] =
 "\n"
 "Examples:\n"
 "  rnrctl lookup host localhost\n"
+"  rnrctl lookup host localhost --short\n"
 "  rnrctl lookup host www.example.com --ns dns --family inet6\n"
 "  rnrctl lookup addr 127.0.0.1\n"
 "  rnrctl lookup service ftp/tcp\n"
@@ -62,7 +68,8 @@ const char rnrctl_help_lookup[] =
 enum {
     O_QUERY = RNRCTL_O_FIRST,
     O_FAMILY,
-    O_FLAGS
+    O_FLAGS,
+    O_SHORT
 };
 
 static const struct rnrctl_opt opts[] = {
@@ -71,6 +78,7 @@ static const struct rnrctl_opt opts[] = {
     { "query",    0, 1, O_QUERY },
     { "family",   0, 1, O_FAMILY },
     { "flags",    0, 1, O_FLAGS },
+    { "short",    0, 0, O_SHORT },
     RNRCTL_OPTS_END
 };
 
@@ -85,6 +93,16 @@ struct lookup {
     DWORD       flags;
     int         families[MAX_FAMILIES];
     int         nfamilies;
+    int         short_form;
+    /* --short: lines gathered so that addresses can be aligned. */
+    struct short_line *lines;
+    size_t      nlines, cap;
+};
+
+struct short_line {
+    char       *name;      /* made safe (out_text_dup) */
+    char        addr[OUT_ADDR_STRLEN];
+    const char *provider;  /* in the rnrctl's provider list; NULL: unknown */
 };
 
 /* ------------------------------------------------------------------ */
@@ -326,9 +344,11 @@ static void print_result_text(struct rnrctl *c, const struct lookup *lk,
 
     if (index > 1)
         fputc('\n', stdout);
+    rnrctl_paint(c, RNRCTL_SGR_BOLD);
     fputs("result ", stdout);
     fprintf(stdout, "%lu: ", index);
     out_text(stdout, r->lpszServiceInstanceName);
+    rnrctl_paint(c, NULL);
     fputc('\n', stdout);
     print_guid_line(stdout, "class", r->lpServiceClassId,
                     r->lpServiceClassId != NULL ? rnrctl_class_name(c, r->lpServiceClassId) : NULL);
@@ -470,6 +490,148 @@ static void print_result_json(struct rnrctl *c, struct out_json *j, const struct
 }
 
 /* ------------------------------------------------------------------ */
+/* --short                                                              */
+/* ------------------------------------------------------------------ */
+static int short_add(struct lookup *lk, const char *name, const char *addr,
+                     const char *provider)
+{
+    struct short_line *l;
+
+    if (lk->nlines == lk->cap) {
+        size_t cap = lk->cap ? lk->cap * 2 : 16;
+
+        if ((l = rnr_realloc(lk->lines, cap * sizeof *l)) == NULL)
+            return WSAENOBUFS;
+        lk->lines = l;
+        lk->cap = cap;
+    }
+    l = &lk->lines[lk->nlines];
+    if ((l->name = out_text_dup(name)) == NULL)
+        return WSAENOBUFS;
+    snprintf(l->addr, sizeof l->addr, "%s", addr);
+    l->provider = provider;
+    lk->nlines++;
+    return 0;
+}
+
+/* The result's addresses as lines; one line "(no address)" without. */
+static int short_result(struct rnrctl *c, struct lookup *lk, const WSAQUERYSETA *r)
+{
+    const char *prov = r->lpNSProviderId != NULL ? rnrctl_provider_name(c, r->lpNSProviderId)
+                                                 : NULL;
+    size_t first = lk->nlines, k;
+    char addr[OUT_ADDR_STRLEN];
+    DWORD i;
+    int rc;
+
+    for (i = 0; r->lpcsaBuffer != NULL && i < r->dwNumberOfCsAddrs; i++) {
+        const SOCKET_ADDRESS *sa = &r->lpcsaBuffer[i].RemoteAddr;
+        struct sockaddr_in sin;
+
+        if (sa->lpSockaddr == NULL)
+            sa = &r->lpcsaBuffer[i].LocalAddr;
+        if (sa->lpSockaddr == NULL)
+            continue;
+        /* A host's address has no port: "192.0.2.1", not "192.0.2.1:0".
+         * Both families keep the port at the same offset. */
+        memset(&sin, 0, sizeof sin);
+        if (sa->iSockaddrLength >= (int)sizeof sin)
+            memcpy(&sin, sa->lpSockaddr, sizeof sin);
+        out_format_sockaddr(sa->lpSockaddr, sa->iSockaddrLength, sin.sin_port != 0, addr);
+        /* An address once per result, though it comes for tcp and udp. */
+        for (k = first; k < lk->nlines; k++)
+            if (strcmp(lk->lines[k].addr, addr) == 0)
+                break;
+        if (k < lk->nlines)
+            continue;
+        if ((rc = short_add(lk, r->lpszServiceInstanceName, addr, prov)) != 0)
+            return rc;
+    }
+    /* An alias without addresses only names what the others answer. */
+    if (lk->nlines == first && !(r->dwOutputFlags & RESULT_IS_ALIAS))
+        return short_add(lk, r->lpszServiceInstanceName, "(no address)", prov);
+    return 0;
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* "12us", "1.25ms", "2.50s". */
+static void short_elapsed(uint64_t us, char *buf, size_t len)
+{
+    if (us < 1000)
+        snprintf(buf, len, "%lluus", (unsigned long long)us);
+    else if (us < 1000000)
+        snprintf(buf, len, "%.2fms", (double)us / 1e3);
+    else
+        snprintf(buf, len, "%.2fs", (double)us / 1e6);
+}
+
+/* The lines, addresses aligned, then as resolvectl does a line on how
+ * the answer was had: "-- 2 addresses in 0.31ms, from rnrd". */
+static void short_print(struct rnrctl *c, const struct lookup *lk, unsigned long results,
+                        uint64_t us, int cached)
+{
+    size_t i, w = 0, naddr = 0;
+    char took[32];
+
+    for (i = 0; i < lk->nlines; i++) {
+        size_t lw = out_text_width(lk->lines[i].name) + 2 + strlen(lk->lines[i].addr);
+
+        if (lw > w)
+            w = lw;
+    }
+    for (i = 0; i < lk->nlines; i++) {
+        const struct short_line *l = &lk->lines[i];
+        size_t lw = out_text_width(l->name) + 2 + strlen(l->addr);
+
+        fputs(l->name, stdout);
+        fputs(": ", stdout);
+        if (l->addr[0] != '(') {
+            rnrctl_paint(c, RNRCTL_SGR_BOLD);
+            fputs(l->addr, stdout);
+            rnrctl_paint(c, NULL);
+            naddr++;
+        } else {
+            fputs(l->addr, stdout);
+        }
+        printf("%*s", (int)(w - lw) + 2, "");
+        rnrctl_paint(c, RNRCTL_SGR_DIM);
+        fputs("-- provider ", stdout);
+        out_text(stdout, l->provider);
+        rnrctl_paint(c, NULL);
+        putchar('\n');
+    }
+    short_elapsed(us, took, sizeof took);
+    rnrctl_paint(c, RNRCTL_SGR_DIM);
+    printf("-- %zu address%s", naddr, naddr == 1 ? "" : "es");
+    if (naddr == 0)
+        printf(" (%lu result%s)", results, results == 1 ? "" : "s");
+    printf(" in %s, from ", took);
+    rnrctl_paint(c, NULL);
+    rnrctl_paint(c, cached ? RNRCTL_SGR_GREEN : RNRCTL_SGR_YELLOW);
+    fputs(cached ? "the answer cache" : "rnrd", stdout);
+    rnrctl_paint(c, NULL);
+    putchar('\n');
+}
+
+static void short_free(struct lookup *lk)
+{
+    size_t i;
+
+    for (i = 0; i < lk->nlines; i++)
+        rnr_free(lk->lines[i].name);
+    rnr_free(lk->lines);
+    lk->lines = NULL;
+    lk->nlines = lk->cap = 0;
+}
+
+/* ------------------------------------------------------------------ */
 /* The command                                                          */
 /* ------------------------------------------------------------------ */
 static int parse_args(struct rnrctl *c, struct lookup *lk, int argc, char **argv, int *help)
@@ -502,6 +664,9 @@ static int parse_args(struct rnrctl *c, struct lookup *lk, int argc, char **argv
             if (rnrctl_parse_lup_flags(val, &lk->flags, err, sizeof err) != 0)
                 return rnrctl_usage(c, "--flags: %s", err);
             break;
+        case O_SHORT:
+            lk->short_form = 1;
+            break;
         default:
             if ((r = rnrctl_target_opt(c, &lk->t, id, val, 1)) != 0)
                 return r;
@@ -510,6 +675,8 @@ static int parse_args(struct rnrctl *c, struct lookup *lk, int argc, char **argv
     }
     if (lk->t.class_arg == NULL)
         return rnrctl_usage(c, "missing CLASS");
+    if (lk->short_form && c->json)
+        return rnrctl_usage(c, "--short and --json exclude each other");
     return 0;
 }
 
@@ -529,10 +696,14 @@ static int run_lookup(struct rnrctl *c, struct lookup *lk, HANDLE h,
         len = cap;
         if (WSALookupServiceNextA(h, lk->flags, &len, buf) == 0) {
             ++*count;
-            if (c->json)
+            if (c->json) {
                 print_result_json(c, j, lk, buf);
-            else
+            } else if (lk->short_form) {
+                if ((status = short_result(c, lk, buf)) != 0)
+                    break;
+            } else {
                 print_result_text(c, lk, buf, *count);
+            }
             continue;
         }
         status = rnrctl_last_error();
@@ -571,7 +742,8 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
     HANDLE h = NULL;
     unsigned long count = 0;
     const char *what;
-    int help = 0, r, i;
+    uint64_t t0 = 0;
+    int help = 0, r, i, cached;
 
     memset(&lk, 0, sizeof lk);
     lk.t.ns = NS_ALL;
@@ -607,6 +779,15 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
 
     if ((r = rnrctl_start(c)) != 0)
         return r;
+    if (lk.short_form) {
+        const WSANAMESPACE_INFOA *pl;
+        int np;
+
+        /* Fetched now, so that the time measured is the lookup's alone;
+         * without the list, providers show as "-". */
+        (void)rnrctl_get_providers(c, &pl, &np);
+        t0 = now_us();
+    }
     if (WSALookupServiceBeginA(&qs, lk.flags, &h) != 0) {
         int e = rnrctl_last_error();
 
@@ -620,19 +801,20 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
         out_json_init(&j, stdout, 1);
         out_json_array_begin(&j);
     }
+    /* Before End: the handle says whether the answer cache answered. */
+    cached = rnr_lookup_from_cache(h) == 1;
     r = run_lookup(c, &lk, h, &j, &count);
+    if (lk.short_form && count > 0)
+        short_print(c, &lk, count, now_us() - t0, cached);
+    short_free(&lk);
     WSALookupServiceEnd(h);
     if (c->json) {
         out_json_array_end(&j);
         out_json_finish(&j);
     }
 
-    if (r == WSA_E_NO_MORE) {
-        fprintf(stderr, "rnrctl: lookup: nothing found (");
-        out_text(stderr, what);
-        fputs(")\n", stderr);
-        return RNRCTL_EXIT_NOTFOUND;
-    }
+    if (r == WSA_E_NO_MORE)
+        return rnrctl_not_found(c, what);
     if (r != 0)
         return rnrctl_fail(c, r, "%s%s", what, count > 0 ? ", after some results" : "");
     return RNRCTL_EXIT_OK;

@@ -14,6 +14,7 @@
 #include "opsconn.h"
 #include "rnrctl.h"
 #include "status.h"
+#include "suggest.h"
 #include "wire_ops.h"
 
 const char rnrctl_help_status[] =
@@ -30,22 +31,43 @@ const char rnrctl_help_status[] =
 
 const char rnrctl_help_stats[] =
 "Usage: rnrctl stats [--json | --kv]\n"
+"       rnrctl stats --reset\n"
 "\n"
 "Show rnrd's counters since it started: the daemon's (clients, lookups,\n"
 "frames, reloads ...) and, per provider, lookups, results delivered,\n"
 "errors (failures other than \"not found\"), lookup latency percentiles\n"
 "p50/p90/p99 measured by rnrd from the provider's lookup_begin to its\n"
 "finish, and every figure the provider reports itself (cache figures of\n"
-"the DNS provider, for instance).\n"
+"the DNS provider, for instance).  Where a provider reports both\n"
+"X-hits and X-misses, the table and --json add its hit rate X-hit-rate,\n"
+"hits / (hits + misses).  (rnrd's own answer cache is read inside the\n"
+"clients, without a round trip: its hits are not seen by rnrd.)\n"
 "\n"
 "Options:\n"
-"  --json   one JSON document\n"
+"  --json   one JSON document (keys in snake_case: uptime_ms)\n"
 "  --kv     one KEY=VALUE line per figure: daemon.NAME, provider.P.NAME,\n"
 "           provider.P.stat.NAME (latencies in microseconds)\n"
+"  --reset  set the counters of rnrd and of its providers back to zero\n"
+"           (gauges such as open clients stay); needs root or membership\n"
+"           of rnrd's admin-group\n"
 "\n"
 "Examples:\n"
 "  rnrctl stats\n"
-"  rnrctl stats --kv | grep '^provider\\.dns\\.'\n";
+"  rnrctl stats --kv | grep '^provider\\.dns\\.'\n"
+"  rnrctl stats --reset\n";
+
+const char rnrctl_help_log_level[] =
+"Usage: rnrctl log-level [LEVEL]\n"
+"\n"
+"Show rnrd's log level, or set it to LEVEL (err, warning, notice, info or\n"
+"debug) at once, without a restart.  The level set holds until the next\n"
+"reload or restart, which go back to the configuration's log-level (or\n"
+"rnrd's --log-level).  Setting needs root or membership of rnrd's\n"
+"admin-group.\n"
+"\n"
+"Examples:\n"
+"  rnrctl log-level\n"
+"  rnrctl log-level debug\n";
 
 const char rnrctl_help_reload[] =
 "Usage: rnrctl reload\n"
@@ -77,7 +99,7 @@ const char rnrctl_help_control[] =
 "Example:\n"
 "  rnrctl control dns cache-flush www.example.com\n";
 
-enum { O_KV = RNRCTL_O_FIRST, O_PROVIDER_NAME };
+enum { O_KV = RNRCTL_O_FIRST, O_PROVIDER_NAME, O_RESET };
 
 static const struct rnrctl_opt plain_opts[] = {
     RNRCTL_COMMON_OPTS,
@@ -128,6 +150,9 @@ static int call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len)
     rnr_wbuf_free(w);
     return rc;
 }
+
+static int admin(struct rnrctl *c, const char *cmd, const char *arg, const char *done,
+                 const char *json_key);
 
 /* "45us", "1.25ms", "2.50s". */
 static void format_us(uint64_t us, char *buf, size_t len)
@@ -197,7 +222,7 @@ static void status_json(const struct rnr_ops_status *s)
     out_json_finish(&j);
 }
 
-static void status_text(const struct rnr_ops_status *s)
+static void status_text(struct rnrctl *c, const struct rnr_ops_status *s)
 {
     static const char *const hdr[] = { "NAME", "MODULE", "STATE", "NAME SPACE", "ID" };
     char up[48], id[RNR_GUID_STRLEN], ns[48];
@@ -205,9 +230,12 @@ static void status_text(const struct rnr_ops_status *s)
     size_t i;
 
     format_uptime(s->uptime_ms, up, sizeof up);
+    rnrctl_paint(c, RNRCTL_SGR_BOLD);
     fputs("rnrd ", stdout);
     out_text(stdout, s->version);
-    printf(", pid %" PRIu32 ", up %s, %zu provider(s)\n", s->pid, up, s->nprov);
+    printf(", pid %" PRIu32 ", up %s, %zu provider(s)", s->pid, up, s->nprov);
+    rnrctl_paint(c, NULL);
+    putchar('\n');
     if (s->nprov == 0 || out_table_init(&t, 5, hdr) != 0)
         return;
     for (i = 0; i < s->nprov; i++) {
@@ -249,7 +277,7 @@ int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv)
     if (c->json)
         status_json(s);
     else
-        status_text(s);
+        status_text(c, s);
     rnr_ops_status_free(s);
     return RNRCTL_EXIT_OK;
 }
@@ -258,6 +286,7 @@ int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv)
 
 struct stats_opts {
     int kv;
+    int reset;
 };
 
 static int stats_extra(struct rnrctl *c, int id, const char *val, void *arg)
@@ -268,7 +297,60 @@ static int stats_extra(struct rnrctl *c, int id, const char *val, void *arg)
     (void)val;
     if (id == O_KV)
         o->kv = 1;
+    else if (id == O_RESET)
+        o->reset = 1;
     return 0;
+}
+
+/* When figure i is "Xhits" and "Xmisses" is among the n: the hit rate in
+ * *rate (-1 when both are 0) and "Xhit-rate" in name; else 0. */
+static int hit_rate(const struct rnr_ops_figure *fig, size_t n, size_t i, double *rate,
+                    char *name, size_t namelen)
+{
+    const char *k = fig[i].key;
+    size_t kl = strlen(k), pl, m;
+
+    if (kl < 4 || strcmp(k + kl - 4, "hits") != 0)
+        return 0;
+    pl = kl - 4;
+    for (m = 0; m < n; m++) {
+        const char *o = fig[m].key;
+        uint64_t total;
+
+        if (strlen(o) != pl + 6 || strncmp(o, k, pl) != 0 || strcmp(o + pl, "misses") != 0)
+            continue;
+        total = fig[i].value + fig[m].value;
+        *rate = total != 0 ? (double)fig[i].value / (double)total : -1.0;
+        snprintf(name, namelen, "%.*shit-rate", (int)pl, k);
+        return 1;
+    }
+    return 0;
+}
+
+/* The figures as JSON members, each hit rate after its hits. */
+static void json_figures(struct out_json *j, const struct rnr_ops_figure *fig, size_t n)
+{
+    char name[RNR_OPS_MAX_KEY + 16];
+    double rate;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        out_json_kv_uint(j, fig[i].key, fig[i].value);
+        if (!hit_rate(fig, n, i, &rate, name, sizeof name))
+            continue;
+        if (rate < 0)
+            out_json_kv_null(j, name);
+        else
+            out_json_kv_double(j, name, rate);
+    }
+}
+
+static void format_rate(double rate, char *buf, size_t len)
+{
+    if (rate < 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f%%", rate * 100.0);
 }
 
 static void stats_kv(const struct rnr_ops_stats *s)
@@ -297,14 +379,13 @@ static void stats_kv(const struct rnr_ops_stats *s)
 static void stats_json(const struct rnr_ops_stats *s)
 {
     struct out_json j;
-    size_t i, k;
+    size_t i;
 
     out_json_init(&j, stdout, 1);
     out_json_object_begin(&j);
     out_json_key(&j, "daemon");
     out_json_object_begin(&j);
-    for (i = 0; i < s->nfig; i++)
-        out_json_kv_uint(&j, s->fig[i].key, s->fig[i].value);
+    json_figures(&j, s->fig, s->nfig);
     out_json_object_end(&j);
     out_json_key(&j, "providers");
     out_json_array_begin(&j);
@@ -325,8 +406,7 @@ static void stats_json(const struct rnr_ops_stats *s)
         out_json_object_end(&j);
         out_json_key(&j, "stats");
         out_json_object_begin(&j);
-        for (k = 0; k < p->nfig; k++)
-            out_json_kv_uint(&j, p->fig[k].key, p->fig[k].value);
+        json_figures(&j, p->fig, p->nfig);
         out_json_object_end(&j);
         out_json_object_end(&j);
     }
@@ -335,7 +415,7 @@ static void stats_json(const struct rnr_ops_stats *s)
     out_json_finish(&j);
 }
 
-static void stats_text(const struct rnr_ops_stats *s)
+static void stats_text(struct rnrctl *c, const struct rnr_ops_stats *s)
 {
     static const char *const phdr[] = { "PROVIDER", "LOOKUPS", "RESULTS", "ERRORS",
                                         "P50", "P90", "P99" };
@@ -344,9 +424,20 @@ static void stats_text(const struct rnr_ops_stats *s)
     struct out_table t;
     size_t i, k, nfig = 0;
 
-    printf("daemon:\n");
-    for (i = 0; i < s->nfig; i++)
-        printf("  %-20s %" PRIu64 "\n", s->fig[i].key, s->fig[i].value);
+    rnrctl_paint(c, RNRCTL_SGR_BOLD);
+    printf("daemon:");
+    rnrctl_paint(c, NULL);
+    putchar('\n');
+    for (i = 0; i < s->nfig; i++) {
+        char name[RNR_OPS_MAX_KEY + 16], rate[24];
+        double r;
+
+        printf("  %-26s %" PRIu64 "\n", s->fig[i].key, s->fig[i].value);
+        if (hit_rate(s->fig, s->nfig, i, &r, name, sizeof name)) {
+            format_rate(r, rate, sizeof rate);
+            printf("  %-26s %s\n", name, rate);
+        }
+    }
     if (s->nprov == 0 || out_table_init(&t, 7, phdr) != 0)
         return;
     printf("\n");
@@ -377,17 +468,42 @@ static void stats_text(const struct rnr_ops_stats *s)
     printf("\n");
     for (i = 0; i < s->nprov; i++) {
         for (k = 0; k < s->prov[i].nfig; k++) {
+            char name[RNR_OPS_MAX_KEY + 16];
             const char *row[3];
+            double r;
 
             snprintf(num[0], sizeof num[0], "%" PRIu64, s->prov[i].fig[k].value);
             row[0] = s->prov[i].name;
             row[1] = s->prov[i].fig[k].key;
             row[2] = num[0];
             out_table_add(&t, row);
+            if (hit_rate(s->prov[i].fig, s->prov[i].nfig, k, &r, name, sizeof name)) {
+                format_rate(r, num[1], sizeof num[1]);
+                row[1] = name;
+                row[2] = num[1];
+                out_table_add(&t, row);
+            }
         }
     }
     out_table_print(&t, stdout);
     out_table_free(&t);
+}
+
+/* STATS, decoded.  0, or the exit code after reporting. */
+static int fetch_stats(struct rnrctl *c, struct rnr_ops_stats **out)
+{
+    struct rnr_wbuf w;
+    uint8_t *body = NULL;
+    size_t len = 0;
+    int r;
+
+    rnr_wbuf_init(&w);
+    rnrctl_ops_begin(&w, RNR_MSG_STATS);
+    r = call(&w, RNR_MSG_STATS, &body, &len);
+    if (r == 0)
+        r = rnr_ops_stats_decode(body, len, out);
+    rnr_free(body);
+    return r != 0 ? rnrctl_fail(c, r, "STATS") : 0;
 }
 
 int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv)
@@ -395,13 +511,11 @@ int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv)
     static const struct rnrctl_opt opts[] = {
         RNRCTL_COMMON_OPTS,
         { "kv", 0, 0, O_KV },
+        { "reset", 0, 0, O_RESET },
         RNRCTL_OPTS_END
     };
     struct stats_opts o = { 0 };
     struct rnr_ops_stats *s = NULL;
-    struct rnr_wbuf w;
-    uint8_t *body = NULL;
-    size_t len = 0;
     int npos, r;
 
     r = parse(c, argc, argv, 1, opts, rnrctl_help_stats, NULL, 0, &npos, stats_extra, &o);
@@ -409,22 +523,117 @@ int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv)
         return r;
     if (o.kv && c->json)
         return rnrctl_usage(c, "--kv and --json exclude each other");
-    rnr_wbuf_init(&w);
-    rnrctl_ops_begin(&w, RNR_MSG_STATS);
-    r = call(&w, RNR_MSG_STATS, &body, &len);
-    if (r == 0)
-        r = rnr_ops_stats_decode(body, len, &s);
-    rnr_free(body);
-    if (r != 0)
-        return rnrctl_fail(c, r, "STATS");
+    if (o.reset && o.kv)
+        return rnrctl_usage(c, "--reset prints no figures: --kv makes no sense with it");
+    if (o.reset)
+        return admin(c, RNR_OPS_ADMIN_STATS_RESET, NULL, "counters reset", "reset");
+    if ((r = fetch_stats(c, &s)) != 0)
+        return r;
     if (c->json)
         stats_json(s);
     else if (o.kv)
         stats_kv(s);
     else
-        stats_text(s);
+        stats_text(c, s);
     rnr_ops_stats_free(s);
     return RNRCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ ADMIN */
+
+/* An ADMIN command to rnrd itself; done says so on stdout ("done" as the
+ * JSON member, true). */
+static int admin(struct rnrctl *c, const char *cmd, const char *arg, const char *done,
+                 const char *json_key)
+{
+    struct rnr_wbuf w;
+    uint8_t *body = NULL;
+    size_t len = 0;
+    int r;
+
+    rnr_wbuf_init(&w);
+    rnrctl_ops_begin(&w, RNR_MSG_ADMIN);
+    rnr_wire_put_string(&w, cmd);
+    rnr_wire_put_string(&w, arg);
+    r = call(&w, RNR_MSG_ADMIN, &body, &len);
+    rnr_free(body);
+    if (r == WSAEACCES)
+        return rnrctl_fail(c, r, "%s needs root or rnrd's admin-group", cmd);
+    if (r != 0)
+        return rnrctl_fail(c, r, "%s%s%s", cmd, arg != NULL ? " " : "", arg != NULL ? arg : "");
+    if (c->json) {
+        struct out_json j;
+
+        out_json_init(&j, stdout, 1);
+        out_json_object_begin(&j);
+        if (arg != NULL)
+            out_json_kv_string(&j, json_key, arg);
+        else
+            out_json_kv_bool(&j, json_key, 1);
+        out_json_object_end(&j);
+        out_json_finish(&j);
+    } else {
+        printf("%s\n", done);
+    }
+    return RNRCTL_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ log-level */
+
+static const char *const log_levels[] = { "err", "warning", "notice", "info", "debug" };
+#define NLEVELS (sizeof log_levels / sizeof log_levels[0])
+
+/* rnrd's level, from the "log-level" figure of STATS. */
+static int log_level_show(struct rnrctl *c)
+{
+    struct rnr_ops_stats *s = NULL;
+    const char *name = NULL;
+    size_t i;
+    int r;
+
+    if ((r = fetch_stats(c, &s)) != 0)
+        return r;
+    for (i = 0; i < s->nfig; i++)
+        if (strcmp(s->fig[i].key, "log-level") == 0 && s->fig[i].value < NLEVELS)
+            name = log_levels[s->fig[i].value];
+    rnr_ops_stats_free(s);
+    if (name == NULL)
+        return rnrctl_fail(c, WSAEOPNOTSUPP, "this rnrd does not say its log level");
+    if (c->json)
+        printf("{\n  \"log_level\": \"%s\"\n}\n", name);
+    else
+        printf("%s\n", name);
+    return RNRCTL_EXIT_OK;
+}
+
+int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv)
+{
+    struct rnrctl_suggest sg;
+    const char *pos[1] = { NULL };
+    char done[64];
+    size_t i;
+    int npos, r;
+
+    r = parse(c, argc, argv, 1, plain_opts, rnrctl_help_log_level, pos, 1, &npos, NULL, NULL);
+    if (r >= 0)
+        return r;
+    if (npos == 0)
+        return log_level_show(c);
+    /* Checked here too, for a message better than rnrd's WSAEINVAL. */
+    rnrctl_suggest_init(&sg, pos[0]);
+    for (i = 0; i < NLEVELS; i++) {
+        if (strcmp(pos[0], log_levels[i]) == 0)
+            break;
+        rnrctl_suggest_add(&sg, log_levels[i]);
+    }
+    if (i == NLEVELS && rnrctl_suggest_best(&sg) != NULL)
+        return rnrctl_usage(c, "unknown level '%s'; did you mean '%s'?", pos[0],
+                            rnrctl_suggest_best(&sg));
+    if (i == NLEVELS)
+        return rnrctl_usage(c, "unknown level '%s' (err, warning, notice, info, debug)",
+                            pos[0]);
+    snprintf(done, sizeof done, "log level set to %s", pos[0]);
+    return admin(c, RNR_OPS_ADMIN_LOG_LEVEL, pos[0], done, "log_level");
 }
 
 /* ------------------------------------------------------------ reload */

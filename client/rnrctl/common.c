@@ -9,34 +9,113 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "class_xml.h"
 #include "guid.h"
 #include "opsconn.h"
+#include "paths.h"
 #include "rnrctl.h"
 #include "status.h"
+#include "suggest.h"
 
 /* No answer of the daemon's is allowed to make rnrctl allocate without
  * bound: a list or a record beyond this is refused. */
 #define RNRCTL_MAX_BUFFER (64u * 1024 * 1024)
 
+static int parse_color(const char *val)
+{
+    if (strcmp(val, "auto") == 0)
+        return RNRCTL_COLOR_AUTO;
+    if (strcmp(val, "always") == 0 || strcmp(val, "yes") == 0)
+        return RNRCTL_COLOR_ALWAYS;
+    if (strcmp(val, "never") == 0 || strcmp(val, "no") == 0)
+        return RNRCTL_COLOR_NEVER;
+    return -1;
+}
+
 void rnrctl_common_opt(struct rnrctl *c, int id, const char *val)
 {
-    if (id == RNRCTL_O_JSON)
+    int mode;
+
+    if (id == RNRCTL_O_JSON) {
         c->json = 1;
-    else if (id == RNRCTL_O_SOCKET)
+    } else if (id == RNRCTL_O_SOCKET) {
         setenv(RNR_SOCKET_ENV, val, 1);   /* read by librnr at connect time */
+    } else if (id == RNRCTL_O_COLOR) {
+        if ((mode = parse_color(val)) < 0) {
+            /* Every command's option loop comes here; exiting spares each
+             * of them a check for a mistake only this option can make.
+             * Nothing has been started yet. */
+            exit(rnrctl_usage(c, "--color: '%s' is not auto, always or never", val));
+        }
+        c->color_mode = mode;
+    }
+}
+
+int rnrctl_color(const struct rnrctl *c)
+{
+    const char *e;
+
+    if (c->color_mode != RNRCTL_COLOR_AUTO)
+        return c->color_mode == RNRCTL_COLOR_ALWAYS;
+    if ((e = getenv("NO_COLOR")) != NULL && e[0] != '\0')
+        return 0;
+    if ((e = getenv("TERM")) != NULL && strcmp(e, "dumb") == 0)
+        return 0;
+    return isatty(STDOUT_FILENO);
+}
+
+void rnrctl_paint(const struct rnrctl *c, const char *sgr)
+{
+    if (!rnrctl_color(c))
+        return;
+    printf("\033[%sm", sgr != NULL ? sgr : "0");
+}
+
+/* The socket librnr and rnrctl dial, for "is rnrd running?". */
+static const char *socket_tried(char *buf, size_t len)
+{
+    return rnr_path_client_socket(buf, len) == 0 ? buf : NULL;
+}
+
+/* One JSON error object on stderr (rnrctl.h). */
+static void json_error(const char *name, int code, const char *msg, int exit_status,
+                       const char *sock)
+{
+    struct out_json j;
+
+    out_json_init(&j, stderr, 0);
+    out_json_object_begin(&j);
+    out_json_kv_string(&j, "error", name);
+    if (code != 0)
+        out_json_kv_int(&j, "code", code);
+    else
+        out_json_kv_null(&j, "code");
+    out_json_kv_string(&j, "message", msg);
+    out_json_kv_int(&j, "exit_status", exit_status);
+    if (sock != NULL)
+        out_json_kv_string(&j, "socket", sock);
+    out_json_object_end(&j);
+    out_json_finish(&j);
 }
 
 int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
 
-    fprintf(stderr, "rnrctl: %s%s", c->cmd != NULL ? c->cmd : "", c->cmd != NULL ? ": " : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (c->json) {
+        json_error("usage", 0, msg, RNRCTL_EXIT_USAGE, NULL);
+        return RNRCTL_EXIT_USAGE;
+    }
+    fprintf(stderr, "rnrctl: %s%s", c->cmd != NULL ? c->cmd : "", c->cmd != NULL ? ": " : "");
+    out_text(stderr, msg);    /* it may quote names rnrd sent */
     fprintf(stderr, "\nTry 'rnrctl %s%s--help'.\n", c->cmd != NULL ? c->cmd : "",
             c->cmd != NULL ? " " : "");
     return RNRCTL_EXIT_USAGE;
@@ -44,27 +123,53 @@ int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
 
 int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
 {
-    const char *name = rnr_status_name(status);
+    const char *name = rnr_status_name(status), *sock = NULL;
+    char path[sizeof(((struct sockaddr_un *)0)->sun_path)], msg[1024], what[768] = "";
+    int exit_status = rnrctl_exit_for_status(status);
     va_list ap;
 
+    if (fmt != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof what, fmt, ap);
+        va_end(ap);
+    }
+    snprintf(msg, sizeof msg, "%s%s%s%s", rnr_status_text(status), fmt != NULL ? " (" : "",
+             what, fmt != NULL ? ")" : "");
+    if (status == WSASYSNOTREADY)
+        sock = socket_tried(path, sizeof path);
+    if (c->json) {
+        json_error(name != NULL ? name : "error", status, msg, exit_status, sock);
+        return exit_status;
+    }
     fprintf(stderr, "rnrctl: %s%s", c->cmd != NULL ? c->cmd : "", c->cmd != NULL ? ": " : "");
     if (name != NULL)
-        fprintf(stderr, "%s: %s", name, rnr_status_text(status));
+        fprintf(stderr, "%s: ", name);
     else
-        fprintf(stderr, "error %d: %s", status, rnr_status_text(status));
-    if (fmt != NULL) {
-        fputs(" (", stderr);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc(')', stderr);
-    }
+        fprintf(stderr, "error %d: ", status);
+    out_text(stderr, msg);
     fputc('\n', stderr);
     if (status == WSASYSNOTREADY) {
         rnrctl_ops_explain();
-        fputs("rnrctl: is rnrd running? (socket: $" RNR_SOCKET_ENV " or --socket)\n", stderr);
+        fprintf(stderr, "rnrctl: is rnrd running? (tried socket %s; set $" RNR_SOCKET_ENV
+                " or --socket for another)\n", sock != NULL ? sock : "(none: path too long)");
     }
-    return rnrctl_exit_for_status(status);
+    return exit_status;
+}
+
+int rnrctl_not_found(struct rnrctl *c, const char *what)
+{
+    char msg[512];
+
+    if (c->json) {
+        snprintf(msg, sizeof msg, "nothing found (%s)", what);
+        json_error("not_found", 0, msg, RNRCTL_EXIT_NOTFOUND, NULL);
+        return RNRCTL_EXIT_NOTFOUND;
+    }
+    fprintf(stderr, "rnrctl: %s%snothing found (", c->cmd != NULL ? c->cmd : "",
+            c->cmd != NULL ? ": " : "");
+    out_text(stderr, what);
+    fputs(")\n", stderr);
+    return RNRCTL_EXIT_NOTFOUND;
 }
 
 int rnrctl_last_error(void)
@@ -203,6 +308,40 @@ int rnrctl_get_classes(struct rnrctl *c, const WSASERVICECLASSINFOA **out, int *
 /* ------------------------------------------------------------------ */
 /* Resolving arguments                                                  */
 /* ------------------------------------------------------------------ */
+/* A class name that is nothing known is a mistake in the command line,
+ * not a lookup that found nothing: a usage error, with the closest alias
+ * or installed class name when one is near. */
+static int unknown_class(struct rnrctl *c, const char *arg,
+                         const WSASERVICECLASSINFOA *cl, int n)
+{
+    static const char known[] = "a GUID, an alias (host, addr, service, hostname, "
+                                "tcp:PORT, udp:PORT) or an installed class";
+    struct rnrctl_suggest sg;
+    const char *colon = strchr(arg, ':'), *best;
+    char tcp[RNRCTL_SUGGEST_MAX + 1], udp[RNRCTL_SUGGEST_MAX + 1];
+    size_t i;
+    int k;
+
+    rnrctl_suggest_init(&sg, arg);
+    for (i = 0; rnrctl_class_alias(i) != NULL; i++)
+        rnrctl_suggest_add(&sg, rnrctl_class_alias(i));
+    /* "tpc:80": the port kept, the prefix mistyped. */
+    if (colon != NULL && strlen(colon) < sizeof tcp - 3) {
+        snprintf(tcp, sizeof tcp, "tcp%s", colon);
+        snprintf(udp, sizeof udp, "udp%s", colon);
+        rnrctl_suggest_add(&sg, tcp);
+        rnrctl_suggest_add(&sg, udp);
+    }
+    for (k = 0; k < n; k++)
+        rnrctl_suggest_add(&sg, cl[k].lpszServiceClassName);
+    best = rnrctl_suggest_best(&sg);
+    if (best != NULL)
+        return rnrctl_usage(c, "unknown service class '%s'; did you mean '%s'? (want %s)",
+                            arg, best, known);
+    return rnrctl_usage(c, "unknown service class '%s' (want %s; rnrctl class list "
+                        "shows the installed ones)", arg, known);
+}
+
 int rnrctl_resolve_class(struct rnrctl *c, const char *arg, GUID *out)
 {
     const WSASERVICECLASSINFOA *cl;
@@ -231,9 +370,7 @@ int rnrctl_resolve_class(struct rnrctl *c, const char *arg, GUID *out)
         found = cl[i].lpServiceClassId;
     }
     if (found == NULL)
-        return rnrctl_fail(c, WSATYPE_NOT_FOUND,
-                           "'%s' is neither a GUID, an alias (host, addr, service, hostname, "
-                           "tcp:PORT, udp:PORT) nor an installed class", arg);
+        return unknown_class(c, arg, cl, n);
     *out = *found;
     return 0;
 }

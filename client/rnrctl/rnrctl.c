@@ -8,9 +8,10 @@
 #include <string.h>
 
 #include "rnrctl.h"
+#include "suggest.h"
 
 static const char help_main[] =
-"Usage: rnrctl [--socket PATH] [--json] COMMAND [ARGS]\n"
+"Usage: rnrctl [--socket PATH] [--json] [--color WHEN] COMMAND [ARGS]\n"
 "       rnrctl --help | --version\n"
 "       rnrctl help COMMAND\n"
 "\n"
@@ -28,6 +29,8 @@ static const char help_main[] =
 "  class list                 list the installed service classes\n"
 "  status                     rnrd's version, uptime and providers\n"
 "  stats [--kv]               counters and latencies, per provider\n"
+"  stats --reset              set rnrd's counters back to zero (admin)\n"
+"  log-level [LEVEL]          show or set rnrd's log level (admin to set)\n"
 "  reload                     re-read rnrd's configuration (admin)\n"
 "  cache flush [NAME]         empty provider caches (admin)\n"
 "  control PROVIDER COMMAND [ARG]  a provider's own command (admin)\n"
@@ -36,7 +39,10 @@ static const char help_main[] =
 "Global options (also accepted after the command):\n"
 "  --socket PATH   rnrd's control socket (default: $RNR_SOCKET, else the\n"
 "                  standard per-user or system socket)\n"
-"  --json          print one JSON document on stdout instead of tables\n"
+"  --json          print one JSON document on stdout instead of tables;\n"
+"                  errors become one JSON object on stderr\n"
+"  --color WHEN    colour the output: auto (on a terminal, unless $NO_COLOR\n"
+"                  is set), always or never\n"
 "  -h, --help      show this help; 'rnrctl COMMAND --help' for a command\n"
 "  -V, --version   show the version\n"
 "\n"
@@ -75,6 +81,7 @@ static const struct command commands[] = {
     { "class",      rnrctl_cmd_class,      rnrctl_help_class },
     { "status",     rnrctl_cmd_status,     rnrctl_help_status },
     { "stats",      rnrctl_cmd_stats,      rnrctl_help_stats },
+    { "log-level",  rnrctl_cmd_log_level,  rnrctl_help_log_level },
     { "reload",     rnrctl_cmd_reload,     rnrctl_help_reload },
     { "cache",      rnrctl_cmd_cache,      rnrctl_help_cache },
     { "control",    rnrctl_cmd_control,    rnrctl_help_control },
@@ -89,6 +96,21 @@ static const struct command *find_command(const char *name)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+static int unknown_command(struct rnrctl *c, const char *name)
+{
+    struct rnrctl_suggest sg;
+    size_t i;
+
+    rnrctl_suggest_init(&sg, name);
+    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        rnrctl_suggest_add(&sg, commands[i].name);
+    rnrctl_suggest_add(&sg, "help");
+    if (rnrctl_suggest_best(&sg) != NULL)
+        return rnrctl_usage(c, "unknown command '%s'; did you mean '%s'?", name,
+                            rnrctl_suggest_best(&sg));
+    return rnrctl_usage(c, "unknown command '%s'", name);
 }
 
 enum { O_VERSION = RNRCTL_O_FIRST };
@@ -108,9 +130,11 @@ static int run_help(struct rnrctl *c, int argc, char **argv)
         fputs(help_main, stdout);
         return RNRCTL_EXIT_OK;
     }
+    if (argc > 2)
+        return rnrctl_usage(c, "help takes one COMMAND");
     cmd = find_command(argv[1]);
-    if (cmd == NULL || argc > 2)
-        return rnrctl_usage(c, "unknown command '%s'", argv[1]);
+    if (cmd == NULL)
+        return unknown_command(c, argv[1]);
     fputs(cmd->help, stdout);
     return RNRCTL_EXIT_OK;
 }
@@ -156,7 +180,7 @@ int main(int argc, char **argv)
         return run_help(&c, argc, argv);
     cmd = find_command(argv[0]);
     if (cmd == NULL)
-        return rnrctl_usage(&c, "unknown command '%s'", argv[0]);
+        return unknown_command(&c, argv[0]);
 
     c.cmd = cmd->name;
     rc = cmd->run(&c, argc, argv);

@@ -15,9 +15,17 @@
 
 #define RNRCTL_NAME_CACHE 16
 
+/* --color=WHEN */
+enum rnrctl_color_mode {
+    RNRCTL_COLOR_AUTO = 0,   /* on a terminal, unless $NO_COLOR is set */
+    RNRCTL_COLOR_ALWAYS,
+    RNRCTL_COLOR_NEVER
+};
+
 struct rnrctl {
     const char *cmd;       /* "lookup", "class install": prefixes messages */
     int         json;
+    int         color_mode; /* enum rnrctl_color_mode */
     int         started;   /* WSAStartup succeeded */
 
     /* Fetched once, on first use. */
@@ -47,13 +55,15 @@ enum {
     RNRCTL_O_CONTEXT,
     RNRCTL_O_PROTOCOL,
     RNRCTL_O_VERSION,
+    RNRCTL_O_COLOR,
     RNRCTL_O_FIRST = 16
 };
 
 #define RNRCTL_COMMON_OPTS \
     { "help", 'h', 0, RNRCTL_O_HELP }, \
     { "json", 0, 0, RNRCTL_O_JSON }, \
-    { "socket", 0, 1, RNRCTL_O_SOCKET }
+    { "socket", 0, 1, RNRCTL_O_SOCKET }, \
+    { "color", 0, 1, RNRCTL_O_COLOR }
 #define RNRCTL_TARGET_OPTS \
     { "ns", 0, 1, RNRCTL_O_NS }, \
     { "provider", 0, 1, RNRCTL_O_PROVIDER }, \
@@ -62,8 +72,23 @@ enum {
     { "version", 0, 1, RNRCTL_O_VERSION }
 #define RNRCTL_OPTS_END { NULL, 0, 0, 0 }
 
-/* Handles --json and --socket given after the command. */
+/* Handles --json, --socket and --color given after the command.  A bad
+ * --color value is a usage error: reported, and rnrctl exits. */
 void rnrctl_common_opt(struct rnrctl *c, int id, const char *val);
+
+/* Whether to colour stdout: --color=always or never, else (auto) when
+ * stdout is a terminal, $TERM is not "dumb" and $NO_COLOR is unset or
+ * empty (no-color.org: an explicit --color=always wins over it). */
+int rnrctl_color(const struct rnrctl *c);
+/* SGR colour codes for rnrctl_paint. */
+#define RNRCTL_SGR_BOLD   "1"
+#define RNRCTL_SGR_DIM    "2"
+#define RNRCTL_SGR_RED    "31"
+#define RNRCTL_SGR_GREEN  "32"
+#define RNRCTL_SGR_YELLOW "33"
+#define RNRCTL_SGR_CYAN   "36"
+/* Starts colour sgr on stdout (NULL: back to normal), when colouring. */
+void rnrctl_paint(const struct rnrctl *c, const char *sgr);
 
 /* CLASS NAME and the options saying where a query set goes, as lookup and
  * register/deregister/delete take them: one parser, so that the commands
@@ -92,6 +117,14 @@ int rnrctl_target_resolve(struct rnrctl *c, struct rnrctl_target *t);
  * provider and context (pointing into t). */
 void rnrctl_target_queryset(struct rnrctl_target *t, WSAQUERYSETA *qs);
 
+/* Errors go to stderr, stdout keeping nothing but the command's output.
+ * Under --json each is one line of JSON there instead of text:
+ *   {"error": NAME, "code": WSA code or null, "message": TEXT,
+ *    "exit_status": N[, "socket": PATH]}
+ * NAME is the WSA error's name ("WSASYSNOTREADY"), "usage" for a usage
+ * error, "not_found" for a lookup that found nothing; "socket", the rnrd
+ * socket tried, comes with WSASYSNOTREADY. */
+
 /* "rnrctl: CMD: message" + a hint to --help on stderr; returns the usage
  * exit code. */
 int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
@@ -100,6 +133,9 @@ int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
  * code for status. */
 int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* "rnrctl: CMD: nothing found (WHAT)" on stderr; returns the not-found
+ * exit code. */
+int rnrctl_not_found(struct rnrctl *c, const char *what);
 /* The last error of a failed librnr call (WSASYSCALLFAILURE if unset). */
 int rnrctl_last_error(void);
 
@@ -140,6 +176,7 @@ int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_reload(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv);
@@ -154,6 +191,7 @@ extern const char rnrctl_help_delete[];
 extern const char rnrctl_help_class[];
 extern const char rnrctl_help_status[];
 extern const char rnrctl_help_stats[];
+extern const char rnrctl_help_log_level[];
 extern const char rnrctl_help_reload[];
 extern const char rnrctl_help_cache[];
 extern const char rnrctl_help_control[];

@@ -66,9 +66,9 @@ expect_usage() {
 }
 
 # --help everywhere.
-expect_help "Usage: rnrctl [--socket PATH] [--json] COMMAND" --help
-expect_help "Usage: rnrctl [--socket PATH] [--json] COMMAND" -h
-expect_help "Usage: rnrctl [--socket PATH] [--json] COMMAND" help
+expect_help "Usage: rnrctl [--socket PATH] [--json] [--color WHEN] COMMAND" --help
+expect_help "Usage: rnrctl [--socket PATH] [--json] [--color WHEN] COMMAND" -h
+expect_help "Usage: rnrctl [--socket PATH] [--json] [--color WHEN] COMMAND" help
 expect_help "Exit status:" --help
 expect_help "3  rnrd not reachable" --help
 expect_help "rnrctl (rnr) " --version
