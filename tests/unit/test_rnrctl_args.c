@@ -23,6 +23,7 @@
 #include "alloc.h"
 #include "args.h"
 #include "output.h"
+#include "suggest.h"
 
 /* ------------------------------------------------------------------ */
 /* Option iterator                                                      */
@@ -95,6 +96,56 @@ static void test_parser_errors(void **state)
     expect_parse_error("--multiple=1", NULL, "option '--multiple' takes no argument");
     /* A prefix is not an abbreviation: exact names only. */
     expect_parse_error("--mult", NULL, "unknown option '--mult'");
+    /* A near miss is named; something far from every option is not. */
+    expect_parse_error("--mulitple", NULL, "unknown option '--mulitple'; did you mean '--multiple'?");
+    expect_parse_error("--qeury=x", NULL, "did you mean '--query'?");
+    expect_parse_error("--zzzzzz", NULL, "unknown option '--zzzzzz'");
+    {
+        char *argv[] = { "cmd", "--zzzzzz", NULL };
+        struct rnrctl_parser p;
+        const char *val;
+        char err[128] = "";
+
+        rnrctl_parser_init(&p, 2, argv, 1);
+        assert_int_equal(rnrctl_parser_next(&p, topts, &val, err, sizeof err), RNRCTL_OPT_ERROR);
+        assert_null(strstr(err, "did you mean"));
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Did you mean                                                         */
+/* ------------------------------------------------------------------ */
+static void test_suggest(void **state)
+{
+    static const char *const cmds[] = { "providers", "lookup", "register", "status",
+                                         "stats", "log-level" };
+    char longw[RNRCTL_SUGGEST_MAX + 2];
+
+    (void)state;
+    assert_int_equal(rnrctl_edit_distance("", ""), 0);
+    assert_int_equal(rnrctl_edit_distance("abc", ""), 3);
+    assert_int_equal(rnrctl_edit_distance("lookup", "LookUp"), 0);
+    assert_int_equal(rnrctl_edit_distance("lokup", "lookup"), 1);
+    assert_int_equal(rnrctl_edit_distance("stauts", "status"), 1);   /* a swap */
+    assert_int_equal(rnrctl_edit_distance("kitten", "sitting"), 3);
+    memset(longw, 'a', sizeof longw - 1);
+    longw[sizeof longw - 1] = '\0';
+    assert_true(rnrctl_edit_distance(longw, "a") == (size_t)-1);
+
+    assert_string_equal(rnrctl_suggest("lokup", cmds, 6), "lookup");
+    assert_string_equal(rnrctl_suggest("stauts", cmds, 6), "status");
+    assert_string_equal(rnrctl_suggest("stat", cmds, 6), "stats");
+    assert_string_equal(rnrctl_suggest("loglevel", cmds, 6), "log-level");
+    /* Too far to be a typo: nothing. */
+    assert_null(rnrctl_suggest("frobnicate", cmds, 6));
+    assert_null(rnrctl_suggest("xy", cmds, 6));
+    assert_null(rnrctl_suggest(longw, cmds, 6));
+    /* The first of equally close ones; NULL candidates are skipped. */
+    {
+        static const char *const two[] = { NULL, "cat", "car" };
+
+        assert_string_equal(rnrctl_suggest("cax", two, 3), "cat");
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -803,6 +854,34 @@ static void test_json_random(void **state)
     }
 }
 
+static void test_json_keys(void **state)
+{
+    char *buf = NULL, longkey[300];
+    size_t len = 0;
+    FILE *f;
+    struct out_json j;
+
+    (void)state;
+    memset(longkey, 'a', sizeof longkey - 1);
+    longkey[sizeof longkey - 1] = '\0';
+    longkey[5] = '-';
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    out_json_init(&j, f, 0);
+    out_json_object_begin(&j);
+    out_json_kv_uint(&j, "uptime-ms", 1);
+    out_json_kv_uint(&j, "cache.hits", 2);
+    out_json_kv_double(&j, "hit-rate", 0.5);
+    out_json_kv_uint(&j, longkey, 3);
+    out_json_object_end(&j);
+    out_json_finish(&j);
+    assert_int_equal(fclose(f), 0);
+    longkey[5] = '_';
+    assert_non_null(strstr(buf, "{\"uptime_ms\":1,\"cache_hits\":2,\"hit_rate\":0.5,\"aaaaa_"));
+    assert_non_null(strstr(buf, longkey));
+    free(buf);
+}
+
 static void test_json_writer(void **state)
 {
     char *buf = NULL;
@@ -980,6 +1059,8 @@ int main(void)
         cmocka_unit_test(test_json_escape),
         cmocka_unit_test(test_json_random),
         cmocka_unit_test(test_json_writer),
+        cmocka_unit_test(test_json_keys),
+        cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_sockaddr),
