@@ -61,7 +61,7 @@ static const char help_main[] =
 "  0  success\n"
 "  1  nothing found (WSAHOST_NOT_FOUND, WSASERVICE_NOT_FOUND, WSANO_DATA,\n"
 "     WSATYPE_NOT_FOUND, or a lookup without results)\n"
-"  2  usage error\n"
+"  2  usage error (an unknown CLASS included)\n"
 "  3  rnrd not reachable (WSASYSNOTREADY)\n"
 "  4  permission denied (WSAEACCES)\n"
 "  5  any other failure\n";
