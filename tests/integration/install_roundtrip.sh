@@ -134,10 +134,14 @@ if command -v bash >/dev/null; then
         COMP_WORDS=(rnrctl st); COMP_CWORD=1; _rnrctl; echo "${COMPREPLY[*]}"
         COMP_WORDS=(rnrctl cache ""); COMP_CWORD=2; _rnrctl; echo "${COMPREPLY[*]}"
         COMP_WORDS=(rnrctl stats --); COMP_CWORD=2; _rnrctl; echo "${COMPREPLY[*]}"
+        COMP_WORDS=(rnrctl log-level d); COMP_CWORD=2; _rnrctl; echo "${COMPREPLY[*]}"
+        COMP_WORDS=(rnrctl --color a); COMP_CWORD=2; _rnrctl; echo "${COMPREPLY[*]}"
     ' _ "$dest$bashcompletiondir/rnrctl" 2>&1)
     [ "$out" = "status stats
 flush
---help --json --socket --kv" ] && ok || fail "bash completion: $out"
+--help --json --socket --color --kv --reset
+debug
+auto always" ] && ok || fail "bash completion: $out"
 fi
 
 # make uninstall leaves no file and no link behind.
