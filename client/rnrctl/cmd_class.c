@@ -270,9 +270,12 @@ int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv)
                 for (i = 0; i < sizeof subs / sizeof subs[0]; i++)
                     if (strcmp(subs[i].name, val) == 0)
                         si = (int)i;
-                if (si < 0)
-                    return rnrctl_usage(c, "unknown subcommand '%s' (install, remove, show, list)",
-                                        val);
+                if (si < 0) {
+                    static const char *const names[] = { "install", "remove", "show", "list" };
+
+                    return rnrctl_unknown(c, "subcommand", val, names,
+                                          sizeof names / sizeof names[0]);
+                }
                 c->cmd = subs[si].cmd;
             } else if (npos == 1 && subs[si].nargs == 1) {
                 arg = val;

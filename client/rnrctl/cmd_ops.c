@@ -14,7 +14,6 @@
 #include "opsconn.h"
 #include "rnrctl.h"
 #include "status.h"
-#include "suggest.h"
 #include "wire_ops.h"
 
 const char rnrctl_help_status[] =
@@ -608,7 +607,6 @@ static int log_level_show(struct rnrctl *c)
 
 int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv)
 {
-    struct rnrctl_suggest sg;
     const char *pos[1] = { NULL };
     char done[64];
     size_t i;
@@ -620,18 +618,10 @@ int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv)
     if (npos == 0)
         return log_level_show(c);
     /* Checked here too, for a message better than rnrd's WSAEINVAL. */
-    rnrctl_suggest_init(&sg, pos[0]);
-    for (i = 0; i < NLEVELS; i++) {
-        if (strcmp(pos[0], log_levels[i]) == 0)
-            break;
-        rnrctl_suggest_add(&sg, log_levels[i]);
-    }
-    if (i == NLEVELS && rnrctl_suggest_best(&sg) != NULL)
-        return rnrctl_usage(c, "unknown level '%s'; did you mean '%s'?", pos[0],
-                            rnrctl_suggest_best(&sg));
+    for (i = 0; i < NLEVELS && strcmp(pos[0], log_levels[i]) != 0; i++)
+        ;
     if (i == NLEVELS)
-        return rnrctl_usage(c, "unknown level '%s' (err, warning, notice, info, debug)",
-                            pos[0]);
+        return rnrctl_unknown(c, "level", pos[0], log_levels, NLEVELS);
     snprintf(done, sizeof done, "log level set to %s", pos[0]);
     return admin(c, RNR_OPS_ADMIN_LOG_LEVEL, pos[0], done, "log_level");
 }
@@ -746,8 +736,11 @@ int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv)
         return r;
     if (npos == 0)
         return rnrctl_usage(c, "missing subcommand (flush)");
-    if (strcmp(pos[0], "flush") != 0)
-        return rnrctl_usage(c, "unknown subcommand '%s' (flush)", pos[0]);
+    if (strcmp(pos[0], "flush") != 0) {
+        static const char *const names[] = { "flush" };
+
+        return rnrctl_unknown(c, "subcommand", pos[0], names, 1);
+    }
     c->cmd = "cache flush";
     return control(c, prov, "cache-flush", npos > 1 ? pos[1] : NULL);
 }

@@ -29,9 +29,9 @@ static int parse_color(const char *val)
 {
     if (strcmp(val, "auto") == 0)
         return RNRCTL_COLOR_AUTO;
-    if (strcmp(val, "always") == 0 || strcmp(val, "yes") == 0)
+    if (strcmp(val, "always") == 0)
         return RNRCTL_COLOR_ALWAYS;
-    if (strcmp(val, "never") == 0 || strcmp(val, "no") == 0)
+    if (strcmp(val, "never") == 0)
         return RNRCTL_COLOR_NEVER;
     return -1;
 }
@@ -154,6 +154,21 @@ int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
                 " or --socket for another)\n", sock != NULL ? sock : "(none: path too long)");
     }
     return exit_status;
+}
+
+int rnrctl_unknown(struct rnrctl *c, const char *kind, const char *word,
+                   const char *const *known, size_t n)
+{
+    const char *best = rnrctl_suggest(word, known, n);
+    char list[512];
+    size_t i, o = 0;
+
+    if (best != NULL)
+        return rnrctl_usage(c, "unknown %s '%s'; did you mean '%s'?", kind, word, best);
+    list[0] = '\0';
+    for (i = 0; i < n && o < sizeof list; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", known[i]);
+    return rnrctl_usage(c, "unknown %s '%s' (%s)", kind, word, list);
 }
 
 int rnrctl_not_found(struct rnrctl *c, const char *what)

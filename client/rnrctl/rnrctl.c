@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "rnrctl.h"
-#include "suggest.h"
 
 static const char help_main[] =
 "Usage: rnrctl [--socket PATH] [--json] [--color WHEN] COMMAND [ARGS]\n"
@@ -100,17 +99,13 @@ static const struct command *find_command(const char *name)
 
 static int unknown_command(struct rnrctl *c, const char *name)
 {
-    struct rnrctl_suggest sg;
+    const char *names[sizeof commands / sizeof commands[0] + 1];
     size_t i;
 
-    rnrctl_suggest_init(&sg, name);
     for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        rnrctl_suggest_add(&sg, commands[i].name);
-    rnrctl_suggest_add(&sg, "help");
-    if (rnrctl_suggest_best(&sg) != NULL)
-        return rnrctl_usage(c, "unknown command '%s'; did you mean '%s'?", name,
-                            rnrctl_suggest_best(&sg));
-    return rnrctl_usage(c, "unknown command '%s'", name);
+        names[i] = commands[i].name;
+    names[i++] = "help";
+    return rnrctl_unknown(c, "command", name, names, i);
 }
 
 enum { O_VERSION = RNRCTL_O_FIRST };

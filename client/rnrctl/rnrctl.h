@@ -133,6 +133,10 @@ int rnrctl_usage(struct rnrctl *c, const char *fmt, ...)
  * code for status. */
 int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* "unknown KIND 'WORD'; did you mean 'X'?" when one of the n known words
+ * is near, else "unknown KIND 'WORD' (A, B, ...)": a usage error. */
+int rnrctl_unknown(struct rnrctl *c, const char *kind, const char *word,
+                   const char *const *known, size_t n);
 /* "rnrctl: CMD: nothing found (WHAT)" on stderr; returns the not-found
  * exit code. */
 int rnrctl_not_found(struct rnrctl *c, const char *what);

@@ -124,6 +124,13 @@ expect_usage "missing FILE.xml" class install
 expect_usage "unexpected argument 'x'" class list x
 expect_usage "--provider applies to class show only" class list --provider hosts
 expect_usage "Try 'rnrctl lookup --help'" lookup
+# Near misses get the closest word; the others the list of known ones.
+expect_usage "unknown subcommand 'instal'; did you mean 'install'?" class instal x.xml
+expect_usage "unknown subcommand 'flsh'; did you mean 'flush'?" cache flsh
+expect_usage "unknown command 'frobnicate' (providers, lookup," frobnicate
+expect_usage "unknown option '--sokcet'; did you mean '--socket'?" --sokcet x providers
+expect_usage "unknown level 'xx' (err, warning, notice, info, debug)" log-level xx
+expect_usage "--color: 'sometimes' is not auto, always or never" providers --color=sometimes
 
 # No daemon: exit 3, fast, with a message, nothing on stdout.
 check_nodaemon() {
