@@ -101,8 +101,9 @@ struct lookup {
 
 struct short_line {
     char       *name;      /* made safe (out_text_dup) */
-    char        addr[OUT_ADDR_STRLEN];
-    const char *provider;  /* in the rnrctl's provider list; NULL: unknown */
+    char        addr[OUT_ADDR_STRLEN];   /* or "(no address)" */
+    int         has_addr;
+    const char *provider;  /* in rnrctl's provider list; NULL: unknown */
 };
 
 /* ------------------------------------------------------------------ */
@@ -492,6 +493,7 @@ static void print_result_json(struct rnrctl *c, struct out_json *j, const struct
 /* ------------------------------------------------------------------ */
 /* --short                                                              */
 /* ------------------------------------------------------------------ */
+/* addr NULL: a result without addresses. */
 static int short_add(struct lookup *lk, const char *name, const char *addr,
                      const char *provider)
 {
@@ -508,7 +510,8 @@ static int short_add(struct lookup *lk, const char *name, const char *addr,
     l = &lk->lines[lk->nlines];
     if ((l->name = out_text_dup(name)) == NULL)
         return WSAENOBUFS;
-    snprintf(l->addr, sizeof l->addr, "%s", addr);
+    snprintf(l->addr, sizeof l->addr, "%s", addr != NULL ? addr : "(no address)");
+    l->has_addr = addr != NULL;
     l->provider = provider;
     lk->nlines++;
     return 0;
@@ -540,7 +543,7 @@ static int short_result(struct rnrctl *c, struct lookup *lk, const WSAQUERYSETA 
         out_format_sockaddr(sa->lpSockaddr, sa->iSockaddrLength, sin.sin_port != 0, addr);
         /* An address once per result, though it comes for tcp and udp. */
         for (k = first; k < lk->nlines; k++)
-            if (strcmp(lk->lines[k].addr, addr) == 0)
+            if (lk->lines[k].has_addr && strcmp(lk->lines[k].addr, addr) == 0)
                 break;
         if (k < lk->nlines)
             continue;
@@ -549,7 +552,7 @@ static int short_result(struct rnrctl *c, struct lookup *lk, const WSAQUERYSETA 
     }
     /* An alias without addresses only names what the others answer. */
     if (lk->nlines == first && !(r->dwOutputFlags & RESULT_IS_ALIAS))
-        return short_add(lk, r->lpszServiceInstanceName, "(no address)", prov);
+        return short_add(lk, r->lpszServiceInstanceName, NULL, prov);
     return 0;
 }
 
@@ -592,7 +595,7 @@ static void short_print(struct rnrctl *c, const struct lookup *lk, unsigned long
 
         fputs(l->name, stdout);
         fputs(": ", stdout);
-        if (l->addr[0] != '(') {
+        if (l->has_addr) {
             rnrctl_paint(c, RNRCTL_SGR_BOLD);
             fputs(l->addr, stdout);
             rnrctl_paint(c, NULL);
