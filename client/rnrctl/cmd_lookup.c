@@ -3,6 +3,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -550,8 +551,30 @@ static int short_result(struct rnrctl *c, struct lookup *lk, const WSAQUERYSETA 
         if ((rc = short_add(lk, r->lpszServiceInstanceName, addr, prov)) != 0)
             return rc;
     }
+    if (lk->nlines > first)
+        return 0;
+    /* A service's answer is its port, in a servent blob. */
+    if (r->lpBlob != NULL && blob_kind_of(lk, r) == BLOB_SERVENT) {
+        struct servent *se = blob_decode(BLOB_SERVENT, r->lpBlob);
+
+        if (se != NULL) {
+            char proto[17] = "?";
+            size_t n = 0;
+
+            /* The provider's bytes: only what a protocol name is made of,
+             * so that the line stays plain text of known width. */
+            for (k = 0; se->s_proto != NULL && se->s_proto[k] != '\0' && n < 16; k++)
+                if (isalnum((unsigned char)se->s_proto[k]) || se->s_proto[k] == '-')
+                    proto[n++] = se->s_proto[k];
+            proto[n > 0 ? n : 1] = '\0';
+            snprintf(addr, sizeof addr, "port %u/%s", (unsigned)ntohs((uint16_t)se->s_port),
+                     proto);
+            rnr_free(se);
+            return short_add(lk, r->lpszServiceInstanceName, addr, prov);
+        }
+    }
     /* An alias without addresses only names what the others answer. */
-    if (lk->nlines == first && !(r->dwOutputFlags & RESULT_IS_ALIAS))
+    if (!(r->dwOutputFlags & RESULT_IS_ALIAS))
         return short_add(lk, r->lpszServiceInstanceName, NULL, prov);
     return 0;
 }

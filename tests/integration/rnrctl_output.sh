@@ -14,6 +14,7 @@ log_has() { grep -qE -- "$1" "$tmp/rnrd.log" || fail "$2: rnrd's log lacks /$1/"
 
 export RNR_SOCKET="$tmp/run/rnrd.sock"
 printf '192.0.2.10 alpha.example alpha\n2001:db8::10 alpha.example alpha\n' >"$tmp/hosts"
+printf 'ftp 21/tcp\nrnrtest 4242/udp\n' >"$tmp/services"
 cat >"$tmp/rnrd.conf" <<EOC
 [daemon]
 socket = $tmp/run/rnrd.sock
@@ -26,6 +27,7 @@ user = root
 module = hosts
 namespace = NS_TCPIP_HOSTS
 hosts-file = $tmp/hosts
+services-file = $tmp/services
 
 [provider testprov]
 module = $testprov
@@ -64,6 +66,9 @@ has out "$trailer rnrd\$" "--short without the answer cache"
 expect 2 "--short --json" -- "$RNRCTL" --json lookup host alpha --short
 expect 1 "--short, nothing found" -- "$RNRCTL" lookup host nosuch.example --short
 [ -s "$tmp/out" ] && fail "--short printed for nothing found: $(cat "$tmp/out")"
+# A service's answer is its port.
+expect 0 "lookup service --short" -- "$RNRCTL" lookup service rnrtest/udp --short
+has out '^rnrtest: port 4242/udp +-- provider Hosts and services files$' "--short service"
 
 # ---- colour: never through a pipe unless asked; NO_COLOR on a terminal.
 esc=$(printf '\033')
