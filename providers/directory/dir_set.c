@@ -7,7 +7,9 @@
  *               addresses are added (an address already there is not
  *               doubled) and only the fields the query set carries replace
  *               the stored ones.
- *   DEREGISTER  deletes the address information; the service stays known.
+ *   DEREGISTER  deletes the address information, and with the last address
+ *               the service: an entry without addresses would only be an
+ *               empty shell for lookups to return.
  *   DELETE      removes exactly the CSADDR_INFOs given (all must be
  *               there), and the service when none is left; without
  *               addresses, the whole service.
@@ -366,14 +368,12 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
     rc = WSAENOBUFS;
     if (op == RNRSERVICE_REGISTER)
         nqs = build_register(old, qs, flags);
-    else if (op == RNRSERVICE_DEREGISTER)
-        nqs = build_delete(old, old, &missing);
-    else if (qs->dwNumberOfCsAddrs > 0 && (nqs = build_delete(old, qs, &missing)) == NULL &&
+    else if (op == RNRSERVICE_DELETE && qs->dwNumberOfCsAddrs > 0 && (nqs = build_delete(old, qs, &missing)) == NULL &&
              missing)
         rc = WSASERVICE_NOT_FOUND;
     if (op == RNRSERVICE_DELETE && qs->dwNumberOfCsAddrs > 0 && nqs == NULL)
         goto done;
-    if (op != RNRSERVICE_DELETE && nqs == NULL)
+    if (op == RNRSERVICE_REGISTER && nqs == NULL)
         goto done;
     /* A deletion of the last address deletes the service. */
     if (op == RNRSERVICE_DELETE && nqs != NULL && nqs->dwNumberOfCsAddrs == 0) {
@@ -384,7 +384,7 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
     if ((rc = quota_check(st, caller, &delta)) != 0 ||
         (rc = dir_tree_usage_reserve(&st->tree, owner)) != 0)
         goto done;
-    if (op == RNRSERVICE_DELETE && nqs == NULL)
+    if (op != RNRSERVICE_REGISTER && nqs == NULL)
         rc = dir_pend_change(st, ptxt.data, NULL, 0, 0, old->lpServiceClassId,
                              old->lpszServiceInstanceName, &delta);
     else
@@ -443,8 +443,7 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
         nqs = build_register(e != NULL ? e->qs : NULL, qs, flags);
         break;
     case RNRSERVICE_DEREGISTER:
-        nqs = build_delete(e->qs, e->qs, &missing);
-        break;
+        break;   /* every address: the service goes with them */
     case RNRSERVICE_DELETE:
         if (qs->dwNumberOfCsAddrs == 0)
             break;
@@ -454,8 +453,8 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
         break;
     }
     /* A deletion of the last address deletes the service. */
-    if (op == RNRSERVICE_DELETE && (nqs == NULL || nqs->dwNumberOfCsAddrs == 0)) {
-        if (qs->dwNumberOfCsAddrs > 0 && nqs == NULL)
+    if (op != RNRSERVICE_REGISTER && (nqs == NULL || nqs->dwNumberOfCsAddrs == 0)) {
+        if (op == RNRSERVICE_DELETE && qs->dwNumberOfCsAddrs > 0 && nqs == NULL)
             goto done;
         rnr_free(nqs);
         nqs = NULL;
