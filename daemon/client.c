@@ -236,10 +236,16 @@ int rnrd_client_queue(struct rnrd_client *c, const void *p, size_t n)
 
 struct rnr_wbuf *rnrd_reply_begin(struct rnrd_client *c, uint16_t type, uint32_t id)
 {
+    return rnrd_reply_begin_status(c, type, id, 0);
+}
+
+struct rnr_wbuf *rnrd_reply_begin_status(struct rnrd_client *c, uint16_t type, uint32_t id,
+                                         int status)
+{
     struct rnr_wbuf *w = &c->d->scratch;
 
     rnr_wbuf_reset(w);
-    rnr_wire_frame_begin(w, (uint16_t)(type | RNR_MSG_REPLY), id, 0);
+    rnr_wire_frame_begin(w, (uint16_t)(type | RNR_MSG_REPLY), id, (uint32_t)status);
     return w;
 }
 
@@ -693,12 +699,15 @@ void rnrd_clients_free_all(struct rnrd *d)
 
 /* Nothing asked, nothing owed: a connection kept open for later.  Not
  * one whose next request is already waiting in the socket (closing it
- * would lose that request instead of making librnr send it again). */
+ * would lose that request instead of making librnr send it again), nor
+ * one whose registrations end with it (RNR_NSP_CAP_SESSION): a service
+ * that registered and went quiet must stay advertised. */
 static int client_idle(const struct rnrd_client *c)
 {
     int avail = 0;
 
-    return c->nlookups == 0 && TAILQ_EMPTY(&c->sets) && rnrd_buf_pending(&c->in) == 0 &&
+    return c->nlookups == 0 && TAILQ_EMPTY(&c->sets) && !c->holds_regs &&
+           rnrd_buf_pending(&c->in) == 0 &&
            rnrd_buf_pending(&c->out) == 0 && c->skip == 0 &&
            ioctl(c->fd, FIONREAD, &avail) == 0 && avail == 0;
 }

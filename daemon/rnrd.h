@@ -65,6 +65,8 @@ struct rnrd_client {
     size_t                   skip;           /* body bytes of a refused frame to discard */
     uint64_t                 active_ms;      /* last byte read or written */
     uint64_t                 partial_ms;     /* since when `in` holds a partial frame */
+    int                      holds_regs;     /* registered where registrations end with
+                                              * the connection: never idle */
 };
 
 struct rnr_nsp_provider {
@@ -136,6 +138,7 @@ struct rnrd {
     uint64_t                     client_serial;  /* never reused: client ids */
     /* The set_service call on the stack, for host->set_service_defer. */
     struct rnrd_setreq          *set_req;
+    size_t                       set_slot;       /* set_prov's slot in set_req */
     struct rnr_nsp_provider     *set_prov;
     struct rnr_nsp_pending      *set_token;
     int                          set_token_done; /* completed inside the call */
@@ -201,6 +204,9 @@ void rnrd_cbuf_free(struct rnrd_client *c, struct rnrd_buf *b);
  * reply_end closes it and queues it (WSAENOBUFS instead when it came out
  * larger than a frame may be). */
 struct rnr_wbuf *rnrd_reply_begin(struct rnrd_client *c, uint16_t type, uint32_t id);
+/* A reply that carries a body whatever its status (SET_SERVICE's report). */
+struct rnr_wbuf *rnrd_reply_begin_status(struct rnrd_client *c, uint16_t type, uint32_t id,
+                                         int status);
 void rnrd_reply_end(struct rnrd_client *c, uint16_t type, uint32_t id);
 void rnrd_reply_status(struct rnrd_client *c, uint16_t type, uint32_t id, int status);
 

@@ -66,6 +66,16 @@ static int setservice_rank(int st)
     return st != 0 ? 2 : 0;
 }
 
+/* One provider's part of a WSASetService. */
+struct rnrd_setslot {
+    char     *name;
+    int       stores;     /* RNR_NSP_CAP_REGISTER */
+    int       session;    /* RNR_NSP_CAP_SESSION */
+    int       answered;
+    int       status;
+    uint32_t  outcome;    /* RNR_SET_* */
+};
+
 /*
  * A WSASetService in flight.  Providers may complete later (nsp.h,
  * set_service_defer): the request then lives until its last token
@@ -80,24 +90,107 @@ struct rnrd_setreq {
     TAILQ_ENTRY(rnrd_setreq) link;       /* in client->sets */
     struct rnrd             *d;
     struct rnrd_client      *client;     /* NULL: gone, no reply */
-    uint32_t                 id, op;
+    uint32_t                 id, op, flags;
+    int                      report;     /* RNR_SET_REPORT asked */
     size_t                   refs;
-    int                      ok, worst;
+    size_t                   nslots;
+    struct rnrd_setslot     *slot;       /* in catalog order */
 };
 
 struct rnr_nsp_pending {
     TAILQ_ENTRY(rnr_nsp_pending) plink;  /* in prov->pending */
     struct rnrd_setreq          *req;
+    size_t                       slot;
 };
 
-static void setreq_status(struct rnrd_setreq *q, const struct rnr_nsp_provider *p, int st)
+static void setreq_free(struct rnrd_setreq *q)
 {
-    if (st == 0)
-        q->ok = 1;
-    else if (setservice_rank(st) > setservice_rank(q->worst))
-        q->worst = st;
+    size_t i;
+
+    if (q == NULL)
+        return;
+    for (i = 0; i < q->nslots; i++)
+        rnr_free(q->slot[i].name);
+    rnr_free(q->slot);
+    rnr_free(q);
+}
+
+static void setreq_status(struct rnrd_setreq *q, size_t i, int st)
+{
+    struct rnrd_setslot *s = &q->slot[i];
+
+    s->answered = 1;
+    s->status = st;
+    if (st != 0)
+        s->outcome = s->stores ? RNR_SET_REFUSED : RNR_SET_NOT_APPLICABLE;
+    else if (!s->stores)
+        s->outcome = RNR_SET_NOT_APPLICABLE;
+    else if (q->op != RNRSERVICE_REGISTER)
+        s->outcome = RNR_SET_REMOVED;
+    else if (s->session && !(q->flags & RNR_SERVICE_PERSISTENT))
+        s->outcome = RNR_SET_HELD;
+    else
+        s->outcome = RNR_SET_STORED;
+    /* Its registration ends with the connection: closing it as idle
+     * would end the registration with it. */
+    if (s->outcome == RNR_SET_HELD && q->client != NULL)
+        q->client->holds_regs = 1;
     log_debug("client %u: set_service op %u on %s: %d",
-              q->client != NULL ? q->client->serial : 0, q->op, p != NULL ? p->name : "?", st);
+              q->client != NULL ? q->client->serial : 0, q->op, s->name, st);
+}
+
+/*
+ * The caller's status.  Only providers that store registrations decide
+ * it: 0 when one of them did what was asked, else their worst failure,
+ * so that a static name space accepting everything (hosts, DNS: "a NOP"
+ * in the API reference) never hides a refusal.  With no such provider
+ * in scope the others decide as the reference has it: 0 for a NOP.
+ */
+static int setreq_verdict(const struct rnrd_setreq *q)
+{
+    int group, ok, worst, any;
+    size_t i;
+
+    for (group = 1; group >= 0; group--) {
+        ok = 0;
+        worst = 0;
+        any = 0;
+        for (i = 0; i < q->nslots; i++) {
+            const struct rnrd_setslot *s = &q->slot[i];
+
+            if (!s->answered || s->stores != group)
+                continue;
+            any = 1;
+            if (s->status == 0)
+                ok = 1;
+            else if (setservice_rank(s->status) > setservice_rank(worst))
+                worst = s->status;
+        }
+        if (any)
+            return ok ? 0 : worst;
+    }
+    return WSASERVICE_NOT_FOUND;
+}
+
+static void setreq_reply(struct rnrd_setreq *q)
+{
+    struct rnrd_client *c = q->client;
+    struct rnr_wbuf *w;
+    int st = setreq_verdict(q);
+    size_t i;
+
+    if (!q->report) {
+        rnrd_reply_status(c, RNR_MSG_SET_SERVICE, q->id, st);
+        return;
+    }
+    w = rnrd_reply_begin_status(c, RNR_MSG_SET_SERVICE, q->id, st);
+    rnr_wire_put_u32(w, (uint32_t)q->nslots);
+    for (i = 0; i < q->nslots; i++) {
+        rnr_wire_put_string(w, q->slot[i].name);
+        rnr_wire_put_u32(w, q->slot[i].outcome);
+        rnr_wire_put_u32(w, (uint32_t)q->slot[i].status);
+    }
+    rnrd_reply_end(c, RNR_MSG_SET_SERVICE, q->id);
 }
 
 static void setreq_release(struct rnrd_setreq *q)
@@ -106,9 +199,9 @@ static void setreq_release(struct rnrd_setreq *q)
         return;
     if (q->client != NULL) {
         TAILQ_REMOVE(&q->client->sets, q, link);
-        rnrd_reply_status(q->client, RNR_MSG_SET_SERVICE, q->id, q->ok ? 0 : q->worst);
+        setreq_reply(q);
     }
-    rnr_free(q);
+    setreq_free(q);
 }
 
 struct rnr_nsp_pending *rnrd_set_service_defer(struct rnr_nsp_provider *p)
@@ -123,6 +216,7 @@ struct rnr_nsp_pending *rnrd_set_service_defer(struct rnr_nsp_provider *p)
     if ((pd = rnr_calloc(1, sizeof *pd)) == NULL)
         return NULL;
     pd->req = d->set_req;
+    pd->slot = d->set_slot;
     pd->req->refs++;
     TAILQ_INSERT_TAIL(&p->pending, pd, plink);
     d->set_token = pd;
@@ -132,10 +226,11 @@ struct rnr_nsp_pending *rnrd_set_service_defer(struct rnr_nsp_provider *p)
 static void token_complete(struct rnr_nsp_provider *p, struct rnr_nsp_pending *pd, int status)
 {
     struct rnrd_setreq *q = pd->req;
+    size_t slot = pd->slot;
 
     TAILQ_REMOVE(&p->pending, pd, plink);
     rnr_free(pd);
-    setreq_status(q, p, status);
+    setreq_status(q, slot, status);
     /* Lookups that began while the change was pending read the old data
      * under the generation taken at dispatch: they must not be stored. */
     rnrd_answers_changed(q->d);
@@ -166,18 +261,19 @@ void rnrd_set_service_done(struct rnr_nsp_provider *p, struct rnr_nsp_pending *p
 
 /* One provider's part: its status now, or RNR_NSP_PENDING when a token
  * holds the request until it completes. */
-static int setreq_call(struct rnrd_setreq *q, struct rnr_nsp_provider *p,
-                       const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs, DWORD flags)
+static int setreq_call(struct rnrd_setreq *q, size_t slot, struct rnr_nsp_provider *p,
+                       const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs)
 {
     struct rnrd *d = q->d;
     struct rnr_nsp_pending *pd;
     int st, early;
 
     d->set_req = q;
+    d->set_slot = slot;
     d->set_prov = p;
     d->set_token = NULL;
     d->set_token_done = 0;
-    st = p->ops->set_service(p->state, caller, qs, (WSAESETSERVICEOP)q->op, flags);
+    st = p->ops->set_service(p->state, caller, qs, (WSAESETSERVICEOP)q->op, q->flags);
     pd = d->set_token;
     early = d->set_token_done;
     d->set_req = NULL;
@@ -203,27 +299,50 @@ static int setreq_call(struct rnrd_setreq *q, struct rnr_nsp_provider *p,
     return st;
 }
 
+/* The request for the providers idx[0..n-1], with a slot for each. */
+static struct rnrd_setreq *setreq_new(struct rnrd_client *c, const size_t *idx, size_t n)
+{
+    struct rnrd_setreq *q = rnr_calloc(1, sizeof *q);
+
+    if (q == NULL || (q->slot = rnr_calloc(n ? n : 1, sizeof *q->slot)) == NULL)
+        goto fail;
+    for (; q->nslots < n; q->nslots++) {
+        const struct rnr_catalog_entry *e = &c->d->catalog.entries[idx[q->nslots]];
+        struct rnrd_setslot *s = &q->slot[q->nslots];
+
+        if ((s->name = rnr_strdup(e->name)) == NULL)
+            goto fail;
+        s->stores = (e->capabilities & RNR_NSP_CAP_REGISTER) != 0;
+        s->session = (e->capabilities & RNR_NSP_CAP_SESSION) != 0;
+    }
+    return q;
+fail:
+    setreq_free(q);
+    return NULL;
+}
+
 static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 {
     struct rnrd *d = c->d;
     struct rnrd_setreq *q = NULL;
     WSAQUERYSETA *qs = NULL;
-    uint32_t op, flags;
+    uint32_t op, flags, options = 0;
     size_t *idx = NULL, n = 0, i;
     int rc, changed = 0;
 
     if (rnr_wire_get_u32(r, &op) != 0 || rnr_wire_get_u32(r, &flags) != 0 ||
-        rnr_wire_get_queryset(r, &qs, NULL) != 0 || rnr_rbuf_finish(r) != 0) {
+        rnr_wire_get_queryset(r, &qs, NULL) != 0 ||
+        (r->left > 0 && rnr_wire_get_u32(r, &options) != 0) || rnr_rbuf_finish(r) != 0) {
         rnr_free(qs);
         return -1;
     }
-    if (op > RNRSERVICE_DELETE || rnr_qs_validate(qs, 1) != 0) {
+    if (op > RNRSERVICE_DELETE || (options & ~RNR_SET_REPORT) != 0 ||
+        rnr_qs_validate(qs, 1) != 0) {
         rc = WSAEINVAL;
         goto done;
     }
     idx = rnr_calloc(d->catalog.count ? d->catalog.count : 1, sizeof *idx);
-    q = rnr_calloc(1, sizeof *q);
-    if (idx == NULL || q == NULL) {
+    if (idx == NULL) {
         rc = WSA_NOT_ENOUGH_MEMORY;
         goto done;
     }
@@ -232,10 +351,16 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
         rc = WSASERVICE_NOT_FOUND;
     if (rc != 0)
         goto done;
+    if ((q = setreq_new(c, idx, n)) == NULL) {
+        rc = WSA_NOT_ENOUGH_MEMORY;
+        goto done;
+    }
     q->d = d;
     q->client = c;
     q->id = id;
     q->op = op;
+    q->flags = flags;
+    q->report = (options & RNR_SET_REPORT) != 0;
     q->refs = 1;    /* this loop's */
     TAILQ_INSERT_TAIL(&c->sets, q, link);
     for (i = 0; i < n; i++) {
@@ -247,13 +372,14 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
         else if (p->ops->set_service == NULL)
             st = WSAEOPNOTSUPP;
         else
-            st = setreq_call(q, p, &c->caller, qs, flags);
+            st = setreq_call(q, i, p, &c->caller, qs);
         if (st != RNR_NSP_PENDING)
-            setreq_status(q, p, st);
+            setreq_status(q, i, st);
         /* After the change (the loop is single-threaded: no lookup runs
-         * in between); a refusal changed nothing.  A deferred one
-         * invalidates when it completes (token_complete). */
-        if (st != RNR_NSP_PENDING && !setservice_refused(st))
+         * in between); a refusal changed nothing, nor did a static name
+         * space's no-op.  A deferred one invalidates when it completes
+         * (token_complete). */
+        if (st != RNR_NSP_PENDING && q->slot[i].stores && !setservice_refused(st))
             changed = 1;
     }
     if (changed)
@@ -265,7 +391,7 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
     rnr_free(qs);
     return 0;
 done:
-    rnr_free(q);
+    setreq_free(q);
     rnr_free(idx);
     rnr_free(qs);
     rnrd_reply_status(c, RNR_MSG_SET_SERVICE, id, rc);

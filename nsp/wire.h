@@ -22,7 +22,10 @@
  * Bodies, by type (request -> reply):
  *   LOOKUP_BEGIN     u32 flags, queryset        -> u32 handle
  *   LOOKUP_END       u32 handle                 -> (empty)
- *   SET_SERVICE      u32 op, u32 flags, queryset -> (empty)
+ *   SET_SERVICE      u32 op, u32 flags, queryset [, u32 options]
+ *                    -> (empty), or with RNR_SET_REPORT in options:
+ *                       u32 n, n x (string provider, u32 outcome
+ *                       RNR_SET_*, u32 status), whatever the status
  *   INSTALL_CLASS    classinfo                  -> (empty)
  *   REMOVE_CLASS     guid                       -> (empty)
  *   GET_CLASS_INFO   optguid provider, guid class -> classinfo
@@ -33,7 +36,8 @@
  *   STATUS, STATS, CONTROL, RELOAD: see wire_ops.h
  *   LOOKUP_RESULT    (pushed)                   queryset
  *   LOOKUP_DONE      (pushed)                   (empty; status in header)
- * A reply whose status is not 0 has an empty body.
+ * A reply whose status is not 0 has an empty body, but for a SET_SERVICE
+ * that asked for RNR_SET_REPORT.
  *
  * Field encodings:
  *   u8/u16/u32    little-endian
@@ -91,6 +95,20 @@ enum rnr_msg_type {
     RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
     RNR_MSG_LOOKUP_RESULT  = 0x40,
     RNR_MSG_LOOKUP_DONE    = 0x41
+};
+
+/* SET_SERVICE options (the optional u32 after the query set).  Only a
+ * client that asks gets a body: older librnr rejects a reply it does
+ * not expect to have one. */
+#define RNR_SET_REPORT 0x1u   /* reply with what each provider did */
+
+/* What one provider did with a WSASetService. */
+enum rnr_set_outcome {
+    RNR_SET_NOT_APPLICABLE = 0, /* stores no registrations (hosts, DNS) */
+    RNR_SET_STORED         = 1, /* registered, kept */
+    RNR_SET_HELD           = 2, /* registered until this connection closes */
+    RNR_SET_REMOVED        = 3, /* deregistered or deleted */
+    RNR_SET_REFUSED        = 4  /* nothing changed: the status says why */
 };
 
 struct rnr_wire_hdr {

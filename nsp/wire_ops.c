@@ -265,7 +265,10 @@ void rnr_ops_control_free(struct rnr_ops_control *c)
     rnr_free(c);
 }
 
-int rnr_ops_control_decode(const void *body, size_t len, struct rnr_ops_control **out)
+/* One list of per-provider results, with an outcome before each status
+ * (SET_SERVICE) or without (CONTROL). */
+static int results_decode(const void *body, size_t len, int with_outcome,
+                          struct rnr_ops_control **out)
 {
     struct rnr_ops_control *c;
     struct rnr_rbuf r;
@@ -276,7 +279,8 @@ int rnr_ops_control_decode(const void *body, size_t len, struct rnr_ops_control 
     c = rnr_calloc(1, sizeof *c);
     if (c == NULL)
         return WSAENOBUFS;
-    if (get_count(&r, RNR_WIRE_MAX_PROVIDERS, MIN_CTLRESULT, &n) != 0)
+    if (get_count(&r, RNR_WIRE_MAX_PROVIDERS, MIN_CTLRESULT + (with_outcome ? 4u : 0u),
+                  &n) != 0)
         goto done;
     c->res = rnr_calloc(n ? n : 1, sizeof *c->res);
     if (c->res == NULL) {
@@ -284,10 +288,16 @@ int rnr_ops_control_decode(const void *body, size_t len, struct rnr_ops_control 
         goto done;
     }
     c->n = n;
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         if (get_text(&r, RNR_OPS_MAX_TEXT, &c->res[i].provider) != 0 ||
+            (with_outcome && rnr_wire_get_u32(&r, &c->res[i].outcome) != 0) ||
             rnr_wire_get_u32(&r, &c->res[i].status) != 0)
             goto done;
+        if (with_outcome && c->res[i].outcome > RNR_SET_REFUSED) {
+            fail(&r, WSAEINVAL);
+            goto done;
+        }
+    }
     rnr_rbuf_finish(&r);
 done:
     rc = r.error;
@@ -297,4 +307,14 @@ done:
     }
     *out = c;
     return 0;
+}
+
+int rnr_ops_control_decode(const void *body, size_t len, struct rnr_ops_control **out)
+{
+    return results_decode(body, len, 0, out);
+}
+
+int rnr_ops_setreport_decode(const void *body, size_t len, struct rnr_ops_control **out)
+{
+    return results_decode(body, len, 1, out);
 }

@@ -89,6 +89,7 @@ struct rnr_ops_stats {
 
 struct rnr_ops_control_result {
     char     *provider;
+    uint32_t  outcome;   /* SET_SERVICE only: RNR_SET_*; 0 for CONTROL */
     uint32_t  status;
 };
 
@@ -109,6 +110,8 @@ void rnr_wire_put_figure(struct rnr_wbuf *w, const char *key, uint64_t value);
 int  rnr_ops_status_decode(const void *body, size_t len, struct rnr_ops_status **out);
 int  rnr_ops_stats_decode(const void *body, size_t len, struct rnr_ops_stats **out);
 int  rnr_ops_control_decode(const void *body, size_t len, struct rnr_ops_control **out);
+/* SET_SERVICE's report (wire.h): the same list, an outcome in each. */
+int  rnr_ops_setreport_decode(const void *body, size_t len, struct rnr_ops_control **out);
 void rnr_ops_status_free(struct rnr_ops_status *s);
 void rnr_ops_stats_free(struct rnr_ops_stats *s);
 void rnr_ops_control_free(struct rnr_ops_control *c);

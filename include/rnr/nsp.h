@@ -86,6 +86,11 @@ struct rnr_nsp_caller {
 #define RNR_NSP_CAP_WILDCARDS   0x0002u /* '*' and '?' in instance names */
 #define RNR_NSP_CAP_REGISTER    0x0004u /* set_service stores registrations */
 #define RNR_NSP_CAP_CLASSES     0x0008u /* keeps its own service classes */
+/* With RNR_NSP_CAP_REGISTER: a registration lives as long as the client
+ * connection that made it (ops.client_closed), unless its flags carry
+ * RNR_SERVICE_PERSISTENT.  rnrd then never closes that connection as
+ * idle, and tells rnrctl, which warns that its registration ends with it. */
+#define RNR_NSP_CAP_SESSION     0x0010u
 
 /* Address families a provider serves (rnr_nsp_ops.families); the router
  * drops providers that serve none of the families a query asks for. */
@@ -248,9 +253,13 @@ struct rnr_nsp_ops {
      * finish inside lookup_begin. */
     void (*lookup_cancel)(void *state, struct rnr_nsp_lookup *lk);
 
-    /* WSASetService.  0 when accepted (a static name space accepts
-     * REGISTER/DEREGISTER as a no-op), or RNR_NSP_PENDING after
-     * host->set_service_defer (it completes later). */
+    /* WSASetService.  0 when accepted, or RNR_NSP_PENDING after
+     * host->set_service_defer (it completes later).  A provider without
+     * RNR_NSP_CAP_REGISTER stores nothing (a static name space accepts
+     * REGISTER/DEREGISTER as a no-op, as DNS does in the API reference):
+     * rnrd reports its 0 as "not applicable", and it decides the
+     * caller's status only when no provider in scope stores
+     * registrations (doc/architecture.md, "Registrations"). */
     int  (*set_service)(void *state, const struct rnr_nsp_caller *caller,
                         const WSAQUERYSETA *qs, WSAESETSERVICEOP op,
                         DWORD flags);
