@@ -23,6 +23,9 @@
 #define RNRCTL_EXIT_NODAEMON  3
 #define RNRCTL_EXIT_ACCESS    4
 #define RNRCTL_EXIT_FAILURE   5
+/* register: stored only where it ends with rnrctl (NS_SAP without
+ * --persistent): nothing is left once it exits. */
+#define RNRCTL_EXIT_TRANSIENT 6
 
 /* The exit code for a WSA status (0 -> 0). */
 int rnrctl_exit_for_status(int status);

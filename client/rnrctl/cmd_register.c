@@ -1,15 +1,30 @@
 /*
- * rnrctl register / deregister / delete: WSASetService.
+ * rnrctl register / deregister / delete: WSASetService; publish: a
+ * registration that lasts while rnrctl runs.
+ *
+ * They send SET_SERVICE on rnrctl's own connection (opsconn.h) asking
+ * for the per-provider report (doc/protocol.md), which librnr's
+ * WSASetService does not return, and print what each provider did.  The
+ * connection is also what a dynamic name space ties a registration to:
+ * publish keeps it open until SIGINT or SIGTERM, then deregisters.
  */
 #include <config.h>
 
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 #include <netinet/in.h>
 
 #include "alloc.h"
 #include "guid.h"
+#include "opsconn.h"
 #include "rnrctl.h"
+#include "status.h"
+#include "wire_ops.h"
 
 #define SETSERVICE_OPTIONS \
 "Options:\n" \
@@ -33,30 +48,54 @@
 "CLASS: a GUID, host, addr, service, hostname, tcp:PORT, udp:PORT, or the\n" \
 "name of an installed class.\n" \
 "\n" \
-"Exit status: 0 done; 1 nothing found; 2 usage; 3 rnrd not reachable;\n" \
-"4 permission denied (not the owner); 5 other failure.\n"
+"Every provider in scope is listed with what it did: stored, held (until\n" \
+"this command ends: a dynamic name space), removed, refused with its\n" \
+"error, or not applicable (it stores no registrations: hosts, DNS).\n" \
+"\n" \
+"Exit status: 0 done; 1 nothing found, or no provider in scope stores\n" \
+"registrations; 2 usage; 3 rnrd not reachable; 4 permission denied (not\n" \
+"the owner); 5 other failure; 6 (register) held only until rnrctl exits,\n" \
+"so nothing is left: use --persistent or rnrctl publish.\n"
 
 const char rnrctl_help_register[] =
 "Usage: rnrctl register CLASS NAME [options]\n"
 "\n"
 "Register service instance NAME of class CLASS (WSASetService with\n"
-"RNRSERVICE_REGISTER).  Static name spaces (hosts, DNS) accept it without\n"
-"storing anything; dynamic ones advertise it; persistent ones store it.\n"
+"RNRSERVICE_REGISTER).  Static name spaces (hosts, DNS) store nothing;\n"
+"persistent ones store it.  Dynamic ones (NS_SAP) advertise it only as\n"
+"long as the registering program runs: give --persistent, or keep it\n"
+"with 'rnrctl publish'.\n"
 "\n"
 SETSERVICE_OPTIONS
 "\n"
 "Examples:\n"
 "  rnrctl register tcp:5000 printer1 --addr 192.0.2.10:5000 --comment 'floor 2'\n"
-"  rnrctl register myclass svc --addr [2001:db8::1]:53 --protocol udp --ns NS_SAP\n"
+"  rnrctl register myclass svc --addr [2001:db8::1]:53 --protocol udp --ns NS_SAP \\\n"
+"      --persistent\n"
 "  rnrctl register myclass svc --addr 192.0.2.1:80 --addr 192.0.2.2:80 --multiple\n";
+
+const char rnrctl_help_publish[] =
+"Usage: rnrctl publish CLASS NAME [options]\n"
+"\n"
+"Register service instance NAME of class CLASS, as register does, and keep\n"
+"it registered until interrupted (SIGINT, SIGTERM or SIGHUP): then\n"
+"deregister it and exit 0.  What each provider did is printed at once.\n"
+"If rnrd closes the connection (it restarted, say), the registration is\n"
+"made again on a new one.  With --json, one JSON object a line.\n"
+"\n"
+SETSERVICE_OPTIONS
+"\n"
+"Examples:\n"
+"  rnrctl publish myclass printer1 --addr 192.0.2.10:631 --ns NS_SAP\n"
+"  rnrctl publish tcp:8080 devserver --addr 192.0.2.7:8080 --provider directory\n";
 
 const char rnrctl_help_deregister[] =
 "Usage: rnrctl deregister CLASS NAME [options]\n"
 "\n"
 "Deregister service instance NAME of class CLASS (WSASetService with\n"
 "RNRSERVICE_DEREGISTER): dynamic name spaces stop advertising it,\n"
-"persistent ones delete its address information.  Only the registering\n"
-"user or root may do so.\n"
+"persistent ones delete its address information, and with it the entry.\n"
+"Only the registering user or root may do so.\n"
 "\n"
 SETSERVICE_OPTIONS
 "\n"
@@ -163,70 +202,283 @@ static const char *op_verb(WSAESETSERVICEOP op)
     }
 }
 
-static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP op,
-                       const char *help)
+/* rnrctl_fail naming the service, its name made safe for a terminal. */
+static int fail_named(struct rnrctl *c, int status, const char *name, const char *why)
 {
-    struct setsvc *s = rnr_calloc(1, sizeof *s);
-    CSADDR_INFO csa[MAX_ADDRS];
-    WSAQUERYSETA qs;
-    char id[RNR_GUID_STRLEN];
-    int r, i;
+    char *safe = out_text_dup(name);
+    int r = rnrctl_fail(c, status, "%s%s%s", safe != NULL ? safe : "-", why ? ": " : "",
+                        why ? why : "");
 
-    if (s == NULL)
-        return rnrctl_fail(c, WSAENOBUFS, "allocating");
-    s->t.ns = NS_ALL;
-    s->t.protocol = IPPROTO_TCP;
-    r = parse_args(c, s, argc, argv, help);
-    if (r != 0) {
-        r = r < 0 ? RNRCTL_EXIT_OK : r;
-        goto done;
+    rnr_free(safe);
+    return r;
+}
+
+static const char *outcome_word(uint32_t outcome)
+{
+    switch (outcome) {
+    case RNR_SET_STORED:  return "stored";
+    case RNR_SET_HELD:    return "held";
+    case RNR_SET_REMOVED: return "removed";
+    case RNR_SET_REFUSED: return "refused";
+    default:              return "not-applicable";
     }
-    if ((r = rnrctl_target_resolve(c, &s->t)) != 0)
-        goto done;
+}
+
+/* What the providers did, counted by outcome. */
+struct tally {
+    unsigned stored, held, removed, refused;
+};
+
+/* The query set the command line describes; csa is the caller's. */
+static void setsvc_queryset(struct setsvc *s, CSADDR_INFO *csa, WSAQUERYSETA *qs)
+{
+    int i;
 
     /* The address clients are to reach goes in RemoteAddr; LocalAddr is
      * what a client would bind to, which a registration cannot know. */
-    memset(csa, 0, sizeof csa);
+    memset(csa, 0, MAX_ADDRS * sizeof *csa);
     for (i = 0; i < s->naddrs; i++) {
         csa[i].RemoteAddr.lpSockaddr = (LPSOCKADDR)&s->addrs[i];
         csa[i].RemoteAddr.iSockaddrLength = s->addrlens[i];
         csa[i].iSocketType = s->t.protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
         csa[i].iProtocol = s->t.protocol;
     }
+    rnrctl_target_queryset(&s->t, qs);
+    qs->lpszComment = (LPSTR)s->comment;
+    qs->dwNumberOfCsAddrs = (DWORD)s->naddrs;
+    qs->lpcsaBuffer = s->naddrs != 0 ? csa : NULL;
+}
 
-    rnrctl_target_queryset(&s->t, &qs);
-    qs.lpszComment = (LPSTR)s->comment;
-    qs.dwNumberOfCsAddrs = (DWORD)s->naddrs;
-    qs.lpcsaBuffer = s->naddrs != 0 ? csa : NULL;
+/* SET_SERVICE with the report, on fd.  0 with *status and *out (the
+ * report: rnr_ops_control_free) set, or the connection's failure. */
+static int send_set(int fd, const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags,
+                    int *status, struct rnr_ops_control **out)
+{
+    struct rnr_wbuf w;
+    uint8_t *body = NULL;
+    size_t len = 0;
+    int rc, st = 0;
 
-    if ((r = rnrctl_start(c)) != 0)
+    rnr_wbuf_init(&w);
+    rnrctl_ops_begin(&w, RNR_MSG_SET_SERVICE);
+    rnr_wire_put_u32(&w, (uint32_t)op);
+    rnr_wire_put_u32(&w, flags);
+    rnr_wire_put_queryset(&w, qs);
+    rnr_wire_put_u32(&w, RNR_SET_REPORT);
+    rc = rnrctl_ops_exchange(fd, &w, RNR_MSG_SET_SERVICE, &st, &body, &len);
+    if (rc != 0)
         goto done;
-    if (WSASetServiceA(&qs, op, (s->multiple ? SERVICE_MULTIPLE : 0) |
-                                (s->persistent ? RNR_SERVICE_PERSISTENT : 0)) != 0) {
-        r = rnrctl_fail(c, rnrctl_last_error(), "%s", s->t.name);
+    /* A daemon refusing the request before any provider saw it (bad
+     * query set, no provider in scope) sends no report. */
+    if (len == 0 && st != 0) {
+        struct rnr_ops_control *none = rnr_calloc(1, sizeof *none);
+
+        if (none == NULL) {
+            rc = WSAENOBUFS;
+            goto done;
+        }
+        *out = none;
+    } else if ((rc = rnr_ops_setreport_decode(body, len, out)) != 0) {
+        rc = WSASYSCALLFAILURE;   /* not what a daemon sends */
         goto done;
     }
+    *status = st;
+done:
+    rnr_free(body);
+    rnr_wbuf_free(&w);
+    return rc;
+}
+
+static void tally_count(const struct rnr_ops_control *rep, struct tally *t)
+{
+    size_t i;
+
+    memset(t, 0, sizeof *t);
+    for (i = 0; i < rep->n; i++) {
+        switch (rep->res[i].outcome) {
+        case RNR_SET_STORED:  t->stored++;  break;
+        case RNR_SET_HELD:    t->held++;    break;
+        case RNR_SET_REMOVED: t->removed++; break;
+        case RNR_SET_REFUSED: t->refused++; break;
+        default:              break;
+        }
+    }
+}
+
+/* Each provider's part, as text lines or as a JSON object (compact when
+ * `lines`: publish prints one object a line). */
+static void print_report(struct rnrctl *c, const struct setsvc *s, const char *operation,
+                         int status, const struct rnr_ops_control *rep, int lines)
+{
+    char id[RNR_GUID_STRLEN];
+    size_t i;
 
     rnr_guid_format(&s->t.class_id, id);
     if (c->json) {
         struct out_json j;
+        const char *sn = rnr_status_name(status);
 
-        out_json_init(&j, stdout, 1);
+        out_json_init(&j, stdout, !lines);
         out_json_object_begin(&j);
-        out_json_kv_string(&j, "operation", c->cmd);
+        out_json_kv_string(&j, "operation", operation);
         out_json_kv_string(&j, "name", s->t.name);
         out_json_kv_string(&j, "class", id);
         out_json_kv_uint(&j, "addresses", (unsigned)s->naddrs);
         out_json_kv_bool(&j, "multiple", s->multiple);
+        if (sn != NULL)
+            out_json_kv_string(&j, "status", sn);
+        else
+            out_json_kv_int(&j, "status", status);
+        out_json_key(&j, "providers");
+        out_json_array_begin(&j);
+        for (i = 0; i < rep->n; i++) {
+            const char *pn = rnr_status_name((int)rep->res[i].status);
+
+            out_json_object_begin(&j);
+            out_json_kv_string(&j, "provider", rep->res[i].provider);
+            out_json_kv_string(&j, "outcome", outcome_word(rep->res[i].outcome));
+            if (pn != NULL)
+                out_json_kv_string(&j, "status", pn);
+            else
+                out_json_kv_uint(&j, "status", rep->res[i].status);
+            out_json_object_end(&j);
+        }
+        out_json_array_end(&j);
         out_json_object_end(&j);
         out_json_finish(&j);
-    } else {
+        return;
+    }
+    for (i = 0; i < rep->n; i++) {
+        const struct rnr_ops_control_result *r = &rep->res[i];
+
+        out_text(stdout, r->provider);
+        switch (r->outcome) {
+        case RNR_SET_STORED:
+            fputs(": stored\n", stdout);
+            break;
+        case RNR_SET_HELD:
+            fputs(": held until rnrctl exits (its connection ends it)\n", stdout);
+            break;
+        case RNR_SET_REMOVED:
+            fputs(": removed\n", stdout);
+            break;
+        case RNR_SET_REFUSED:
+            fprintf(stdout, ": refused: %s: %s\n",
+                    rnr_status_name((int)r->status) != NULL
+                        ? rnr_status_name((int)r->status) : "error",
+                    rnr_status_text((int)r->status));
+            break;
+        default:
+            fputs(": not applicable (stores no registrations)\n", stdout);
+            break;
+        }
+    }
+}
+
+/* The first refusal that matters when another provider did accept:
+ * anything but "not there", which a deregistration over several name
+ * spaces meets wherever the service never was.  NULL when none. */
+static const struct rnr_ops_control_result *partial_refusal(const struct rnr_ops_control *rep)
+{
+    size_t i;
+
+    for (i = 0; i < rep->n; i++)
+        if (rep->res[i].outcome == RNR_SET_REFUSED &&
+            rep->res[i].status != (uint32_t)WSASERVICE_NOT_FOUND)
+            return &rep->res[i];
+    return NULL;
+}
+
+/* The summary line and exit code of one SET_SERVICE. */
+static int conclude(struct rnrctl *c, const struct setsvc *s, WSAESETSERVICEOP op,
+                    int status, const struct rnr_ops_control *rep)
+{
+    const struct rnr_ops_control_result *refused;
+    struct tally t;
+    char id[RNR_GUID_STRLEN];
+
+    if (status != 0)
+        return fail_named(c, status, s->t.name, NULL);
+    tally_count(rep, &t);
+    if (t.stored + t.held + t.removed == 0) {
+        fprintf(stderr, "rnrctl: %s: nothing %s: no provider in scope stores "
+                "registrations\n", c->cmd, op_verb(op));
+        return RNRCTL_EXIT_NOTFOUND;
+    }
+    if (!c->json) {
         fprintf(stdout, "%s ", op_verb(op));
         out_text(stdout, s->t.name);
-        fprintf(stdout, " (class %s, %d address%s)\n", id, s->naddrs, s->naddrs == 1 ? "" : "es");
+        rnr_guid_format(&s->t.class_id, id);
+        fprintf(stdout, " (class %s, %d address%s)\n", id, s->naddrs,
+                s->naddrs == 1 ? "" : "es");
     }
-    r = RNRCTL_EXIT_OK;
+    /* Done somewhere is not done: a provider that refused is a failure
+     * the exit status must not hide. */
+    if ((refused = partial_refusal(rep)) != NULL) {
+        char *who = out_text_dup(refused->provider), why[160];
+
+        snprintf(why, sizeof why, "refused by %s", who != NULL ? who : "a provider");
+        rnr_free(who);
+        return fail_named(c, (int)refused->status, s->t.name, why);
+    }
+    return RNRCTL_EXIT_OK;
+}
+
+/* Parses, resolves, connects: what every command here starts with.
+ * 0 with *fd open, or the exit code (-1: --help was shown). */
+static int setsvc_prepare(struct rnrctl *c, struct setsvc *s, int argc, char **argv,
+                          const char *help, int *fd)
+{
+    int r;
+
+    s->t.ns = NS_ALL;
+    s->t.protocol = IPPROTO_TCP;
+    if ((r = parse_args(c, s, argc, argv, help)) != 0)
+        return r;
+    if ((r = rnrctl_target_resolve(c, &s->t)) != 0)
+        return r;
+    if ((r = rnrctl_ops_open(fd)) != 0)
+        return rnrctl_fail(c, r, "connecting to rnrd");
+    return 0;
+}
+
+static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP op,
+                       const char *help)
+{
+    struct setsvc *s = rnr_calloc(1, sizeof *s);
+    struct rnr_ops_control *rep = NULL;
+    CSADDR_INFO csa[MAX_ADDRS];
+    WSAQUERYSETA qs;
+    struct tally t;
+    int r, st = 0, fd = -1;
+
+    if (s == NULL)
+        return rnrctl_fail(c, WSAENOBUFS, "allocating");
+    if ((r = setsvc_prepare(c, s, argc, argv, help, &fd)) != 0) {
+        r = r < 0 ? RNRCTL_EXIT_OK : r;
+        goto done;
+    }
+    setsvc_queryset(s, csa, &qs);
+    r = send_set(fd, &qs, op, (s->multiple ? SERVICE_MULTIPLE : 0) |
+                              (s->persistent ? RNR_SERVICE_PERSISTENT : 0), &st, &rep);
+    if (r != 0) {
+        r = fail_named(c, r, s->t.name, NULL);
+        goto done;
+    }
+    print_report(c, s, c->cmd, st, rep, 0);
+    r = conclude(c, s, op, st, rep);
+    tally_count(rep, &t);
+    if (t.held > 0 && (r == RNRCTL_EXIT_OK || partial_refusal(rep) != NULL)) {
+        fprintf(stderr, "rnrctl: %s: warning: %u provider%s hold%s the registration only "
+                "while rnrctl runs: it ends now.  Use --persistent, or rnrctl publish.\n",
+                c->cmd, t.held, t.held == 1 ? "" : "s", t.held == 1 ? "s" : "");
+        if (r == RNRCTL_EXIT_OK)
+            r = RNRCTL_EXIT_TRANSIENT;
+    }
 done:
+    rnr_ops_control_free(rep);
+    if (fd >= 0)
+        close(fd);
     rnr_free(s);
     return r;
 }
@@ -244,4 +496,109 @@ int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv)
 int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv)
 {
     return set_service(c, argc, argv, RNRSERVICE_DELETE, rnrctl_help_delete);
+}
+
+/* ------------------------------------------------------------ publish */
+
+/* One registration (or deregistration) for publish, printed.  0, or the
+ * exit code. */
+static int publish_set(struct rnrctl *c, struct setsvc *s, int fd, const WSAQUERYSETA *qs,
+                       WSAESETSERVICEOP op, const char *operation)
+{
+    struct rnr_ops_control *rep = NULL;
+    int r, st = 0;
+
+    r = send_set(fd, qs, op, s->multiple ? SERVICE_MULTIPLE : 0, &st, &rep);
+    if (r != 0)
+        return fail_named(c, r, s->t.name, NULL);
+    print_report(c, s, operation, st, rep, 1);
+    r = conclude(c, s, op, st, rep);
+    rnr_ops_control_free(rep);
+    fflush(stdout);
+    return r;
+}
+
+/* Waits for a signal.  1 when one came; 0 when rnrd closed the
+ * connection first (or sent what nobody asked for). */
+static int publish_wait(int fd, int sfd)
+{
+    struct pollfd pfd[2] = { { sfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
+    struct signalfd_siginfo si;
+
+    for (;;) {
+        if (poll(pfd, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return 1;   /* cannot wait: withdraw rather than linger */
+        }
+        if (pfd[0].revents & POLLIN) {
+            if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+                return 1;
+        }
+        if (pfd[1].revents != 0)
+            return 0;
+    }
+}
+
+int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
+{
+    struct setsvc *s = rnr_calloc(1, sizeof *s);
+    CSADDR_INFO csa[MAX_ADDRS];
+    WSAQUERYSETA qs;
+    sigset_t set, old;
+    int r, fd = -1, sfd = -1, blocked = 0;
+
+    if (s == NULL)
+        return rnrctl_fail(c, WSAENOBUFS, "allocating");
+    /* Blocked before registering: a signal during the registration is
+     * taken once it is in place, and withdraws it. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    if (sigprocmask(SIG_BLOCK, &set, &old) == 0)
+        blocked = 1;
+    if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
+        r = rnrctl_fail(c, WSASYSCALLFAILURE, "signalfd: %s", strerror(errno));
+        goto done;
+    }
+    if ((r = setsvc_prepare(c, s, argc, argv, rnrctl_help_publish, &fd)) != 0) {
+        r = r < 0 ? RNRCTL_EXIT_OK : r;
+        goto done;
+    }
+    if (s->persistent) {
+        r = rnrctl_usage(c, "--persistent: a publication ends with rnrctl; "
+                            "use register --persistent");
+        goto done;
+    }
+    setsvc_queryset(s, csa, &qs);
+    if ((r = publish_set(c, s, fd, &qs, RNRSERVICE_REGISTER, "publish")) != 0)
+        goto done;
+    if (!c->json) {
+        fputs("published; withdrawn on SIGINT or SIGTERM\n", stdout);
+        fflush(stdout);
+    }
+    /* rnrd went away (restarted) or closed the connection: what it held
+     * for the connection is gone, so register again on a new one. */
+    while (!publish_wait(fd, sfd)) {
+        close(fd);
+        fd = -1;
+        fprintf(stderr, "rnrctl: publish: rnrd closed the connection; registering again\n");
+        if ((r = rnrctl_ops_open(&fd)) != 0) {
+            r = fail_named(c, r, s->t.name, "no longer published");
+            goto done;
+        }
+        if ((r = publish_set(c, s, fd, &qs, RNRSERVICE_REGISTER, "publish")) != 0)
+            goto done;
+    }
+    r = publish_set(c, s, fd, &qs, RNRSERVICE_DEREGISTER, "withdraw");
+done:
+    if (fd >= 0)
+        close(fd);
+    if (sfd >= 0)
+        close(sfd);
+    if (blocked)
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    rnr_free(s);
+    return r;
 }

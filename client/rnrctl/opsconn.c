@@ -92,34 +92,34 @@ static int ops_read(int fd, uint8_t *p, size_t n)
     return 0;
 }
 
-int rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len)
+int rnrctl_ops_open(int *fd)
+{
+    return ops_connect(fd);
+}
+
+int rnrctl_ops_exchange(int fd, struct rnr_wbuf *w, uint16_t type, int *status,
+                        uint8_t **body, size_t *len)
 {
     uint8_t hdr[RNR_WIRE_HDR_LEN], *b = NULL;
     struct rnr_wire_hdr h;
     size_t n = 0;
-    int fd = -1, rc;
+    int rc;
 
     rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
     if (w->error != 0)
         return w->error;
-    rc = ops_connect(&fd);
-    if (rc != 0)
-        return rc;
     rc = ops_write(fd, w->data, w->len);
     if (rc == 0)
         rc = ops_read(fd, hdr, sizeof hdr);
     if (rc != 0)
         goto done;
     if (rnr_wire_hdr_parse(hdr, RNR_WIRE_MAX_FRAME, &h) != 0 ||
-        h.type != (uint16_t)(type | RNR_MSG_REPLY) || h.id != OPS_REQ_ID) {
+        h.type != (uint16_t)(type | RNR_MSG_REPLY) || h.id != OPS_REQ_ID ||
+        h.status > INT32_MAX) {
         rc = WSASYSCALLFAILURE;   /* not an answer to this request */
         goto done;
     }
     n = h.length - RNR_WIRE_HDR_LEN;
-    if (h.status != 0) {
-        rc = n == 0 ? (int)h.status : WSASYSCALLFAILURE;
-        goto done;
-    }
     if (n > 0) {
         b = rnr_malloc(n);
         if (b == NULL) {
@@ -130,12 +130,37 @@ int rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *l
         if (rc != 0)
             goto done;
     }
+    *status = (int)h.status;
     *body = b;
     *len = n;
     b = NULL;
 done:
     rnr_free(b);
-    if (fd >= 0)
-        close(fd);
+    return rc;
+}
+
+int rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len)
+{
+    uint8_t *b = NULL;
+    size_t n = 0;
+    int fd = -1, rc, st = 0;
+
+    rc = ops_connect(&fd);
+    if (rc != 0)
+        return rc;
+    rc = rnrctl_ops_exchange(fd, w, type, &st, &b, &n);
+    if (rc != 0)
+        goto done;
+    if (st != 0) {
+        /* A failed operations reply has an empty body. */
+        rc = n == 0 ? st : WSASYSCALLFAILURE;
+        goto done;
+    }
+    *body = b;
+    *len = n;
+    b = NULL;
+done:
+    rnr_free(b);
+    close(fd);
     return rc;
 }

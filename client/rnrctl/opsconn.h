@@ -2,7 +2,9 @@
  * rnrctl's own connection for the operations requests (STATUS, STATS,
  * CONTROL, RELOAD), which are rnrd administration rather than Winsock API
  * and so are not part of librnr: one blocking AF_UNIX connection to the
- * same socket librnr would use, one request, one reply.
+ * same socket librnr would use, one request, one reply.  register and
+ * publish use it too, for what librnr's WSASetService does not return:
+ * each provider's part (doc/protocol.md, SET_SERVICE).
  */
 #ifndef RNRCTL_OPSCONN_H
 #define RNRCTL_OPSCONN_H
@@ -21,6 +23,15 @@ void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type);
  * status when it is not 0; WSASYSNOTREADY when rnrd cannot be reached or
  * hung up (an rnrd too old for the request does that). */
 int  rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len);
+
+/* The same, on a connection the caller keeps: SET_SERVICE from rnrctl
+ * register and publish, whose registrations in a dynamic name space last
+ * as long as the connection.  open: 0 with *fd set, or as above.
+ * exchange: 0 when a reply came, with its status in *status and its body
+ * (whatever the status) in *body / *len; else the connection's failure. */
+int  rnrctl_ops_open(int *fd);
+int  rnrctl_ops_exchange(int fd, struct rnr_wbuf *w, uint16_t type, int *status,
+                         uint8_t **body, size_t *len);
 
 /* After WSASYSNOTREADY: says on stderr why the daemon at the socket is
  * not trusted (nsp/peer.h), when that is the reason. */

@@ -22,6 +22,7 @@ static const char help_main[] =
 "  register CLASS NAME        register a service instance (--addr ...)\n"
 "  deregister CLASS NAME      deregister a service instance\n"
 "  delete CLASS NAME          delete a service instance, or one address of it\n"
+"  publish CLASS NAME         register it until interrupted, then deregister\n"
 "  class install FILE.xml     validate and install a service class\n"
 "  class remove CLASS         remove an installed service class\n"
 "  class show CLASS           show a service class\n"
@@ -53,17 +54,20 @@ static const char help_main[] =
 "  rnrctl providers\n"
 "  rnrctl lookup host localhost\n"
 "  rnrctl --json lookup service ftp/tcp --ns hosts\n"
-"  rnrctl register tcp:5000 myservice --addr 192.0.2.1:5000 --ns NS_SAP\n"
+"  rnrctl publish tcp:5000 myservice --addr 192.0.2.1:5000 --ns NS_SAP\n"
+"  rnrctl register tcp:5000 myservice --addr 192.0.2.1:5000 --provider directory\n"
 "  rnrctl class install /etc/rnr/classes.d/example.xml\n"
 "\n"
 "Exit status:\n"
 "  0  success\n"
 "  1  nothing found (WSAHOST_NOT_FOUND, WSASERVICE_NOT_FOUND, WSANO_DATA,\n"
-"     WSATYPE_NOT_FOUND, or a lookup without results)\n"
+"     WSATYPE_NOT_FOUND, or a lookup without results); register etc.: no\n"
+"     provider in scope stores registrations\n"
 "  2  usage error (an unknown CLASS included)\n"
 "  3  rnrd not reachable (WSASYSNOTREADY)\n"
 "  4  permission denied (WSAEACCES)\n"
-"  5  any other failure\n";
+"  5  any other failure\n"
+"  6  register: held only while rnrctl runs (NS_SAP without --persistent)\n";
 
 struct command {
     const char *name;
@@ -77,6 +81,7 @@ static const struct command commands[] = {
     { "register",   rnrctl_cmd_register,   rnrctl_help_register },
     { "deregister", rnrctl_cmd_deregister, rnrctl_help_deregister },
     { "delete",     rnrctl_cmd_delete,     rnrctl_help_delete },
+    { "publish",    rnrctl_cmd_publish,    rnrctl_help_publish },
     { "class",      rnrctl_cmd_class,      rnrctl_help_class },
     { "status",     rnrctl_cmd_status,     rnrctl_help_status },
     { "stats",      rnrctl_cmd_stats,      rnrctl_help_stats },
