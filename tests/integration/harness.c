@@ -162,6 +162,25 @@ int rnrt_daemon_init(struct rnrt_daemon *d, const char *extra_conf)
     return 0;
 }
 
+int rnrt_rnrctl(const char *args, char *out, size_t outlen)
+{
+    char  cmd[2048];
+    FILE *p;
+    size_t n;
+    int   st;
+
+    out[0] = '\0';
+    if (snprintf(cmd, sizeof cmd, "'%s/client/rnrctl/rnrctl' %s 2>&1", rnrt_builddir(),
+                 args) >= (int)sizeof cmd)
+        return -1;
+    if ((p = popen(cmd, "r")) == NULL)
+        return -1;
+    n = fread(out, 1, outlen - 1, p);
+    out[n] = '\0';
+    st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int rnrt_unix_connect(const char *path)
 {
     struct sockaddr_un sun;

@@ -54,6 +54,10 @@ int rnrt_socket_answers(const char *path);
 /* Runs the formatted command with /bin/sh; its exit code, or -1 when it
  * did not exit (or the command did not fit in 1 KiB). */
 int rnrt_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs the build's rnrctl with `args` (shell words) and returns its exit
+ * status (-1 when it did not exit); what it wrote on stdout and stderr
+ * goes in out, NUL-terminated and cut to outlen - 1 bytes. */
+int rnrt_rnrctl(const char *args, char *out, size_t outlen);
 /* Milliseconds on the monotonic clock. */
 long long rnrt_now_ms(void);
 /* Threads of the calling process (/proc/self/task), -1 if unreadable. */

@@ -459,7 +459,6 @@ static void test_admin_group_trusted(void **state)
     stop(&d);
 }
 
-static int run_rnrctl(const char *args, char *out, size_t outlen);
 
 /* trust = all, given at a reload: what was withheld is served, also
  * where the answer cache had the old answer. */
@@ -481,30 +480,13 @@ static void test_trust_all(void **state)
     assert_non_null(f = fopen(d.conf, "a"));
     fputs("trust = all\n", f);
     assert_int_equal(fclose(f), 0);
-    assert_int_equal(run_rnrctl("reload", out, sizeof out), 0);
+    assert_int_equal(rnrt_rnrctl("reload", out, sizeof out), 0);
     assert_int_equal(rnrt_run_as(RNRT_USER_ALICE, sees_evil, NULL), 0);
     assert_int_equal(sees_evil(NULL), 0);
     stop(&d);
 }
 
 /* ------------------------------------------------------------ quotas */
-
-/* rnrctl's exit status; its messages in out. */
-static int run_rnrctl(const char *args, char *out, size_t outlen)
-{
-    char  cmd[1024];
-    FILE *p;
-    size_t n;
-    int   st;
-
-    snprintf(cmd, sizeof cmd, "%s/client/rnrctl/rnrctl %s 2>&1", rnrt_builddir(), args);
-    if ((p = popen(cmd, "r")) == NULL)
-        return -1;
-    n = fread(out, 1, outlen - 1, p);
-    out[n] = '\0';
-    st = pclose(p);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* quota-entries = 3. */
 static int mallory_fills_entries(void *arg)
@@ -522,7 +504,7 @@ static int mallory_fills_entries(void *arg)
     if (reg_host("m3.example", "198.51.100.33") != 0)
         return 3;
     /* rnrctl says so, and fails. */
-    if (run_rnrctl("register host m4.example --addr 198.51.100.4:0 --provider " DIR_ID, out,
+    if (rnrt_rnrctl("register host m4.example --addr 198.51.100.4:0 --provider " DIR_ID, out,
                    sizeof out) != 5 || strstr(out, "WSAEDQUOT") == NULL)
         return 4;
     return 0;
