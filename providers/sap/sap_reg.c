@@ -297,7 +297,9 @@ int sap_reg_add(struct sap_state *st, const struct sap_reg *tmpl, DWORD flags)
     return 0;
 }
 
-/* DELETE with SERVICE_MULTIPLE: each address given must be registered. */
+/* DELETE with SERVICE_MULTIPLE: each address given must be registered;
+ * one that is not is, like a service that is not, WSASERVICE_NOT_FOUND
+ * (as the directory answers). */
 static int reg_delete_addrs(struct sap_state *st, struct sap_reg **pp, const struct sap_entry *e)
 {
     struct sap_entry left = (*pp)->e;
@@ -307,7 +309,7 @@ static int reg_delete_addrs(struct sap_state *st, struct sap_reg **pp, const str
         int k = addr_index(&left, &e->addrs[i]);
 
         if (k < 0)
-            return WSAEINVAL;
+            return WSASERVICE_NOT_FOUND;
         memmove(&left.addrs[k], &left.addrs[k + 1],
                 (left.naddrs - (unsigned)k - 1) * sizeof left.addrs[0]);
         left.naddrs--;

@@ -8,6 +8,8 @@
  *     withdraws it on SIGINT or SIGTERM, exiting 0;
  *   - a plain `rnrctl register` on NS_SAP warns and exits 6, leaving
  *     nothing; with --persistent it stays until deregistered;
+ *   - deleting its last address takes a registration away; an address
+ *     it does not have is WSASERVICE_NOT_FOUND;
  *   - the help's example no longer registers on NS_SAP for nothing.
  */
 #include "config.h"
@@ -152,6 +154,31 @@ static void test_plain_register_warns(void **state)
                                  out, sizeof out), 2);
 }
 
+/* sap, like the directory: the last address takes the registration, and
+ * an address it does not have is not found. */
+static void test_sap_last_address(void **state)
+{
+    char out[4096];
+
+    (void)state;
+    assert_int_equal(rnrt_rnrctl("register tcp:631 two --addr 192.0.2.20:631 "
+                                 "--addr 192.0.2.21:631 --multiple --ns NS_SAP --persistent",
+                                 out, sizeof out), 0);
+    assert_int_equal(rnrt_rnrctl("delete tcp:631 two --addr 192.0.2.99:631 --multiple "
+                                 "--ns NS_SAP", out, sizeof out), 1);
+    assert_non_null(strstr(out, "sap: refused: WSASERVICE_NOT_FOUND"));
+    assert_int_equal(rnrt_rnrctl("delete tcp:631 two --addr 192.0.2.20:631 --multiple "
+                                 "--ns NS_SAP", out, sizeof out), 0);
+    assert_int_equal(find("two", out, sizeof out), 0);
+    assert_non_null(strstr(out, "192.0.2.21:631"));
+    assert_null(strstr(out, "192.0.2.20:631"));
+    assert_int_equal(rnrt_rnrctl("delete tcp:631 two --addr 192.0.2.21:631 --multiple "
+                                 "--ns NS_SAP", out, sizeof out), 0);
+    assert_non_null(strstr(out, "sap: removed"));
+    assert_int_equal(find("two", out, sizeof out), 1);
+    assert_int_equal(rnrt_rnrctl("deregister tcp:631 two --ns NS_SAP", out, sizeof out), 1);
+}
+
 static void test_help_example(void **state)
 {
     char out[8192];
@@ -169,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_publish_sigint),
         cmocka_unit_test(test_publish_sigterm_ns_all),
         cmocka_unit_test(test_plain_register_warns),
+        cmocka_unit_test(test_sap_last_address),
         cmocka_unit_test(test_help_example),
     };
     return cmocka_run_group_tests_name("integration: rnrctl publish", tests, group_setup,
