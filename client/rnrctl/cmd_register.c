@@ -435,6 +435,9 @@ static int setsvc_prepare(struct rnrctl *c, struct setsvc *s, int argc, char **a
     s->t.protocol = IPPROTO_TCP;
     if ((r = parse_args(c, s, argc, argv, help)) != 0)
         return r;
+    if (s->persistent && help == rnrctl_help_publish)
+        return rnrctl_usage(c, "--persistent: a publication ends with rnrctl; "
+                               "use register --persistent");
     if ((r = rnrctl_target_resolve(c, &s->t)) != 0)
         return r;
     if ((r = rnrctl_ops_open(fd)) != 0)
@@ -564,11 +567,6 @@ int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
     }
     if ((r = setsvc_prepare(c, s, argc, argv, rnrctl_help_publish, &fd)) != 0) {
         r = r < 0 ? RNRCTL_EXIT_OK : r;
-        goto done;
-    }
-    if (s->persistent) {
-        r = rnrctl_usage(c, "--persistent: a publication ends with rnrctl; "
-                            "use register --persistent");
         goto done;
     }
     setsvc_queryset(s, csa, &qs);

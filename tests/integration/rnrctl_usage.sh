@@ -81,6 +81,8 @@ expect_help "Examples:" lookup --help
 expect_help "Usage: rnrctl register CLASS NAME" register --help
 expect_help "Usage: rnrctl deregister CLASS NAME" deregister --help
 expect_help "Usage: rnrctl delete CLASS NAME" delete --help
+expect_help "Usage: rnrctl publish CLASS NAME" publish --help
+expect_help "Exit status: 0 done" publish --help
 expect_help "Usage: rnrctl class install FILE.xml" class --help
 expect_help "Usage: rnrctl class install FILE.xml" class install --help
 expect_help "rnrctl class show CLASS" class show --help
@@ -116,6 +118,8 @@ expect_usage "bad port in address '1.2.3.4:99999'" register host n --addr 1.2.3.
 expect_usage "bad address 'nohost:80'" register host n --addr nohost:80
 expect_usage "bad version '3+'" register host n --version 3+
 expect_usage "missing NAME" deregister tcp:80
+expect_usage "missing NAME" publish tcp:80
+expect_usage "--persistent: a publication ends with rnrctl" publish tcp:80 n --persistent
 expect_usage "unknown option '--flags'" delete host n --flags deep
 expect_usage "missing subcommand" class
 expect_usage "unknown subcommand 'frob'" class frob

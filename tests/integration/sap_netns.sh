@@ -242,7 +242,9 @@ until_found B held1 || fail "3: B does not see held1"
 exec 7>&-
 wait $holdpid
 names B held1 | grep -qx held1 && fail "3: held1 outlived its client on B"
-ctl A register "$CLS" fleeting --ns NS_SAP --addr 10.77.0.1:81 >/dev/null || fail "3: register"
+# A plain register lives as long as rnrctl: it says so and exits 6.
+ctl A register "$CLS" fleeting --ns NS_SAP --addr 10.77.0.1:81 >/dev/null 2>"$tmp/warn"
+[ $? -eq 6 ] && grep -q -- "--persistent" "$tmp/warn" || fail "3: plain register did not warn"
 names B fleeting --flags flushcache | grep -qx fleeting && fail "3: fleeting outlived rnrctl"
 names A fleeting | grep -qx fleeting && fail "3: fleeting outlived rnrctl on A"
 reg A lasting || fail "3: register --persistent"
