@@ -188,12 +188,26 @@ static void test_status(void **st)
     rnr_wbuf_free(&w);
 }
 
+/* Every body cut short of its end is refused, and nothing handed out. */
+static void every_cut_fails(int (*decode)(const void *, size_t, struct rnr_ops_control **),
+                            const uint8_t *b, size_t len)
+{
+    struct rnr_ops_control *c;
+    size_t cut;
+
+    for (cut = 0; cut < len; cut++) {
+        c = NULL;
+        assert_int_equal(decode(b, cut, &c), WSAEINVAL);
+        assert_null(c);
+    }
+}
+
 static void test_control(void **st)
 {
     struct rnr_ops_control *c = NULL;
     struct rnr_wbuf w;
     const uint8_t *b;
-    size_t len, cut;
+    size_t len;
 
     (void)st;
     frame(&w);
@@ -209,11 +223,7 @@ static void test_control(void **st)
     assert_string_equal(c->res[1].provider, "sap");
     assert_int_equal(c->res[1].status, WSAEINVAL);
     rnr_ops_control_free(c);
-    for (cut = 0; cut < len; cut++) {
-        c = NULL;
-        assert_int_equal(rnr_ops_control_decode(b, cut, &c), WSAEINVAL);
-        assert_null(c);
-    }
+    every_cut_fails(rnr_ops_control_decode, b, len);
     rnr_wbuf_free(&w);
     /* A NULL provider name is not an answer. */
     frame(&w);
@@ -223,6 +233,48 @@ static void test_control(void **st)
     rnr_wire_frame_end(&w, RNR_WIRE_MAX_FRAME);
     b = body_of(&w, &len);
     assert_int_equal(rnr_ops_control_decode(b, len, &c), WSAEINVAL);
+    rnr_wbuf_free(&w);
+}
+
+/* SET_SERVICE's report: the same list with an outcome in each. */
+static void test_setreport(void **st)
+{
+    struct rnr_ops_control *c = NULL;
+    struct rnr_wbuf w;
+    const uint8_t *b;
+    size_t len;
+
+    (void)st;
+    frame(&w);
+    rnr_wire_put_u32(&w, 2);
+    rnr_wire_put_string(&w, "hosts");
+    rnr_wire_put_u32(&w, RNR_SET_NOT_APPLICABLE);
+    rnr_wire_put_u32(&w, 0);
+    rnr_wire_put_string(&w, "directory");
+    rnr_wire_put_u32(&w, RNR_SET_REFUSED);
+    rnr_wire_put_u32(&w, WSAEACCES);
+    rnr_wire_frame_end(&w, RNR_WIRE_MAX_FRAME);
+    b = body_of(&w, &len);
+    assert_int_equal(rnr_ops_setreport_decode(b, len, &c), 0);
+    assert_int_equal(c->n, 2);
+    assert_string_equal(c->res[0].provider, "hosts");
+    assert_int_equal(c->res[0].outcome, RNR_SET_NOT_APPLICABLE);
+    assert_int_equal(c->res[1].outcome, RNR_SET_REFUSED);
+    assert_int_equal(c->res[1].status, WSAEACCES);
+    rnr_ops_control_free(c);
+    every_cut_fails(rnr_ops_setreport_decode, b, len);
+    /* Read as a CONTROL reply, the outcomes are left over. */
+    assert_int_equal(rnr_ops_control_decode(b, len, &c), WSAEINVAL);
+    rnr_wbuf_free(&w);
+    /* An outcome no daemon sends. */
+    frame(&w);
+    rnr_wire_put_u32(&w, 1);
+    rnr_wire_put_string(&w, "sap");
+    rnr_wire_put_u32(&w, RNR_SET_REFUSED + 1);
+    rnr_wire_put_u32(&w, 0);
+    rnr_wire_frame_end(&w, RNR_WIRE_MAX_FRAME);
+    b = body_of(&w, &len);
+    assert_int_equal(rnr_ops_setreport_decode(b, len, &c), WSAEINVAL);
     rnr_wbuf_free(&w);
 }
 
@@ -285,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_stats_counts),
         cmocka_unit_test(test_status),
         cmocka_unit_test(test_control),
+        cmocka_unit_test(test_setreport),
         cmocka_unit_test(test_buckets),
         cmocka_unit_test(test_percentiles),
     };
