@@ -503,15 +503,20 @@ int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv)
 
 /* ------------------------------------------------------------ publish */
 
+/* publish_set's "rnrd went away before answering: try again". */
+#define PUBLISH_RETRY (-2)
+
 /* One registration (or deregistration) for publish, printed.  0, or the
- * exit code. */
+ * exit code; PUBLISH_RETRY, silently, when `retry` and rnrd went away. */
 static int publish_set(struct rnrctl *c, struct setsvc *s, int fd, const WSAQUERYSETA *qs,
-                       WSAESETSERVICEOP op, const char *operation)
+                       WSAESETSERVICEOP op, const char *operation, int retry)
 {
     struct rnr_ops_control *rep = NULL;
     int r, st = 0;
 
     r = send_set(fd, qs, op, s->multiple ? SERVICE_MULTIPLE : 0, &st, &rep);
+    if (r == WSASYSNOTREADY && retry)
+        return PUBLISH_RETRY;
     if (r != 0)
         return fail_named(c, r, s->t.name, NULL);
     print_report(c, s, operation, st, rep, 1);
@@ -521,25 +526,56 @@ static int publish_set(struct rnrctl *c, struct setsvc *s, int fd, const WSAQUER
     return r;
 }
 
-/* Waits for a signal.  1 when one came; 0 when rnrd closed the
- * connection first (or sent what nobody asked for). */
-static int publish_wait(int fd, int sfd)
+/* Waits for a signal, at most timeout_ms (-1: for ever) and, when fd is
+ * not -1, only as long as rnrd keeps the connection.  1 when a signal
+ * came; 0 when the connection closed (or rnrd sent what nobody asked
+ * for) or the time ran out. */
+static int publish_wait(int fd, int sfd, int timeout_ms)
 {
     struct pollfd pfd[2] = { { sfd, POLLIN, 0 }, { fd, POLLIN, 0 } };
     struct signalfd_siginfo si;
+    int n;
 
     for (;;) {
-        if (poll(pfd, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
+        n = poll(pfd, fd >= 0 ? 2 : 1, timeout_ms);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
             return 1;   /* cannot wait: withdraw rather than linger */
-        }
-        if (pfd[0].revents & POLLIN) {
-            if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-                return 1;
-        }
-        if (pfd[1].revents != 0)
+        if (n == 0)
             return 0;
+        if ((pfd[0].revents & POLLIN) && read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+            return 1;
+        if (fd >= 0 && pfd[1].revents != 0)
+            return 0;
+    }
+}
+
+/* rnrd closed the connection (it restarted, say), and with it what was
+ * held for it: connect again, waiting for rnrd as long as it takes, and
+ * register again.  0 with *fd open and registered; -1 when a signal came
+ * meanwhile (nothing left to withdraw); else the exit code. */
+static int publish_again(struct rnrctl *c, struct setsvc *s, int *fd, int sfd,
+                         const WSAQUERYSETA *qs)
+{
+    int delay_ms = 100, r;
+
+    fprintf(stderr, "rnrctl: publish: rnrd closed the connection; registering again\n");
+    for (;;) {
+        /* A daemon shutting down may still accept before it goes. */
+        if (*fd >= 0)
+            close(*fd);
+        *fd = -1;
+        r = rnrctl_ops_open(fd);
+        if (r == 0 &&
+            (r = publish_set(c, s, *fd, qs, RNRSERVICE_REGISTER, "publish", 1)) != PUBLISH_RETRY)
+            return r;
+        if (r != PUBLISH_RETRY && r != WSASYSNOTREADY)
+            return fail_named(c, r, s->t.name, "no longer published");
+        if (publish_wait(-1, sfd, delay_ms))
+            return -1;
+        if (delay_ms < 5000)
+            delay_ms *= 2;
     }
 }
 
@@ -570,26 +606,20 @@ int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
         goto done;
     }
     setsvc_queryset(s, csa, &qs);
-    if ((r = publish_set(c, s, fd, &qs, RNRSERVICE_REGISTER, "publish")) != 0)
+    if ((r = publish_set(c, s, fd, &qs, RNRSERVICE_REGISTER, "publish", 0)) != 0)
         goto done;
     if (!c->json) {
         fputs("published; withdrawn on SIGINT or SIGTERM\n", stdout);
         fflush(stdout);
     }
-    /* rnrd went away (restarted) or closed the connection: what it held
-     * for the connection is gone, so register again on a new one. */
-    while (!publish_wait(fd, sfd)) {
-        close(fd);
-        fd = -1;
-        fprintf(stderr, "rnrctl: publish: rnrd closed the connection; registering again\n");
-        if ((r = rnrctl_ops_open(&fd)) != 0) {
-            r = fail_named(c, r, s->t.name, "no longer published");
+    while (!publish_wait(fd, sfd, -1)) {
+        if ((r = publish_again(c, s, &fd, sfd, &qs)) != 0) {
+            if (r < 0)
+                r = RNRCTL_EXIT_OK;   /* interrupted while rnrd was away */
             goto done;
         }
-        if ((r = publish_set(c, s, fd, &qs, RNRSERVICE_REGISTER, "publish")) != 0)
-            goto done;
     }
-    r = publish_set(c, s, fd, &qs, RNRSERVICE_DEREGISTER, "withdraw");
+    r = publish_set(c, s, fd, &qs, RNRSERVICE_DEREGISTER, "withdraw", 0);
 done:
     if (fd >= 0)
         close(fd);

@@ -5,7 +5,8 @@
  *
  *   - `rnrctl publish` keeps its registration while it runs, also past
  *     client-idle-timeout-ms of silence on its connection, and
- *     withdraws it on SIGINT or SIGTERM, exiting 0;
+ *     withdraws it on SIGINT or SIGTERM, exiting 0; it registers again
+ *     when rnrd restarts under it;
  *   - a plain `rnrctl register` on NS_SAP warns and exits 6, leaving
  *     nothing; with --persistent it stays until deregistered;
  *   - deleting its last address takes a registration away; an address
@@ -128,6 +129,31 @@ static void test_publish_sigterm_ns_all(void **state)
     publish_until(SIGTERM, "NS_ALL", "printer2");
 }
 
+/* rnrd restarts under a running publish: it registers again. */
+static void test_publish_survives_restart(void **state)
+{
+    char log[256], out[4096];
+    pid_t pid;
+
+    (void)state;
+    snprintf(log, sizeof log, "%s/publish-restart.out", daemon_.dir);
+    pid = publish_start(log, "NS_SAP", "phoenix");
+    assert_true(wait_for(log, "published"));
+    assert_int_equal(rnrt_daemon_stop(&daemon_), 0);
+    assert_int_equal(rnrt_daemon_start(&daemon_), 0);
+    assert_true(wait_for(log, "registering again"));
+    {
+        long long deadline = rnrt_now_ms() + 10000;
+
+        while (find("phoenix", out, sizeof out) != 0 && rnrt_now_ms() < deadline)
+            usleep(50000);
+    }
+    assert_int_equal(find("phoenix", out, sizeof out), 0);
+    assert_int_equal(kill(pid, SIGINT), 0);
+    assert_int_equal(wait_exit(pid), 0);
+    assert_int_equal(find("phoenix", out, sizeof out), 1);
+}
+
 static void test_plain_register_warns(void **state)
 {
     char out[4096];
@@ -195,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_publish_sigint),
         cmocka_unit_test(test_publish_sigterm_ns_all),
+        cmocka_unit_test(test_publish_survives_restart),
         cmocka_unit_test(test_plain_register_warns),
         cmocka_unit_test(test_sap_last_address),
         cmocka_unit_test(test_help_example),
