@@ -346,6 +346,7 @@ static void print_report(struct rnrctl *c, const struct setsvc *s, const char *o
         out_json_array_end(&j);
         out_json_object_end(&j);
         out_json_finish(&j);
+        fflush(stdout);
         return;
     }
     for (i = 0; i < rep->n; i++) {
@@ -373,6 +374,9 @@ static void print_report(struct rnrctl *c, const struct setsvc *s, const char *o
             break;
         }
     }
+    /* Before any error or warning on stderr, which reads as its
+     * conclusion even when both go to one pipe. */
+    fflush(stdout);
 }
 
 /* The first refusal that matters when another provider did accept:
