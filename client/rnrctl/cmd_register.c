@@ -249,28 +249,54 @@ static void setsvc_queryset(struct setsvc *s, CSADDR_INFO *csa, WSAQUERYSETA *qs
     qs->lpcsaBuffer = s->naddrs != 0 ? csa : NULL;
 }
 
-/* SET_SERVICE with the report, on fd.  0 with *status and *out (the
- * report: rnr_ops_control_free) set, or the connection's failure. */
-static int send_set(int fd, const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags,
-                    int *status, struct rnr_ops_control **out)
+/* SET_SERVICE on fd, asking for the report unless `report` is 0. */
+static int exchange_set(int fd, const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags,
+                        int report, int *status, uint8_t **body, size_t *len)
 {
     struct rnr_wbuf w;
-    uint8_t *body = NULL;
-    size_t len = 0;
-    int rc, st = 0;
+    int rc;
 
     rnr_wbuf_init(&w);
     rnrctl_ops_begin(&w, RNR_MSG_SET_SERVICE);
     rnr_wire_put_u32(&w, (uint32_t)op);
     rnr_wire_put_u32(&w, flags);
     rnr_wire_put_queryset(&w, qs);
-    rnr_wire_put_u32(&w, RNR_SET_REPORT);
-    rc = rnrctl_ops_exchange(fd, &w, RNR_MSG_SET_SERVICE, &st, &body, &len);
-    if (rc != 0)
+    if (report)
+        rnr_wire_put_u32(&w, RNR_SET_REPORT);
+    rc = rnrctl_ops_exchange(fd, &w, RNR_MSG_SET_SERVICE, status, body, len);
+    rnr_wbuf_free(&w);
+    return rc;
+}
+
+/* SET_SERVICE with the report, on *fd.  0 with *status and *out (the
+ * report: rnr_ops_control_free; NULL from an rnrd too old to give one)
+ * set, or the connection's failure. */
+static int send_set(int *fd, const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags,
+                    int *status, struct rnr_ops_control **out)
+{
+    uint8_t *body = NULL;
+    size_t len = 0;
+    int rc, st = 0;
+
+    rc = exchange_set(*fd, qs, op, flags, 1, &st, &body, &len);
+    if (rc == WSASYSNOTREADY) {
+        /* An rnrd older than the report drops a request it cannot
+         * decode, before any provider saw it: ask again without. */
+        close(*fd);
+        *fd = -1;
+        if ((rc = rnrctl_ops_open(fd)) != 0 ||
+            (rc = exchange_set(*fd, qs, op, flags, 0, &st, &body, &len)) != 0)
+            goto done;
+        if (len != 0) {
+            rc = WSASYSCALLFAILURE;   /* not what a daemon sends */
+            goto done;
+        }
+        *out = NULL;
+    } else if (rc != 0) {
         goto done;
-    /* A daemon refusing the request before any provider saw it (bad
-     * query set, no provider in scope) sends no report. */
-    if (len == 0 && st != 0) {
+    } else if (len == 0 && st != 0) {
+        /* A daemon refusing the request before any provider saw it (bad
+         * query set, no provider in scope) sends no report. */
         struct rnr_ops_control *none = rnr_calloc(1, sizeof *none);
 
         if (none == NULL) {
@@ -285,7 +311,6 @@ static int send_set(int fd, const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD f
     *status = st;
 done:
     rnr_free(body);
-    rnr_wbuf_free(&w);
     return rc;
 }
 
@@ -294,7 +319,7 @@ static void tally_count(const struct rnr_ops_control *rep, struct tally *t)
     size_t i;
 
     memset(t, 0, sizeof *t);
-    for (i = 0; i < rep->n; i++) {
+    for (i = 0; rep != NULL && i < rep->n; i++) {
         switch (rep->res[i].outcome) {
         case RNR_SET_STORED:  t->stored++;  break;
         case RNR_SET_HELD:    t->held++;    break;
@@ -313,6 +338,12 @@ static void print_report(struct rnrctl *c, const struct setsvc *s, const char *o
     char id[RNR_GUID_STRLEN];
     size_t i;
 
+    if (rep == NULL) {
+        fprintf(stderr, "rnrctl: %s: this rnrd does not say what each provider did "
+                "(older than rnrctl)\n", c->cmd);
+        if (!c->json)
+            return;
+    }
     rnr_guid_format(&s->t.class_id, id);
     if (c->json) {
         struct out_json j;
@@ -330,8 +361,11 @@ static void print_report(struct rnrctl *c, const struct setsvc *s, const char *o
         else
             out_json_kv_int(&j, "status", status);
         out_json_key(&j, "providers");
-        out_json_array_begin(&j);
-        for (i = 0; i < rep->n; i++) {
+        if (rep == NULL)
+            out_json_null(&j);
+        else
+            out_json_array_begin(&j);
+        for (i = 0; rep != NULL && i < rep->n; i++) {
             const char *pn = rnr_status_name((int)rep->res[i].status);
 
             out_json_object_begin(&j);
@@ -343,7 +377,8 @@ static void print_report(struct rnrctl *c, const struct setsvc *s, const char *o
                 out_json_kv_uint(&j, "status", rep->res[i].status);
             out_json_object_end(&j);
         }
-        out_json_array_end(&j);
+        if (rep != NULL)
+            out_json_array_end(&j);
         out_json_object_end(&j);
         out_json_finish(&j);
         fflush(stdout);
@@ -386,7 +421,7 @@ static const struct rnr_ops_control_result *partial_refusal(const struct rnr_ops
 {
     size_t i;
 
-    for (i = 0; i < rep->n; i++)
+    for (i = 0; rep != NULL && i < rep->n; i++)
         if (rep->res[i].outcome == RNR_SET_REFUSED &&
             rep->res[i].status != (uint32_t)WSASERVICE_NOT_FOUND)
             return &rep->res[i];
@@ -404,7 +439,7 @@ static int conclude(struct rnrctl *c, const struct setsvc *s, WSAESETSERVICEOP o
     if (status != 0)
         return fail_named(c, status, s->t.name, NULL);
     tally_count(rep, &t);
-    if (t.stored + t.held + t.removed == 0) {
+    if (rep != NULL && t.stored + t.held + t.removed == 0) {
         fprintf(stderr, "rnrctl: %s: nothing %s: no provider in scope stores "
                 "registrations\n", c->cmd, op_verb(op));
         return RNRCTL_EXIT_NOTFOUND;
@@ -466,7 +501,7 @@ static int set_service(struct rnrctl *c, int argc, char **argv, WSAESETSERVICEOP
         goto done;
     }
     setsvc_queryset(s, csa, &qs);
-    r = send_set(fd, &qs, op, (s->multiple ? SERVICE_MULTIPLE : 0) |
+    r = send_set(&fd, &qs, op, (s->multiple ? SERVICE_MULTIPLE : 0) |
                               (s->persistent ? RNR_SERVICE_PERSISTENT : 0), &st, &rep);
     if (r != 0) {
         r = fail_named(c, r, s->t.name, NULL);
@@ -512,7 +547,7 @@ int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv)
 
 /* One registration (or deregistration) for publish, printed.  0, or the
  * exit code; PUBLISH_RETRY, silently, when `retry` and rnrd went away. */
-static int publish_set(struct rnrctl *c, struct setsvc *s, int fd, const WSAQUERYSETA *qs,
+static int publish_set(struct rnrctl *c, struct setsvc *s, int *fd, const WSAQUERYSETA *qs,
                        WSAESETSERVICEOP op, const char *operation, int retry)
 {
     struct rnr_ops_control *rep = NULL;
@@ -572,7 +607,7 @@ static int publish_again(struct rnrctl *c, struct setsvc *s, int *fd, int sfd,
         *fd = -1;
         r = rnrctl_ops_open(fd);
         if (r == 0 &&
-            (r = publish_set(c, s, *fd, qs, RNRSERVICE_REGISTER, "publish", 1)) != PUBLISH_RETRY)
+            (r = publish_set(c, s, fd, qs, RNRSERVICE_REGISTER, "publish", 1)) != PUBLISH_RETRY)
             return r;
         if (r != PUBLISH_RETRY && r != WSASYSNOTREADY)
             return fail_named(c, r, s->t.name, "no longer published");
@@ -610,7 +645,7 @@ int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
         goto done;
     }
     setsvc_queryset(s, csa, &qs);
-    if ((r = publish_set(c, s, fd, &qs, RNRSERVICE_REGISTER, "publish", 0)) != 0)
+    if ((r = publish_set(c, s, &fd, &qs, RNRSERVICE_REGISTER, "publish", 0)) != 0)
         goto done;
     if (!c->json) {
         fputs("published; withdrawn on SIGINT or SIGTERM\n", stdout);
@@ -623,7 +658,7 @@ int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
             goto done;
         }
     }
-    r = publish_set(c, s, fd, &qs, RNRSERVICE_DEREGISTER, "withdraw", 0);
+    r = publish_set(c, s, &fd, &qs, RNRSERVICE_DEREGISTER, "withdraw", 0);
 done:
     if (fd >= 0)
         close(fd);

@@ -12,13 +12,17 @@
  *   - deregistering what nobody has is WSASERVICE_NOT_FOUND (exit 1);
  *   - the last address going takes the entry with it;
  *   - with only static providers in scope the reference's NOP still
- *     succeeds, and rnrctl says nothing was stored (exit 1).
+ *     succeeds, and rnrctl says nothing was stored (exit 1);
+ *   - rnrctl still registers through an rnrd from before the report.
  *
  * Needs root (to create the user and become it): skips otherwise.
  */
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include "itest.h"
+#include "wire.h"
 
 #define DIR_ID   "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0D}"
 #define DIR_CONF "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n"
@@ -204,6 +208,84 @@ static void test_static_scope_stores_nothing(void **state)
     assert_non_null(strstr(out, "nothing registered"));
 }
 
+/* An rnrd from before the report, as far as SET_SERVICE goes: it drops a
+ * request with bytes after the query set, and answers the plain one with
+ * a bare status.  Serves two connections; exit 0 when the first asked
+ * for the report and the second did not. */
+static int old_daemon(int lfd)
+{
+    int conn, seen_report = 0;
+
+    for (conn = 0; conn < 2; conn++) {
+        uint8_t hdr[RNR_WIRE_HDR_LEN], body[8192];
+        struct rnr_wire_hdr h;
+        struct rnr_rbuf r;
+        WSAQUERYSETA *qs = NULL;
+        uint32_t op, flags;
+        size_t n;
+        int fd = accept(lfd, NULL, NULL);
+
+        if (fd < 0 || recv(fd, hdr, sizeof hdr, MSG_WAITALL) != (ssize_t)sizeof hdr ||
+            rnr_wire_hdr_parse(hdr, RNR_WIRE_MAX_FRAME, &h) != 0 ||
+            h.type != RNR_MSG_SET_SERVICE || (n = h.length - RNR_WIRE_HDR_LEN) > sizeof body ||
+            recv(fd, body, n, MSG_WAITALL) != (ssize_t)n)
+            return 10 + conn;
+        rnr_rbuf_init(&r, body, n);
+        if (rnr_wire_get_u32(&r, &op) != 0 || rnr_wire_get_u32(&r, &flags) != 0 ||
+            rnr_wire_get_queryset(&r, &qs, NULL) != 0)
+            return 20 + conn;
+        free(qs);
+        if (rnr_rbuf_finish(&r) != 0) {
+            seen_report += conn == 0;
+            close(fd);   /* what the old rnrd does with a body it cannot decode */
+            continue;
+        }
+        if (conn == 0)
+            return 30;
+        hdr[0] = RNR_WIRE_HDR_LEN;
+        hdr[1] = hdr[2] = hdr[3] = 0;
+        hdr[6] = RNR_MSG_SET_SERVICE | RNR_MSG_REPLY;
+        memset(hdr + 12, 0, 4);
+        if (send(fd, hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr)
+            return 40;
+        close(fd);
+    }
+    return seen_report ? 0 : 50;
+}
+
+static void test_older_rnrd(void **state)
+{
+    struct sockaddr_un sun;
+    char out[4096], args[512];
+    pid_t pid;
+    int lfd, st;
+
+    (void)state;
+    need_daemon();
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    assert_true(strlen(daemon_.dir) + sizeof "/old.sock" <= sizeof sun.sun_path);
+    memcpy(sun.sun_path, daemon_.dir, strlen(daemon_.dir));
+    strcat(sun.sun_path, "/old.sock");
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(lfd >= 0);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof sun), 0);
+    assert_int_equal(listen(lfd, 4), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(old_daemon(lfd));
+    close(lfd);
+    snprintf(args, sizeof args, "--socket '%s' register host old1 --addr 10.5.5.5:0",
+             sun.sun_path);
+    assert_int_equal(rnrt_rnrctl(args, out, sizeof out), 0);
+    assert_non_null(strstr(out, "does not say what each provider did"));
+    assert_non_null(strstr(out, "registered old1"));
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -212,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_deregister_nothing),
         cmocka_unit_test(test_last_address_takes_entry),
         cmocka_unit_test(test_static_scope_stores_nothing),
+        cmocka_unit_test(test_older_rnrd),
     };
     return cmocka_run_group_tests_name("integration: registration outcomes", tests,
                                        group_setup, group_teardown);
