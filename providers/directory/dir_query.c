@@ -30,6 +30,10 @@
  * and goes on in lookup_resume.  A lookup of one exact name follows its
  * index chain to the end instead: the entries under one name are few, and
  * the chain's order does not survive the index growing.
+ *
+ * Pages (dir_page.h): a query set whose lpBlob holds a page request gets
+ * services only (LUP_CONTAINERS with one is WSAEINVAL, as is a malformed
+ * request), at most the page's size, sorted, after its cursor.
  */
 #include "config.h"
 
@@ -39,6 +43,7 @@
 #include <strings.h>
 
 #include "alloc.h"
+#include "dir_page.h"
 #include "guid.h"
 #include "queryset.h"
 
@@ -133,22 +138,31 @@ static void containers(struct query *q)
     }
 }
 
-static void service(struct query *q, const struct dir_entry *e)
+/* Would e be in the answer?  Counts what it matched or withheld. */
+static int service_wanted(struct query *q, const struct dir_entry *e)
 {
-    WSAQUERYSETA r;
-
     if (!q->any_class && !rnr_guid_equal(e->qs->lpServiceClassId, q->qs->lpServiceClassId))
-        return;
+        return 0;
     if (!name_matches(q, e->qs->lpszServiceInstanceName))
-        return;
+        return 0;
     if (!dir_entry_visible(q->st, &q->who, e))
-        return;
+        return 0;
     q->matched++;
-    if (!rnr_qs_version_matches(q->qs->lpVersion, e->qs->lpVersion))
-        return;
-    r = *e->qs;
+    return rnr_qs_version_matches(q->qs->lpVersion, e->qs->lpVersion);
+}
+
+static void service_emit(struct query *q, const struct dir_entry *e)
+{
+    WSAQUERYSETA r = *e->qs;
+
     r.lpszContext = e->node->path;
     emit(q, &r);
+}
+
+static void service(struct query *q, const struct dir_entry *e)
+{
+    if (service_wanted(q, e))
+        service_emit(q, e);
 }
 
 void dir_viewer_init(struct dir_viewer *v, const struct dir_state *st,
@@ -250,6 +264,100 @@ static int query_status(const struct query *q)
     return (q->flags & LUP_CONTAINERS) || q->matched > 0 ? WSANO_DATA : WSASERVICE_NOT_FOUND;
 }
 
+/* ------------------------------------------------------------ pages */
+
+static int entry_cmp(const struct dir_entry *a, const struct dir_entry *b)
+{
+    return dir_page_cmp(a->node->path, a->qs->lpszServiceInstanceName, a->qs->lpServiceClassId,
+                        b->node->path, b->qs->lpszServiceInstanceName, b->qs->lpServiceClassId);
+}
+
+/* A max-heap of the page's entries so far: h[0] sorts last. */
+static void heap_down(struct dir_entry **h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        struct dir_entry *t;
+
+        if (l < n && entry_cmp(h[l], h[m]) > 0)
+            m = l;
+        if (r < n && entry_cmp(h[r], h[m]) > 0)
+            m = r;
+        if (m == i)
+            return;
+        t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+static void heap_up(struct dir_entry **h, size_t i)
+{
+    while (i > 0 && entry_cmp(h[i], h[(i - 1) / 2]) > 0) {
+        struct dir_entry *t = h[i];
+
+        h[i] = h[(i - 1) / 2];
+        h[(i - 1) / 2] = t;
+        i = (i - 1) / 2;
+    }
+}
+
+/* The first pg->size wanted entries after the cursor, in page order:
+ * one pass over the containers searched, keeping the smallest in a heap
+ * (O(entries x log size) a page, however the store is laid out).  A
+ * container before the cursor's is skipped whole. */
+static int services_paged(struct query *q, const struct dir_node *start,
+                          const struct dir_page *pg)
+{
+    const struct dir_node  *n;
+    const struct dir_entry *e;
+    struct dir_entry      **h;
+    size_t                  cap = pg->size, k = 0;
+
+    if (cap > q->st->tree.nentries)
+        cap = q->st->tree.nentries;
+    if (cap == 0)
+        return 0;
+    if ((h = rnr_malloc(cap * sizeof *h)) == NULL)
+        return WSA_NOT_ENOUGH_MEMORY;
+    for (n = start; n != NULL; n = q->deep ? dir_node_next(n, start) : NULL) {
+        int where = pg->has_cursor ? dir_page_path_cmp(n->path, pg->context) : 1;
+
+        if (where < 0)
+            continue;
+        for (e = n->ent_first; e != NULL; e = e->next) {
+            if (where == 0 && dir_page_cmp(n->path, e->qs->lpszServiceInstanceName,
+                                           e->qs->lpServiceClassId, pg->context, pg->name,
+                                           &pg->cls) <= 0)
+                continue;
+            if (k == cap && entry_cmp(e, h[0]) >= 0)
+                continue;
+            if (!service_wanted(q, e))
+                continue;
+            if (k < cap) {
+                h[k] = (struct dir_entry *)e;
+                heap_up(h, k++);
+            } else {
+                h[0] = (struct dir_entry *)e;
+                heap_down(h, k, 0);
+            }
+        }
+    }
+    /* Heap sort: ascending in place. */
+    for (cap = k; cap > 1; cap--) {
+        struct dir_entry *t = h[0];
+
+        h[0] = h[cap - 1];
+        h[cap - 1] = t;
+        heap_down(h, cap - 1, 0);
+    }
+    for (cap = 0; cap < k && !q->stop; cap++)
+        service_emit(q, h[cap]);
+    rnr_free(h);
+    return 0;
+}
+
 /* How long an answer may be served from the answer cache. */
 #define DIR_REUSABLE_MS 60000u
 
@@ -289,10 +397,20 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     struct dir_node  *start;
     struct dir_path   path;
     struct query      q;
-    int               container_class, want_containers, rc;
+    struct dir_page   pg;
+    int               container_class, want_containers, rc, paged = 0;
 
     st->lookups++;
     memset(&q, 0, sizeof q);
+    memset(&pg, 0, sizeof pg);
+    if (dir_page_requested(qs->lpBlob)) {
+        /* Services only, in the page order (dir_page.h). */
+        paged = 1;
+        if ((flags & LUP_CONTAINERS) || (rc = dir_page_decode(qs->lpBlob, &pg)) != 0) {
+            rc = (flags & LUP_CONTAINERS) ? WSAEINVAL : rc;
+            goto done;
+        }
+    }
     if (dir_path_parse(qs->lpszContext, st->default_context, &path) != 0 ||
         (start = dir_tree_find_node(&st->tree, &path)) == NULL) {
         rc = WSASERVICE_NOT_FOUND;
@@ -304,8 +422,8 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
     q.flags = flags;
     dir_viewer_init(&q.who, st, lk, qs);
     /* What the Winsock 1.1 functions and NSS ask in their own terms. */
-    if ((rc = dir_resolve_service(st, lk, qs, flags, start, &q.who)) != 1 ||
-        (rc = dir_resolve_addr(st, lk, qs, flags, start, &q.who)) != 1)
+    if (!paged && ((rc = dir_resolve_service(st, lk, qs, flags, start, &q.who)) != 1 ||
+        (rc = dir_resolve_addr(st, lk, qs, flags, start, &q.who)) != 1))
         goto done;
     q.deep = (flags & LUP_DEEP) != 0;
     q.any_class = rnr_guid_equal(qs->lpServiceClassId, &null_guid);
@@ -314,6 +432,11 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
         strcmp(qs->lpszServiceInstanceName, "*") != 0) {
         q.name = qs->lpszServiceInstanceName;
         q.wild = strpbrk(q.name, "*?") != NULL;
+    }
+    if (paged) {
+        if ((rc = services_paged(&q, start, &pg)) == 0)
+            rc = query_status(&q);
+        goto done;
     }
     want_containers = (flags & LUP_CONTAINERS) ||
                       (!(flags & LUP_NOCONTAINERS) && (q.any_class || container_class));
@@ -333,7 +456,10 @@ int dir_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
         return 0;
     rc = query_status(&q);
 done:
-    dir_lookup_reusable(st, &q.who, lk);
+    /* Not pages: an export reads each once, and they are large. */
+    if (!paged)
+        dir_lookup_reusable(st, &q.who, lk);
+    dir_page_clear(&pg);
     if (rc == 0)
         st->host->finish(lk, 0);
     return rc;
