@@ -28,7 +28,9 @@ void rnrctl_progress_start(struct rnrctl_progress *p, const char *what, uint64_t
     p->drawn = 0;
     p->what = what;
     p->total = total;
-    p->start_ms = p->last_ms = now_ms();
+    p->start_ms = now_ms();
+    /* The first update draws at once: something shows from the start. */
+    p->last_ms = p->start_ms - REDRAW_MS;
 }
 
 void rnrctl_progress_update(struct rnrctl_progress *p, uint64_t done)
