@@ -7,7 +7,7 @@
  * -o FILE is atomic: a target whose directory cannot be written, or that
  * fills up, leaves the old FILE as it was and no temporary file behind.
  * Progress shows on a terminal only: not with stderr redirected, not with
- * --quiet.
+ * --quiet.  Malformed page requests are refused.
  */
 #include "config.h"
 
@@ -120,6 +120,53 @@ static long file_size(const char *path)
     return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
+/* The status of a deep lookup of every class from the root with `blob`
+ * as page request: Begin's, or the first Next's. */
+static int page_lookup(const uint8_t *blob, size_t len, DWORD flags)
+{
+    static GUID       any;
+    static const GUID dir_id =
+        { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x0D } };
+    WSAQUERYSETA      qs;
+    BLOB              b;
+    HANDLE            h;
+    char              buf[4096];
+    DWORD             blen = sizeof buf;
+    int               rc;
+
+    memset(&qs, 0, sizeof qs);
+    qs.dwSize = sizeof qs;
+    qs.lpServiceClassId = &any;
+    qs.lpNSProviderId = (GUID *)&dir_id;
+    qs.lpszContext = "\\";
+    b.cbSize = (ULONG)len;
+    b.pBlobData = (BYTE *)(uintptr_t)blob;
+    qs.lpBlob = &b;
+    if (WSALookupServiceBeginA(&qs, flags, &h) != 0)
+        return WSAGetLastError();
+    rc = WSALookupServiceNextA(h, 0, &blen, (WSAQUERYSETA *)buf) == 0 ? 0 : WSAGetLastError();
+    WSALookupServiceEnd(h);
+    return rc;
+}
+
+/* Page requests come from any client: a malformed one, or one asking for
+ * containers, is WSAEINVAL, and rnrd goes on. */
+static void bad_page_requests(void)
+{
+    static const uint8_t size0[20] = { 'R', 'N', 'R', 'D', 'P', 'A', 'G', 'E', 1, 0, 0, 0 };
+    static const uint8_t cut[26] = { 'R', 'N', 'R', 'D', 'P', 'A', 'G', 'E', 1, 0, 0, 0, 5, 0,
+                                     0, 0, 1, 0, 0, 0, 200, 0, 0, 0, '\\', 'b' };
+    static const uint8_t ok[20] = { 'R', 'N', 'R', 'D', 'P', 'A', 'G', 'E', 1, 0, 0, 0, 5 };
+    WSADATA              wd;
+
+    assert_int_equal(WSAStartup(MAKEWORD(2, 2), &wd), 0);
+    assert_int_equal(page_lookup(size0, sizeof size0, LUP_DEEP), WSAEINVAL);
+    assert_int_equal(page_lookup(cut, sizeof cut, LUP_DEEP), WSAEINVAL);
+    assert_int_equal(page_lookup(ok, sizeof ok, LUP_DEEP | LUP_CONTAINERS), WSAEINVAL);
+    assert_int_equal(page_lookup(ok, sizeof ok, LUP_DEEP | LUP_RETURN_NAME), 0);
+    WSACleanup();
+}
+
 static void test_round_trip(void **state)
 {
     static struct rnrt_daemon a, b;
@@ -143,6 +190,7 @@ static void test_round_trip(void **state)
                                  rnrctl, gen, out, err), 0);
     assert_int_equal(file_size(err), 0);
     assert_int_equal(file_size(out), 0);
+    bad_page_requests();
 
     /* More than one lookup may return, in the store and in \big. */
     assert_int_equal(rnrt_system("'%s' stats | grep -q 'max-results-per-lookup *%d$'",
