@@ -2,8 +2,9 @@
  * rnrctl directory export / import: the persistent directory's
  * registrations as one XML document (etc/rnr-directory.rng).
  *
- * Both go through the ordinary API, so they need no channel of their own
- * and obey the same rules as any client.  Export reads the store in pages
+ * Both obey the same rules as any client: lookups go through librnr, and
+ * import's registrations are the SET_SERVICE requests WSASetService
+ * sends, only many at once (setpipe.h).  Export reads the store in pages
  * (providers/directory/dir_page.h): LUP_DEEP lookups of every class from
  * the start context, each carrying a page request in lpBlob, each asking
  * for the entries after the last one received, until a page comes back
@@ -14,13 +15,14 @@
  * over FILE once complete, or to standard output once complete: an export
  * that fails leaves no partial XML anywhere, and FILE as it was.
  *
- * Import validates the whole file first, then registers entry by entry,
- * IMPORT_THREADS calls at a time (librnr carries them at once on its
- * connections; the directory makes the records that arrive together
+ * Import validates the whole file first, then reads what it will replace
+ * (one paged walk per context the file names), then registers entry by
+ * entry, IMPORT_WINDOW requests in flight on a connection of its own
+ * (setpipe.h; the directory makes the records that arrive together
  * durable with one fdatasync, where one call at a time would wait for a
  * sync each), and when one is refused puts back what it changed (entries
- * it created are deleted, entries it replaced are registered again as they
- * were).
+ * it created are deleted, entries it replaced are registered again as
+ * they were).
  *
  * Both show progress on a terminal (progress.h).
  */
@@ -36,7 +38,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -45,6 +46,7 @@
 #include "progress.h"
 #include "queryset.h"
 #include "rnrctl.h"
+#include "setpipe.h"
 #include "status.h"
 #include "wire.h"
 #include "wire_ops.h"
@@ -564,95 +566,111 @@ static int read_file(struct rnrctl *c, const char *path, char **out, size_t *len
     return 0;
 }
 
-static int set_on(const GUID *prov, WSAQUERYSETA *qs, WSAESETSERVICEOP op)
-{
-    WSAQUERYSETA v = *qs;
-
-    v.lpNSProviderId = (GUID *)prov;
-    v.dwNameSpace = NS_ALL;
-    v.dwNumberOfProtocols = 0;
-    v.lpafpProtocols = NULL;
-    if (op == RNRSERVICE_DELETE) {
-        v.dwNumberOfCsAddrs = 0;
-        v.lpcsaBuffer = NULL;
-    }
-    return WSASetServiceA(&v, op, 0) == 0 ? 0 : rnrctl_last_error();
-}
-
-/* Registrations in flight at once: the directory makes those that arrive
- * while a sync runs durable with the next one, so this many share each
- * fdatasync (100,000 entries on the development machine: 32 threads,
- * 6,500 syncs, 19.6 s; 128, 2,100 syncs, 12 s; 256 no faster, more CPU
- * in rnrctl).  librnr carries them on its few connections. */
-#define IMPORT_THREADS 128u
+/* Registrations in flight at once (setpipe.h): the directory makes
+ * those that arrive while a sync runs durable with the next one, so about
+ * this many share each fdatasync.  Threads reading what is there (one
+ * lookup walk per context) at once. */
+#define IMPORT_WINDOW  512u
+#define IMPORT_READERS 8u
 #define IMPORT_STACK   (512u << 10)
 
-/* An import, shared by its threads.  First they read what is there in
- * each context the file names (one paged walk per context, `groups`):
- * what each entry will replace, to put back should the import fail.
- * Then each takes the next entry (`next`) and registers it; the first
- * refusal stops them all, and what was done is undone. */
+/* An import.  First IMPORT_READERS threads read what is there in each
+ * context the file names (one paged walk per context, `groups`): what
+ * each entry will replace, to put back should the import fail.  Then the
+ * entries are registered through one pipelined connection; the first
+ * refusal stops it, and what was done is undone the same way. */
 struct import {
-    struct rnrctl       *c;
-    const GUID          *prov;
-    uint32_t             page;
-    size_t              *sorted;    /* entry indexes by context, name, class */
-    size_t              *groups;    /* where each context starts in sorted */
-    size_t               ngroups;
-    int                  read_rc;   /* reading a context failed (reported) */
-    struct dir_xml_rec  *recs;
-    WSAQUERYSETA       **prior;     /* what each entry replaced, or NULL */
-    unsigned char       *done;      /* registered: to undo on failure */
-    size_t               n;
-    int                (*item)(struct import *im, size_t i);   /* import_run's */
-    size_t               count;
-    size_t               next;      /* atomic */
-    size_t               ndone;     /* atomic: progress */
-    size_t               nfailed;   /* atomic: undo failures */
-    int                  stop;      /* atomic */
-    unsigned             running;   /* atomic: threads not yet finished */
-    pthread_mutex_t      lock;
-    size_t               fail_at;   /* the refused entry (the first, if more) */
-    int                  fail_st;
+    struct rnrctl          *c;
+    const GUID             *prov;
+    uint32_t                page;
+    size_t                 *sorted;    /* entry indexes by context, name, class */
+    size_t                 *groups;    /* where each context starts in sorted */
+    size_t                  ngroups;
+    int                     read_rc;   /* reading a context failed (reported) */
+    struct dir_xml_rec     *recs;
+    WSAQUERYSETA          **prior;     /* what each entry replaced, or NULL */
+    unsigned char          *done;      /* registered: to undo on failure */
+    size_t                  n;
+    int                   (*item)(struct import *im, size_t i);   /* import_run's */
+    size_t                  count;
+    size_t                  next;      /* atomic */
+    int                     stop;      /* atomic */
+    WSAQUERYSETA            view;      /* the request being sent */
+    size_t                  ndone;     /* progress */
+    size_t                  nfailed;   /* undo failures */
+    size_t                  fail_at;   /* the refused entry (the first, if more) */
+    int                     fail_st;
+    struct rnrctl_progress *pr;
 };
 
-/* Registers entry i.  The first refusal stops every thread. */
-static int register_item(struct import *im, size_t i)
+/* qs as the request for op on the provider: the fields a lookup result
+ * carries that a registration does not take are dropped. */
+static const WSAQUERYSETA *request(struct import *im, const WSAQUERYSETA *qs,
+                                   WSAESETSERVICEOP op)
 {
-    int st = set_on(im->prov, im->recs[i].qs, RNRSERVICE_REGISTER);
+    WSAQUERYSETA *v = &im->view;
 
-    if (st == 0) {
+    *v = *qs;
+    v->lpNSProviderId = (GUID *)im->prov;
+    v->dwNameSpace = NS_ALL;
+    v->dwNumberOfProtocols = 0;
+    v->lpafpProtocols = NULL;
+    if (op == RNRSERVICE_DELETE) {
+        v->dwNumberOfCsAddrs = 0;
+        v->lpcsaBuffer = NULL;
+    }
+    return v;
+}
+
+static int register_get(void *arg, size_t i, const WSAQUERYSETA **qs, WSAESETSERVICEOP *op)
+{
+    struct import *im = arg;
+
+    *op = RNRSERVICE_REGISTER;
+    *qs = request(im, im->recs[i].qs, *op);
+    return 0;
+}
+
+/* The first refusal stops the import. */
+static int register_done(void *arg, size_t i, int status)
+{
+    struct import *im = arg;
+
+    if (status == 0) {
         im->done[i] = 1;
-        __atomic_fetch_add(&im->ndone, 1, __ATOMIC_RELAXED);
+        rnrctl_progress_update(im->pr, ++im->ndone);
         return 0;
     }
-    pthread_mutex_lock(&im->lock);
     if (im->fail_st == 0 || i < im->fail_at) {
         im->fail_at = i;
-        im->fail_st = st;
+        im->fail_st = status;
     }
-    pthread_mutex_unlock(&im->lock);
     return 1;
 }
 
-/* Puts back what entry i changed: the entry it replaced, or none.  A
- * failure is reported and counted, and the others are still undone. */
-static int undo_item(struct import *im, size_t i)
+/* Puts back what entry i changed: the entry it replaced, or none. */
+static int undo_get(void *arg, size_t i, const WSAQUERYSETA **qs, WSAESETSERVICEOP *op)
 {
-    int rc;
+    struct import *im = arg;
 
     if (!im->done[i])
-        return 0;
-    rc = im->prior[i] != NULL ? set_on(im->prov, im->prior[i], RNRSERVICE_REGISTER)
-                              : set_on(im->prov, im->recs[i].qs, RNRSERVICE_DELETE);
-    if (rc != 0) {
-        pthread_mutex_lock(&im->lock);
+        return 1;
+    *op = im->prior[i] != NULL ? RNRSERVICE_REGISTER : RNRSERVICE_DELETE;
+    *qs = request(im, im->prior[i] != NULL ? im->prior[i] : im->recs[i].qs, *op);
+    return 0;
+}
+
+/* A failure is reported and counted, and the others are still undone. */
+static int undo_done(void *arg, size_t i, int status)
+{
+    struct import *im = arg;
+
+    if (status != 0) {
         fprintf(stderr, "rnrctl: directory import: cannot undo line %ld: %s\n",
-                im->recs[i].line, rnr_status_text(rc));
-        pthread_mutex_unlock(&im->lock);
-        __atomic_fetch_add(&im->nfailed, 1, __ATOMIC_RELAXED);
+                im->recs[i].line, rnr_status_text(status));
+        im->nfailed++;
     } else {
-        __atomic_fetch_add(&im->ndone, 1, __ATOMIC_RELAXED);
+        rnrctl_progress_update(im->pr, ++im->ndone);
     }
     return 0;
 }
@@ -673,7 +691,6 @@ static void *import_thread(void *arg)
             break;
         }
     }
-    __atomic_fetch_sub(&im->running, 1, __ATOMIC_RELEASE);
     return NULL;
 }
 
@@ -743,40 +760,29 @@ static int read_prior_item(struct import *im, size_t g)
     return rc;
 }
 
-/* item on 0 .. count-1, IMPORT_THREADS threads at once (fewer if they
- * cannot be made; the calling thread alone if none), the progress line
- * redrawn meanwhile. */
+/* item on 0 .. count-1, IMPORT_READERS threads at once (fewer if they
+ * cannot be made; the calling thread alone if none). */
 static void import_run(struct import *im, size_t count,
-                       int (*item)(struct import *im, size_t i), struct rnrctl_progress *pr)
+                       int (*item)(struct import *im, size_t i))
 {
-    pthread_t       th[IMPORT_THREADS];
-    pthread_attr_t  attr;
-    struct timespec tick = { 0, 50 * 1000 * 1000 };
-    unsigned        want = count < IMPORT_THREADS ? (unsigned)count : IMPORT_THREADS, k;
+    pthread_t      th[IMPORT_READERS];
+    pthread_attr_t attr;
+    unsigned       want = count < IMPORT_READERS ? (unsigned)count : IMPORT_READERS, k;
 
     im->next = 0;
     im->stop = 0;
     im->count = count;
     im->item = item;
-    im->running = want;
-    /* Small stacks: a registration needs little, and 128 threads with
-     * the default 8 MiB would reserve 1 GiB of address space. */
+    /* Small stacks: a lookup walk needs little, and rnrctl may run under
+     * an address-space limit. */
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, IMPORT_STACK);
     for (k = 0; k < want; k++)
         if (pthread_create(&th[k], &attr, import_thread, im) != 0)
             break;
     pthread_attr_destroy(&attr);
-    __atomic_fetch_sub(&im->running, want - k, __ATOMIC_RELAXED);
-    if (k == 0) {
-        im->running = 1;
+    if (k == 0)
         import_thread(im);
-        return;
-    }
-    while (__atomic_load_n(&im->running, __ATOMIC_ACQUIRE) > 0) {
-        nanosleep(&tick, NULL);
-        rnrctl_progress_update(pr, __atomic_load_n(&im->ndone, __ATOMIC_RELAXED));
-    }
     while (k-- > 0)
         pthread_join(th[k], NULL);
 }
@@ -789,10 +795,9 @@ static int do_import(struct rnrctl *c, const GUID *prov, const char *path, int q
     char                  *data = NULL, err[600];
     size_t                 n = 0, i, len = 0;
     uint64_t               limit, entries;
-    int                    rc;
+    int                    rc, st;
 
     memset(&im, 0, sizeof im);
-    pthread_mutex_init(&im.lock, NULL);
     if ((rc = read_file(c, path, &data, &len)) != 0)
         goto done;
     if (dir_xml_parse_document(data, len, path, NULL, &recs, &n, err, sizeof err) != 0) {
@@ -827,21 +832,26 @@ static int do_import(struct rnrctl *c, const GUID *prov, const char *path, int q
                              recs[im.sorted[i - 1]].qs->lpszContext != NULL ?
                              recs[im.sorted[i - 1]].qs->lpszContext : "") != 0)
             im.groups[im.ngroups++] = i;
-    rnrctl_progress_start(&pr, "directory import: reading what is there", 0, 1);
-    import_run(&im, im.ngroups, read_prior_item, &pr);
+    import_run(&im, im.ngroups, read_prior_item);
     if (im.read_rc != 0) {
         rc = im.read_rc;
         goto done;
     }
+    im.pr = &pr;
     rnrctl_progress_start(&pr, "directory import", n, quiet);
-    import_run(&im, n, register_item, &pr);
+    st = rnrctl_setpipe_run(n, IMPORT_WINDOW, register_get, register_done, &im);
     rnrctl_progress_end(&pr);
+    if (st != 0 && im.fail_st == 0)
+        im.fail_st = st;    /* (no entry was in flight) */
     if (im.fail_st != 0) {
         size_t undo = im.ndone;
 
         rnrctl_progress_start(&pr, "directory import: undoing", undo, quiet);
         im.ndone = 0;
-        import_run(&im, n, undo_item, &pr);
+        if ((st = rnrctl_setpipe_run(n, IMPORT_WINDOW, undo_get, undo_done, &im)) != 0) {
+            fprintf(stderr, "rnrctl: directory import: cannot undo: %s\n", rnr_status_text(st));
+            im.nfailed++;
+        }
         rnrctl_progress_end(&pr);
         rc = rnrctl_fail(c, im.fail_st, "%s:%ld: entry '%s'; %s", path, recs[im.fail_at].line,
                          recs[im.fail_at].qs->lpszServiceInstanceName,
@@ -860,7 +870,6 @@ done:
     rnr_free(im.done);
     rnr_free(im.sorted);
     rnr_free(im.groups);
-    pthread_mutex_destroy(&im.lock);
     dir_xml_recs_free(recs, n);
     rnr_free(data);
     return rc;

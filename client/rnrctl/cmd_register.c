@@ -284,7 +284,7 @@ static int send_set(int *fd, const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD 
          * decode, before any provider saw it: ask again without. */
         close(*fd);
         *fd = -1;
-        if ((rc = rnrctl_ops_open(fd)) != 0 ||
+        if ((rc = rnrctl_ops_dial(fd)) != 0 ||
             (rc = exchange_set(*fd, qs, op, flags, 0, &st, &body, &len)) != 0)
             goto done;
         if (len != 0) {
@@ -479,7 +479,7 @@ static int setsvc_prepare(struct rnrctl *c, struct setsvc *s, int argc, char **a
                                "use register --persistent");
     if ((r = rnrctl_target_resolve(c, &s->t)) != 0)
         return r;
-    if ((r = rnrctl_ops_open(fd)) != 0)
+    if ((r = rnrctl_ops_dial(fd)) != 0)
         return rnrctl_fail(c, r, "connecting to rnrd");
     return 0;
 }
@@ -605,7 +605,7 @@ static int publish_again(struct rnrctl *c, struct setsvc *s, int *fd, int sfd,
         if (*fd >= 0)
             close(*fd);
         *fd = -1;
-        r = rnrctl_ops_open(fd);
+        r = rnrctl_ops_dial(fd);
         if (r == 0 &&
             (r = publish_set(c, s, fd, qs, RNRSERVICE_REGISTER, "publish", 1)) != PUBLISH_RETRY)
             return r;

@@ -27,7 +27,7 @@ void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type)
     rnr_wire_frame_begin(w, type, OPS_REQ_ID, 0);
 }
 
-static int ops_connect(int *out)
+int rnrctl_ops_dial(int *out)
 {
     char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
     int rc;
@@ -55,7 +55,7 @@ void rnrctl_ops_explain(void)
         fprintf(stderr, "rnrctl: not using %s: %s\n", path, why);
 }
 
-static int ops_write(int fd, const uint8_t *p, size_t n)
+int rnrctl_ops_send(int fd, const uint8_t *p, size_t n)
 {
     while (n > 0) {
         ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
@@ -70,31 +70,39 @@ static int ops_write(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
-static int ops_read(int fd, uint8_t *p, size_t n)
+int rnrctl_ops_recv(int fd, uint8_t *p, size_t cap, size_t *got, int timeout_ms)
 {
-    while (n > 0) {
+    for (;;) {
         struct pollfd pfd = { fd, POLLIN, 0 };
         ssize_t k;
-        int r = poll(&pfd, 1, OPS_TIMEOUT_MS);
+        int r = poll(&pfd, 1, timeout_ms);
 
         if (r < 0 && errno == EINTR)
             continue;
         if (r == 0)
             return WSASYSNOTREADY;   /* alive but not answering */
-        k = recv(fd, p, n, 0);
+        k = recv(fd, p, cap, 0);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
             return WSASYSNOTREADY;
-        p += k;
-        n -= (size_t)k;
+        *got = (size_t)k;
+        return 0;
     }
-    return 0;
 }
 
-int rnrctl_ops_open(int *fd)
+static int ops_read(int fd, uint8_t *p, size_t n)
 {
-    return ops_connect(fd);
+    while (n > 0) {
+        size_t k = 0;
+        int rc = rnrctl_ops_recv(fd, p, n, &k, OPS_TIMEOUT_MS);
+
+        if (rc != 0)
+            return rc;
+        p += k;
+        n -= k;
+    }
+    return 0;
 }
 
 int rnrctl_ops_exchange(int fd, struct rnr_wbuf *w, uint16_t type, int *status,
@@ -108,7 +116,7 @@ int rnrctl_ops_exchange(int fd, struct rnr_wbuf *w, uint16_t type, int *status,
     rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
     if (w->error != 0)
         return w->error;
-    rc = ops_write(fd, w->data, w->len);
+    rc = rnrctl_ops_send(fd, w->data, w->len);
     if (rc == 0)
         rc = ops_read(fd, hdr, sizeof hdr);
     if (rc != 0)
@@ -145,7 +153,7 @@ int rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *l
     size_t n = 0;
     int fd = -1, rc, st = 0;
 
-    rc = ops_connect(&fd);
+    rc = rnrctl_ops_dial(&fd);
     if (rc != 0)
         return rc;
     rc = rnrctl_ops_exchange(fd, w, type, &st, &b, &n);

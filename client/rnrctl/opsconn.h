@@ -24,12 +24,21 @@ void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type);
  * hung up (an rnrd too old for the request does that). */
 int  rnrctl_ops_call(struct rnr_wbuf *w, uint16_t type, uint8_t **body, size_t *len);
 
-/* The same, on a connection the caller keeps: SET_SERVICE from rnrctl
+/* A connection to the daemon librnr would use, only if this user may
+ * trust it (nsp/peer.h).  0 with *fd, or WSASYSNOTREADY / WSAENOBUFS. */
+int  rnrctl_ops_dial(int *fd);
+
+/* All n bytes onto fd (MSG_NOSIGNAL): 0 or WSASYSNOTREADY. */
+int  rnrctl_ops_send(int fd, const uint8_t *p, size_t n);
+/* Waits up to timeout_ms for fd, then one recv of at most cap bytes:
+ * 0 with *got > 0, or WSASYSNOTREADY (timeout, hang-up, error). */
+int  rnrctl_ops_recv(int fd, uint8_t *p, size_t cap, size_t *got, int timeout_ms);
+
+/* rnrctl_ops_call on a connection the caller keeps: SET_SERVICE from rnrctl
  * register and publish, whose registrations in a dynamic name space last
- * as long as the connection.  open: 0 with *fd set, or as above.
- * exchange: 0 when a reply came, with its status in *status and its body
- * (whatever the status) in *body / *len; else the connection's failure. */
-int  rnrctl_ops_open(int *fd);
+ * as long as the connection (opened with rnrctl_ops_dial): 0 when a
+ * reply came, with its status in *status and its body (whatever the
+ * status) in *body / *len; else the connection's failure. */
 int  rnrctl_ops_exchange(int fd, struct rnr_wbuf *w, uint16_t type, int *status,
                          uint8_t **body, size_t *len);
 

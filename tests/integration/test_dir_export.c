@@ -6,6 +6,7 @@
  * same file (100,000 each way is `make bench`, bench/bench_dir_export.c).
  * -o FILE is atomic: a target whose directory cannot be written, or that
  * fills up, leaves the old FILE as it was and no temporary file behind.
+ * An import refused after a thousand registrations takes them all back.
  * Progress shows on a terminal only: not with stderr redirected, not with
  * --quiet.  Malformed page requests are refused.
  */
@@ -244,6 +245,55 @@ static void test_round_trip(void **state)
     stop(&a, 0);
 }
 
+/* As the unprivileged user: rnrctl directory import -q FILE, stderr to
+ * FILE.err; the exit status. */
+static int import_as_user(void *arg)
+{
+    const char *file = arg;
+
+    return rnrt_system("'%s' directory import -q '%s' 2>'%s.err'", rnrctl, file, file);
+}
+
+/* A refusal well into a large import (the user's quota, 1,000 entries,
+ * with hundreds of registrations in flight): every entry registered is
+ * taken back, and the store is as it was. */
+static void test_rollback_at_scale(void **state)
+{
+    static struct rnrt_daemon a;
+    char   work[300], gen[320], err[340], ex[300];
+    char  *text;
+    uid_t  uid;
+    gid_t  gid;
+    int    st;
+
+    (void)state;
+    if (geteuid() != 0 || rnrt_user_ensure(RNRT_USER_MALLORY, &uid, &gid) != 0) {
+        print_message("needs root and a second user: skipped\n");
+        skip();
+    }
+    start(&a, 0);
+    /* Where the user writes its stderr (not the socket's directory:
+     * rnrctl trusts no socket in a directory others may write). */
+    snprintf(work, sizeof work, "%s/work", a.dir);
+    snprintf(gen, sizeof gen, "%s/gen.xml", work);
+    snprintf(err, sizeof err, "%s/gen.xml.err", work);
+    snprintf(ex, sizeof ex, "%s/export.xml", a.dir);
+    assert_int_equal(mkdir(work, 0777), 0);
+    assert_int_equal(chmod(work, 0777), 0);
+    generate(gen, 3000);
+    assert_int_equal(chmod(gen, 0644), 0);
+    st = rnrt_run_as(RNRT_USER_MALLORY, import_as_user, gen);
+    text = slurp(err);
+    print_message("%s", text);
+    assert_int_equal(st, 5);
+    assert_non_null(strstr(text, "nothing was imported"));
+    free(text);
+    assert_int_equal(rnrt_system("'%s' directory export -q -o '%s'", rnrctl, ex), 0);
+    assert_int_equal(rnrt_system("! grep -q '<entry ' '%s'", ex), 0);
+    assert_int_equal(rnrt_system("'%s' stats | grep -q 'directory *entries *0$'", rnrctl), 0);
+    stop(&a, 0);
+}
+
 /* Files in dir other than the one named: a temporary file left behind. */
 static int others_in(const char *dir, const char *keep)
 {
@@ -328,6 +378,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_round_trip, teardown),
+        cmocka_unit_test_teardown(test_rollback_at_scale, teardown),
         cmocka_unit_test_teardown(test_atomic_target, teardown),
     };
 
