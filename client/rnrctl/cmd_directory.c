@@ -756,7 +756,7 @@ static int read_prior_item(struct import *im, size_t g)
     rc = pager_run(&pg);
     pager_free(&pg);
     if (rc != 0)
-        im->read_rc = rc;
+        __atomic_store_n(&im->read_rc, rc, __ATOMIC_RELAXED);
     return rc;
 }
 
@@ -841,8 +841,11 @@ static int do_import(struct rnrctl *c, const GUID *prov, const char *path, int q
     rnrctl_progress_start(&pr, "directory import", n, quiet);
     st = rnrctl_setpipe_run(n, IMPORT_WINDOW, register_get, register_done, &im);
     rnrctl_progress_end(&pr);
-    if (st != 0 && im.fail_st == 0)
-        im.fail_st = st;    /* (no entry was in flight) */
+    if (st != 0 && im.fail_st == 0) {
+        /* No entry was sent: rnrd could not be reached. */
+        rc = rnrctl_fail(c, st, "registering the entries of %s; nothing was imported", path);
+        goto done;
+    }
     if (im.fail_st != 0) {
         size_t undo = im.ndone;
 
