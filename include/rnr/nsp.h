@@ -47,8 +47,9 @@
 extern "C" {
 #endif
 
-/* Bumped whenever struct rnr_nsp_ops or struct rnr_nsp_host change. */
-#define RNR_NSP_ABI_VERSION 2
+/* Bumped whenever struct rnr_nsp_ops or struct rnr_nsp_host change.  3:
+ * ops gained lookup_resume, config_keys and check_config. */
+#define RNR_NSP_ABI_VERSION 3
 
 /* The one symbol a provider module exports:
  *   const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
@@ -219,6 +220,36 @@ struct rnr_nsp_host {
                              int status);
 };
 
+/* Value types of a provider's configuration keys (rnr_nsp_ops.config_keys). */
+enum rnr_nsp_key_type {
+    RNR_NSP_KEY_STRING = 0,   /* any text */
+    RNR_NSP_KEY_BOOL,         /* yes, no, true, false, on, off, 1, 0 */
+    RNR_NSP_KEY_UINT,         /* a decimal number from min to max */
+    RNR_NSP_KEY_HOSTPORTS,    /* ADDR, ADDR:PORT, [ADDR6] or [ADDR6]:PORT, separated by
+                                 commas or blanks; at most max of them (0: any) */
+    RNR_NSP_KEY_PATH,         /* a file or directory name */
+    RNR_NSP_KEY_ENUM          /* one of `values` (case does not matter) */
+};
+
+/* One configuration key of a provider section. */
+struct rnr_nsp_key {
+    const char            *name;    /* NULL ends the table */
+    enum rnr_nsp_key_type  type;
+    uint64_t               min;     /* RNR_NSP_KEY_UINT */
+    uint64_t               max;     /* RNR_NSP_KEY_UINT, RNR_NSP_KEY_HOSTPORTS */
+    const char *const     *values;  /* RNR_NSP_KEY_ENUM: NULL-terminated */
+    const char            *help;    /* one line, for rnrd --list-config-keys */
+};
+
+/* What check_config is handed: the section's values (NULL when absent)
+ * and where to report a problem with a key ("what was expected"). */
+struct rnr_nsp_check {
+    void        *ctx;
+    const char *(*get)(void *ctx, const char *key);
+    void        (*error)(void *ctx, const char *key, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+};
+
 /* What a provider offers.  Build it with designated initializers. */
 struct rnr_nsp_ops {
     unsigned    abi_version;      /* RNR_NSP_ABI_VERSION */
@@ -294,9 +325,23 @@ struct rnr_nsp_ops {
     /* Go on with a lookup that emit paused (RNR_NSP_PAUSED), now that its
      * client reads again: emit more, finish, or both, exactly as from
      * lookup_begin; emit may pause it again.  Called only for a paused,
-     * unfinished lookup, never from inside emit.  NULL: never paused.
-     * Added after ABI 2 first shipped, at the end of the struct. */
+     * unfinished lookup, never from inside emit.  NULL: never paused. */
     void (*lookup_resume)(void *state, struct rnr_nsp_lookup *lk);
+
+    /* The keys of this provider's section, besides the daemon's own
+     * (module, namespace, id, enabled, display-name), ended by an entry
+     * whose name is NULL.  rnrd checks every section against it before
+     * anything starts (rnrd --check-config, start-up, reload): an unknown
+     * key or a value of the wrong type is a configuration error, reported
+     * with file and line.  NULL: the keys are not checked (modules built
+     * before the table existed). */
+    const struct rnr_nsp_key *config_keys;
+    /* Checks the section deeper than the declared types can (keys that
+     * depend on each other, addresses of a kind), without starting
+     * anything: calls chk->error once per problem.  chk->get returns only
+     * values of the declared type (NULL for one that is not: it was
+     * reported already).  NULL when the types say it all. */
+    void (*check_config)(const struct rnr_nsp_check *chk);
 };
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
