@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "confkey.h"
 #include "guid.h"
 #include "status.h"
 
@@ -218,15 +219,12 @@ void dir_maybe_compact(struct dir_state *st)
 
 /* ------------------------------------------------------------ lifecycle */
 
+/* yes/no as rnrd checked it (confkey.h); `dflt` when absent or empty. */
 static int parse_bool(const char *v, int dflt, int *out)
 {
     if (v == NULL || v[0] == '\0')
         *out = dflt;
-    else if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0)
-        *out = 1;
-    else if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0)
-        *out = 0;
-    else
+    else if (rnr_confkey_bool(v, out) != 0)
         return WSAEINVAL;
     return 0;
 }
@@ -276,6 +274,12 @@ static int read_policy(struct dir_state *st, struct dir_policy *out)
     return 0;
 }
 
+/* default-context: an absolute path such as \\ or \\org\\unit. */
+static int context_parse(const char *c, struct dir_path *path)
+{
+    return c[0] == '\\' && dir_path_parse(c, "\\", path) == 0 ? 0 : -1;
+}
+
 /* Reads the section into *ctx / *strict / *smin; 0 or WSAEINVAL (logged). */
 static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *smin)
 {
@@ -304,7 +308,7 @@ static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *
     }
     if (c == NULL || c[0] == '\0')
         c = "\\";
-    if (c[0] != '\\' || dir_path_parse(c, "\\", &path) != 0) {
+    if (context_parse(c, &path) != 0) {
         dir_log(st, RNR_NSP_LOG_ERR, "default-context = %s: expected an absolute path "
                 "such as \\ or \\org\\unit", c);
         return WSAEINVAL;
@@ -440,6 +444,34 @@ static void dir_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
     emit_stat(ctx, "damaged-records", ss->damaged);
 }
 
+static void dir_check_config(const struct rnr_nsp_check *chk)
+{
+    const char *c = chk->get(chk->ctx, "default-context");
+    struct dir_path path;
+
+    if (c != NULL && c[0] != '\0' && context_parse(c, &path) != 0)
+        chk->error(chk->ctx, "default-context", "'%s' is not an absolute path such as "
+                   "\\ or \\org\\unit", c);
+}
+
+static const char *const dir_trust_values[] = { "admin", "all", NULL };
+
+static const struct rnr_nsp_key dir_config_keys[] = {
+    { .name = "default-context", .type = RNR_NSP_KEY_STRING,
+      .help = "where an empty (or no) context points, \\ by default" },
+    { .name = "strict-classes", .type = RNR_NSP_KEY_BOOL,
+      .help = "refuse classes neither installed nor built in (default no)" },
+    { .name = "snapshot-min-records", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 100000000,
+      .help = "journal records before a snapshot replaces the journal (default 4096)" },
+    { .name = "trust", .type = RNR_NSP_KEY_ENUM, .values = dir_trust_values,
+      .help = "whose host, address and service entries NS_ALL serves to everyone" },
+    { .name = "quota-entries", .type = RNR_NSP_KEY_UINT, .min = 0, .max = DIR_QUOTA_MAX,
+      .help = "entries one owner may have (default 1000)" },
+    { .name = "quota-bytes", .type = RNR_NSP_KEY_UINT, .min = 0, .max = DIR_QUOTA_MAX,
+      .help = "bytes one owner's entries may take (default 1048576)" },
+    { .name = NULL }
+};
+
 static const struct rnr_nsp_ops dir_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "directory",
@@ -460,6 +492,8 @@ static const struct rnr_nsp_ops dir_ops = {
     .remove_class = dir_remove_class,
     .get_class_info = NULL,    /* rnrd answers from its class store */
     .stats = dir_stats,
+    .config_keys = dir_config_keys,
+    .check_config = dir_check_config,
 };
 
 const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version)

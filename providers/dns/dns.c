@@ -269,6 +269,8 @@ static const struct rnr_nsp_ops dns_ops = {
     .set_service = dns_set_service,
     .stats = dns_stats,
     .control = dns_control,
+    .config_keys = dns_config_keys,
+    .check_config = dns_check_config,
 };
 
 const struct rnr_nsp_ops *rnr_dns_entry(unsigned abi_version)

@@ -26,6 +26,7 @@
 /* Names tried for one lookup at most (the name and its search list). */
 #define DNS_MAX_CANDIDATES 8u
 #define DNS_MAX_SEARCH     6u
+#define DNS_MAX_SERVERS    16u
 
 /* Settings from [provider dns]; unset ones come from resolv.conf. */
 struct dns_conf {
@@ -118,6 +119,9 @@ void dns_log(struct dns_state *st, int level, const char *fmt, ...)
 /* dns_conf.c: reads the section into *out (0, or WSAEINVAL with the
  * reason logged); dns_conf_clear frees it. */
 int  dns_conf_read(struct dns_state *st, struct dns_conf *out);
+/* The keys of [provider dns] and their deeper check (rnr_nsp_ops). */
+extern const struct rnr_nsp_key dns_config_keys[];
+void dns_check_config(const struct rnr_nsp_check *chk);
 void dns_conf_clear(struct dns_conf *c);
 /* A c-ares channel for conf, its sockets on the loop; *ndots and
  * *search (rnr_free each string and the array) receive the effective

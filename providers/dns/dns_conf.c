@@ -5,14 +5,13 @@
  */
 #include "dns.h"
 #include "alloc.h"
+#include "confkey.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DNS_MAX_SERVERS 16u
 
 static int bad(struct dns_state *st, const char *key, const char *value,
                const char *why)
@@ -45,58 +44,18 @@ static int get_num(struct dns_state *st, const char *key, long min, long max,
 }
 
 /* One server "ADDR", "ADDR:PORT", "[ADDR6]" or "[ADDR6]:PORT" appended
- * to csv in the form c-ares reads. */
+ * to csv in the form c-ares reads; the syntax is the one rnrd checked
+ * the key against (confkey.h). */
 static int add_server(const char *item, size_t len, char *csv, size_t cap)
 {
     char host[INET6_ADDRSTRLEN + 1], buf[INET6_ADDRSTRLEN + 16];
-    const char *port = NULL, *close;
-    unsigned char addr[16];
-    unsigned long pn = 53;
-    size_t hl;
+    unsigned port;
     int v6;
 
-    if (item[0] == '[') {
-        close = memchr(item, ']', len);
-        if (close == NULL)
-            return -1;
-        hl = (size_t)(close - item - 1);
-        if (hl >= sizeof host)
-            return -1;
-        memcpy(host, item + 1, hl);
-        if (close + 1 < item + len) {
-            if (close[1] != ':')
-                return -1;
-            port = close + 2;
-        }
-    } else {
-        const char *colon = memchr(item, ':', len);
-
-        /* A bare IPv6 address has several colons and no port. */
-        if (colon != NULL && memchr(colon + 1, ':', len - (size_t)(colon - item) - 1) == NULL)
-            port = colon + 1;
-        hl = port != NULL ? (size_t)(colon - item) : len;
-        if (hl >= sizeof host)
-            return -1;
-        memcpy(host, item, hl);
-    }
-    host[hl] = '\0';
-    v6 = strchr(host, ':') != NULL;
-    if (inet_pton(v6 ? AF_INET6 : AF_INET, host, addr) != 1)
+    if (rnr_confkey_hostport(item, len, host, sizeof host, &v6, &port) != 0)
         return -1;
-    if (port != NULL) {
-        char pbuf[8], *end;
-        size_t pl = (size_t)(item + len - port);
-
-        if (pl == 0 || pl >= sizeof pbuf)
-            return -1;
-        memcpy(pbuf, port, pl);
-        pbuf[pl] = '\0';
-        pn = strtoul(pbuf, &end, 10);
-        if (*end != '\0' || pn == 0 || pn > 65535)
-            return -1;
-    }
-    snprintf(buf, sizeof buf, v6 ? "%s[%s]:%lu" : "%s%s:%lu",
-             csv[0] != '\0' ? "," : "", host, pn);
+    snprintf(buf, sizeof buf, v6 ? "%s[%s]:%u" : "%s%s:%u",
+             csv[0] != '\0' ? "," : "", host, port != 0 ? port : 53u);
     if (strlen(csv) + strlen(buf) >= cap)
         return -1;
     strcat(csv, buf);
@@ -105,61 +64,66 @@ static int add_server(const char *item, size_t len, char *csv, size_t cap)
 
 static int read_servers(struct dns_state *st, struct dns_conf *c)
 {
-    const char *v = st->host->config_get(st->p, "servers"), *s;
+    const char *v = st->host->config_get(st->p, "servers"), *s, *cur = v;
     char csv[DNS_MAX_SERVERS * (INET6_ADDRSTRLEN + 10)];
     unsigned n = 0;
+    size_t len;
 
     if (v == NULL)
         return 0;
     csv[0] = '\0';
-    for (s = v; *s != '\0';) {
-        size_t len;
-
-        s += strspn(s, ", \t");
-        len = strcspn(s, ", \t");
-        if (len == 0)
-            break;
+    while ((s = rnr_confkey_item(&cur, &len)) != NULL) {
         if (++n > DNS_MAX_SERVERS)
             return bad(st, "servers", v, "too many servers");
         if (add_server(s, len, csv, sizeof csv) != 0)
             return bad(st, "servers", v, "expected ADDRESS[:PORT] or [IPV6]:PORT, "
                        "separated by commas");
-        s += len;
     }
     if (n == 0)
         return bad(st, "servers", v, "no server");
     return (c->servers = rnr_strdup(csv)) == NULL ? WSAENOBUFS : 0;
 }
 
+/* The search domains of `v` into c (NULL: only checked).  0, WSAENOBUFS,
+ * or WSAEINVAL with the reason in *why. */
+static int search_parse(const char *v, struct dns_conf *c, const char **why)
+{
+    char name[DNS_MAX_NAME];
+    const char *s, *cur = v;
+    unsigned n = 0;
+    size_t len;
+
+    while ((s = rnr_confkey_item(&cur, &len)) != NULL) {
+        *why = n >= DNS_MAX_SEARCH ? "more than 6 domains"
+               : len >= sizeof name ? "domain name too long" : NULL;
+        if (*why != NULL)
+            return WSAEINVAL;
+        memcpy(name, s, len);
+        name[len] = '\0';
+        if (dns_name_normalise(name, name, sizeof name) != 0 || name[0] == '\0') {
+            *why = "not a domain name";
+            return WSAEINVAL;
+        }
+        if (c != NULL) {
+            if ((c->search[n] = rnr_strdup(name)) == NULL)
+                return WSAENOBUFS;
+            c->nsearch = (int)n + 1;
+        }
+        n++;
+    }
+    return 0;
+}
+
 static int read_search(struct dns_state *st, struct dns_conf *c)
 {
-    const char *v = st->host->config_get(st->p, "search"), *s;
-    char name[DNS_MAX_NAME];
+    const char *v = st->host->config_get(st->p, "search"), *why = NULL;
+    int rc;
 
     if (v == NULL)
         return 0;
     c->nsearch = 0;
-    for (s = v; *s != '\0';) {
-        size_t len;
-
-        s += strspn(s, ", \t");
-        len = strcspn(s, ", \t");
-        if (len == 0)
-            break;
-        if (c->nsearch >= (int)DNS_MAX_SEARCH)
-            return bad(st, "search", v, "more than 6 domains");
-        if (len >= sizeof name)
-            return bad(st, "search", v, "domain name too long");
-        memcpy(name, s, len);
-        name[len] = '\0';
-        if (dns_name_normalise(name, name, sizeof name) != 0 || name[0] == '\0')
-            return bad(st, "search", v, "not a domain name");
-        if ((c->search[c->nsearch] = rnr_strdup(name)) == NULL)
-            return WSAENOBUFS;
-        c->nsearch++;
-        s += len;
-    }
-    return 0;
+    rc = search_parse(v, c, &why);
+    return rc == WSAEINVAL ? bad(st, "search", v, why) : rc;
 }
 
 static int dup_key(struct dns_state *st, const char *key, char **out)
@@ -336,3 +300,51 @@ done:
         ares_destroy(ch);
     return rc;
 }
+
+/* ------------------------------------------------------------ declared keys */
+
+/* Checks what the types cannot: the search domains' syntax, and the TTL
+ * bounds against each other. */
+void dns_check_config(const struct rnr_nsp_check *chk)
+{
+    const char *v = chk->get(chk->ctx, "search"), *why = NULL;
+    const char *lo = chk->get(chk->ctx, "cache-min-ttl");
+    const char *hi = chk->get(chk->ctx, "cache-max-ttl");
+    uint64_t min = DNS_CACHE_DEFAULT_MIN_TTL, max = DNS_CACHE_DEFAULT_MAX_TTL;
+
+    if (v != NULL && search_parse(v, NULL, &why) != 0)
+        chk->error(chk->ctx, "search", "'%s': %s", v, why);
+    if ((lo == NULL || rnr_confkey_uint(lo, 0, UINT32_MAX, &min) == 0) &&
+        (hi == NULL || rnr_confkey_uint(hi, 0, UINT32_MAX, &max) == 0) && min > max)
+        chk->error(chk->ctx, lo != NULL ? "cache-min-ttl" : "cache-max-ttl",
+                   "%llu is larger than cache-max-ttl (%llu)", (unsigned long long)min,
+                   (unsigned long long)max);
+}
+
+const struct rnr_nsp_key dns_config_keys[] = {
+    { .name = "resolv-conf", .type = RNR_NSP_KEY_PATH,
+      .help = "resolv.conf to read what is not set here from (default /etc/resolv.conf)" },
+    { .name = "servers", .type = RNR_NSP_KEY_HOSTPORTS, .max = DNS_MAX_SERVERS,
+      .help = "name servers, ADDRESS[:PORT] or [IPV6]:PORT, separated by commas" },
+    { .name = "search", .type = RNR_NSP_KEY_STRING,
+      .help = "search domains (at most 6), separated by blanks or commas" },
+    { .name = "ndots", .type = RNR_NSP_KEY_UINT, .min = 0, .max = 15,
+      .help = "dots in a name before it is tried as absolute first" },
+    { .name = "timeout-ms", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 60000,
+      .help = "first try of a server; doubled on later rounds" },
+    { .name = "attempts", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 10,
+      .help = "rounds over the servers" },
+    { .name = "services-file", .type = RNR_NSP_KEY_PATH,
+      .help = "services database for query strings (default /etc/services)" },
+    { .name = "cache-size", .type = RNR_NSP_KEY_UINT, .min = 0, .max = DNS_CACHE_MAX_SIZE,
+      .help = "cached answers at most; 0: no cache" },
+    { .name = "cache-min-ttl", .type = RNR_NSP_KEY_UINT, .min = 0, .max = 604800,
+      .help = "seconds an answer is kept at least" },
+    { .name = "cache-max-ttl", .type = RNR_NSP_KEY_UINT, .min = 0, .max = 604800,
+      .help = "seconds an answer is kept at most" },
+    { .name = "negative-ttl", .type = RNR_NSP_KEY_UINT, .min = 0, .max = 604800,
+      .help = "seconds a negative answer without SOA is kept" },
+    { .name = "servfail-ttl", .type = RNR_NSP_KEY_UINT, .min = 0, .max = 3600,
+      .help = "seconds SERVFAIL and REFUSED are kept" },
+    { .name = NULL }
+};

@@ -216,6 +216,14 @@ static int hosts_set_service(void *state, const struct rnr_nsp_caller *caller,
     return WSAEINVAL;
 }
 
+static const struct rnr_nsp_key hosts_config_keys[] = {
+    { .name = "hosts-file", .type = RNR_NSP_KEY_PATH,
+      .help = "hosts file to serve (default " HOSTS_DEFAULT_HOSTS_FILE ")" },
+    { .name = "services-file", .type = RNR_NSP_KEY_PATH,
+      .help = "services file to serve (default " HOSTS_DEFAULT_SERVICES_FILE ")" },
+    { .name = NULL }
+};
+
 static const struct rnr_nsp_ops hosts_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "hosts",
@@ -233,6 +241,7 @@ static const struct rnr_nsp_ops hosts_ops = {
     .lookup_cancel = NULL,     /* lookups finish inside lookup_begin */
     .set_service = hosts_set_service,
     .stats = hosts_stats,
+    .config_keys = hosts_config_keys,
 };
 
 const struct rnr_nsp_ops *rnr_hosts_entry(unsigned abi_version)

@@ -438,6 +438,14 @@ static void local_stats(void *state,
     emit_stat(ctx, "lookups", st->lookups);
 }
 
+static const struct rnr_nsp_key local_config_keys[] = {
+    { .name = "hostname", .type = RNR_NSP_KEY_STRING,
+      .help = "this host's name (default: gethostname())" },
+    { .name = "services-file", .type = RNR_NSP_KEY_PATH,
+      .help = "services file for query strings (default " LOCAL_DEFAULT_SERVICES_FILE ")" },
+    { .name = NULL }
+};
+
 static const struct rnr_nsp_ops local_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "local",
@@ -454,6 +462,7 @@ static const struct rnr_nsp_ops local_ops = {
     .lookup_begin = local_lookup_begin,
     .lookup_cancel = NULL,     /* lookups finish inside lookup_begin */
     .stats = local_stats,
+    .config_keys = local_config_keys,
 };
 
 const struct rnr_nsp_ops *rnr_local_entry(unsigned abi_version);

@@ -317,6 +317,8 @@ static const struct rnr_nsp_ops sap_ops = {
     .remove_class = sap_remove_class,
     .stats = sap_stats,
     .client_closed = sap_reg_client_closed,
+    .config_keys = sap_config_keys,
+    .check_config = sap_check_config,
 };
 
 const struct rnr_nsp_ops *rnr_sap_entry(unsigned abi_version)

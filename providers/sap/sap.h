@@ -194,6 +194,9 @@ int      sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate);
 /* sap_conf.c: the section into *c (defaults filled); WSAEINVAL with a
  * logged reason. */
 int  sap_conf_read(struct sap_state *st, struct sap_conf *c);
+/* The keys of [provider sap] and their deeper check (rnr_nsp_ops). */
+extern const struct rnr_nsp_key sap_config_keys[];
+void sap_check_config(const struct rnr_nsp_check *chk);
 void sap_conf_clear(struct sap_conf *c);
 
 /* sap_net.c */

@@ -7,6 +7,7 @@
 
 #include "sap.h"
 #include "alloc.h"
+#include "confkey.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,28 +48,59 @@ static int get_num(struct sap_state *st, const char *key, unsigned long min,
     return 0;
 }
 
+/* The interface names of `v` (NULL: none) into c (NULL: only checked).
+ * NULL, or why the item at *bad (*badlen bytes) is refused. */
+static const char *ifnames_parse(const char *v, struct sap_conf *c, const char **bad,
+                                 size_t *badlen)
+{
+    const char *s, *cur = v;
+    unsigned n = 0;
+    size_t len;
+
+    while (v != NULL && (s = rnr_confkey_item(&cur, &len)) != NULL) {
+        if (len >= IF_NAMESIZE || n == SAP_MAX_IFACES) {
+            *bad = s;
+            *badlen = len;
+            return len >= IF_NAMESIZE ? "name too long" : "too many interfaces";
+        }
+        if (c != NULL) {
+            memcpy(c->ifnames[n], s, len);
+            c->ifnames[n][len] = '\0';
+            c->nifnames = n + 1;
+        }
+        n++;
+    }
+    return NULL;
+}
+
 static int read_ifnames(struct sap_state *st, struct sap_conf *c)
 {
-    const char *v = get(st, "interfaces");
-    size_t n;
+    const char *why, *bad = NULL;
+    size_t len = 0;
 
     c->nifnames = 0;
-    while (v != NULL && *v != '\0') {
-        v += strspn(v, " \t,");
-        n = strcspn(v, " \t,");
-        if (n == 0)
-            break;
-        if (n >= IF_NAMESIZE || c->nifnames == SAP_MAX_IFACES) {
-            sap_log(st, RNR_NSP_LOG_ERR, "interfaces: '%.*s': %s", (int)n, v,
-                    n >= IF_NAMESIZE ? "name too long" : "too many interfaces");
-            return WSAEINVAL;
-        }
-        memcpy(c->ifnames[c->nifnames], v, n);
-        c->ifnames[c->nifnames][n] = '\0';
-        c->nifnames++;
-        v += n;
+    why = ifnames_parse(get(st, "interfaces"), c, &bad, &len);
+    if (why != NULL) {
+        sap_log(st, RNR_NSP_LOG_ERR, "interfaces: '%.*s': %s", (int)len, bad, why);
+        return WSAEINVAL;
     }
     return 0;
+}
+
+#define GROUP4_WHY "not an IPv4 multicast address"
+#define GROUP6_WHY "not a link-local multicast address (ff02::/16)"
+
+/* The groups, NULL meaning the default: 0, or -1 (GROUP4_WHY, GROUP6_WHY). */
+static int group4_parse(const char *g4, struct in_addr *out)
+{
+    return inet_pton(AF_INET, g4 ? g4 : SAP_DEFAULT_GROUP4, out) == 1 &&
+           IN_MULTICAST(ntohl(out->s_addr)) ? 0 : -1;
+}
+
+static int group6_parse(const char *g6, struct in6_addr *out)
+{
+    return inet_pton(AF_INET6, g6 ? g6 : SAP_DEFAULT_GROUP6, out) == 1 &&
+           IN6_IS_ADDR_MC_LINKLOCAL(out) ? 0 : -1;
 }
 
 static int read_modes(struct sap_state *st, struct sap_conf *c)
@@ -76,37 +108,35 @@ static int read_modes(struct sap_state *st, struct sap_conf *c)
     const char *v4 = get(st, "ipv4"), *v6 = get(st, "ipv6");
     const char *g4 = get(st, "group4"), *g6 = get(st, "group6");
 
+    /* Any case, as rnrd checked them (RNR_NSP_KEY_ENUM). */
     c->ipv4 = SAP_V4_BROADCAST;
     if (v4 != NULL) {
-        if (strcmp(v4, "broadcast") == 0)
+        if (strcasecmp(v4, "broadcast") == 0)
             c->ipv4 = SAP_V4_BROADCAST;
-        else if (strcmp(v4, "multicast") == 0)
+        else if (strcasecmp(v4, "multicast") == 0)
             c->ipv4 = SAP_V4_MULTICAST;
-        else if (strcmp(v4, "off") == 0)
+        else if (strcasecmp(v4, "off") == 0)
             c->ipv4 = SAP_V4_OFF;
         else
             goto bad4;
     }
     c->ipv6 = 1;
     if (v6 != NULL) {
-        if (strcmp(v6, "multicast") == 0)
+        if (strcasecmp(v6, "multicast") == 0)
             c->ipv6 = 1;
-        else if (strcmp(v6, "off") == 0)
+        else if (strcasecmp(v6, "off") == 0)
             c->ipv6 = 0;
         else {
             sap_log(st, RNR_NSP_LOG_ERR, "ipv6 = %s: not multicast or off", v6);
             return WSAEINVAL;
         }
     }
-    if (inet_pton(AF_INET, g4 ? g4 : SAP_DEFAULT_GROUP4, &c->group4) != 1 ||
-        !IN_MULTICAST(ntohl(c->group4.s_addr))) {
-        sap_log(st, RNR_NSP_LOG_ERR, "group4 = %s: not an IPv4 multicast address", g4);
+    if (group4_parse(g4, &c->group4) != 0) {
+        sap_log(st, RNR_NSP_LOG_ERR, "group4 = %s: %s", g4, GROUP4_WHY);
         return WSAEINVAL;
     }
-    if (inet_pton(AF_INET6, g6 ? g6 : SAP_DEFAULT_GROUP6, &c->group6) != 1 ||
-        !IN6_IS_ADDR_MC_LINKLOCAL(&c->group6)) {
-        sap_log(st, RNR_NSP_LOG_ERR, "group6 = %s: not a link-local multicast address (ff02::/16)",
-                g6);
+    if (group6_parse(g6, &c->group6) != 0) {
+        sap_log(st, RNR_NSP_LOG_ERR, "group6 = %s: %s", g6, GROUP6_WHY);
         return WSAEINVAL;
     }
     if (c->ipv4 == SAP_V4_OFF && !c->ipv6) {
@@ -234,3 +264,67 @@ done:
         sap_conf_clear(c);
     return rc;
 }
+
+/* ------------------------------------------------------------ declared keys */
+
+/* What the types cannot say: the groups' kind of address, interface
+ * names, and not both families off.  Empty values mean the default, as
+ * for get(). */
+void sap_check_config(const struct rnr_nsp_check *chk)
+{
+    const char *g4 = chk->get(chk->ctx, "group4"), *g6 = chk->get(chk->ctx, "group6");
+    const char *v4 = chk->get(chk->ctx, "ipv4"), *v6 = chk->get(chk->ctx, "ipv6");
+    const char *ifs = chk->get(chk->ctx, "interfaces"), *why, *bad = NULL;
+    struct in6_addr a6;
+    struct in_addr a4;
+    size_t len = 0;
+
+    if (g4 != NULL && g4[0] != '\0' && group4_parse(g4, &a4) != 0)
+        chk->error(chk->ctx, "group4", "'%s': %s", g4, GROUP4_WHY);
+    if (g6 != NULL && g6[0] != '\0' && group6_parse(g6, &a6) != 0)
+        chk->error(chk->ctx, "group6", "'%s': %s", g6, GROUP6_WHY);
+    if (v4 != NULL && strcasecmp(v4, "off") == 0 && v6 != NULL && strcasecmp(v6, "off") == 0)
+        chk->error(chk->ctx, "ipv6", "ipv4 and ipv6 are both off");
+    if ((why = ifnames_parse(ifs, NULL, &bad, &len)) != NULL)
+        chk->error(chk->ctx, "interfaces", "'%.*s': %s", (int)len, bad, why);
+}
+
+static const char *const sap_trust_values[] = { "admin", "all", NULL };
+static const char *const sap_ipv4_values[] = { "broadcast", "multicast", "off", NULL };
+static const char *const sap_ipv6_values[] = { "multicast", "off", NULL };
+
+const struct rnr_nsp_key sap_config_keys[] = {
+    { .name = "port", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 65535,
+      .help = "UDP port of the link's advertisements (default 7571)" },
+    { .name = "interfaces", .type = RNR_NSP_KEY_STRING,
+      .help = "interfaces to use (default: every one up, not loopback)" },
+    { .name = "ipv4", .type = RNR_NSP_KEY_ENUM, .values = sap_ipv4_values,
+      .help = "IPv4 advertisements: broadcast (default), multicast or off" },
+    { .name = "ipv6", .type = RNR_NSP_KEY_ENUM, .values = sap_ipv6_values,
+      .help = "IPv6 advertisements: multicast (default) or off" },
+    { .name = "group4", .type = RNR_NSP_KEY_STRING,
+      .help = "IPv4 multicast group (default " SAP_DEFAULT_GROUP4 ")" },
+    { .name = "group6", .type = RNR_NSP_KEY_STRING,
+      .help = "IPv6 link-local multicast group (default " SAP_DEFAULT_GROUP6 ")" },
+    { .name = "interval", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 86400,
+      .help = "seconds between advertisements (default 60)" },
+    { .name = "reply-window-ms", .type = RNR_NSP_KEY_UINT, .min = 10, .max = 10000,
+      .help = "how long a query collects replies (default 500)" },
+    { .name = "max-entries", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 1000000,
+      .help = "entries learnt from the link at most (default 4096)" },
+    { .name = "max-entries-per-sender", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 1000000,
+      .help = "entries learnt from one sender at most (default 256)" },
+    { .name = "key-file", .type = RNR_NSP_KEY_PATH,
+      .help = "shared HMAC-SHA-256 key of the link, mode 0600 (default: none)" },
+    { .name = "max-clock-skew", .type = RNR_NSP_KEY_UINT, .min = 1, .max = 3600,
+      .help = "seconds a packet's timestamp may be off (default 30)" },
+    { .name = "trust", .type = RNR_NSP_KEY_ENUM, .values = sap_trust_values,
+      .help = "whose entries NS_ALL host lookups serve to everyone (default admin)" },
+    { .name = "quota-entries", .type = RNR_NSP_KEY_UINT, .min = 0, .max = SAP_QUOTA_MAX,
+      .help = "registrations one user may have (default 64)" },
+    { .name = "quota-bytes", .type = RNR_NSP_KEY_UINT, .min = 0, .max = SAP_QUOTA_MAX,
+      .help = "bytes one user's registrations may take as advertised (default 65536)" },
+    { .name = "services-dir", .type = RNR_NSP_KEY_PATH,
+      .help = "static registrations to advertise (default: none)" },
+    { .name = NULL }
+};
