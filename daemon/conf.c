@@ -25,8 +25,10 @@
 #include "alloc.h"
 #include "class_xml.h"
 #include "conf.h"
+#include "confkey.h"
 #include "guid.h"
 #include "log.h"
+#include "suggest.h"
 
 const char rnrd_default_config[] =
 #include "daemon/defconf.h"
@@ -66,6 +68,37 @@ void rnrd_errors_free(struct rnrd_errors *e)
     rnr_free(e->msgs);
     e->msgs = NULL;
     e->n = 0;
+}
+
+/* The line of a "SOURCE:LINE: ..." message, UINT_MAX for others. */
+static unsigned error_line(const char *msg, const char *source, size_t slen)
+{
+    unsigned long n;
+    char *end;
+
+    if (strncmp(msg, source, slen) != 0 || msg[slen] != ':' || msg[slen + 1] < '0' ||
+        msg[slen + 1] > '9')
+        return UINT_MAX;
+    n = strtoul(msg + slen + 1, &end, 10);
+    return *end == ':' && n < UINT_MAX ? (unsigned)n : UINT_MAX;
+}
+
+void rnrd_errors_sort(struct rnrd_errors *e, const char *source)
+{
+    size_t i, j, slen;
+    char *m;
+
+    if (e == NULL || source == NULL)
+        return;
+    slen = strlen(source);
+    /* Insertion sort: stable, and a file has few errors. */
+    for (i = 1; i < e->n; i++) {
+        m = e->msgs[i];
+        for (j = i; j > 0 && error_line(e->msgs[j - 1], source, slen) >
+                             error_line(m, source, slen); j--)
+            e->msgs[j] = e->msgs[j - 1];
+        e->msgs[j] = m;
+    }
 }
 
 /* ------------------------------------------------------------ model */
@@ -116,6 +149,24 @@ const char *rnrd_config_get(const struct rnrd_provider_conf *pc, const char *key
     return NULL;
 }
 
+void rnrd_config_suggest(const char *key, const struct rnr_nsp_key *a,
+                         const struct rnr_nsp_key *b, char *out, size_t outlen)
+{
+    struct rnr_suggest sg;
+    const char *best;
+
+    rnr_suggest_init(&sg, key);
+    for (; a != NULL && a->name != NULL; a++)
+        rnr_suggest_add(&sg, a->name);
+    for (; b != NULL && b->name != NULL; b++)
+        rnr_suggest_add(&sg, b->name);
+    best = rnr_suggest_best(&sg);
+    if (best != NULL)
+        snprintf(out, outlen, "; did you mean `%s`?", best);
+    else if (outlen > 0)
+        out[0] = '\0';
+}
+
 /* ------------------------------------------------------------ parser state */
 
 enum section_kind { SEC_NONE, SEC_DAEMON, SEC_PROVIDER, SEC_IGNORED };
@@ -129,14 +180,70 @@ enum daemon_key {
     DK_COUNT
 };
 
-static const char *const daemon_keys[DK_COUNT] = {
-    "socket", "state-dir", "module-dir", "class-dir", "admin-group",
-    "max-lookups-per-client", "max-message-size", "max-clients",
-    "max-results-per-lookup", "log-level", "user", "group", "answer-cache-size",
-    "max-clients-per-uid", "reserved-admin-clients", "client-idle-timeout-ms",
-    "frame-timeout-ms", "max-output-per-client", "max-output-per-lookup", "memory-limit",
-    "max-memory-per-uid"
+static const char *const log_levels[] = { "err", "warning", "notice", "info", "debug", NULL };
+
+#define DKEY(n, t, lo, hi, h) { .name = n, .type = t, .min = lo, .max = hi, .help = h }
+#define DPATH(n, h) DKEY(n, RNR_NSP_KEY_PATH, 0, 0, h)
+#define DSTR(n, h) DKEY(n, RNR_NSP_KEY_STRING, 0, 0, h)
+#define DNUM(n, lo, hi, h) DKEY(n, RNR_NSP_KEY_UINT, lo, hi, h)
+
+/* The [daemon] keys, in enum daemon_key order: what the parser accepts,
+ * the ranges it checks and what `rnrd --list-config-keys` prints. */
+static const struct rnr_nsp_key daemon_keys[DK_COUNT + 1] = {
+    [DK_SOCKET] = DPATH("socket", "the control socket"),
+    [DK_STATE_DIR] = DPATH("state-dir", "persistent state"),
+    [DK_MODULE_DIR] = DPATH("module-dir", "where module = NAME finds NAME.so"),
+    [DK_CLASS_DIR] = DPATH("class-dir", "service classes described in XML"),
+    [DK_ADMIN_GROUP] = DSTR("admin-group", "group whose members may manage rnrd"),
+    [DK_MAX_LOOKUPS] = DNUM("max-lookups-per-client", 1, 65536, "open lookups per connection"),
+    [DK_MAX_MESSAGE] = DNUM("max-message-size", 4096, 64u << 20, "bytes in one request"),
+    [DK_MAX_CLIENTS] = DNUM("max-clients", 1, 1000000, "connections served at once"),
+    [DK_MAX_RESULTS] = DNUM("max-results-per-lookup", 1, 100000000,
+                            "results one lookup may queue"),
+    [DK_LOG_LEVEL] = { .name = "log-level", .type = RNR_NSP_KEY_ENUM, .values = log_levels,
+                       .help = "err, warning, notice, info or debug" },
+    [DK_USER] = DSTR("user", "the user rnrd switches to when started as root"),
+    [DK_GROUP] = DSTR("group", "the group rnrd switches to"),
+    [DK_ANSWER_CACHE] = DNUM("answer-cache-size", 0, 1u << 30,
+                             "bytes of the answer cache, 0 (off) or at least 65536"),
+    [DK_MAX_CLIENTS_UID] = DNUM("max-clients-per-uid", 1, 1000000,
+                                "connections one uid may hold"),
+    [DK_RESERVED_ADMIN] = DNUM("reserved-admin-clients", 0, 1000000,
+                               "connections kept for administrators"),
+    [DK_IDLE_TIMEOUT] = DNUM("client-idle-timeout-ms", 0, 86400000,
+                             "idle connections closed after, 0 (never) or at least 100"),
+    [DK_FRAME_TIMEOUT] = DNUM("frame-timeout-ms", 0, 3600000,
+                              "a request must arrive within, 0 (never) or at least 100"),
+    [DK_MAX_OUT_CLIENT] = DNUM("max-output-per-client", 65536, 1u << 30,
+                               "bytes buffered for one connection"),
+    [DK_MAX_OUT_LOOKUP] = DNUM("max-output-per-lookup", 65536, 1u << 30,
+                               "bytes of results one lookup may hold"),
+    [DK_MEMORY_LIMIT] = DNUM("memory-limit", 8u << 20, (uint64_t)1 << 40,
+                             "bytes held for all clients together"),
+    [DK_MAX_MEMORY_UID] = DNUM("max-memory-per-uid", 1u << 20, (uint64_t)1 << 40,
+                               "bytes held for one uid"),
+    [DK_COUNT] = { .name = NULL }
 };
+
+/* The keys rnrd itself reads in every [provider NAME] section; any other
+ * is the module's (rnr_nsp_ops.config_keys). */
+const struct rnr_nsp_key rnrd_provider_keys[] = {
+    { .name = "module", .type = RNR_NSP_KEY_PATH,
+      .help = "required: a module name in module-dir or a path to a shared object" },
+    { .name = "namespace", .type = RNR_NSP_KEY_STRING,
+      .help = "a number or a name such as NS_DNS (default: the module's)" },
+    { .name = "id", .type = RNR_NSP_KEY_STRING,
+      .help = "the provider GUID (default: the module's)" },
+    { .name = "enabled", .type = RNR_NSP_KEY_BOOL, .help = "yes or no (default yes)" },
+    { .name = "display-name", .type = RNR_NSP_KEY_STRING,
+      .help = "the identifier WSAEnumNameSpaceProviders reports" },
+    { .name = NULL }
+};
+
+const struct rnr_nsp_key *rnrd_daemon_keys(void)
+{
+    return daemon_keys;
+}
 
 struct parser {
     struct rnrd_config *cfg;
@@ -292,25 +399,6 @@ static int parse_size(const char *v, size_t lo, size_t hi, size_t *out)
     return 0;
 }
 
-static int parse_bool(const char *v, int *out)
-{
-    static const char *const yes[] = { "yes", "true", "on", "1" };
-    static const char *const no[] = { "no", "false", "off", "0" };
-    size_t i;
-
-    for (i = 0; i < 4; i++) {
-        if (strcasecmp(v, yes[i]) == 0) {
-            *out = 1;
-            return 0;
-        }
-        if (strcasecmp(v, no[i]) == 0) {
-            *out = 0;
-            return 0;
-        }
-    }
-    return -1;
-}
-
 static int set_string(struct parser *ps, char **dst, const char *key, const char *v)
 {
     if (v[0] == '\0') {
@@ -326,30 +414,17 @@ static int set_string(struct parser *ps, char **dst, const char *key, const char
 
 static void daemon_key(struct parser *ps, const char *key, const char *v)
 {
-    static const struct { size_t lo, hi; } range[] = {
-        [DK_MAX_LOOKUPS] = { 1, 65536 },
-        [DK_MAX_MESSAGE] = { 4096, 64u << 20 },
-        [DK_MAX_CLIENTS] = { 1, 1000000 },
-        [DK_MAX_RESULTS] = { 1, 100000000 },
-        [DK_ANSWER_CACHE] = { 0, 1u << 30 },
-        [DK_MAX_CLIENTS_UID] = { 1, 1000000 },
-        [DK_RESERVED_ADMIN] = { 0, 1000000 },
-        [DK_IDLE_TIMEOUT] = { 0, 86400000 },
-        [DK_FRAME_TIMEOUT] = { 0, 3600000 },
-        [DK_MAX_OUT_CLIENT] = { 65536, 1u << 30 },
-        [DK_MAX_OUT_LOOKUP] = { 65536, 1u << 30 },
-        [DK_MEMORY_LIMIT] = { 8u << 20, (size_t)1 << 40 },
-        [DK_MAX_MEMORY_UID] = { 1u << 20, (size_t)1 << 40 },
-    };
     struct rnrd_config *cfg = ps->cfg;
+    char hint[128];
     size_t *lim = NULL;
     int k, lvl;
 
     for (k = 0; k < DK_COUNT; k++)
-        if (strcmp(key, daemon_keys[k]) == 0)
+        if (strcmp(key, daemon_keys[k].name) == 0)
             break;
     if (k == DK_COUNT) {
-        parse_error(ps, key, "unknown key");
+        rnrd_config_suggest(key, daemon_keys, NULL, hint, sizeof hint);
+        parse_error(ps, key, "unknown key%s", hint);
         return;
     }
     if (ps->dk_line[k] != 0) {
@@ -394,9 +469,9 @@ static void daemon_key(struct parser *ps, const char *key, const char *v)
     case DK_MAX_MEMORY_UID: lim = &cfg->limits.max_memory_per_uid; break;
     case DK_COUNT:       return;
     }
-    if (parse_size(v, range[k].lo, range[k].hi, lim) != 0)
-        parse_error(ps, key, "'%s' is not a number from %zu to %zu", v, range[k].lo,
-                    range[k].hi);
+    if (parse_size(v, (size_t)daemon_keys[k].min, (size_t)daemon_keys[k].max, lim) != 0)
+        parse_error(ps, key, "'%s' is not a number from %zu to %zu", v,
+                    (size_t)daemon_keys[k].min, (size_t)daemon_keys[k].max);
     else if (k == DK_ANSWER_CACHE && *lim > 0 && *lim < 65536)
         parse_error(ps, key, "'%s': 0 (off) or at least 65536 bytes", v);
     else if ((k == DK_IDLE_TIMEOUT || k == DK_FRAME_TIMEOUT) && *lim > 0 && *lim < 100)
@@ -442,8 +517,8 @@ static void provider_key(struct parser *ps, const char *key, const char *v)
         }
         pc->has_id = 1;
     } else if (strcmp(key, "enabled") == 0) {
-        if (parse_bool(v, &pc->enabled) != 0) {
-            parse_error(ps, key, "'%s' is not yes, no, true, false, 1 or 0", v);
+        if (rnr_confkey_bool(v, &pc->enabled) != 0) {
+            parse_error(ps, key, "'%s' is not yes, no, true, false, on, off, 1 or 0", v);
             return;
         }
     } else if (strcmp(key, "display-name") == 0) {
@@ -454,8 +529,9 @@ static void provider_key(struct parser *ps, const char *key, const char *v)
         if (set_string(ps, &pc->display_name, key, v) != 0)
             return;
     }
-    /* Everything, standard keys included, is kept for config_get: provider
-     * specific keys can only be checked by the provider itself. */
+    /* Everything, standard keys included, is kept for config_get; the
+     * module's own keys are checked against what it declares once it is
+     * loaded (rnrd_providers_check). */
     nk = rnr_realloc(pc->keys, (pc->nkeys + 1) * sizeof *nk);
     if (nk == NULL) {
         ps->oom = 1;
@@ -636,8 +712,10 @@ static void config_finish(struct parser *ps)
     }
 }
 
-int rnrd_config_parse(const char *text, size_t len, const char *source,
-                      struct rnrd_config **out, struct rnrd_errors *errs)
+/* keep: *out is set even when errors were found, to what could be read,
+ * so that checks of the modules' keys can report on it too. */
+static int config_parse(const char *text, size_t len, const char *source,
+                        struct rnrd_config **out, struct rnrd_errors *errs, int keep)
 {
     struct parser ps;
     struct rnrd_config *cfg;
@@ -682,14 +760,24 @@ int rnrd_config_parse(const char *text, size_t len, const char *source,
         rnrd_errors_add(errs, "%s: out of memory", source);
     config_finish(&ps);
     if (errs->n != ps.nerr_start) {
-        rnrd_config_free(cfg);
+        if (keep && !ps.oom)
+            *out = cfg;
+        else
+            rnrd_config_free(cfg);
         return -1;
     }
     *out = cfg;
     return 0;
 }
 
-int rnrd_config_load(const char *path, struct rnrd_config **out, struct rnrd_errors *errs)
+int rnrd_config_parse(const char *text, size_t len, const char *source,
+                      struct rnrd_config **out, struct rnrd_errors *errs)
+{
+    return config_parse(text, len, source, out, errs, 0);
+}
+
+static int config_load(const char *path, struct rnrd_config **out, struct rnrd_errors *errs,
+                       int keep)
 {
     FILE *f;
     char *text = NULL;
@@ -697,8 +785,8 @@ int rnrd_config_load(const char *path, struct rnrd_config **out, struct rnrd_err
     int rc = -1;
 
     if (path == NULL)
-        return rnrd_config_parse(rnrd_default_config, strlen(rnrd_default_config),
-                                 "(built-in)", out, errs);
+        return config_parse(rnrd_default_config, strlen(rnrd_default_config),
+                            "(built-in)", out, errs, keep);
     f = fopen(path, "re");
     if (f == NULL) {
         rnrd_errors_add(errs, "%s: cannot open: %s", path, strerror(errno));
@@ -718,9 +806,20 @@ int rnrd_config_load(const char *path, struct rnrd_config **out, struct rnrd_err
         rnrd_errors_add(errs, "%s: larger than %u bytes", path, CONFIG_MAX_FILE);
         goto done;
     }
-    rc = rnrd_config_parse(text, n, path, out, errs);
+    rc = config_parse(text, n, path, out, errs, keep);
 done:
     rnr_free(text);
     fclose(f);
     return rc;
+}
+
+int rnrd_config_load(const char *path, struct rnrd_config **out, struct rnrd_errors *errs)
+{
+    return config_load(path, out, errs, 0);
+}
+
+int rnrd_config_load_partial(const char *path, struct rnrd_config **out,
+                             struct rnrd_errors *errs)
+{
+    return config_load(path, out, errs, 1);
 }

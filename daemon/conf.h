@@ -8,7 +8,7 @@
 #define RNRD_CONF_H
 
 #include <stddef.h>
-#include <rnr/winsock2.h>
+#include <rnr/nsp.h>
 
 struct rnrd_kv {
     char    *key;
@@ -72,6 +72,9 @@ struct rnrd_errors {
 void rnrd_errors_add(struct rnrd_errors *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void rnrd_errors_free(struct rnrd_errors *e);
+/* Messages of the form "SOURCE:LINE: ..." in line order (the parser's and
+ * the modules' checks interleaved as in the file), the others after them. */
+void rnrd_errors_sort(struct rnrd_errors *e, const char *source);
 
 /* The compiled-in configuration, identical to etc/rnrd.conf. */
 extern const char rnrd_default_config[];
@@ -83,7 +86,23 @@ int  rnrd_config_load(const char *path, struct rnrd_config **out,
 /* Same, from a string; `source` names it in messages. */
 int  rnrd_config_parse(const char *text, size_t len, const char *source,
                        struct rnrd_config **out, struct rnrd_errors *errs);
+/* Like rnrd_config_load, but on errors *out is still set (unless out of
+ * memory) to what could be read, so that the modules' keys can be checked
+ * too and every error listed at once; the caller frees it.  Never to be
+ * run with. */
+int  rnrd_config_load_partial(const char *path, struct rnrd_config **out,
+                              struct rnrd_errors *errs);
 void rnrd_config_free(struct rnrd_config *cfg);    /* accepts NULL */
+
+/* The keys of [daemon], and those rnrd reads in every [provider NAME]
+ * section, each ended by a NULL name. */
+const struct rnr_nsp_key *rnrd_daemon_keys(void);
+extern const struct rnr_nsp_key rnrd_provider_keys[];
+
+/* "; did you mean `KEY`?" naming the key of a or b closest to `key`, or
+ * "" when none is close. */
+void rnrd_config_suggest(const char *key, const struct rnr_nsp_key *a,
+                         const struct rnr_nsp_key *b, char *out, size_t outlen);
 
 /* Value of key in a provider section, or NULL. */
 const char *rnrd_config_get(const struct rnrd_provider_conf *pc, const char *key);

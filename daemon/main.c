@@ -3,7 +3,9 @@
  *
  * Startup order:
  *   1. options, configuration (file or built-in), settings
- *   2. --check-config stops here, after loading every module
+ *   2. --check-config stops here, after loading every module; start-up
+ *      refuses a file --check-config would refuse (but for a module that
+ *      does not load: listed inactive)
  *   3. signals blocked (read through a signalfd once daemonized)
  *   4. state directory, control socket (or the one systemd passed),
  *      class store
@@ -55,7 +57,7 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: rnrd [--foreground] [--config FILE] [--socket PATH] [--state-dir DIR]\n"
         "            [--module-dir DIR] [--log-level LEVEL] [--check-config]\n"
-        "            [--help] [--version]\n"
+        "            [--list-config-keys] [--help] [--version]\n"
         "\n"
         "  -f, --foreground     stay in the foreground, log to stderr\n"
         "  -c, --config FILE    configuration (default " RNR_SYSCONFDIR "/rnrd.conf,\n"
@@ -66,6 +68,8 @@ static void usage(FILE *f)
         "                       configuration)\n"
         "  -l, --log-level L    err, warning, notice, info or debug\n"
         "  -t, --check-config   check the configuration and its modules, then exit\n"
+        "      --list-config-keys  the keys of [daemon], of provider sections and of\n"
+        "                       each module in the module directory, then exit\n"
         "  -h, --help           this text\n"
         "  -V, --version        the version\n");
 }
@@ -79,13 +83,24 @@ static void settings_free(struct settings *s)
     memset(s, 0, sizeof *s);
 }
 
+/* --module-dir > RNR_MODULE_DIR > module-dir of cfg (may be NULL) > the
+ * built-in default. */
+static const char *module_dir_of(const struct rnrd *d, const struct rnrd_config *cfg)
+{
+    const char *env = getenv("RNR_MODULE_DIR");
+
+    return d->opt_module_dir ? d->opt_module_dir
+           : (env != NULL && env[0] != '\0') ? env
+           : cfg != NULL && cfg->module_dir ? cfg->module_dir : RNR_MODULEDIR;
+}
+
 /* Command line > (environment for the module dir) > configuration >
  * built-in defaults. */
 static int settings_resolve(const struct rnrd *d, const struct rnrd_config *cfg,
                             struct settings *s)
 {
     char buf[4096];
-    const char *v, *env;
+    const char *v;
 
     memset(s, 0, sizeof *s);
     v = d->opt_socket ? d->opt_socket : cfg->socket;
@@ -107,11 +122,7 @@ static int settings_resolve(const struct rnrd *d, const struct rnrd_config *cfg,
         v = buf;
     }
     s->state_dir = rnr_strdup(v);
-    env = getenv("RNR_MODULE_DIR");
-    v = d->opt_module_dir ? d->opt_module_dir
-        : (env != NULL && env[0] != '\0') ? env
-        : cfg->module_dir ? cfg->module_dir : RNR_MODULEDIR;
-    s->module_dir = rnr_strdup(v);
+    s->module_dir = rnr_strdup(module_dir_of(d, cfg));
     s->class_dir = rnr_strdup(cfg->class_dir ? cfg->class_dir : RNR_SYSCONFDIR "/classes.d");
     if (s->socket_path == NULL || s->state_dir == NULL || s->module_dir == NULL ||
         s->class_dir == NULL) {
@@ -155,6 +166,37 @@ static void print_errors(const struct rnrd_errors *errs)
         log_err("%s", errs->msgs[i]);
 }
 
+/* The one validation of a configuration, for --check-config, start-up
+ * and reload: the file, then every provider section against the keys its
+ * module declares, every error collected.  need_modules: a module that
+ * does not load is an error too (--check-config); otherwise it is left
+ * for start-up, which lists it inactive.  0 and *out, or -1 with errs. */
+static int config_validate(const struct rnrd *d, const char *path, int need_modules,
+                           struct rnrd_config **out, struct rnrd_errors *errs)
+{
+    struct rnrd_config *cfg = NULL;
+    struct settings s;
+    int rc;
+
+    rc = rnrd_config_load_partial(path, &cfg, errs);
+    if (cfg == NULL)
+        return -1;
+    if (settings_resolve(d, cfg, &s) != 0) {
+        rnrd_config_free(cfg);
+        return -1;
+    }
+    if (rnrd_providers_check(cfg, s.module_dir, need_modules, errs) != 0)
+        rc = -1;
+    settings_free(&s);
+    if (rc != 0) {
+        rnrd_errors_sort(errs, cfg->source);
+        rnrd_config_free(cfg);
+        return -1;
+    }
+    *out = cfg;
+    return 0;
+}
+
 /* ------------------------------------------------------------ reload */
 
 static void setting_changed(const char *key, const char *old, const char *new)
@@ -176,7 +218,7 @@ int rnrd_reload(struct rnrd *d)
     rnrd_notify("RELOADING=1\nSTATUS=reloading %s", src);
     log_notice("reloading %s", src);
     d->stats.reloads++;
-    if (rnrd_config_load(d->config_path, &newcfg, &errs) != 0) {
+    if (config_validate(d, d->config_path, 0, &newcfg, &errs) != 0) {
         print_errors(&errs);
         log_err("reload: %s has errors; keeping the running configuration", src);
         rnrd_errors_free(&errs);
@@ -320,23 +362,36 @@ static int daemonize(void)
     return 0;
 }
 
-static int check_config(struct rnrd *d)
+/* --check-config: every error of the file and of its provider sections,
+ * with every module loaded (not started). */
+static int check_config(struct rnrd *d, const char *path)
 {
     struct rnrd_errors errs = { 0 };
     struct settings s;
+    const char *src = path != NULL ? path : "(built-in)";
     int rc = 1;
 
-    if (settings_resolve(d, d->cfg, &s) != 0)
-        return 1;
-    if (rnrd_providers_check(d->cfg, s.module_dir, &errs) == 0) {
-        printf("%s: configuration OK (%zu provider(s), modules from %s)\n", d->cfg->source,
-               d->cfg->nproviders, s.module_dir);
-        rc = 0;
+    if (config_validate(d, path, 1, &d->cfg, &errs) != 0) {
+        print_errors(&errs);
+        fprintf(stderr, "%s: %zu error(s)\n", src, errs.n);
+        goto done;
     }
-    print_errors(&errs);
-    rnrd_errors_free(&errs);
+    if (settings_resolve(d, d->cfg, &s) != 0)
+        goto done;
+    printf("%s: configuration OK (%zu provider(s), modules from %s)\n", d->cfg->source,
+           d->cfg->nproviders, s.module_dir);
     settings_free(&s);
+    rc = 0;
+done:
+    rnrd_errors_free(&errs);
     return rc;
+}
+
+/* --list-config-keys: what rnrd and the modules of the module directory
+ * accept, for the manual's test and for people writing a file. */
+static int list_config_keys(struct rnrd *d)
+{
+    return rnrd_config_keys_print(module_dir_of(d, NULL), stdout) == 0 ? 0 : 1;
 }
 
 /* The state lock file, opened (as root, maybe) in a directory the daemon's
@@ -518,6 +573,7 @@ int main(int argc, char **argv)
         { "state-dir",    required_argument, NULL, 'S' },
         { "module-dir",   required_argument, NULL, 'M' },
         { "check-config", no_argument,       NULL, 't' },
+        { "list-config-keys", no_argument,   NULL, 'K' },
         { "log-level",    required_argument, NULL, 'l' },
         { "help",         no_argument,       NULL, 'h' },
         { "version",      no_argument,       NULL, 'V' },
@@ -525,7 +581,7 @@ int main(int argc, char **argv)
     };
     struct rnrd_errors errs = { 0 };
     struct rnrd *d;
-    int foreground = 0, check = 0, ch, rc = 1;
+    int foreground = 0, check = 0, list_keys = 0, ch, rc = 1;
     const char *config = NULL;
 
     d = rnrd_new();
@@ -542,6 +598,7 @@ int main(int argc, char **argv)
         case 'S': d->opt_state_dir = optarg; break;
         case 'M': d->opt_module_dir = optarg; break;
         case 't': check = 1; break;
+        case 'K': list_keys = 1; break;
         case 'l':
             d->opt_log_level = rnrd_log_level_parse(optarg);
             if (d->opt_log_level < 0) {
@@ -573,17 +630,25 @@ int main(int argc, char **argv)
     }
     if (d->opt_log_level >= 0)
         rnrd_log_set_level(d->opt_log_level);
+    if (list_keys) {
+        rc = list_config_keys(d);
+        goto done;
+    }
 
     /* No file named and none installed: the built-in configuration. */
     if (config == NULL && access(RNR_SYSCONFDIR "/rnrd.conf", F_OK) == 0)
         config = RNR_SYSCONFDIR "/rnrd.conf";
     d->config_path = config;
-    if (rnrd_config_load(config, &d->cfg, &errs) != 0) {
-        print_errors(&errs);
+    if (check) {
+        rc = check_config(d, config);
         goto done;
     }
-    if (check) {
-        rc = check_config(d);
+    /* A provider section with an error stops start-up, as any other
+     * error of the file does. */
+    if (config_validate(d, config, 0, &d->cfg, &errs) != 0) {
+        print_errors(&errs);
+        log_err("%s: %zu error(s); not starting", config != NULL ? config : "(built-in)",
+                errs.n);
         goto done;
     }
     if (startup(d) != 0)

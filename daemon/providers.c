@@ -39,8 +39,8 @@ static struct rnr_nsp_provider *prov_new(const struct rnrd_provider_conf *pc)
     return p;
 }
 
-static int prov_load_module(const char *module_dir, const char *name, const char *module,
-                            void **dl, const struct rnr_nsp_ops **ops, char *err, size_t errlen)
+int rnrd_provider_load_module(const char *module_dir, const char *module, void **dl,
+                              const struct rnr_nsp_ops **ops, char *err, size_t errlen)
 {
     err[0] = '\0';
     if (rnr_catalog_load_module(module_dir, module, dl, ops, err, errlen) != 0) {
@@ -57,7 +57,6 @@ static int prov_load_module(const char *module_dir, const char *name, const char
         *ops = NULL;
         return -1;
     }
-    (void)name;
     return 0;
 }
 
@@ -197,8 +196,8 @@ static struct rnr_nsp_provider *prov_create(struct rnrd *d, const struct rnrd_pr
         return NULL;
     }
     p->d = d;
-    if (prov_load_module(d->module_dir, p->name, p->module, &p->dl, &p->ops, err,
-                         sizeof err) != 0)
+    if (rnrd_provider_load_module(d->module_dir, p->module, &p->dl, &p->ops, err,
+                                  sizeof err) != 0)
         log_err("provider %s: %s (inactive)", p->name, err);
     prov_apply_conf(p, pc);
     return p;
@@ -371,53 +370,4 @@ void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg)
     provs_settle(d);
     if (catalog_rebuild(d) != 0)
         log_err("reload: out of memory rebuilding the catalog");
-}
-
-int rnrd_providers_check(const struct rnrd_config *cfg, const char *module_dir,
-                         struct rnrd_errors *errs)
-{
-    GUID *ids;
-    size_t i, j;
-    int rc = 0;
-
-    ids = rnr_calloc(cfg->nproviders ? cfg->nproviders : 1, sizeof *ids);
-    if (ids == NULL) {
-        rnrd_errors_add(errs, "out of memory");
-        return -1;
-    }
-    for (i = 0; i < cfg->nproviders; i++) {
-        const struct rnrd_provider_conf *pc = &cfg->providers[i];
-        const struct rnr_nsp_ops *ops = NULL;
-        void *dl = NULL;
-        char err[512];
-
-        if (prov_load_module(module_dir, pc->name, pc->module, &dl, &ops, err,
-                             sizeof err) != 0) {
-            rnrd_errors_add(errs, "%s:%u: [provider %s] module: %s", cfg->source, pc->line,
-                            pc->name, err);
-            rc = -1;
-            continue;
-        }
-        ids[i] = pc->has_id ? pc->id : ops->default_id;
-        if (!pc->has_name_space && ops->default_name_space == NS_ALL) {
-            rnrd_errors_add(errs, "%s:%u: [provider %s] namespace: required (module %s has "
-                            "no default)", cfg->source, pc->line, pc->name, pc->module);
-            rc = -1;
-        }
-        for (j = 0; j < i; j++) {
-            if (!rnr_guid_is_null(&ids[j]) && rnr_guid_equal(&ids[j], &ids[i]) &&
-                cfg->providers[j].enabled && pc->enabled) {
-                char g[RNR_GUID_STRLEN];
-
-                rnr_guid_format(&ids[i], g);
-                rnrd_errors_add(errs, "%s:%u: [provider %s] id: %s is also the id of "
-                                "[provider %s]; set a distinct id", cfg->source, pc->line,
-                                pc->name, g, cfg->providers[j].name);
-                rc = -1;
-            }
-        }
-        dlclose(dl);
-    }
-    rnr_free(ids);
-    return rc;
 }

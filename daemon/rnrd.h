@@ -10,6 +10,7 @@
 #define RNRD_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
@@ -251,9 +252,21 @@ int  rnrd_providers_start(struct rnrd *d);
 void rnrd_providers_stop_all(struct rnrd *d);
 void rnrd_providers_client_closed(struct rnrd *d, uint64_t client_id);
 void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg);
-/* Load every module of cfg and check ids, for --check-config. */
+/* dlopen a module and check its ops table: 0, or -1 with why in err. */
+int  rnrd_provider_load_module(const char *module_dir, const char *module, void **dl,
+                               const struct rnr_nsp_ops **ops, char *err, size_t errlen);
+
+/* provcheck.c: every provider section against its module, before anything
+ * starts (--check-config, start-up, reload): ids, name spaces, and each
+ * key against the keys the module declares.  A module that does not load
+ * is an error when need_modules, else left for start-up to list inactive.
+ * 0, or -1 with every problem in errs. */
 int  rnrd_providers_check(const struct rnrd_config *cfg, const char *module_dir,
-                          struct rnrd_errors *errs);
+                          int need_modules, struct rnrd_errors *errs);
+/* --list-config-keys: the keys of [daemon], those of every provider
+ * section, and those each module in module_dir declares, one a line:
+ * SECTION<TAB>KEY<TAB>TYPE<TAB>HELP.  0, or -1 (logged). */
+int  rnrd_config_keys_print(const char *module_dir, FILE *out);
 
 /* host.c */
 extern const struct rnr_nsp_host rnrd_host;
