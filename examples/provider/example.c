@@ -90,6 +90,14 @@ static int example_control(void *state, const char *command, const char *arg)
     return 0;
 }
 
+/* Every key the section may hold besides rnrd's own: rnrd refuses a file
+ * with any other, or with a value of the wrong type. */
+static const struct rnr_nsp_key example_keys[] = {
+    { .name = "greeting", .type = RNR_NSP_KEY_STRING,
+      .help = "the comment of the answer" },
+    { .name = NULL }
+};
+
 static const struct rnr_nsp_ops example_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "example",
@@ -103,6 +111,7 @@ static const struct rnr_nsp_ops example_ops = {
     .lookup_begin = example_lookup_begin,
     .stats = example_stats,
     .control = example_control,
+    .config_keys = example_keys,
 };
 
 const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
