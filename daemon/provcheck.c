@@ -79,7 +79,7 @@ static void section_check_keys(struct section_check *sc, const struct rnr_nsp_op
     char why[512], hint[128];
     size_t i;
 
-    /* A module from before the key tables: its keys cannot be checked. */
+    /* A module that declares no keys: they cannot be checked. */
     if (ops->config_keys == NULL)
         return;
     for (i = 0; i < pc->nkeys; i++) {

@@ -333,8 +333,8 @@ struct rnr_nsp_ops {
      * whose name is NULL.  rnrd checks every section against it before
      * anything starts (rnrd --check-config, start-up, reload): an unknown
      * key or a value of the wrong type is a configuration error, reported
-     * with file and line.  NULL: the keys are not checked (modules built
-     * before the table existed). */
+     * with file and line.  NULL: none of the section's own keys is
+     * checked, any is accepted. */
     const struct rnr_nsp_key *config_keys;
     /* Checks the section deeper than the declared types can (keys that
      * depend on each other, addresses of a kind), without starting
