@@ -7,8 +7,14 @@
 
 #include <limits.h>
 #include <string.h>
+#include <strings.h>
 
 #include "suggest.h"
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
 
 static unsigned min3(unsigned a, unsigned b, unsigned c)
 {
@@ -35,10 +41,11 @@ unsigned rnr_suggest_distance(const char *a, const char *b)
     for (i = 1; i <= la; i++) {
         cur[0] = (unsigned)i;
         for (j = 1; j <= lb; j++) {
-            unsigned cost = a[i - 1] == b[j - 1] ? 0u : 1u;
+            unsigned cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0u : 1u;
 
             cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+                lower(a[i - 2]) == lower(b[j - 1]) &&
                 prev2[j - 2] + 1 < cur[j])
                 cur[j] = prev2[j - 2] + 1;
         }
@@ -75,10 +82,22 @@ const char *rnr_suggest_best(const struct rnr_suggest *s)
     size_t len;
     unsigned limit;
 
-    if (s->best == NULL || s->distance == 0)
+    /* The word itself is no suggestion; the word in another case is. */
+    if (s->best == NULL || strcmp(s->best, s->word) == 0)
         return NULL;
     /* Past a third of the word, the "suggestion" is a different word. */
     len = strlen(s->word);
     limit = len >= 6 ? (unsigned)(len / 3) : 1u;
     return s->distance <= limit ? s->best : NULL;
+}
+
+const char *rnr_suggest_pick(const char *word, const char *const *candidates, size_t n)
+{
+    struct rnr_suggest s;
+    size_t i;
+
+    rnr_suggest_init(&s, word);
+    for (i = 0; i < n; i++)
+        rnr_suggest_add(&s, candidates[i]);
+    return rnr_suggest_best(&s);
 }

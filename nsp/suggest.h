@@ -2,7 +2,7 @@
  * "Did you mean ...?": the closest of a set of known words to one that was
  * not recognised (a misspelt configuration key, a command name), by edit
  * distance with transpositions.  Shared by rnrd's configuration checks and
- * anything else that names what it expected.
+ * rnrctl's commands, options and class names.
  */
 #ifndef RNR_SUGGEST_H
 #define RNR_SUGGEST_H
@@ -19,7 +19,8 @@ struct rnr_suggest {
 };
 
 /* Edits (insert, delete, substitute, swap two neighbours) that turn a into
- * b; UINT_MAX when either is longer than RNR_SUGGEST_MAX_LEN. */
+ * b, ASCII case aside; UINT_MAX when either is longer than
+ * RNR_SUGGEST_MAX_LEN. */
 unsigned rnr_suggest_distance(const char *a, const char *b);
 
 void rnr_suggest_init(struct rnr_suggest *s, const char *word);
@@ -27,7 +28,10 @@ void rnr_suggest_init(struct rnr_suggest *s, const char *word);
 void rnr_suggest_add(struct rnr_suggest *s, const char *candidate);
 /* The candidate worth suggesting, or NULL when none is close enough to be
  * a plausible misspelling (at most a third of the word's length edited,
- * one edit at least) or one is the word itself. */
+ * one edit at least) or one is the word itself (the word in another case
+ * is suggested).  Points at the candidate given to rnr_suggest_add. */
 const char *rnr_suggest_best(const struct rnr_suggest *s);
+/* The same over n candidates (NULL ones skipped). */
+const char *rnr_suggest_pick(const char *word, const char *const *candidates, size_t n);
 
 #endif

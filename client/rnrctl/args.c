@@ -98,17 +98,17 @@ int rnrctl_parser_next(struct rnrctl_parser *p, const struct rnrctl_opt *opts,
                 break;
         snprintf(shown, sizeof shown, "--%.*s", (int)(nlen > 40 ? 40 : nlen), name);
         if (o->name == NULL && o->short_name == 0) {
-            struct rnrctl_suggest sg;
-            char word[RNRCTL_SUGGEST_MAX + 1];
+            struct rnr_suggest sg;
+            char word[RNR_SUGGEST_MAX_LEN + 1];
 
-            snprintf(word, sizeof word, "%.*s", (int)(nlen > RNRCTL_SUGGEST_MAX
-                                                      ? RNRCTL_SUGGEST_MAX : nlen), name);
-            rnrctl_suggest_init(&sg, word);
+            snprintf(word, sizeof word, "%.*s", (int)(nlen > RNR_SUGGEST_MAX_LEN
+                                                      ? RNR_SUGGEST_MAX_LEN : nlen), name);
+            rnr_suggest_init(&sg, word);
             for (o = opts; o->name != NULL || o->short_name != 0; o++)
-                rnrctl_suggest_add(&sg, o->name);
-            if (rnrctl_suggest_best(&sg) != NULL)
+                rnr_suggest_add(&sg, o->name);
+            if (rnr_suggest_best(&sg) != NULL)
                 snprintf(err, errlen, "unknown option '%s'; did you mean '--%s'?", shown,
-                         rnrctl_suggest_best(&sg));
+                         rnr_suggest_best(&sg));
             else
                 snprintf(err, errlen, "unknown option '%s'", shown);
             return RNRCTL_OPT_ERROR;

@@ -159,7 +159,7 @@ int rnrctl_fail(struct rnrctl *c, int status, const char *fmt, ...)
 int rnrctl_unknown(struct rnrctl *c, const char *kind, const char *word,
                    const char *const *known, size_t n)
 {
-    const char *best = rnrctl_suggest(word, known, n);
+    const char *best = rnr_suggest_pick(word, known, n);
     char list[512];
     size_t i, o = 0;
 
@@ -331,25 +331,25 @@ static int unknown_class(struct rnrctl *c, const char *arg,
 {
     static const char known[] = "a GUID, an alias (host, addr, service, hostname, "
                                 "tcp:PORT, udp:PORT) or an installed class";
-    struct rnrctl_suggest sg;
+    struct rnr_suggest sg;
     const char *colon = strchr(arg, ':'), *best;
-    char tcp[RNRCTL_SUGGEST_MAX + 1], udp[RNRCTL_SUGGEST_MAX + 1];
+    char tcp[RNR_SUGGEST_MAX_LEN + 1], udp[RNR_SUGGEST_MAX_LEN + 1];
     size_t i;
     int k;
 
-    rnrctl_suggest_init(&sg, arg);
+    rnr_suggest_init(&sg, arg);
     for (i = 0; rnrctl_class_alias(i) != NULL; i++)
-        rnrctl_suggest_add(&sg, rnrctl_class_alias(i));
+        rnr_suggest_add(&sg, rnrctl_class_alias(i));
     /* "tpc:80": the port kept, the prefix mistyped. */
     if (colon != NULL && strlen(colon) < sizeof tcp - 3) {
         snprintf(tcp, sizeof tcp, "tcp%s", colon);
         snprintf(udp, sizeof udp, "udp%s", colon);
-        rnrctl_suggest_add(&sg, tcp);
-        rnrctl_suggest_add(&sg, udp);
+        rnr_suggest_add(&sg, tcp);
+        rnr_suggest_add(&sg, udp);
     }
     for (k = 0; k < n; k++)
-        rnrctl_suggest_add(&sg, cl[k].lpszServiceClassName);
-    best = rnrctl_suggest_best(&sg);
+        rnr_suggest_add(&sg, cl[k].lpszServiceClassName);
+    best = rnr_suggest_best(&sg);
     if (best != NULL)
         return rnrctl_usage(c, "unknown service class '%s'; did you mean '%s'? (want %s)",
                             arg, best, known);

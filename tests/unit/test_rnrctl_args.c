@@ -7,6 +7,7 @@
  * sockaddr formatting.
  */
 #include <config.h>
+#include <limits.h>
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,32 +120,32 @@ static void test_suggest(void **state)
 {
     static const char *const cmds[] = { "providers", "lookup", "register", "status",
                                          "stats", "log-level" };
-    char longw[RNRCTL_SUGGEST_MAX + 2];
+    char longw[RNR_SUGGEST_MAX_LEN + 2];
 
     (void)state;
-    assert_int_equal(rnrctl_edit_distance("", ""), 0);
-    assert_int_equal(rnrctl_edit_distance("abc", ""), 3);
-    assert_int_equal(rnrctl_edit_distance("lookup", "LookUp"), 0);
-    assert_int_equal(rnrctl_edit_distance("lokup", "lookup"), 1);
-    assert_int_equal(rnrctl_edit_distance("stauts", "status"), 1);   /* a swap */
-    assert_int_equal(rnrctl_edit_distance("kitten", "sitting"), 3);
+    assert_int_equal(rnr_suggest_distance("", ""), 0);
+    assert_int_equal(rnr_suggest_distance("abc", ""), 3);
+    assert_int_equal(rnr_suggest_distance("lookup", "LookUp"), 0);
+    assert_int_equal(rnr_suggest_distance("lokup", "lookup"), 1);
+    assert_int_equal(rnr_suggest_distance("stauts", "status"), 1);   /* a swap */
+    assert_int_equal(rnr_suggest_distance("kitten", "sitting"), 3);
     memset(longw, 'a', sizeof longw - 1);
     longw[sizeof longw - 1] = '\0';
-    assert_true(rnrctl_edit_distance(longw, "a") == (size_t)-1);
+    assert_true(rnr_suggest_distance(longw, "a") == UINT_MAX);
 
-    assert_string_equal(rnrctl_suggest("lokup", cmds, 6), "lookup");
-    assert_string_equal(rnrctl_suggest("stauts", cmds, 6), "status");
-    assert_string_equal(rnrctl_suggest("stat", cmds, 6), "stats");
-    assert_string_equal(rnrctl_suggest("loglevel", cmds, 6), "log-level");
+    assert_string_equal(rnr_suggest_pick("lokup", cmds, 6), "lookup");
+    assert_string_equal(rnr_suggest_pick("stauts", cmds, 6), "status");
+    assert_string_equal(rnr_suggest_pick("stat", cmds, 6), "stats");
+    assert_string_equal(rnr_suggest_pick("loglevel", cmds, 6), "log-level");
     /* Too far to be a typo: nothing. */
-    assert_null(rnrctl_suggest("frobnicate", cmds, 6));
-    assert_null(rnrctl_suggest("xy", cmds, 6));
-    assert_null(rnrctl_suggest(longw, cmds, 6));
+    assert_null(rnr_suggest_pick("frobnicate", cmds, 6));
+    assert_null(rnr_suggest_pick("xy", cmds, 6));
+    assert_null(rnr_suggest_pick(longw, cmds, 6));
     /* The first of equally close ones; NULL candidates are skipped. */
     {
         static const char *const two[] = { NULL, "cat", "car" };
 
-        assert_string_equal(rnrctl_suggest("cax", two, 3), "cat");
+        assert_string_equal(rnr_suggest_pick("cax", two, 3), "cat");
     }
 }
 
