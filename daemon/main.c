@@ -12,7 +12,7 @@
  *   5. providers (startup with the initial privileges)
  *   6. privilege drop (privdrop.c)
  *   7. daemonize (unless --foreground), signalfd, READY=1 to systemd,
- *      serve
+ *      watchdog pings (WatchdogSec=) from a loop timer, serve
  * Everything that can fail fails before the daemon detaches, so the exit
  * status of `rnrd` tells whether it is running.
  */
@@ -665,6 +665,7 @@ int main(int argc, char **argv)
                d->socket_activated ? " (socket activation)" : "");
     rnrd_notify("READY=1\nSTATUS=serving %zu provider(s)\nMAINPID=%ld", d->nprovs,
                 (long)getpid());
+    rnrd_watchdog_start(d->loop);
     rnrd_loop_set_idle(d->loop, rnrd_clients_flush, d);
     if (rnrd_loop_run(d->loop) != 0) {
         log_err("epoll_wait: %s", strerror(errno));

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "loop.h"
 #include "sdnotify.h"
 
 #define LISTEN_FDS_START 3
@@ -22,6 +24,27 @@
 static int notify_fd = -1;
 static struct sockaddr_un notify_addr;
 static socklen_t notify_len;
+static uint64_t watchdog_ms;    /* between pings; 0: no watchdog */
+
+static long env_long(const char *name);
+
+/* sd_watchdog_enabled(3): $WATCHDOG_USEC, for this process when
+ * $WATCHDOG_PID says so (or is unset).  Pings go out at half the
+ * interval, as systemd advises. */
+static void watchdog_read(void)
+{
+    long usec = env_long("WATCHDOG_USEC"), pid = env_long("WATCHDOG_PID");
+    const char *p = getenv("WATCHDOG_PID");
+
+    watchdog_ms = 0;
+    if (usec > 0 && (p == NULL || (pid >= 0 && (pid_t)pid == getpid()))) {
+        watchdog_ms = (uint64_t)usec / 2000u;
+        if (watchdog_ms == 0)
+            watchdog_ms = 1;
+    }
+    unsetenv("WATCHDOG_USEC");
+    unsetenv("WATCHDOG_PID");
+}
 
 int rnrd_notify_init(void)
 {
@@ -29,8 +52,11 @@ int rnrd_notify_init(void)
     size_t n;
     int rc = -1;
 
-    if (path == NULL || path[0] == '\0')
+    watchdog_read();
+    if (path == NULL || path[0] == '\0') {
+        watchdog_ms = 0;
         return 0;
+    }
     n = strlen(path);
     /* A path, or '@' for an abstract socket. */
     if ((path[0] != '/' && path[0] != '@') || n >= sizeof notify_addr.sun_path) {
@@ -51,6 +77,8 @@ int rnrd_notify_init(void)
     }
     rc = 0;
 done:
+    if (rc != 0)
+        watchdog_ms = 0;
     unsetenv("NOTIFY_SOCKET");
     return rc;
 }
@@ -71,6 +99,26 @@ void rnrd_notify(const char *fmt, ...)
     if (sendto(notify_fd, msg, (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&notify_addr,
                notify_len) < 0)
         log_debug("sd_notify %s: %s", msg, strerror(errno));
+}
+
+static void watchdog_ping(void *arg)
+{
+    struct rnrd_loop *loop = arg;
+
+    rnrd_notify("WATCHDOG=1");
+    /* Re-armed from the loop itself: a loop that stops turning stops the
+     * pings, and systemd kills rnrd. */
+    if (rnrd_loop_timer_add(loop, watchdog_ms, watchdog_ping, loop, &watchdog_ms) == NULL)
+        log_err("watchdog: cannot arm the next ping; systemd will restart rnrd");
+}
+
+int rnrd_watchdog_start(struct rnrd_loop *loop)
+{
+    if (watchdog_ms == 0)
+        return 0;
+    log_info("watchdog: pinging systemd every %llu ms", (unsigned long long)watchdog_ms);
+    watchdog_ping(loop);
+    return 1;
 }
 
 void rnrd_notify_close(void)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """rnrd and systemd without systemd: the notify protocol (READY=1,
 RELOADING=1 then READY=1 on SIGHUP and on `rnrctl reload`, STOPPING=1),
-to a path and to an abstract socket, and socket activation (LISTEN_FDS /
+to a path and to an abstract socket, the watchdog (WATCHDOG=1 at half
+of $WATCHDOG_USEC, only when $WATCHDOG_PID is rnrd's), and socket activation (LISTEN_FDS /
 LISTEN_PID, as systemd passes rnrd.socket): rnrd serves on the socket it
 was given and leaves the file alone at exit.  Also malformed operations
 requests: they drop that client only.
@@ -14,6 +15,7 @@ import socket
 import struct
 import subprocess
 import sys
+import time
 
 rnrd, rnrctl, conf, tmp = sys.argv[1:5]
 failures = 0
@@ -74,6 +76,51 @@ def notify_run(addr, bind_addr):
             p.kill()
             p.wait()
         s.close()
+
+
+def watchdog_run(wd_pid):
+    """WATCHDOG=1 datagrams in the 2 s after READY=1, with WATCHDOG_USEC
+    of 0.4 s and WATCHDOG_PID rnrd's own ("self") or another's."""
+    path = os.path.join(tmp, "watchdog.sock")
+    if os.path.exists(path):
+        os.unlink(path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    s.settimeout(10)
+
+    def child():
+        os.environ["NOTIFY_SOCKET"] = path
+        os.environ["WATCHDOG_USEC"] = "400000"
+        os.environ["WATCHDOG_PID"] = str(os.getpid()) if wd_pid == "self" else wd_pid
+
+    p = subprocess.Popen([rnrd, "--foreground", "--config", conf], preexec_fn=child,
+                         stderr=open(os.path.join(tmp, "watchdog.log"), "a"))
+    pings = []
+    try:
+        st = recv_state(s)
+        check(st.get("READY") == "1", "watchdog %s: no READY=1 first (%r)" % (wd_pid, st))
+        end = time.monotonic() + 2
+        while time.monotonic() < end:
+            s.settimeout(max(end - time.monotonic(), 0.01))
+            st = recv_state(s)
+            if st.get("WATCHDOG") == "1":
+                pings.append(time.monotonic())
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(10) == 0, "watchdog %s: rnrd exit status" % wd_pid)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        s.close()
+    return pings
+
+
+def watchdog():
+    pings = watchdog_run("self")
+    # Every 0.2 s: about 10 in 2 s; a loaded machine may delay a few.
+    check(len(pings) >= 4, "watchdog: %d WATCHDOG=1 in 2 s at WATCHDOG_USEC=400000" % len(pings))
+    pings = watchdog_run("1")
+    check(len(pings) == 0, "watchdog: %d pings for WATCHDOG_PID of another process" % len(pings))
 
 
 def frame(mtype, body):
@@ -186,6 +233,7 @@ def activation():
 notify_run(os.path.join(tmp, "notify.sock"), os.path.join(tmp, "notify.sock"))
 abstract = "rnr-test-notify-%d" % os.getpid()
 notify_run("@" + abstract, "\0" + abstract)
+watchdog()
 activation()
 print("sdnotify_check: %d passed, %d failed" % (checks, failures))
 sys.exit(1 if failures else 0)
