@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -149,15 +150,42 @@ bad4:
     return WSAEINVAL;
 }
 
+/* Where key-file points: an absolute path as it is; a relative one names
+ * a credential systemd passed (LoadCredential=, rnrd.conf(5)), the file
+ * of that name in $CREDENTIALS_DIRECTORY.  0, or WSAEINVAL (logged). */
+static int key_path(struct sap_state *st, const char *key, char *buf, size_t len)
+{
+    const char *dir;
+    int n;
+
+    if (key[0] == '/')
+        dir = NULL;
+    else if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL || dir[0] != '/') {
+        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: a relative name is a systemd credential, "
+                "and no $CREDENTIALS_DIRECTORY was passed (LoadCredential=); give an "
+                "absolute path", key);
+        return WSAEINVAL;
+    }
+    n = dir != NULL ? snprintf(buf, len, "%s/%s", dir, key) : snprintf(buf, len, "%s", key);
+    if (n < 0 || (size_t)n >= len) {
+        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: path too long", key);
+        return WSAEINVAL;
+    }
+    return 0;
+}
+
 /* The key is the file's bytes less a trailing newline; a file others may
  * read is no secret and is refused. */
-static int read_key(struct sap_state *st, struct sap_conf *c, const char *path)
+static int read_key(struct sap_state *st, struct sap_conf *c, const char *key)
 {
+    char path[PATH_MAX];
     struct stat sb;
     char extra;
     ssize_t n;
     int fd, rc = WSAEINVAL;
 
+    if (key_path(st, key, path, sizeof path) != 0)
+        return WSAEINVAL;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: %s", path, strerror(errno));
