@@ -41,7 +41,8 @@ done <"$tmp/dirs"
 vars=""
 for v in prefix exec_prefix bindir sbindir libexecdir datarootdir datadir sysconfdir \
          sharedstatedir localstatedir includedir docdir infodir htmldir dvidir pdfdir \
-         psdir libdir localedir mandir nssdir systemdsystemunitdir bashcompletiondir; do
+         psdir libdir localedir mandir nssdir systemdsystemunitdir sysusersdir \
+         bashcompletiondir; do
     val=$(sed -n "s|^$v = ||p" "$tmp/cfg/Makefile")
     vars="$vars $v=$val"
 done
@@ -72,7 +73,7 @@ else
     grep -i "read-only\|error" "$tmp/install.log" | head -20 >&2
 fi
 for f in sbin/rnrd bin/rnrctl etc/rnr/rnrd.conf lib/systemd/system/rnrd.service \
-         share/man/man8/rnrd.8; do
+         lib/sysusers.d/rnrd.conf share/man/man8/rnrd.8; do
     [ -f "$prefix/$f" ] && ok || fail "make install: no $prefix/$f"
 done
 

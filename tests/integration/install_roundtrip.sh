@@ -4,6 +4,7 @@
 # provider modules are NAME.so without .la; the drop-in directories exist;
 # the example provider (examples/provider) builds from the installed
 # headers alone and the installed rnrd loads it and answers through it;
+# the sysusers.d file creates the account the unit runs rnrd as;
 # every installed manual page renders without a warning; the bash
 # completion loads; and make uninstall leaves no file behind.
 top_srcdir=${srcdir:-.}
@@ -47,6 +48,12 @@ if [ "$systemdsystemunitdir" != no ]; then
     done
     grep -q "^ExecStart=$sbindir/rnrd " "$dest$systemdsystemunitdir/rnrd.service" && ok ||
         fail "rnrd.service does not start $sbindir/rnrd"
+fi
+# The account the unit runs rnrd as, for systemd-sysusers.
+if [ "$sysusersdir" != no ]; then
+    user=$(sed -n 's/^User=//p' etc/systemd/rnrd.service)
+    grep -q "^u $user " "$dest$sysusersdir/rnrd.conf" && ok ||
+        fail "$sysusersdir/rnrd.conf does not create the account rnrd.service runs as ($user)"
 fi
 for d in classes.d services.d; do
     [ -d "$dest$rnrconfdir/$d" ] && ok || fail "missing drop-in directory $rnrconfdir/$d"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # rnrd under systemd, without needing systemd running: the units pass
-# `systemd-analyze verify` (skipped without systemd-analyze), and rnrd
+# `systemd-analyze verify` (skipped without systemd-analyze), the
+# sysusers.d file creates their account, and rnrd
 # speaks the notify protocol and takes an activated socket
 # (sdnotify_check.py, skipped without python3).
 top_srcdir=${srcdir:-.}
@@ -48,6 +49,20 @@ if command -v systemd-analyze >/dev/null; then
         { echo "FAIL: rnrd.socket does not listen on /run/rnrd/rnrd.sock" >&2; fails=$((fails + 1)); }
 else
     echo "ops_systemd: systemd-analyze not installed; units not verified"
+fi
+
+# The sysusers.d file creates the account rnrd.service runs rnrd as (on
+# an empty root, without writing it).
+if command -v systemd-sysusers >/dev/null; then
+    ran=1
+    user=$(sed -n 's/^User=//p' etc/systemd/rnrd.service)
+    systemd-sysusers --root="$tmp/sysroot" --dry-run "$(pwd)/etc/sysusers.d/rnrd.conf" \
+        >"$tmp/sysusers.log" 2>&1
+    grep -q "Creating user '$user'" "$tmp/sysusers.log" || {
+        echo "FAIL: sysusers.d/rnrd.conf does not create $user:" >&2
+        cat "$tmp/sysusers.log" >&2
+        fails=$((fails + 1))
+    }
 fi
 
 if command -v python3 >/dev/null; then
