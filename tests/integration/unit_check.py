@@ -18,7 +18,10 @@ and /var/lib are fresh tmpfs, so the unit's paths are the real ones.
   directory the daemon account owns), keep its answer cache next to the
   socket (answer-cache-bytes and answers-stored in `rnrctl stats` are not
   zero), start the sap provider with its key from the credential, send
-  READY=1 and then WATCHDOG=1 pings, and STOPPING=1 on SIGTERM.
+  READY=1 and then WATCHDOG=1 pings, and STOPPING=1 on SIGTERM;
+- the service stopped by hand (RuntimeDirectoryPreserve=), the socket
+  file rnrd.socket listens on must still be there, and rnrd must start
+  again the same way in the directory it left, with a cache of its own.
 
 usage: unit_check.py BUILDDIR TMPDIR OTHER_USER
 """
@@ -136,12 +139,24 @@ mount("-t", "tmpfs", "-o", "mode=0755", "tmpfs", "/var/lib")
 # rnrd.socket: the directory of ListenStream=, root's, DirectoryMode=.
 sock_dir = os.path.dirname(listen)
 os.makedirs(sock_dir, mode=int(one(sock_unit, "DirectoryMode", "0755"), 8))
-# rnrd.service: RuntimeDirectory= (under /run), StateDirectory= (under
-# /var/lib), each with its mode, owned by User=.
-for key, base in (("RuntimeDirectory", "/run"), ("StateDirectory", "/var/lib")):
-    for name in one(svc, key, "").split():
-        exec_dir(os.path.join(base, name), int(one(svc, key + "Mode", "0755"), 8),
-                 pw.pw_uid, pw.pw_gid)
+EXEC_DIRS = (("RuntimeDirectory", "/run"), ("StateDirectory", "/var/lib"))
+
+
+def service_dirs():
+    """At each start of rnrd.service: RuntimeDirectory= (under /run),
+    StateDirectory= (under /var/lib), each with its mode, owned by User=."""
+    for key, base in EXEC_DIRS:
+        for name in one(svc, key, "").split():
+            exec_dir(os.path.join(base, name), int(one(svc, key + "Mode", "0755"), 8),
+                     pw.pw_uid, pw.pw_gid)
+
+
+def service_stopped():
+    """systemctl stop rnrd.service, rnrd.socket still listening: systemd
+    removes the runtime directories unless RuntimeDirectoryPreserve=yes."""
+    if one(svc, "RuntimeDirectoryPreserve", "no") != "yes":
+        for name in one(svc, "RuntimeDirectory", "").split():
+            subprocess.run(["rm", "-rf", os.path.join("/run", name)])
 
 # LoadCredential=ID:NAME from a credential store (the key, root's alone),
 # copied as systemd does into a directory of the service's user.
@@ -188,69 +203,90 @@ cmd = ["systemd-socket-activate", "-l", listen,
        "setpriv", "--reuid=%d" % pw.pw_uid, "--regid=%d" % pw.pw_gid, "--init-groups",
        "--"] + argv
 os.umask(int(one(svc, "UMask", "0022"), 8))
-log = open(os.path.join(tmp, "rnrd.log"), "w")
-p = subprocess.Popen(cmd, stdout=log, stderr=log)
-try:
-    for _ in range(200):
-        if os.path.exists(listen):
-            break
-        time.sleep(0.05)
-    os.chmod(listen, int(one(sock_unit, "SocketMode", "0666"), 8))
-    # The first connection starts rnrd.
-    r = rnrctl("lookup", "host", "alpha", "--ns", "NS_TCPIP_HOSTS")
-    check(r.returncode == 0 and "192.0.2.44" in r.stdout,
-          "lookup as root through the activated socket: %s%s" % (r.stdout, r.stderr))
+
+
+def notices(secs, until=None):
+    """The notify datagrams of the next secs seconds (or up to until)."""
     msgs = []
-    end = time.monotonic() + 3
-    while time.monotonic() < end:
+    end = time.monotonic() + secs
+    while time.monotonic() < end and not (until and until in msgs[-1:]):
         ns.settimeout(max(end - time.monotonic(), 0.01))
         try:
             msgs.append(ns.recv(4096).decode())
         except socket.timeout:
             break
-    check(any("READY=1" in m.split("\n") for m in msgs), "no READY=1: %r" % msgs[:3])
-    pings = sum(1 for m in msgs if m == "WATCHDOG=1")
-    check(pings >= 3, "%d WATCHDOG=1 in 3 s at WATCHDOG_USEC=500000" % pings)
+    return [l for m in msgs for l in m.split("\n")]
 
-    st = os.stat(sock_dir)
-    check(st.st_uid == pw.pw_uid and stat.S_IMODE(st.st_mode) & 0o022 == 0,
-          "%s: uid %d mode %o" % (sock_dir, st.st_uid, stat.S_IMODE(st.st_mode)))
-    cache = listen + ".cache"
-    if check(os.path.exists(cache), "no answer cache at %s" % cache):
-        st = os.stat(cache)
-        check(st.st_uid == pw.pw_uid and stat.S_IMODE(st.st_mode) == 0o644,
-              "%s: uid %d mode %o" % (cache, st.st_uid, stat.S_IMODE(st.st_mode)))
-    # Another user trusts the daemon account's directory too, and may
-    # read the cache; then the figures.  (Lookups on the hosts provider
-    # alone: sap's answers are never cached.)
-    r = rnrctl("lookup", "host", "alpha", "--ns", "NS_TCPIP_HOSTS", user=other)
-    check(r.returncode == 0 and "192.0.2.44" in r.stdout,
-          "lookup as %s: %s%s" % (other, r.stdout, r.stderr))
-    r = rnrctl("stats", "--kv")
-    kv = dict(l.split("=", 1) for l in r.stdout.splitlines() if "=" in l)
-    fig = {k.rsplit(".", 1)[-1]: v for k, v in kv.items() if "answer" in k}
-    check(int(fig.get("answer-cache-bytes", "0")) > 0,
-          "answer cache off under the unit: %r" % fig)
-    check(int(fig.get("answers-stored", "0")) >= 1, "no answer stored: %r" % fig)
-    r = rnrctl("status")
-    check(any(l.split()[:3] == ["sap", "sap", "started"] for l in r.stdout.splitlines()),
-          "sap provider not started with the credential key: %s" % r.stdout)
-    p.send_signal(signal.SIGTERM)
-    end = time.monotonic() + 10
-    stopping = False
-    while time.monotonic() < end and not stopping:
-        ns.settimeout(max(end - time.monotonic(), 0.01))
-        try:
-            stopping = "STOPPING=1" in ns.recv(4096).decode().split("\n")
-        except socket.timeout:
-            break
-    check(stopping, "no STOPPING=1")
-    check(p.wait(10) == 0, "rnrd exit status")
-finally:
-    if p.poll() is None:
-        p.kill()
-        p.wait()
-    log.close()
+
+def run(what, log):
+    """Start rnrd as the units do, check it, stop it; the cache's inode."""
+    cache_ino = None
+    service_dirs()
+    # systemd's socket lives on across runs; systemd-socket-activate binds
+    # a new one, as it would after removing the old file.
+    if os.path.lexists(listen):
+        os.unlink(listen)
+    p = subprocess.Popen(cmd, stdout=log, stderr=log)
+    try:
+        for _ in range(200):
+            if os.path.exists(listen):
+                break
+            time.sleep(0.05)
+        os.chmod(listen, int(one(sock_unit, "SocketMode", "0666"), 8))
+        # The first connection starts rnrd.
+        r = rnrctl("lookup", "host", "alpha", "--ns", "NS_TCPIP_HOSTS")
+        check(r.returncode == 0 and "192.0.2.44" in r.stdout,
+              "%s: lookup as root through the activated socket: %s%s" % (what, r.stdout, r.stderr))
+        lines = notices(3)
+        check("READY=1" in lines, "%s: no READY=1: %r" % (what, lines[:5]))
+        pings = lines.count("WATCHDOG=1")
+        check(pings >= 3, "%s: %d WATCHDOG=1 in 3 s at WATCHDOG_USEC=500000" % (what, pings))
+
+        st = os.stat(sock_dir)
+        check(st.st_uid == pw.pw_uid and stat.S_IMODE(st.st_mode) & 0o022 == 0,
+              "%s: %s: uid %d mode %o" % (what, sock_dir, st.st_uid, stat.S_IMODE(st.st_mode)))
+        cache = listen + ".cache"
+        if check(os.path.exists(cache), "%s: no answer cache at %s" % (what, cache)):
+            st = os.stat(cache)
+            cache_ino = st.st_ino
+            check(st.st_uid == pw.pw_uid and stat.S_IMODE(st.st_mode) == 0o644,
+                  "%s: %s: uid %d mode %o" % (what, cache, st.st_uid, stat.S_IMODE(st.st_mode)))
+        # Another user trusts the daemon account's directory too, and may
+        # read the cache; then the figures.  (Lookups on the hosts
+        # provider alone: sap's answers are never cached.)
+        r = rnrctl("lookup", "host", "alpha", "--ns", "NS_TCPIP_HOSTS", user=other)
+        check(r.returncode == 0 and "192.0.2.44" in r.stdout,
+              "%s: lookup as %s: %s%s" % (what, other, r.stdout, r.stderr))
+        r = rnrctl("stats", "--kv")
+        kv = dict(l.split("=", 1) for l in r.stdout.splitlines() if "=" in l)
+        fig = {k.rsplit(".", 1)[-1]: v for k, v in kv.items() if "answer" in k}
+        check(int(fig.get("answer-cache-bytes", "0")) > 0,
+              "%s: answer cache off under the unit: %r" % (what, fig))
+        check(int(fig.get("answers-stored", "0")) >= 1, "%s: no answer stored: %r" % (what, fig))
+        r = rnrctl("status")
+        check(any(l.split()[:3] == ["sap", "sap", "started"] for l in r.stdout.splitlines()),
+              "%s: sap provider not started with the credential key: %s" % (what, r.stdout))
+        p.send_signal(signal.SIGTERM)
+        check("STOPPING=1" in notices(10, "STOPPING=1"), "%s: no STOPPING=1" % what)
+        check(p.wait(10) == 0, "%s: rnrd exit status" % what)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    return cache_ino
+
+
+with open(os.path.join(tmp, "rnrd.log"), "w") as log:
+    first = run("first start", log)
+    # Stopped by hand, the socket unit still listening: its socket file
+    # must outlive the service, or no client could start rnrd again.
+    service_stopped()
+    check(os.path.exists(listen), "%s is gone once rnrd.service stopped "
+          "(RuntimeDirectoryPreserve=%s)" % (listen, one(svc, "RuntimeDirectoryPreserve", "no")))
+    # Started again (a client, or Restart=) in the directory it left.
+    second = run("second start", log)
+    check(first is None or second is None or first != second,
+          "the restarted rnrd serves the old daemon's cache file")
 if failed:
     sys.stderr.write(open(os.path.join(tmp, "rnrd.log")).read())
 print("unit_check: %d passed, %d failed" % (passed[0], len(failed)))
