@@ -17,7 +17,8 @@ and /var/lib are fresh tmpfs, so the unit's paths are the real ones.
 - rnrd must then serve root and another user on the system socket (whose
   directory the daemon account owns), keep its answer cache next to the
   socket (answer-cache-bytes and answers-stored in `rnrctl stats` are not
-  zero), start the sap provider with its key from the credential, send
+  zero; the other user's repeat of root's lookup is answered from the
+  file, the daemon account's), start the sap provider with its key from the credential, send
   READY=1 and then WATCHDOG=1 pings, and STOPPING=1 on SIGTERM;
 - the service stopped by hand (RuntimeDirectoryPreserve=), the socket
   file rnrd.socket listens on must still be there, and rnrd must start
@@ -218,6 +219,13 @@ def notices(secs, until=None):
     return [l for m in msgs for l in m.split("\n")]
 
 
+def stats():
+    """The daemon's figures of `rnrctl stats --kv`, by their last name."""
+    r = rnrctl("stats", "--kv")
+    return {k.split(".")[-1]: v for k, v in
+            (l.split("=", 1) for l in r.stdout.splitlines() if l.startswith("daemon."))}
+
+
 def run(what, log):
     """Start rnrd as the units do, check it, stop it; the cache's inode."""
     cache_ino = None
@@ -251,15 +259,18 @@ def run(what, log):
             cache_ino = st.st_ino
             check(st.st_uid == pw.pw_uid and stat.S_IMODE(st.st_mode) == 0o644,
                   "%s: %s: uid %d mode %o" % (what, cache, st.st_uid, stat.S_IMODE(st.st_mode)))
-        # Another user trusts the daemon account's directory too, and may
-        # read the cache; then the figures.  (Lookups on the hosts
-        # provider alone: sap's answers are never cached.)
+        # Another user trusts the daemon account's directory too, and its
+        # cache file: the same lookup is answered from the file, never
+        # reaching rnrd.  (Lookups on the hosts provider alone: sap's
+        # answers are never cached.)
+        before = stats()
         r = rnrctl("lookup", "host", "alpha", "--ns", "NS_TCPIP_HOSTS", user=other)
         check(r.returncode == 0 and "192.0.2.44" in r.stdout,
               "%s: lookup as %s: %s%s" % (what, other, r.stdout, r.stderr))
-        r = rnrctl("stats", "--kv")
-        kv = dict(l.split("=", 1) for l in r.stdout.splitlines() if "=" in l)
-        fig = {k.rsplit(".", 1)[-1]: v for k, v in kv.items() if "answer" in k}
+        fig = stats()
+        check("lookups-total" in before and fig.get("lookups-total") == before["lookups-total"],
+              "%s: %s's repeated lookup went to rnrd (lookups-total %s, then %s), not to the "
+              "cache" % (what, other, before.get("lookups-total"), fig.get("lookups-total")))
         check(int(fig.get("answer-cache-bytes", "0")) > 0,
               "%s: answer cache off under the unit: %r" % (what, fig))
         check(int(fig.get("answers-stored", "0")) >= 1, "%s: no answer stored: %r" % (what, fig))
