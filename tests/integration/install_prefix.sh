@@ -72,8 +72,14 @@ else
     fail "make install with --prefix=$prefix wrote outside it (exit $rc):"
     grep -i "read-only\|error" "$tmp/install.log" | head -20 >&2
 fi
+# (Units and the sysusers.d file only where this build installs them.)
+own=$(mk -s print-install-dirs)
 for f in sbin/rnrd bin/rnrctl etc/rnr/rnrd.conf lib/systemd/system/rnrd.service \
          lib/sysusers.d/rnrd.conf share/man/man8/rnrd.8; do
+    case $f in
+    lib/systemd/*) echo "$own" | grep -qx "systemdsystemunitdir=no" && continue ;;
+    lib/sysusers.d/*) echo "$own" | grep -qx "sysusersdir=no" && continue ;;
+    esac
     [ -f "$prefix/$f" ] && ok || fail "make install: no $prefix/$f"
 done
 
