@@ -70,7 +70,10 @@ int rnrd_notify_init(void)
         notify_addr.sun_path[0] = '\0';
     notify_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
                              (path[0] == '@' ? 0 : 1));
-    notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    /* Non-blocking: a receiver that stops reading (its queue holds a few
+     * datagrams) must never stall the event loop; what does not fit is
+     * dropped, and a watchdog that misses pings for good does its job. */
+    notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (notify_fd < 0) {
         log_warning("NOTIFY_SOCKET: socket: %s; not notifying systemd", strerror(errno));
         goto done;

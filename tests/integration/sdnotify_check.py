@@ -2,7 +2,8 @@
 """rnrd and systemd without systemd: the notify protocol (READY=1,
 RELOADING=1 then READY=1 on SIGHUP and on `rnrctl reload`, STOPPING=1),
 to a path and to an abstract socket, the watchdog (WATCHDOG=1 at half
-of $WATCHDOG_USEC, only when $WATCHDOG_PID is rnrd's), and socket activation (LISTEN_FDS /
+of $WATCHDOG_USEC, only when $WATCHDOG_PID is rnrd's; a notify socket
+nobody reads never stalls rnrd), and socket activation (LISTEN_FDS /
 LISTEN_PID, as systemd passes rnrd.socket): rnrd serves on the socket it
 was given and leaves the file alone at exit.  Also malformed operations
 requests: they drop that client only.
@@ -115,7 +116,37 @@ def watchdog_run(wd_pid):
     return pings
 
 
+def watchdog_unread():
+    """A notify socket nobody reads (its queue holds a few datagrams):
+    pings every 10 ms fill it at once, and rnrd must go on serving."""
+    path = os.path.join(tmp, "unread.sock")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(path)
+    s.settimeout(10)
+
+    def child():
+        os.environ["NOTIFY_SOCKET"] = path
+        os.environ["WATCHDOG_USEC"] = "20000"
+
+    p = subprocess.Popen([rnrd, "--foreground", "--config", conf], preexec_fn=child,
+                         stderr=open(os.path.join(tmp, "watchdog.log"), "a"))
+    try:
+        check(recv_state(s).get("READY") == "1", "unread notify socket: no READY=1")
+        time.sleep(1)
+        env = dict(os.environ, RNR_SOCKET=os.environ["RNR_SOCKET"], RNR_REQUEST_TIMEOUT_MS="5000")
+        r = subprocess.run([rnrctl, "status"], env=env, capture_output=True, text=True)
+        check(r.returncode == 0, "rnrd stalls on a notify socket nobody reads: " + r.stderr)
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(10) == 0, "unread notify socket: rnrd exit status")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        s.close()
+
+
 def watchdog():
+    watchdog_unread()
     pings = watchdog_run("self")
     # Every 0.2 s: about 10 in 2 s; a loaded machine may delay a few.
     check(len(pings) >= 4, "watchdog: %d WATCHDOG=1 in 2 s at WATCHDOG_USEC=400000" % len(pings))
