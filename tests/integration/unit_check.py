@@ -33,6 +33,7 @@ import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 
 build, tmp, other = sys.argv[1:4]
@@ -187,12 +188,24 @@ with open(conf, "w") as f:
         f.write("[provider sap]\nmodule = sap\nkey-file = %s\n" % key_id)
 os.chmod(conf, 0o644)
 
-# $NOTIFY_SOCKET, as systemd's.
+# $NOTIFY_SOCKET, read all the time as systemd reads it (its queue holds
+# only a few datagrams: the pings would fill it).
 notify_path = "/run/notify"
 ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 ns.bind(notify_path)
 os.chmod(notify_path, 0o666)
-ns.settimeout(30)
+notes = []      # every line received, in order
+
+
+def notify_reader():
+    while True:
+        try:
+            notes.extend(ns.recv(4096).decode().split("\n"))
+        except OSError:
+            return
+
+
+threading.Thread(target=notify_reader, daemon=True).start()
 
 argv = [os.path.join(build, "daemon/rnrd")] + [a.replace("%S", "/var/lib") for a in exec_start[1:]]
 argv += ["--config", conf, "--module-dir", os.path.join(build, "providers/.libs")]
@@ -206,22 +219,20 @@ cmd = ["systemd-socket-activate", "-l", listen,
 os.umask(int(one(svc, "UMask", "0022"), 8))
 
 
-def notices(secs, until=None):
-    """The notify datagrams of the next secs seconds (or up to until)."""
-    msgs = []
+def notices(since, secs, until=None):
+    """The notify lines from index since on, after secs seconds (or as
+    soon as until is among them)."""
     end = time.monotonic() + secs
-    while time.monotonic() < end and not (until and until in msgs[-1:]):
-        ns.settimeout(max(end - time.monotonic(), 0.01))
-        try:
-            msgs.append(ns.recv(4096).decode())
-        except socket.timeout:
-            break
-    return [l for m in msgs for l in m.split("\n")]
+    while time.monotonic() < end and until not in notes[since:]:
+        time.sleep(0.05)
+    return notes[since:]
 
 
 def stats():
     """The daemon's figures of `rnrctl stats --kv`, by their last name."""
     r = rnrctl("stats", "--kv")
+    if r.returncode != 0:
+        print("rnrctl stats: exit %d: %s" % (r.returncode, r.stderr), file=sys.stderr)
     return {k.split(".")[-1]: v for k, v in
             (l.split("=", 1) for l in r.stdout.splitlines() if l.startswith("daemon."))}
 
@@ -229,6 +240,7 @@ def stats():
 def run(what, log):
     """Start rnrd as the units do, check it, stop it; the cache's inode."""
     cache_ino = None
+    since = len(notes)
     service_dirs()
     # systemd's socket lives on across runs; systemd-socket-activate binds
     # a new one, as it would after removing the old file.
@@ -245,7 +257,7 @@ def run(what, log):
         r = rnrctl("lookup", "host", "alpha", "--ns", "NS_TCPIP_HOSTS")
         check(r.returncode == 0 and "192.0.2.44" in r.stdout,
               "%s: lookup as root through the activated socket: %s%s" % (what, r.stdout, r.stderr))
-        lines = notices(3)
+        lines = notices(since, 3)
         check("READY=1" in lines, "%s: no READY=1: %r" % (what, lines[:5]))
         pings = lines.count("WATCHDOG=1")
         check(pings >= 3, "%s: %d WATCHDOG=1 in 3 s at WATCHDOG_USEC=500000" % (what, pings))
@@ -276,9 +288,11 @@ def run(what, log):
         check(int(fig.get("answers-stored", "0")) >= 1, "%s: no answer stored: %r" % (what, fig))
         r = rnrctl("status")
         check(any(l.split()[:3] == ["sap", "sap", "started"] for l in r.stdout.splitlines()),
-              "%s: sap provider not started with the credential key: %s" % (what, r.stdout))
+              "%s: sap provider not started with the credential key: %s%s" %
+              (what, r.stdout, r.stderr))
+        since = len(notes)
         p.send_signal(signal.SIGTERM)
-        check("STOPPING=1" in notices(10, "STOPPING=1"), "%s: no STOPPING=1" % what)
+        check("STOPPING=1" in notices(since, 10, "STOPPING=1"), "%s: no STOPPING=1" % what)
         check(p.wait(10) == 0, "%s: rnrd exit status" % what)
     finally:
         if p.poll() is None:
