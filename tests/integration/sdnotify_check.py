@@ -10,6 +10,7 @@ requests: they drop that client only.
 
 usage: sdnotify_check.py RNRD RNRCTL CONF TMPDIR
 """
+import contextlib
 import os
 import signal
 import socket
@@ -79,10 +80,12 @@ def notify_run(addr, bind_addr):
         s.close()
 
 
-def watchdog_run(wd_pid):
-    """WATCHDOG=1 datagrams in the 2 s after READY=1, with WATCHDOG_USEC
-    of 0.4 s and WATCHDOG_PID rnrd's own ("self") or another's."""
-    path = os.path.join(tmp, "watchdog.sock")
+@contextlib.contextmanager
+def watchdog_rnrd(name, usec, wd_pid=None):
+    """rnrd notifying a fresh socket tmp/name, WATCHDOG_USEC usec and
+    WATCHDOG_PID wd_pid ("self": rnrd's own; None: unset), for a with
+    block given the socket; then stopped with SIGTERM."""
+    path = os.path.join(tmp, name)
     if os.path.exists(path):
         os.unlink(path)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -90,59 +93,47 @@ def watchdog_run(wd_pid):
     s.settimeout(10)
 
     def child():
-        os.environ["NOTIFY_SOCKET"] = path
-        os.environ["WATCHDOG_USEC"] = "400000"
-        os.environ["WATCHDOG_PID"] = str(os.getpid()) if wd_pid == "self" else wd_pid
+        os.environ.update(NOTIFY_SOCKET=path, WATCHDOG_USEC=usec)
+        if wd_pid is not None:
+            os.environ["WATCHDOG_PID"] = str(os.getpid()) if wd_pid == "self" else wd_pid
 
     p = subprocess.Popen([rnrd, "--foreground", "--config", conf], preexec_fn=child,
                          stderr=open(os.path.join(tmp, "watchdog.log"), "a"))
-    pings = []
     try:
-        st = recv_state(s)
-        check(st.get("READY") == "1", "watchdog %s: no READY=1 first (%r)" % (wd_pid, st))
-        end = time.monotonic() + 2
-        while time.monotonic() < end:
-            s.settimeout(max(end - time.monotonic(), 0.01))
-            st = recv_state(s)
-            if st.get("WATCHDOG") == "1":
-                pings.append(time.monotonic())
+        yield s
         p.send_signal(signal.SIGTERM)
-        check(p.wait(10) == 0, "watchdog %s: rnrd exit status" % wd_pid)
+        check(p.wait(10) == 0, "watchdog %s: rnrd exit status" % name)
     finally:
         if p.poll() is None:
             p.kill()
             p.wait()
         s.close()
+
+
+def watchdog_run(wd_pid):
+    """WATCHDOG=1 datagrams in the 2 s after READY=1, with WATCHDOG_USEC
+    of 0.4 s and WATCHDOG_PID rnrd's own ("self") or another's."""
+    pings = []
+    with watchdog_rnrd("watchdog.sock", "400000", wd_pid) as s:
+        st = recv_state(s)
+        check(st.get("READY") == "1", "watchdog %s: no READY=1 first (%r)" % (wd_pid, st))
+        end = time.monotonic() + 2
+        while time.monotonic() < end:
+            s.settimeout(max(end - time.monotonic(), 0.01))
+            if recv_state(s).get("WATCHDOG") == "1":
+                pings.append(time.monotonic())
     return pings
 
 
 def watchdog_unread():
     """A notify socket nobody reads (its queue holds a few datagrams):
     pings every 10 ms fill it at once, and rnrd must go on serving."""
-    path = os.path.join(tmp, "unread.sock")
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(path)
-    s.settimeout(10)
-
-    def child():
-        os.environ["NOTIFY_SOCKET"] = path
-        os.environ["WATCHDOG_USEC"] = "20000"
-
-    p = subprocess.Popen([rnrd, "--foreground", "--config", conf], preexec_fn=child,
-                         stderr=open(os.path.join(tmp, "watchdog.log"), "a"))
-    try:
+    with watchdog_rnrd("unread.sock", "20000") as s:
         check(recv_state(s).get("READY") == "1", "unread notify socket: no READY=1")
         time.sleep(1)
-        env = dict(os.environ, RNR_SOCKET=os.environ["RNR_SOCKET"], RNR_REQUEST_TIMEOUT_MS="5000")
+        env = dict(os.environ, RNR_REQUEST_TIMEOUT_MS="5000")
         r = subprocess.run([rnrctl, "status"], env=env, capture_output=True, text=True)
         check(r.returncode == 0, "rnrd stalls on a notify socket nobody reads: " + r.stderr)
-        p.send_signal(signal.SIGTERM)
-        check(p.wait(10) == 0, "unread notify socket: rnrd exit status")
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-        s.close()
 
 
 def watchdog():
