@@ -31,6 +31,7 @@
 #include "log.h"
 #include "lookup.h"
 #include "rnrd.h"
+#include "subscribe.h"
 
 /* Freed memory worth giving back to the system at the next sweep. */
 #define CLIENT_TRIM_BYTES (8u << 20)
@@ -600,6 +601,7 @@ static void client_free(struct rnrd_client *c)
 
     while ((l = TAILQ_FIRST(&c->lookups)) != NULL)
         rnrd_lookup_free(l);
+    rnrd_subs_client_gone(c);
     rnrd_session_client_gone(c);
     rnrd_loop_unwatch(d->loop, c->fd);
     close(c->fd);
@@ -634,6 +636,8 @@ static void client_flush(struct rnrd_client *c)
                 break;
             rnrd_lookup_pump(l);
         }
+        if (!c->dead && !rnrd_client_throttled(c))
+            rnrd_subs_pump(c);
         if (!c->dead)
             client_write(c);
     }
@@ -706,7 +710,7 @@ static int client_idle(const struct rnrd_client *c)
 {
     int avail = 0;
 
-    return c->nlookups == 0 && TAILQ_EMPTY(&c->sets) && !c->holds_regs &&
+    return c->nlookups == 0 && c->nsubs == 0 && TAILQ_EMPTY(&c->sets) && !c->holds_regs &&
            rnrd_buf_pending(&c->in) == 0 &&
            rnrd_buf_pending(&c->out) == 0 && c->skip == 0 &&
            ioctl(c->fd, FIONREAD, &avail) == 0 && avail == 0;

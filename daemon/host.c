@@ -12,6 +12,7 @@
 #include "log.h"
 #include "lookup.h"
 #include "rnrd.h"
+#include "subscribe.h"
 
 static void host_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -149,4 +150,5 @@ const struct rnr_nsp_host rnrd_host = {
     .answers_changed = host_answers_changed,
     .set_service_defer = rnrd_set_service_defer,
     .set_service_done = rnrd_set_service_done,
+    .changed = rnrd_subs_changed,
 };

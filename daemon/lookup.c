@@ -21,6 +21,7 @@
 #include "queryset.h"
 #include "router.h"
 #include "status.h"
+#include "subscribe.h"
 
 static struct rnrd_ptrset live_subs;
 
@@ -223,6 +224,32 @@ static void sub_count_end(const struct rnr_nsp_lookup *s)
 
 /* ------------------------------------------------------------ emit */
 
+int rnrd_result_view(const struct rnr_nsp_provider *p, const WSAQUERYSETA *q,
+                     const WSAQUERYSETA *res, WSAQUERYSETA *view, CSADDR_INFO **kept)
+{
+    CSADDR_INFO *k;
+    DWORD i, n = 0;
+
+    *kept = NULL;
+    *view = *res;
+    if (view->lpNSProviderId == NULL)
+        view->lpNSProviderId = (GUID *)&p->id;
+    if (view->dwNameSpace == NS_ALL)
+        view->dwNameSpace = p->name_space;
+    if (q->dwNumberOfProtocols == 0 || res->dwNumberOfCsAddrs == 0)
+        return 0;
+    if ((k = rnr_malloc(res->dwNumberOfCsAddrs * sizeof *k)) == NULL)
+        return WSAENOBUFS;
+    for (i = 0; i < res->dwNumberOfCsAddrs; i++)
+        if (rnr_qs_csaddr_matches(&res->lpcsaBuffer[i], q->lpafpProtocols,
+                                  q->dwNumberOfProtocols))
+            k[n++] = res->lpcsaBuffer[i];
+    view->lpcsaBuffer = n > 0 ? k : NULL;
+    view->dwNumberOfCsAddrs = n;
+    *kept = k;
+    return n == 0;
+}
+
 /* Apply doc/architecture.md step 4 and encode the result into the scratch
  * buffer.  Returns 1 when a frame is ready, 0 when the result was dropped
  * by the client's restrictions, or a WSA error. */
@@ -233,30 +260,16 @@ static int lookup_encode(struct rnrd_lookup *l, const struct rnr_nsp_provider *p
     const WSAQUERYSETA *q = l->qs;
     WSAQUERYSETA view, masked;
     CSADDR_INFO *kept = NULL;
-    DWORD i, n = 0;
-    int rc = 0;
+    int rc;
 
     if ((res->dwOutputFlags & RESULT_IS_ALIAS) && !(l->flags & LUP_RETURN_ALIASES))
         return 0;
     if (!rnr_qs_version_matches(q->lpVersion, res->lpVersion))
         return 0;
-    view = *res;
-    if (view.lpNSProviderId == NULL)
-        view.lpNSProviderId = (GUID *)&p->id;
-    if (view.dwNameSpace == NS_ALL)
-        view.dwNameSpace = p->name_space;
-    if (q->dwNumberOfProtocols > 0 && res->dwNumberOfCsAddrs > 0) {
-        kept = rnr_malloc(res->dwNumberOfCsAddrs * sizeof *kept);
-        if (kept == NULL)
-            return WSAENOBUFS;
-        for (i = 0; i < res->dwNumberOfCsAddrs; i++)
-            if (rnr_qs_csaddr_matches(&res->lpcsaBuffer[i], q->lpafpProtocols,
-                                      q->dwNumberOfProtocols))
-                kept[n++] = res->lpcsaBuffer[i];
-        if (n == 0)
-            goto done;   /* it had addresses and none is left */
-        view.lpcsaBuffer = kept;
-        view.dwNumberOfCsAddrs = n;
+    rc = rnrd_result_view(p, q, res, &view, &kept);
+    if (rc != 0) {
+        rc = rc == 1 ? 0 : rc;   /* it had addresses and none is left */
+        goto done;
     }
     rnr_qs_mask(&masked, &view, l->flags);
     rnr_wbuf_reset(w);
@@ -400,7 +413,7 @@ static uint32_t lookup_new_handle(struct rnrd_client *c)
 {
     for (;;) {
         uint32_t h = ++c->next_handle;
-        if (h != 0 && lookup_find(c, h) == NULL)
+        if (h != 0 && lookup_find(c, h) == NULL && !rnrd_sub_handle_used(c, h))
             return h;
     }
 }
@@ -601,13 +614,19 @@ int rnrd_lookup_request_end(struct rnrd_client *c, uint32_t id, struct rnr_rbuf 
         return -1;
     l = lookup_find(c, handle);
     if (l == NULL) {
-        rnrd_reply_status(c, RNR_MSG_LOOKUP_END, id, WSA_INVALID_HANDLE);
+        /* Or a subscription: they share the handle space. */
+        rnrd_reply_status(c, RNR_MSG_LOOKUP_END, id, rnrd_sub_end(c, handle));
         return 0;
     }
     log_debug("client %u: lookup %u ends", c->serial, handle);
     rnrd_lookup_free(l);
     rnrd_reply_status(c, RNR_MSG_LOOKUP_END, id, 0);
     return 0;
+}
+
+int rnrd_lookup_handle_used(const struct rnrd_client *c, uint32_t handle)
+{
+    return lookup_find((struct rnrd_client *)c, handle) != NULL;
 }
 
 /* ------------------------------------------------------------ providers */

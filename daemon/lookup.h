@@ -81,6 +81,15 @@ void rnrd_lookups_fini(void);
 /* LOOKUP_BEGIN / LOOKUP_END requests. */
 int  rnrd_lookup_request_begin(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
 int  rnrd_lookup_request_end(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
+/* A result as the client of query q may see it (doc/architecture.md,
+ * step 4): provider id and name space filled in from p when unset,
+ * addresses restricted to q's protocols.  0; 1 when the restriction left
+ * none of the addresses it had (view has none then); or WSAENOBUFS.
+ * *kept (rnr_free, even on 1) holds the addresses view points to. */
+int  rnrd_result_view(const struct rnr_nsp_provider *p, const WSAQUERYSETA *q,
+                      const WSAQUERYSETA *res, WSAQUERYSETA *view, CSADDR_INFO **kept);
+/* A lookup of c has that handle (subscriptions share the space). */
+int  rnrd_lookup_handle_used(const struct rnrd_client *c, uint32_t handle);
 /* Cancel and free (client gone). */
 void rnrd_lookup_free(struct rnrd_lookup *l);
 /* Push what can be pushed (after the client's output drained). */

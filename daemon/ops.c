@@ -128,6 +128,9 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     fig(w, &n, "lookups-open", open);
     fig(w, &n, "lookups-total", d->stats.lookups_total);
     fig(w, &n, "lookups-paused", d->stats.lookups_paused);
+    fig(w, &n, "subscriptions", d->stats.subscriptions);
+    fig(w, &n, "changes-sent", d->stats.changes_sent);
+    fig(w, &n, "changes-dropped", d->stats.changes_dropped);
     fig(w, &n, "frames-in", d->stats.frames_in);
     fig(w, &n, "frames-out", d->stats.frames_out);
     fig(w, &n, "reloads", d->stats.reloads);

@@ -55,6 +55,7 @@ struct rnrd_client {
     TAILQ_HEAD(, rnrd_lookup) lookups;       /* oldest first */
     TAILQ_HEAD(, rnrd_setreq) sets;          /* WSASetService awaiting providers */
     size_t                   nlookups;
+    size_t                   nsubs;          /* subscriptions (subscribe.c) */
     uint32_t                 next_handle;
     unsigned                 watched;        /* RNR_NSP_EV_* registered */
     int                      dirty;          /* on d->dirty */

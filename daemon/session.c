@@ -13,6 +13,7 @@
 #include "queryset.h"
 #include "rnrd.h"
 #include "router.h"
+#include "subscribe.h"
 
 static int session_ping(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 {
@@ -452,6 +453,8 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
         return session_ping(c, h->id, &r);
     case RNR_MSG_ANSWER_CACHE:
         return rnrd_answers_request(c, h->id, &r);
+    case RNR_MSG_SUBSCRIBE:
+        return rnrd_sub_request(c, h->id, &r);
     case RNR_MSG_STATUS:
     case RNR_MSG_STATS:
     case RNR_MSG_CONTROL:

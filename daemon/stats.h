@@ -41,6 +41,9 @@ struct rnrd_dstats {
     uint64_t reloads;
     uint64_t reload_errors;
     uint64_t answers_stored;   /* lookups put in the answer cache */
+    uint64_t subscriptions;    /* open now (subscribe.c) */
+    uint64_t changes_sent;     /* CHANGE frames queued */
+    uint64_t changes_dropped;  /* for a subscriber that did not read */
 };
 
 /* 1 when a provider's status counts as an error: anything but success

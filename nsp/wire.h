@@ -34,8 +34,12 @@
  *   LIST_CLASSES     (empty)                    -> u32 n, n x classinfo
  *   PING             (empty)                    -> (empty)
  *   STATUS, STATS, CONTROL, RELOAD: see wire_ops.h
+ *   SUBSCRIBE        u32 flags, queryset        -> u32 handle, u32 n,
+ *                                                  n x guid (providers
+ *                                                  that cannot report)
  *   LOOKUP_RESULT    (pushed)                   queryset
  *   LOOKUP_DONE      (pushed)                   (empty; status in header)
+ *   CHANGE           (pushed)                   u32 kind [, queryset]
  * A reply whose status is not 0 has an empty body, but for a SET_SERVICE
  * that asked for RNR_SET_REPORT.
  *
@@ -92,9 +96,13 @@ enum rnr_msg_type {
     RNR_MSG_ANSWER_CACHE   = 0x0F,
     /* A command to rnrd itself, not to a provider (wire_ops.h): admins. */
     RNR_MSG_ADMIN          = 0x10,
+    /* Watch a query's answer change (doc/protocol.md); ended by
+     * LOOKUP_END with the handle. */
+    RNR_MSG_SUBSCRIBE      = 0x11,
     RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
     RNR_MSG_LOOKUP_RESULT  = 0x40,
-    RNR_MSG_LOOKUP_DONE    = 0x41
+    RNR_MSG_LOOKUP_DONE    = 0x41,
+    RNR_MSG_CHANGE         = 0x42    /* pushed to a SUBSCRIBE handle */
 };
 
 /* SET_SERVICE options (the optional u32 after the query set).  Only a
@@ -110,6 +118,11 @@ enum rnr_set_outcome {
     RNR_SET_REMOVED        = 3, /* deregistered or deleted */
     RNR_SET_REFUSED        = 4  /* nothing changed: the status says why */
 };
+/* CHANGE kinds: u32 kind, then a queryset for ADD and REMOVE, nothing
+ * for OVERFLOW (changes were dropped: list again). */
+#define RNR_CHANGE_ADD      1u
+#define RNR_CHANGE_REMOVE   2u
+#define RNR_CHANGE_OVERFLOW 3u
 
 struct rnr_wire_hdr {
     uint32_t length;

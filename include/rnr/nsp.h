@@ -48,7 +48,8 @@ extern "C" {
 #endif
 
 /* Bumped whenever struct rnr_nsp_ops or struct rnr_nsp_host change.  3:
- * ops gained lookup_resume, config_keys and check_config. */
+ * ops gained lookup_resume, config_keys, check_config and change_matches,
+ * the host changed. */
 #define RNR_NSP_ABI_VERSION 3
 
 /* The one symbol a provider module exports:
@@ -92,6 +93,16 @@ struct rnr_nsp_caller {
  * RNR_SERVICE_PERSISTENT.  rnrd then never closes that connection as
  * idle, and tells rnrctl, which warns that its registration ends with it. */
 #define RNR_NSP_CAP_SESSION     0x0010u
+#define RNR_NSP_CAP_NOTIFY      0x0020u /* reports changes: host->changed */
+
+/* host->changed: what happened to an entry. */
+#define RNR_NSP_CHANGE_ADD      1   /* appeared, or changed: its new state */
+#define RNR_NSP_CHANGE_REMOVE   2   /* gone (deregistered, expired, withdrawn) */
+/* host->changed flags: the entry is one a lookup through NS_ALL that
+ * names no provider serves only to its owner (the directory's and sap's
+ * `trust = admin` rule); the daemon applies the same rule to
+ * subscribers. */
+#define RNR_NSP_CHANGE_GUARDED  0x1u
 
 /* Address families a provider serves (rnr_nsp_ops.families); the router
  * drops providers that serve none of the families a query asks for. */
@@ -218,6 +229,18 @@ struct rnr_nsp_host {
     struct rnr_nsp_pending *(*set_service_defer)(struct rnr_nsp_provider *p);
     void (*set_service_done)(struct rnr_nsp_provider *p, struct rnr_nsp_pending *pd,
                              int status);
+
+    /* Report a change to live subscriptions (SUBSCRIBE, rnrctl browse,
+     * WSANSPIoctl SIO_NSP_NOTIFY_CHANGE), for a provider with
+     * RNR_NSP_CAP_NOTIFY.  Called on the loop, after the change is what
+     * lookups see; `entry` is the entry as a lookup would return it
+     * (lpszContext set by a hierarchical name space), its last state for
+     * RNR_NSP_CHANGE_REMOVE.  The daemon encodes it for every matching
+     * subscriber before returning and keeps no pointer.  `owner` and
+     * `flags` (RNR_NSP_CHANGE_GUARDED) let it apply the lookups'
+     * visibility rule per subscriber.  Cheap when nobody subscribes. */
+    void (*changed)(struct rnr_nsp_provider *p, const WSAQUERYSETA *entry, int kind,
+                    uid_t owner, unsigned flags);
 };
 
 /* Value types of a provider's configuration keys (rnr_nsp_ops.config_keys). */
@@ -342,6 +365,15 @@ struct rnr_nsp_ops {
      * values of the declared type (NULL for one that is not: it was
      * reported already).  NULL when the types say it all. */
     void (*check_config)(const struct rnr_nsp_check *chk);
+
+    /* Would `entry` (from host->changed) be an answer to a lookup of
+     * `query` with `flags`, the caller's visibility aside?  1 or 0.  On
+     * the loop, for each subscription that reaches this provider; copies
+     * nothing.  NULL: the daemon matches the class (the null GUID: any)
+     * and the instance name ('*' and '?' wildcards; NULL or "": any),
+     * and ignores contexts. */
+    int  (*change_matches)(void *state, const WSAQUERYSETA *query, DWORD flags,
+                           const WSAQUERYSETA *entry);
 };
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
