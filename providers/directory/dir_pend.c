@@ -103,8 +103,10 @@ static void pend_apply(struct dir_state *st, struct dir_pend *pe)
     node = dir_tree_find_node(&st->tree, &path);
     if (pe->ne == NULL) {
         old = node != NULL ? dir_tree_find_entry(&st->tree, node, &pe->cls, pe->name) : NULL;
-        if (old != NULL)
+        if (old != NULL) {
+            dir_notify(st, old, RNR_NSP_CHANGE_REMOVE);
             dir_tree_remove(&st->tree, old);
+        }
         return;
     }
     if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0) {
@@ -114,6 +116,7 @@ static void pend_apply(struct dir_state *st, struct dir_pend *pe)
     }
     old = dir_tree_find_entry(&st->tree, node, &pe->cls, pe->name);
     dir_tree_put(&st->tree, node, pe->ne, old);
+    dir_notify(st, pe->ne, RNR_NSP_CHANGE_ADD);
     pe->ne = NULL;
 }
 

@@ -462,6 +462,7 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
                         e->qs->lpszServiceInstanceName);
         if ((rc = store_write(st)) != 0)
             goto done;
+        dir_notify(st, e, RNR_NSP_CHANGE_REMOVE);
         dir_tree_remove(&st->tree, e);
         goto written;
     }
@@ -484,6 +485,7 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     if ((rc = store_write(st)) != 0)
         goto done;
     dir_tree_put(&st->tree, node, ne, e);
+    dir_notify(st, ne, RNR_NSP_CHANGE_ADD);
     ne = NULL;
     made = NULL;
 written:

@@ -476,7 +476,8 @@ static const struct rnr_nsp_ops dir_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "directory",
     .display_name = "Persistent directory",
-    .capabilities = RNR_NSP_CAP_CONTAINERS | RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER,
+    .capabilities = RNR_NSP_CAP_CONTAINERS | RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER |
+                    RNR_NSP_CAP_NOTIFY,
     .families = RNR_NSP_AF_ANY,
     .default_name_space = NS_NDS,
     .default_id = DIR_PROVIDER_ID,
@@ -494,6 +495,7 @@ static const struct rnr_nsp_ops dir_ops = {
     .stats = dir_stats,
     .config_keys = dir_config_keys,
     .check_config = dir_check_config,
+    .change_matches = dir_change_matches,
 };
 
 const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version)

@@ -98,6 +98,13 @@ void dir_compact_run(struct dir_state *st);
 /* Records one entry (rec->qs, taken) while the store loads. */
 int  dir_apply_record(void *ctx, struct dir_xml_rec *rec);
 
+/* dir_notify.c: tell rnrd's subscribers (nsp.h, host->changed) that e
+ * was added or changed (RNR_NSP_CHANGE_ADD: e is in the tree) or is about
+ * to go (RNR_NSP_CHANGE_REMOVE: called before it is removed). */
+void dir_notify(struct dir_state *st, const struct dir_entry *e, int kind);
+int  dir_change_matches(void *state, const WSAQUERYSETA *query, DWORD flags,
+                        const WSAQUERYSETA *entry);
+
 /* dir_set.c */
 int  dir_set_service(void *state, const struct rnr_nsp_caller *caller,
                      const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags);
