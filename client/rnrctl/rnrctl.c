@@ -19,6 +19,7 @@ static const char help_main[] =
 "Commands:\n"
 "  providers                  list name-space providers\n"
 "  lookup CLASS [NAME]        look a service up, print every result\n"
+"  browse CLASS [NAME]        watch entries appear and disappear\n"
 "  register CLASS NAME        register a service instance (--addr ...)\n"
 "  deregister CLASS NAME      deregister a service instance\n"
 "  delete CLASS NAME          delete a service instance, or one address of it\n"
@@ -90,6 +91,7 @@ static const struct command commands[] = {
     { "cache",      rnrctl_cmd_cache,      rnrctl_help_cache },
     { "control",    rnrctl_cmd_control,    rnrctl_help_control },
     { "directory",  rnrctl_cmd_directory,  rnrctl_help_directory },
+    { "browse",     rnrctl_cmd_browse,     rnrctl_help_browse },
 };
 
 static const struct command *find_command(const char *name)

@@ -186,6 +186,7 @@ int rnrctl_cmd_reload(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv);
 int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv);
+int rnrctl_cmd_browse(struct rnrctl *c, int argc, char **argv);
 
 /* Help texts (stdout, exit 0 on --help). */
 extern const char rnrctl_help_providers[];
@@ -202,5 +203,6 @@ extern const char rnrctl_help_reload[];
 extern const char rnrctl_help_cache[];
 extern const char rnrctl_help_control[];
 extern const char rnrctl_help_directory[];
+extern const char rnrctl_help_browse[];
 
 #endif
