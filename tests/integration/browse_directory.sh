@@ -32,6 +32,10 @@ skip() { echo "SKIP: $*"; exit 77; }
 command -v setpriv >/dev/null 2>&1 || skip "no setpriv"
 [ -x /usr/sbin/useradd ] || skip "no useradd"
 command -v python3 >/dev/null 2>&1 || skip "no python3"
+# The test users run the system's python: root's PATH may hold one they
+# cannot read.
+PYU=/usr/bin/python3
+[ -x $PYU ] || skip "no $PYU"
 MALLORY=rnrt-mallory
 ALICE=rnrt-alice
 ensure_user() {
@@ -214,9 +218,9 @@ st=$?
 case "$st:$out" in 5:*WSAEOPNOTSUPP*) ;;
     *) fail "4: a browse of the hosts provider alone gave $st: $out";; esac
 # As alice: root and admins get a larger share.
-setpriv --reuid=$ALICE --regid=$ALICE --clear-groups \
-    python3 - "$tmp/rnrd.sock" "$(cd "$srcdir/tests/integration" && pwd)" <<'EOF' ||
-    fail "4: see above"
+out=$(setpriv --reuid=$ALICE --regid=$ALICE --clear-groups \
+    $PYU - "$tmp/rnrd.sock" "$(cd "$srcdir/tests/integration" && pwd)" 2>&1 <<'EOF'
+
 import sys
 sys.path.insert(0, sys.argv[2])
 import rnrwire as w
@@ -242,7 +246,10 @@ st, r = c.request(w.SUBSCRIBE, w.W().u32(0x0002).queryset(cls=w.svcid(0x91388), 
 assert st == 10022, st   # WSAEINVAL
 c.send(w.frame(w.SUBSCRIBE, 99, w.W().u32(0).b))
 assert c.is_closed(), "a truncated SUBSCRIBE did not end the connection"
+print("capped")
 EOF
+)
+[ "$out" = capped ] || fail "4: the cap and refusals: $out"
 
 kill "$rnrd_pid"
 wait "$rnrd_pid" 2>/dev/null
