@@ -140,12 +140,17 @@ static uint64_t sender_keep_ms(const struct sap_conf *c)
     return 2ull * c->max_skew_s * 1000u + 1000u;
 }
 
+static void sap_expired(void *arg, const struct sap_tentry *e)
+{
+    sap_notify_gone(arg, e);
+}
+
 static void on_sweep(void *arg)
 {
     struct sap_state *st = arg;
 
     st->sweep_timer = NULL;
-    st->stats.expired += sap_table_expire(st->table, sap_now(st));
+    st->stats.expired += sap_table_expire_each(st->table, sap_now(st), sap_expired, st);
     (void)sap_table_forget_senders(st->table, sap_now(st));
     sap_rx_log_drops(st);
     st->sweep_timer = st->host->timer_add(st->p, SAP_SWEEP_MS, on_sweep, st);
@@ -301,7 +306,8 @@ static const struct rnr_nsp_ops sap_ops = {
     .abi_version = RNR_NSP_ABI_VERSION,
     .name = "sap",
     .display_name = "SAP-like dynamic name space (UDP)",
-    .capabilities = RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER | RNR_NSP_CAP_SESSION,
+    .capabilities = RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER | RNR_NSP_CAP_SESSION |
+                    RNR_NSP_CAP_NOTIFY,
     .families = RNR_NSP_AF_INET | RNR_NSP_AF_INET6,
     .default_name_space = NS_SAP,
     .default_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,

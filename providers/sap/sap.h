@@ -124,6 +124,16 @@ struct sap_pending {
     uid_t     uid;           /* the caller */
 };
 
+/* A sap_entry as a query set, with the storage it points into
+ * (sap_entry_view). */
+struct sap_view {
+    WSAQUERYSETA            r;
+    GUID                    cls;
+    WSAVERSION              ver;
+    CSADDR_INFO             csa[SAP_MAX_ADDRS];
+    struct sockaddr_storage rem[SAP_MAX_ADDRS], loc[SAP_MAX_ADDRS];
+};
+
 struct sap_bucket {
     double   tokens;
     uint64_t ms;
@@ -238,6 +248,22 @@ uint32_t sap_next_seq(struct sap_state *st);
 size_t   sap_seal(struct sap_state *st, struct sap_writer *w, size_t pad_to);
 /* Fills e from a query set (class, name, version, comment, addresses). */
 int  sap_entry_from_qs(struct sap_state *st, const WSAQUERYSETA *qs, struct sap_entry *e);
+
+/* sap_query.c */
+/* The host, address and service classes: what `trust = admin` guards. */
+int  sap_resolution_class(const GUID *g);
+/* e as a lookup result (v->r), valid while e and v are. */
+void sap_entry_view(const struct sap_entry *e, struct sap_view *v);
+void sap_tentry_to_entry(const struct sap_tentry *t, struct sap_entry *e);
+
+/* sap_notify.c: tell rnrd's subscribers (nsp.h, host->changed).  A
+ * local registration added or changed, or about to go; an entry heard
+ * from the link, and what the table held before (NULL: new), or one
+ * about to be withdrawn or to expire. */
+void sap_notify_reg(struct sap_state *st, const struct sap_reg *r, int kind);
+void sap_notify_heard(struct sap_state *st, const struct sap_entry *old,
+                      const struct sap_entry *e);
+void sap_notify_gone(struct sap_state *st, const struct sap_tentry *t);
 
 /* sap_files.c: (re)loads services-dir. */
 void sap_files_load(struct sap_state *st);

@@ -36,7 +36,7 @@
 /* The classes of host, address and service lookups: the Winsock 1.1
  * functions, NSS and GetAddressByName ask for these (and the TCP/UDP
  * port classes, DNS record classes included). */
-static int resolution_class(const GUID *g)
+int sap_resolution_class(const GUID *g)
 {
     static const GUID byname = SVCID_INET_HOSTADDRBYNAME, byaddr =
         SVCID_INET_HOSTADDRBYINETSTRING, hostname = SVCID_HOSTNAME, service =
@@ -71,27 +71,25 @@ int sap_name_matches(const char *pattern, const char *name)
     return pattern == NULL || pattern[0] == '\0' || rnr_wildcard_match(pattern, name);
 }
 
-static int emit_entry(struct sap_state *st, struct rnr_nsp_lookup *lk, const struct sap_entry *e)
+void sap_entry_view(const struct sap_entry *e, struct sap_view *v)
 {
-    struct sockaddr_storage rem[SAP_MAX_ADDRS], loc[SAP_MAX_ADDRS];
-    CSADDR_INFO csa[SAP_MAX_ADDRS];
-    WSAQUERYSETA r;
-    WSAVERSION ver;
-    GUID cls = e->cls;
+    struct sockaddr_storage *rem = v->rem, *loc = v->loc;
+    CSADDR_INFO *csa = v->csa;
+    WSAQUERYSETA *r = &v->r;
     unsigned i;
 
-    memset(&r, 0, sizeof r);
-    memset(csa, 0, sizeof csa);
-    r.dwSize = sizeof r;
-    r.lpszServiceInstanceName = (char *)e->name;
-    r.lpServiceClassId = &cls;
+    memset(v, 0, sizeof *v);
+    v->cls = e->cls;
+    r->dwSize = sizeof *r;
+    r->lpszServiceInstanceName = (char *)e->name;
+    r->lpServiceClassId = &v->cls;
     if (e->has_version) {
-        ver.dwVersion = e->version;
-        ver.ecHow = COMP_EQUAL;
-        r.lpVersion = &ver;
+        v->ver.dwVersion = e->version;
+        v->ver.ecHow = COMP_EQUAL;
+        r->lpVersion = &v->ver;
     }
     if (e->comment[0] != '\0')
-        r.lpszComment = (char *)e->comment;
+        r->lpszComment = (char *)e->comment;
     for (i = 0; i < e->naddrs; i++) {
         const struct sap_addr *a = &e->addrs[i];
         int len;
@@ -122,12 +120,19 @@ static int emit_entry(struct sap_state *st, struct rnr_nsp_lookup *lk, const str
         csa[i].iSocketType = a->socktype;
         csa[i].iProtocol = a->protocol;
     }
-    r.dwNumberOfCsAddrs = e->naddrs;
-    r.lpcsaBuffer = e->naddrs ? csa : NULL;
-    return st->host->emit(lk, &r);
+    r->dwNumberOfCsAddrs = e->naddrs;
+    r->lpcsaBuffer = e->naddrs ? csa : NULL;
 }
 
-static void tentry_to_entry(const struct sap_tentry *t, struct sap_entry *e)
+static int emit_entry(struct sap_state *st, struct rnr_nsp_lookup *lk, const struct sap_entry *e)
+{
+    struct sap_view v;
+
+    sap_entry_view(e, &v);
+    return st->host->emit(lk, &v.r);
+}
+
+void sap_tentry_to_entry(const struct sap_tentry *t, struct sap_entry *e)
 {
     memset(e, 0, offsetof(struct sap_entry, addrs));
     e->cls = t->cls;
@@ -357,7 +362,7 @@ static int answer_now(struct sap_state *st, struct sap_pending *pd)
         qsort(v, n, sizeof *v, ref_cmp);
     for (i = 0; i < n; i++) {
         if (v[i].t != NULL)
-            tentry_to_entry(v[i].t, e);
+            sap_tentry_to_entry(v[i].t, e);
         if (deliver(st, pd, v[i].t != NULL ? e : v[i].reg) != 0)
             break;
     }
@@ -387,7 +392,7 @@ int sap_query_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *
     pd->start_ms = sap_now(st);
     pd->uid = st->host->lookup_caller(lk)->uid;
     pd->guarded = !st->conf.trust_all && qs->dwNameSpace == NS_ALL &&
-                  qs->lpNSProviderId == NULL && resolution_class(&pd->cls);
+                  qs->lpNSProviderId == NULL && sap_resolution_class(&pd->cls);
     if (name != NULL)
         snprintf(pd->pattern, sizeof pd->pattern, "%s", name);
     /* An NS_ALL lookup (every gethostbyname through NSS, say) must not

@@ -187,6 +187,7 @@ static void reg_unlink_free(struct sap_state *st, struct sap_reg **pp)
 {
     struct sap_reg *r = *pp;
 
+    sap_notify_reg(st, r, RNR_NSP_CHANGE_REMOVE);
     *pp = r->next;
     st->nregs--;
     rnr_free(r);
@@ -293,6 +294,7 @@ int sap_reg_add(struct sap_state *st, const struct sap_reg *tmpl, DWORD flags)
         *pp = r;
         st->nregs++;
     }
+    sap_notify_reg(st, r, RNR_NSP_CHANGE_ADD);
     send_one(st, SAP_ADVERTISE, r);
     return 0;
 }
@@ -321,6 +323,7 @@ static int reg_delete_addrs(struct sap_state *st, struct sap_reg **pp, const str
     }
     (*pp)->e.naddrs = left.naddrs;
     memcpy((*pp)->e.addrs, left.addrs, sizeof left.addrs);
+    sap_notify_reg(st, *pp, RNR_NSP_CHANGE_ADD);
     send_one(st, SAP_ADVERTISE, *pp);
     return 0;
 }

@@ -62,10 +62,18 @@ static void heard(struct sap_state *st, const uint8_t *buf, const struct sap_hea
     while (sap_cursor_next(&c, &e) == 1) {
         int r;
 
+        struct sap_entry before;
+        const struct sap_tentry *old;
+
         fix_addrs(&e, m);
+        old = sap_table_find(st->table, h->sender, &e.cls, e.name);
+        if (old != NULL)
+            sap_tentry_to_entry(old, &before);
         r = sap_table_update(st->table, h->sender, &e, h->hops, h->ttl_ms, rtt, now, NULL);
         if (r == SAP_T_FULL || r == SAP_T_SENDER_FULL || r == SAP_T_NOMEM)
             st->stats.table_full++;
+        else
+            sap_notify_heard(st, old != NULL ? &before : NULL, &e);
         sap_query_heard(st, h->sender, &e, h->hops, now);
     }
 }
@@ -76,8 +84,13 @@ static void withdrawn(struct sap_state *st, const uint8_t *buf, const struct sap
     struct sap_entry e;
 
     sap_cursor_init(&c, buf, h);
-    while (sap_cursor_next(&c, &e) == 1)
+    while (sap_cursor_next(&c, &e) == 1) {
+        const struct sap_tentry *old = sap_table_find(st->table, h->sender, &e.cls, e.name);
+
+        if (old != NULL)
+            sap_notify_gone(st, old);
         st->stats.withdrawn += (uint64_t)sap_table_remove(st->table, h->sender, &e.cls, e.name);
+    }
 }
 
 static int answered_before(struct sap_state *st, uint64_t sender, uint32_t seq)

@@ -456,7 +456,14 @@ int sap_table_remove(struct sap_table *t, uint64_t sender, const GUID *cls, cons
     return 1;
 }
 
-size_t sap_table_expire(struct sap_table *t, uint64_t now_ms)
+const struct sap_tentry *sap_table_find(struct sap_table *t, uint64_t sender, const GUID *cls,
+                                        const char *name)
+{
+    return *find_slot(t, sender, cls, name);
+}
+
+size_t sap_table_expire_each(struct sap_table *t, uint64_t now_ms,
+                             void (*gone)(void *arg, const struct sap_tentry *e), void *arg)
 {
     struct sap_tentry *e, *next;
     size_t n = 0;
@@ -465,11 +472,18 @@ size_t sap_table_expire(struct sap_table *t, uint64_t now_ms)
     for (e = t->head; e != NULL; e = next) {
         next = e->next;
         if (e->expires_ms <= now_ms) {
+            if (gone != NULL)
+                gone(arg, e);
             entry_remove(t, e);
             n++;
         }
     }
     return n;
+}
+
+size_t sap_table_expire(struct sap_table *t, uint64_t now_ms)
+{
+    return sap_table_expire_each(t, now_ms, NULL, NULL);
 }
 
 size_t sap_table_forget_senders(struct sap_table *t, uint64_t now_ms)

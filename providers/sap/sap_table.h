@@ -71,6 +71,13 @@ int    sap_table_update(struct sap_table *t, uint64_t sender, const struct sap_e
 int    sap_table_remove(struct sap_table *t, uint64_t sender, const GUID *cls, const char *name);
 /* Drops what expired at now_ms; returns how many. */
 size_t sap_table_expire(struct sap_table *t, uint64_t now_ms);
+/* The same, calling gone(arg, e) for each entry just before it goes. */
+size_t sap_table_expire_each(struct sap_table *t, uint64_t now_ms,
+                             void (*gone)(void *arg, const struct sap_tentry *e), void *arg);
+/* The entry for (sender, class, name), or NULL; valid until the next
+ * change to the table. */
+const struct sap_tentry *sap_table_find(struct sap_table *t, uint64_t sender, const GUID *cls,
+                                        const char *name);
 
 /* Forgets the senders without entries not heard from for the keep time
  * (sap_table_set_sender_keep); returns how many. */
