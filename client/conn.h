@@ -64,8 +64,15 @@ struct rnr_result {
  * below `conn` are protected by the connection lock (rnr_conn_lock).
  * `conn` is fixed once the lookup is registered (before that, a request
  * resent on a fresh connection moves the lookup with it). */
+struct rnr_nspnotify;
+
 struct rnr_lookup {
     int                refs;      /* rnr_lookup_ref/unref (lookup.c) */
+    /* What WSALookupServiceBegin asked (flat, or NULL), for WSANSPIoctl
+     * (nspioctl.c), and its state there; fixed once the handle exists. */
+    WSAQUERYSETA      *qs;
+    DWORD              flags;
+    struct rnr_nspnotify *notify;
     struct rnr_conn   *conn;      /* the connection it was begun on (a reference) */
     struct rnr_idnode  node;      /* node.id = daemon handle */
     struct rnr_result *head;      /* queued results, oldest first */

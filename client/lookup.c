@@ -70,6 +70,8 @@ void rnr_lookup_unref(struct rnr_lookup *lk)
         rnr_free(r->qs);
         rnr_free(r);
     }
+    rnr_nspioctl_end(lk);
+    rnr_free(lk->qs);
     rnr_conn_put(lk->conn);
     rnr_free(lk);
 }
@@ -211,6 +213,7 @@ void rnr_lookup_cancel_all(void)
     /* No LOOKUP_END: the connection is closed right after, which ends
      * every lookup on the daemon's side. */
     while ((lk = rnr_htable_pop(&g_handles)) != NULL) {
+        rnr_nspioctl_end(lk);
         rnr_conn_lock(lk->conn);
         rnr_conn_cancel_lookup(lk->conn, lk);
         rnr_conn_unlock(lk->conn);
@@ -233,6 +236,26 @@ void rnr_lookup_atfork_release(void)
 /* the API                                                              */
 /* ------------------------------------------------------------------ */
 
+/* For WSANSPIoctl, which watches the same query later.  Without memory
+ * for it, the lookup still works; WSANSPIoctl says WSAEOPNOTSUPP. */
+static void lookup_keep_query(struct rnr_lookup *lk, const WSAQUERYSETA *qs, DWORD flags)
+{
+    size_t n = rnr_qs_flat_size(qs);
+
+    if (n == 0 || (lk->qs = rnr_malloc(n)) == NULL)
+        return;
+    if (rnr_qs_flatten(qs, lk->qs, n) == 0) {
+        rnr_free(lk->qs);
+        lk->qs = NULL;
+    }
+    lk->flags = flags;
+}
+
+struct rnr_lookup *rnr_lookup_from_handle(HANDLE h)
+{
+    return rnr_htable_get(&g_handles, h, lookup_ref_cb);
+}
+
 INT WSALookupServiceBeginA(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags,
                            LPHANDLE lphLookup)
 {
@@ -253,6 +276,7 @@ INT WSALookupServiceBeginA(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags
     }
     if ((rc = rnr_lookup_begin(lpqsRestrictions, dwControlFlags, &lk)) != 0)
         goto done;
+    lookup_keep_query(lk, lpqsRestrictions, dwControlFlags);
     /* The table gets a reference of its own: once published, a WSACleanup
      * in another thread may pop and release it at any moment. */
     rnr_lookup_ref(lk);
@@ -292,7 +316,7 @@ INT WSALookupServiceNextA(HANDLE hLookup, DWORD dwControlFlags,
         rc = WSAEFAULT;
         goto done;
     }
-    rc = rnr_lookup_next(lk, dwControlFlags, lpdwBufferLength, lpqsResults);
+    rc = rnr_nspioctl_next(lk, dwControlFlags, lpdwBufferLength, lpqsResults);
 done:
     rnr_lookup_unref(lk);
     return rnr_result(rc);
@@ -325,6 +349,7 @@ INT WSALookupServiceEnd(HANDLE hLookup)
     lk = rnr_htable_remove(&g_handles, hLookup);
     if (lk == NULL)
         return rnr_fail(WSA_INVALID_HANDLE);
+    rnr_nspioctl_end(lk);       /* a pending notification is cancelled */
     rnr_lookup_end(lk);
     return 0;
 }

@@ -30,6 +30,15 @@ void rnr_lookup_end(struct rnr_lookup *lk);
 void rnr_lookup_ref(struct rnr_lookup *lk);
 void rnr_lookup_unref(struct rnr_lookup *lk);   /* accepts NULL */
 
+/* The lookup a handle names, with a reference (rnr_lookup_unref), or NULL. */
+struct rnr_lookup *rnr_lookup_from_handle(HANDLE h);
+
+/* nspioctl.c: WSALookupServiceNext through a pending or past
+ * SIO_NSP_NOTIFY_CHANGE (the new state once the old is exhausted), and
+ * the end of a handle (cancels a pending notification; idempotent). */
+int  rnr_nspioctl_next(struct rnr_lookup *lk, DWORD flags, DWORD *lenp, WSAQUERYSETA *buf);
+void rnr_nspioctl_end(struct rnr_lookup *lk);
+
 /* Final WSACleanup: invalidate every handle and cancel its lookup. */
 void rnr_lookup_cancel_all(void);
 
