@@ -138,6 +138,10 @@ def main():
         f(rw.INSTALL_CLASS, 7, inst) + f(rw.GET_CLASS_INFO, 8, W().u8(0).b + cid) +
         f(rw.GET_CLASS_NAME, 9, cid) + f(rw.LIST_CLASSES, 10) + f(rw.REMOVE_CLASS, 11, cid),
         f(rw.PING, 12, length=8),
+        f(rw.SUBSCRIBE, 13, W().u32(0x0FF0).b + qs_small("*", ns=0)) +
+        f(rw.LOOKUP_END, 14, W().u32(1).b),
+        f(rw.SUBSCRIBE, 15, W().u32(0x0002).b + qs_small("x", ns=11)) +
+        f(rw.SUBSCRIBE, 16, W().u32(0).b),
     ])
     # Library side: byte 0 picks the call, the rest is what the daemon
     # sends back (ids of reply frames patched to the request's).
