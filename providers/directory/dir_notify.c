@@ -8,8 +8,9 @@
  * and go with their entries and are not reported.
  *
  * RNRSERVICE_DEREGISTER keeps the instance with no address (dir_set.c):
- * nobody can reach it any more, so subscribers are told it was removed;
- * an instance registered again gets an addition.
+ * nobody can reach it any more, so subscribers are told it was removed
+ * when it loses its last address, and get an addition when it is
+ * registered again.  A new instance is an addition, addresses or not.
  */
 #include "config.h"
 
@@ -30,12 +31,19 @@ void dir_notify(struct dir_state *st, const struct dir_entry *e, int kind)
         return;
     r = *e->qs;
     r.lpszContext = e->node->path;
-    if (kind == RNR_NSP_CHANGE_ADD && r.dwNumberOfCsAddrs == 0)
-        kind = RNR_NSP_CHANGE_REMOVE;
     if (!st->policy.trust_all && !dir_entry_trusted(e) &&
         dir_resolution_class(e->qs->lpServiceClassId))
         flags |= RNR_NSP_CHANGE_GUARDED;
     st->host->changed(st->p, &r, kind, e->owner, flags);
+}
+
+void dir_notify_put(struct dir_state *st, const struct dir_entry *e, long was_naddrs)
+{
+    if (e->qs->dwNumberOfCsAddrs > 0 || was_naddrs < 0)
+        dir_notify(st, e, RNR_NSP_CHANGE_ADD);
+    else if (was_naddrs > 0)
+        dir_notify(st, e, RNR_NSP_CHANGE_REMOVE);
+    /* Without addresses before and after: deregistered again, unseen. */
 }
 
 /* The canonical text of a parsed context: "\" or "\a\b". */

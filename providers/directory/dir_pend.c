@@ -97,6 +97,7 @@ static void pend_apply(struct dir_state *st, struct dir_pend *pe)
     struct dir_path   path;
     struct dir_node  *node;
     struct dir_entry *old;
+    long              was;
 
     if (dir_path_parse(pe->path, "\\", &path) != 0)
         return;     /* never: it was parsed before */
@@ -115,8 +116,9 @@ static void pend_apply(struct dir_state *st, struct dir_pend *pe)
         return;
     }
     old = dir_tree_find_entry(&st->tree, node, &pe->cls, pe->name);
+    was = old != NULL ? (long)old->qs->dwNumberOfCsAddrs : -1;
     dir_tree_put(&st->tree, node, pe->ne, old);
-    dir_notify(st, pe->ne, RNR_NSP_CHANGE_ADD);
+    dir_notify_put(st, pe->ne, was);
     pe->ne = NULL;
 }
 

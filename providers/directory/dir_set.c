@@ -408,6 +408,7 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     WSAQUERYSETA     *nqs = NULL;
     struct dir_delta  delta;
     uid_t             owner;
+    long              was;
     int               admin = caller_admin(caller), rc, missing = 0;
 
     st->sets++;
@@ -484,8 +485,9 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     dir_xml_put_entry(&st->rec, ne->qs, node->path, (long long)ne->owner, ne->admin, 0);
     if ((rc = store_write(st)) != 0)
         goto done;
+    was = e != NULL ? (long)e->qs->dwNumberOfCsAddrs : -1;
     dir_tree_put(&st->tree, node, ne, e);
-    dir_notify(st, ne, RNR_NSP_CHANGE_ADD);
+    dir_notify_put(st, ne, was);
     ne = NULL;
     made = NULL;
 written:

@@ -99,9 +99,11 @@ void dir_compact_run(struct dir_state *st);
 int  dir_apply_record(void *ctx, struct dir_xml_rec *rec);
 
 /* dir_notify.c: tell rnrd's subscribers (nsp.h, host->changed) that e
- * was added or changed (RNR_NSP_CHANGE_ADD: e is in the tree) or is about
- * to go (RNR_NSP_CHANGE_REMOVE: called before it is removed). */
+ * is about to go (dir_notify, RNR_NSP_CHANGE_REMOVE, before it is
+ * removed), or was put in the tree (dir_notify_put) in place of an entry
+ * with was_naddrs addresses (-1: none was there). */
 void dir_notify(struct dir_state *st, const struct dir_entry *e, int kind);
+void dir_notify_put(struct dir_state *st, const struct dir_entry *e, long was_naddrs);
 int  dir_change_matches(void *state, const WSAQUERYSETA *query, DWORD flags,
                         const WSAQUERYSETA *entry);
 

@@ -156,6 +156,15 @@ seen deep '^+ web1 \\a tcp:192.0.2.1:5000 tcp:192.0.2.2:5000' ||
 (ctl root deregister tcp:5000 web1 --ns NS_NDS --context '\a') >/dev/null ||
     fail "1: deregister web1"
 seen deep '^- web1 \\a' || fail "1: web1's deregistration did not show"
+reg root tcp:5000 web1 --ns NS_NDS --context '\a' --addr 192.0.2.1:5000
+n=0
+until [ "$(grep -c '^+ web1 \\a tcp:192.0.2.1:5000 \[' "$tmp/deep.out")" -eq 2 ]; do
+    n=$((n + 1)); [ $n -gt 50 ] && { fail "1: web1 registered again did not show"; break; }
+    sleep 0.1
+done
+# A new instance without an address is an addition all the same.
+reg root tcp:5000 bare --ns NS_NDS --context '\a'
+seen deep '^+ bare \\a \[' || fail "1: an instance without an address did not show"
 reg root tcp:5000 top --ns NS_NDS --context '\' --addr 192.0.2.3:5000
 seen flat '^+ top \\ tcp:192.0.2.3:5000' || fail "1: the flat browse missed top"
 seen deep '^+ top \\ ' || fail "1: the deep browse missed top"
