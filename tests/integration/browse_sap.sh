@@ -117,6 +117,9 @@ until ctl B stats --kv 2>/dev/null | grep -q '^daemon.subscriptions=1'; do
     n=$((n + 1)); [ $n -gt 100 ] && { fail "the browse on B did not subscribe"; break; }
     sleep 0.1
 done
+# The listing that follows the subscription waits reply-window-ms for
+# answers; a change during it may show twice (documented): let it end.
+sleep 1
 
 # ------------------------------------------------ 1-3. A's service
 reg A printer --addr 10.78.0.1:7000
@@ -124,7 +127,7 @@ seen '^+ printer - tcp:10.78.0.1:7000' || fail "1: A's printer did not appear on
 reg A printer --addr 10.78.0.1:7001
 seen '^+ printer - tcp:10.78.0.1:7001' || fail "2: A's printer's new address did not show"
 sleep 2.5     # two more advertisements of the same
-[ "$(grep -c '^+ printer' "$tmp/b.out")" -eq 2 ] ||
+[ "$(grep -c '^+ printer - tcp:10.78.0.1:7001' "$tmp/b.out")" -eq 1 ] ||
     fail "2: re-advertisements showed as changes: $(grep -c '^+ printer' "$tmp/b.out") additions"
 ctl A deregister tcp:7000 printer --ns NS_SAP >/dev/null || fail "3: deregister on A"
 seen '^- printer - ' || fail "3: the withdrawal did not show on B"
