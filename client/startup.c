@@ -25,6 +25,9 @@
 #include "lookup.h"
 
 #define RNR_LOW_VERSION MAKEWORD(1, 0)
+/* What Windows reports in WSADATA to a 1.x caller. */
+#define RNR_WS1_MAX_SOCKETS 32767
+#define RNR_WS1_MAX_UDP_DG  65467
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;   /* startup / teardown */
 /* Epoch (bumped by every final WSACleanup) << 32 | reference count. */
@@ -133,17 +136,49 @@ static void register_atfork(void)
     pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 }
 
+/* The version Windows grants for a request it accepts (ReactOS's
+ * WSAStartup apitest, run against Windows): 1.0 and 1.1 as asked, any
+ * other 1.x as 1.1; 2.0 .. 2.2 as asked; anything above as 2.2. */
+static WORD negotiate(WORD requested)
+{
+    if (LOBYTE(requested) == 1 && HIBYTE(requested) > 1)
+        return MAKEWORD(1, 1);
+    if (version_cmp(requested, RNR_WINSOCK_HIGH_VERSION) > 0)
+        return RNR_WINSOCK_HIGH_VERSION;
+    return requested;
+}
+
+/* Every field but lpVendorInfo, which Windows never writes (a 2.0+
+ * caller is to ignore it).  Only the strings themselves are written: the
+ * bytes after their NULs stay as the caller left them, as on Windows. */
+static void fill_wsadata(LPWSADATA d, WORD version)
+{
+    d->wVersion = version;
+    d->wHighVersion = RNR_WINSOCK_HIGH_VERSION;
+    snprintf(d->szDescription, sizeof(d->szDescription),
+             "rnr %s: Winsock 2 Registration and Name Resolution for Linux",
+             PACKAGE_VERSION);
+    snprintf(d->szSystemStatus, sizeof(d->szSystemStatus), "Running");
+    /* To be ignored from 2.0 on, so 0 there; a 1.x caller gets Windows'
+     * figures. */
+    d->iMaxSockets = LOBYTE(version) == 1 ? RNR_WS1_MAX_SOCKETS : 0;
+    d->iMaxUdpDg = LOBYTE(version) == 1 ? RNR_WS1_MAX_UDP_DG : 0;
+}
+
 int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData)
 {
-    WORD version;
     uint64_t w;
 
+    /* The version first: Windows refuses 0.x with WSAVERNOTSUPPORTED even
+     * when lpWSAData is NULL, and when it refuses it still describes
+     * itself (wVersion 2.2, the version it would have offered). */
+    if (version_cmp(wVersionRequested, RNR_LOW_VERSION) < 0) {
+        if (lpWSAData != NULL)
+            fill_wsadata(lpWSAData, RNR_WINSOCK_HIGH_VERSION);
+        return WSAVERNOTSUPPORTED;
+    }
     if (lpWSAData == NULL)
         return WSAEFAULT;
-    if (version_cmp(wVersionRequested, RNR_LOW_VERSION) < 0)
-        return WSAVERNOTSUPPORTED;
-    version = version_cmp(wVersionRequested, RNR_WINSOCK_HIGH_VERSION) > 0
-              ? RNR_WINSOCK_HIGH_VERSION : wVersionRequested;
 
     pthread_once(&g_atfork_once, register_atfork);
 
@@ -158,16 +193,9 @@ int WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData)
     state_store(STATE_REFS(w) + 1, STATE_EPOCH(w));
     pthread_mutex_unlock(&g_lock);
 
-    memset(lpWSAData, 0, sizeof(*lpWSAData));
-    lpWSAData->wVersion = version;
-    lpWSAData->wHighVersion = RNR_WINSOCK_HIGH_VERSION;
-    snprintf(lpWSAData->szDescription, sizeof(lpWSAData->szDescription),
-             "rnr %s: Winsock 2 Registration and Name Resolution for Linux",
-             PACKAGE_VERSION);
-    snprintf(lpWSAData->szSystemStatus, sizeof(lpWSAData->szSystemStatus),
-             "Running");
-    /* iMaxSockets / iMaxUdpDg are to be ignored from 2.0 on: 0. */
-    lpWSAData->lpVendorInfo = NULL;
+    fill_wsadata(lpWSAData, negotiate(wVersionRequested));
+    /* Windows clears the last error on success. */
+    t_last_error = 0;
     return 0;
 }
 
@@ -186,6 +214,7 @@ int WSACleanup(void)
     state_store(left, left == 0 ? STATE_EPOCH(w) + 1 : STATE_EPOCH(w));
     if (left > 0) {
         pthread_mutex_unlock(&g_lock);
+        t_last_error = 0;      /* Windows clears it on success */
         return 0;
     }
     /* Last one: new calls already fail (refcount, epoch); now every open
@@ -197,5 +226,8 @@ int WSACleanup(void)
     rnr_conn_shutdown();
     rnr_answers_shutdown();
     pthread_mutex_unlock(&g_lock);
+    /* Windows clears the last error on success (and the teardown above
+     * may have recorded one). */
+    t_last_error = 0;
     return 0;
 }

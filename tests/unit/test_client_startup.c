@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -48,21 +49,27 @@ struct vrow {
 
 static void test_version_table(void **state)
 {
-    /* The reference's rows, with this DLL's range (1.0 .. 2.2) as the
-     * "DLL versions" column, plus the edges. */
+    /* Windows' answers (ReactOS's WSAStartup apitest, run against
+     * Windows): 0.x refused, other 1.x granted as 1.1, above 2.2 as 2.2. */
     static const struct vrow rows[] = {
-        { MAKEWORD(1, 1), 0, MAKEWORD(1, 1) },   /* app 1.1 -> use 1.1 */
-        { MAKEWORD(1, 0), 0, MAKEWORD(1, 0) },   /* app 1.0 -> use 1.0 */
-        { MAKEWORD(2, 0), 0, MAKEWORD(2, 0) },   /* app 1.1 2.0 / 2.0 -> use 2.0 */
+        { MAKEWORD(1, 1), 0, MAKEWORD(1, 1) },
+        { MAKEWORD(1, 0), 0, MAKEWORD(1, 0) },
+        { MAKEWORD(1, 2), 0, MAKEWORD(1, 1) },
+        { MAKEWORD(1, 9), 0, MAKEWORD(1, 1) },
+        { MAKEWORD(1, 15), 0, MAKEWORD(1, 1) },
+        { MAKEWORD(1, 255), 0, MAKEWORD(1, 1) },
+        { MAKEWORD(2, 0), 0, MAKEWORD(2, 0) },
         { MAKEWORD(2, 1), 0, MAKEWORD(2, 1) },
         { MAKEWORD(2, 2), 0, MAKEWORD(2, 2) },
-        { MAKEWORD(1, 9), 0, MAKEWORD(1, 9) },   /* min(requested, 2.2) */
-        { MAKEWORD(2, 3), 0, MAKEWORD(2, 2) },   /* higher: we offer 2.2 */
+        { MAKEWORD(2, 3), 0, MAKEWORD(2, 2) },
+        { MAKEWORD(2, 255), 0, MAKEWORD(2, 2) },
         { MAKEWORD(3, 0), 0, MAKEWORD(2, 2) },
+        { MAKEWORD(15, 255), 0, MAKEWORD(2, 2) },
         { MAKEWORD(255, 255), 0, MAKEWORD(2, 2) },
-        { MAKEWORD(0, 0), WSAVERNOTSUPPORTED, 0 },   /* below 1.0 */
-        { MAKEWORD(0, 9), WSAVERNOTSUPPORTED, 0 },
-        { MAKEWORD(0, 255), WSAVERNOTSUPPORTED, 0 },
+        /* Refused, yet WSADATA says 2.2. */
+        { MAKEWORD(0, 0), WSAVERNOTSUPPORTED, MAKEWORD(2, 2) },
+        { MAKEWORD(0, 9), WSAVERNOTSUPPORTED, MAKEWORD(2, 2) },
+        { MAKEWORD(0, 255), WSAVERNOTSUPPORTED, MAKEWORD(2, 2) },
     };
     size_t i;
 
@@ -71,23 +78,34 @@ static void test_version_table(void **state)
         WSADATA d;
         int rc;
 
-        memset(&d, 0xAB, sizeof(d));
+        memset(&d, 0x55, sizeof(d));
+        WSASetLastError(4242);
         rc = WSAStartup(rows[i].requested, &d);
         assert_int_equal(rc, rows[i].result);
+        assert_int_equal(d.wVersion, rows[i].version);
+        assert_int_equal(d.wHighVersion, RNR_WINSOCK_HIGH_VERSION);
+        assert_true(strlen(d.szDescription) > 0);
+        assert_true(strlen(d.szDescription) <= WSADESCRIPTION_LEN);
+        assert_string_equal(d.szSystemStatus, "Running");
+        /* The bytes past the status string's NUL stay the caller's. */
+        assert_int_equal((unsigned char)d.szSystemStatus[sizeof "Running"], 0x55);
+        /* Never written, whatever the outcome. */
+        assert_ptr_equal(d.lpVendorInfo, (void *)(UINTPTR_MAX / 0xff * 0x55));
+        if (LOBYTE(d.wVersion) == 1) {
+            assert_int_equal(d.iMaxSockets, 32767);
+            assert_int_equal(d.iMaxUdpDg, 65467);
+        } else {
+            assert_int_equal(d.iMaxSockets, 0);
+            assert_int_equal(d.iMaxUdpDg, 0);
+        }
         if (rc != 0) {
-            /* Output untouched on failure, and no reference taken. */
-            assert_int_equal(d.wVersion, 0xABAB);
+            /* The error is the return value; no reference taken. */
+            assert_int_equal(WSAGetLastError(), 4242);
             assert_int_equal(WSACleanup(), SOCKET_ERROR);
             assert_int_equal(WSAGetLastError(), WSANOTINITIALISED);
             continue;
         }
-        assert_int_equal(d.wVersion, rows[i].version);
-        assert_int_equal(d.wHighVersion, MAKEWORD(2, 2));
-        assert_int_equal(d.wHighVersion, RNR_WINSOCK_HIGH_VERSION);
-        assert_true(strlen(d.szDescription) > 0);
-        assert_true(strlen(d.szDescription) <= WSADESCRIPTION_LEN);
-        assert_true(strlen(d.szSystemStatus) <= WSASYS_STATUS_LEN);
-        assert_null(d.lpVendorInfo);
+        assert_int_equal(WSAGetLastError(), 0);
         assert_int_equal(WSACleanup(), 0);
     }
 }
@@ -101,6 +119,10 @@ static void test_startup_null(void **state)
     assert_int_equal(WSAGetLastError(), 0);
     assert_int_equal(WSACleanup(), SOCKET_ERROR);
     assert_int_equal(WSAGetLastError(), WSANOTINITIALISED);
+    /* The version is checked before the pointer. */
+    assert_int_equal(WSAStartup(MAKEWORD(0, 1), NULL), WSAVERNOTSUPPORTED);
+    assert_int_equal(WSAStartup(0, NULL), WSAVERNOTSUPPORTED);
+    assert_int_equal(WSACleanup(), SOCKET_ERROR);
 }
 
 static void test_refcount(void **state)
@@ -202,19 +224,22 @@ static void test_last_error_per_thread(void **state)
     assert_int_equal(WSAGetLastError(), 1111);
 }
 
-static void test_success_leaves_last_error(void **state)
+static void test_success_clears_last_error(void **state)
 {
     WSADATA d;
 
     (void)state;
+    /* As on Windows: a successful WSAStartup or WSACleanup sets the last
+     * error to 0, whether or not it is the final cleanup. */
     WSASetLastError(4242);
     assert_int_equal(WSAStartup(MAKEWORD(2, 2), &d), 0);
-    assert_int_equal(WSAGetLastError(), 4242);
+    assert_int_equal(WSAGetLastError(), 0);
     assert_int_equal(WSAStartup(MAKEWORD(2, 2), &d), 0);
+    WSASetLastError(4242);
     assert_int_equal(WSACleanup(), 0);
+    assert_int_equal(WSAGetLastError(), 0);
+    WSASetLastError(4242);
     assert_int_equal(WSACleanup(), 0);
-    assert_int_equal(WSAGetLastError(), 4242);
-    WSASetLastError(0);
     assert_int_equal(WSAGetLastError(), 0);
 }
 
@@ -350,7 +375,7 @@ int main(void)
         cmocka_unit_test(test_refcount),
         cmocka_unit_test(test_not_initialised_everywhere),
         cmocka_unit_test(test_last_error_per_thread),
-        cmocka_unit_test(test_success_leaves_last_error),
+        cmocka_unit_test(test_success_clears_last_error),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup_started, teardown_started),
         cmocka_unit_test_setup_teardown(test_sysnotready_fast, setup_started, teardown_started),
         cmocka_unit_test(test_strerror),
