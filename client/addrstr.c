@@ -13,16 +13,12 @@
  * "[v6addr]" with no port.
  *
  * Parsing is strict: the whole string must be consumed, with no spaces
- * anywhere.  Numbers are canonical decimal (no sign, no leading zero except
- * "0" itself): Windows reads "010" as octal and "0x10" as hex, so a string
- * it would read differently is refused rather than read another way.
- *
- * IPv4 is the dotted quad only.  The API reference does not say which IPv4
- * forms are accepted; Windows itself (RtlIpv4StringToAddressEx with Strict
- * FALSE, as Wine's reimplementation shows) also takes the inet_addr forms
- * "a.b.c", "a.b", "a" with octal and hex parts.  rnr does not: those forms
- * are almost always typos in configuration, and rnr_inet_addr is there for
- * code that wants them.
+ * anywhere.  The reference is silent on which IPv4 forms are accepted, so
+ * they are Windows' (Wine's tests, test_WSAStringToAddress): every form
+ * inet_addr takes ("1.2.3" is 1.2.0.3, "0x7f000001" and "017700000001"
+ * are 127.0.0.1), with a port read the same way ("127.0.0.1:0x50" is port
+ * 80) and never 0.  IPv6 text is what inet_pton takes, with a decimal
+ * port.  See doc/windows-rules.md.
  */
 #include "config.h"
 
@@ -33,12 +29,11 @@
 #include <string.h>
 
 #include "client.h"
+#include "guid.h"
 
 /* "[" + the longest IPv6 text + "%" + 10 scope digits + "]:" + 5 port
  * digits + NUL; INET6_ADDRSTRLEN already counts a NUL. */
 #define ADDRSTR_MAX (1 + INET6_ADDRSTRLEN + 1 + 10 + 2 + 5)
-
-#define IPV4_TEXT_MAX 15   /* "255.255.255.255" */
 
 /* ------------------------------------------------------------------ */
 /* Address -> string                                                    */
@@ -215,26 +210,87 @@ static int parse_scope(const char *s, size_t len, uint32_t *scope)
     return 0;
 }
 
+/* One number of an IPv4 string as Windows reads it (Wine's tests of
+ * WSAStringToAddressA): "0x" / "0X" then at least one hex digit, else a
+ * leading 0 for octal (8 and 9 are errors, not the end of the number),
+ * else decimal.  A value past 32 bits keeps its low 32 bits
+ * ("0x123456789" is 0x23456789).  The number must end at '.', ':' or
+ * the end of the string: no sign, no space, no other character. */
+static int parse_v4_number(const char **sp, uint32_t *value, int *wrapped)
+{
+    const char *s = *sp;
+    unsigned base = 10;
+    uint64_t v = 0;
+    int d;
+
+    *wrapped = 0;
+
+    if (!is_digit(*s))
+        return WSAEINVAL;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+        if (rnr_hex_digit((unsigned char)*s) < 0)
+            return WSAEINVAL;
+    } else if (s[0] == '0') {
+        base = 8;
+    }
+    for (; *s != '\0' && *s != '.' && *s != ':'; s++) {
+        d = rnr_hex_digit((unsigned char)*s);
+        if (d < 0 || (unsigned)d >= base)
+            return WSAEINVAL;
+        v = v * base + (unsigned)d;
+        if (v > UINT32_MAX) {
+            v &= UINT32_MAX;           /* the low 32 bits */
+            *wrapped = 1;
+        }
+    }
+    *value = (uint32_t)v;
+    *sp = s;
+    return 0;
+}
+
+/* Every form inet_addr takes ("a.b.c.d", "a.b.c", "a.b", "a", each part
+ * decimal, octal or hex; the last part fills the bits left), optionally
+ * followed by ":port" with a port read the same way, 1 .. 65535: an
+ * explicit port 0 is refused.  Nothing may follow, not even the white
+ * space inet_addr tolerates.  A port that needed more than 32 bits is
+ * refused rather than cut (Wine's tests show only the address cut). */
 static int parse_in(const char *s, struct sockaddr_in *out)
 {
+    static const uint32_t last_max[4] = { 0xffffffffu, 0xffffffu, 0xffffu, 0xffu };
     struct sockaddr_in a;
-    char host[IPV4_TEXT_MAX + 1];
-    const char *colon = strchr(s, ':');
-    size_t hlen = colon != NULL ? (size_t)(colon - s) : strlen(s);
-    int rc;
+    uint32_t parts[4], port, word = 0;
+    unsigned n = 0, i;
+    int wrapped;
 
     memset(&a, 0, sizeof(a));
     a.sin_family = AF_INET;
-    if (hlen > IPV4_TEXT_MAX)
+    for (;;) {
+        if (n == 4 || parse_v4_number(&s, &parts[n], &wrapped) != 0)
+            return WSAEINVAL;
+        n++;
+        if (*s != '.')
+            break;
+        s++;
+    }
+    for (i = 0; i + 1 < n; i++) {
+        if (parts[i] > 0xff)
+            return WSAEINVAL;
+        word |= parts[i] << (24 - 8 * i);
+    }
+    if (parts[n - 1] > last_max[n - 1])
         return WSAEINVAL;
-    memcpy(host, s, hlen);
-    host[hlen] = '\0';
-    /* glibc's inet_pton takes exactly the dotted quad of decimal parts
-     * 0..255 without leading zeros: nothing shorter, no octal, no hex. */
-    if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
+    a.sin_addr.s_addr = htonl(word | parts[n - 1]);
+    if (*s == ':') {
+        s++;
+        if (parse_v4_number(&s, &port, &wrapped) != 0 || wrapped ||
+            *s != '\0' || port == 0 || port > 0xffff)
+            return WSAEINVAL;
+        a.sin_port = htons((uint16_t)port);
+    } else if (*s != '\0') {
         return WSAEINVAL;
-    if (colon != NULL && (rc = parse_port(colon + 1, &a.sin_port)) != 0)
-        return rc;
+    }
     *out = a;
     return 0;
 }
@@ -308,6 +364,12 @@ INT WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
         rc = WSAEFAULT;
         goto done;
     }
+    /* Windows zeroes the structure once the size is known to suffice, so
+     * a failed conversion leaves sin_family 0 rather than the caller's
+     * bytes (Wine's tests, test_WSAStringToAddress).  Only the structure:
+     * the rest of a larger buffer, and *lpAddressLength, stay as they
+     * were. */
+    memset(lpAddress, 0, (size_t)need);
     if (AddressFamily == AF_INET)
         rc = parse_in(AddressString, &a.v4);
     else
