@@ -91,7 +91,14 @@ unsigned long rnr_inet_addr(const char *cp)
     uint32_t addr;
     const char *end;
 
-    if (cp == NULL || !rnr_inet_parse4(cp, &addr, &end))
+    if (cp == NULL) {
+        /* Windows records WSAEFAULT for a NULL string (Wine's tests,
+         * test_inet_addr); a string that does not parse leaves the last
+         * error alone. */
+        WSASetLastError(WSAEFAULT);
+        return INADDR_NONE;
+    }
+    if (!rnr_inet_parse4(cp, &addr, &end))
         return INADDR_NONE;
     return addr;
 }

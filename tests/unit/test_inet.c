@@ -115,7 +115,14 @@ static void test_forms(void **state)
     assert_int_equal(rnr_inet_addr("1..2"), INADDR_NONE);
     assert_int_equal(rnr_inet_addr("1.2."), INADDR_NONE);
     assert_int_equal(rnr_inet_addr("-1"), INADDR_NONE);
+    /* NULL: WSAEFAULT recorded, as on Windows; a bad string records
+     * nothing. */
+    WSASetLastError(0);
+    assert_int_equal(rnr_inet_addr(" "), INADDR_NONE);
+    assert_int_equal(WSAGetLastError(), 0);
     assert_int_equal(rnr_inet_addr(NULL), INADDR_NONE);
+    assert_int_equal(WSAGetLastError(), WSAEFAULT);
+    WSASetLastError(0);
     /* glibc accepts anything after white space. */
     assert_int_equal(rnr_inet_addr("1.2.3.4 junk"), htonl(0x01020304));
     assert_int_equal(rnr_inet_addr("1.2.3.4\n"), htonl(0x01020304));
