@@ -99,11 +99,44 @@ static void test_bad_handles(void **state)
     assert_int_equal(WSAGetLastError(), WSAEINVAL);
     assert_int_equal(rnr_window_fd(forged), -1);
     assert_int_equal(WSAGetLastError(), WSAEINVAL);
-    /* Requests to a window that is gone are refused at call time. */
-    assert_null(WSAAsyncGetProtoByNumber(w, WM_USER, 6, buf, sizeof buf));
-    assert_int_equal(WSAGetLastError(), WSAEINVAL);
-    assert_null(WSAAsyncGetHostByName(NULL, WM_USER, "x", buf, sizeof buf));
-    assert_int_equal(WSAGetLastError(), WSAEINVAL);
+    /* As on Windows, the window is not checked at call time: a request
+     * for a window that is gone, or for none, gets a handle, and its
+     * message goes nowhere. */
+    assert_non_null(WSAAsyncGetProtoByNumber(w, WM_USER, 6, buf, sizeof buf));
+    assert_non_null(WSAAsyncGetHostByName(NULL, WM_USER, "x", buf, sizeof buf));
+    assert_non_null(WSAAsyncGetServByPort(NULL, 0, 0, NULL, NULL, 0));
+    assert_non_null(WSAAsyncGetServByName(NULL, 0, NULL, NULL, NULL, 0));
+    assert_non_null(WSAAsyncGetProtoByName(NULL, 0, NULL, NULL, 0));
+    assert_non_null(WSAAsyncGetHostByAddr(NULL, 0, NULL, 0, 0, NULL, 0));
+}
+
+/* Argument errors are reported in the completion message, not at call
+ * time (Wine's tests, test_WSAAsyncGetServByPort and siblings). */
+static void test_args_at_completion(void **state)
+{
+    HWND w = rnr_window_create();
+    char small[4];
+    HANDLE h;
+    MSG m;
+    (void)state;
+
+    h = WSAAsyncGetServByPort(w, WM_USER, 0, NULL, NULL, 0);
+    assert_non_null(h);
+    assert_int_equal(rnr_window_get_message(w, &m, -1), 1);
+    assert_ptr_equal((HANDLE)m.wParam, h);
+    assert_int_equal(WSAGETASYNCERROR(m.lParam), WSAEFAULT);
+    h = WSAAsyncGetProtoByName(w, WM_USER, NULL, small, sizeof small);
+    assert_non_null(h);
+    assert_int_equal(rnr_window_get_message(w, &m, -1), 1);
+    assert_ptr_equal((HANDLE)m.wParam, h);
+    assert_int_equal(WSAGETASYNCERROR(m.lParam), WSAEFAULT);
+    /* A short buffer: WSAENOBUFS with the size needed. */
+    h = WSAAsyncGetProtoByNumber(w, WM_USER, 6, small, sizeof small);
+    assert_non_null(h);
+    assert_int_equal(rnr_window_get_message(w, &m, -1), 1);
+    assert_int_equal(WSAGETASYNCERROR(m.lParam), WSAENOBUFS);
+    assert_true(WSAGETASYNCBUFLEN(m.lParam) > sizeof small);
+    rnr_window_destroy(w);
 }
 
 /* Messages come out in the order they were posted, with their own wMsg,
@@ -264,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_blocking_wakes),
         cmocka_unit_test(test_destroy_wakes_and_drops),
         cmocka_unit_test(test_no_daemon),
+        cmocka_unit_test(test_args_at_completion),
         cmocka_unit_test(test_not_initialised),
     };
 
