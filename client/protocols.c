@@ -22,17 +22,21 @@
 
 #include "client.h"
 
-/* Descriptors are ordinary file descriptors (read, write, close, poll
+/* Windows' flags for MSAFD Tcpip, the same for both families (Wine's
+ * tests, test_service_flags in protocol.c; Wine's table of the entries):
+ * UDP/IPv6 says XP1_SUPPORT_BROADCAST too, though IPv6 has no broadcast.
+ * Descriptors are ordinary file descriptors (read, write, close, poll
  * work on them): that is what XP1_IFS_HANDLES promises. */
 #define TCP_FLAGS (XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | \
                    XP1_GRACEFUL_CLOSE | XP1_EXPEDITED_DATA | XP1_IFS_HANDLES)
 #define UDP_FLAGS (XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | \
-                   XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES)
+                   XP1_SUPPORT_BROADCAST | XP1_SUPPORT_MULTIPOINT | \
+                   XP1_IFS_HANDLES)
 
-/* The largest UDP payload: 65535 less the UDP header (8) and, for IPv4
- * only, the IPv4 header (20); an IPv6 payload length excludes its header. */
-#define UDP4_MAX_MESSAGE 65507
-#define UDP6_MAX_MESSAGE 65527
+/* Windows reports 65467 (0xffbb) as the UDP message size for both
+ * families (Wine's table of the MSAFD Tcpip entries; the iMaxUdpDg a 1.x
+ * WSAStartup reports is the same figure). */
+#define UDP_MAX_MESSAGE 65467
 
 struct transport {
     DWORD       catalog_id;
@@ -49,14 +53,12 @@ struct transport {
 static const struct transport g_transports[] = {
     { RNR_CATALOG_TCP_IP, AF_INET, SOCK_STREAM, IPPROTO_TCP, TCP_FLAGS,
       (int)sizeof(struct sockaddr_in), 0, "rnr Tcpip [TCP/IP]" },
-    /* Broadcast is an IPv4 notion: IPv6 has only multicast. */
-    { RNR_CATALOG_UDP_IP, AF_INET, SOCK_DGRAM, IPPROTO_UDP,
-      UDP_FLAGS | XP1_SUPPORT_BROADCAST,
-      (int)sizeof(struct sockaddr_in), UDP4_MAX_MESSAGE, "rnr Tcpip [UDP/IP]" },
+    { RNR_CATALOG_UDP_IP, AF_INET, SOCK_DGRAM, IPPROTO_UDP, UDP_FLAGS,
+      (int)sizeof(struct sockaddr_in), UDP_MAX_MESSAGE, "rnr Tcpip [UDP/IP]" },
     { RNR_CATALOG_TCP_IPV6, AF_INET6, SOCK_STREAM, IPPROTO_TCP, TCP_FLAGS,
       (int)sizeof(struct sockaddr_in6), 0, "rnr Tcpip [TCP/IPv6]" },
     { RNR_CATALOG_UDP_IPV6, AF_INET6, SOCK_DGRAM, IPPROTO_UDP, UDP_FLAGS,
-      (int)sizeof(struct sockaddr_in6), UDP6_MAX_MESSAGE, "rnr Tcpip [UDP/IPv6]" },
+      (int)sizeof(struct sockaddr_in6), UDP_MAX_MESSAGE, "rnr Tcpip [UDP/IPv6]" },
 };
 #define N_TRANSPORTS (sizeof(g_transports) / sizeof(g_transports[0]))
 
