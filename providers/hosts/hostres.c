@@ -7,6 +7,8 @@
 #include "blob.h"
 #include "queryset.h"
 
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -384,4 +386,87 @@ int hr_emit_alias(const struct rnr_nsp_host *host, struct rnr_nsp_lookup *lk,
     res.lpServiceClassId = &cls;
     res.dwOutputFlags = RESULT_IS_ALIAS;
     return host->emit(lk, &res) != 0 ? WSAENOBUFS : 0;
+}
+
+/* ---- the local host ---- */
+
+static const uint8_t hr_loop4[4] = { 127, 0, 0, 1 };
+static const uint8_t hr_loop6[16] = { [15] = 1 };
+
+static int is_loopback_addr(int af, const uint8_t *a)
+{
+    if (af == AF_INET)
+        return a[0] == 127;
+    return memcmp(a, hr_loop6, 16) == 0;
+}
+
+/* Adds the addresses of family af of the interfaces that are up, without
+ * loopback ones, skipping duplicates. */
+static int add_if_addrs(struct hr_result *r, const struct ifaddrs *list, int af)
+{
+    const struct ifaddrs *i;
+    size_t k;
+    int rc;
+
+    for (i = list; i != NULL; i = i->ifa_next) {
+        const struct sockaddr *sa = i->ifa_addr;
+        const uint8_t *a;
+        uint32_t scope = 0;
+        int dup = 0;
+
+        if (sa == NULL || sa->sa_family != af || !(i->ifa_flags & IFF_UP) ||
+            (i->ifa_flags & IFF_LOOPBACK))
+            continue;
+        if (af == AF_INET) {
+            a = (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+        } else {
+            const struct sockaddr_in6 *s6 = (const void *)sa;
+
+            a = (const uint8_t *)&s6->sin6_addr;
+            scope = s6->sin6_scope_id;
+        }
+        if (is_loopback_addr(af, a))
+            continue;
+        for (k = 0; k < r->naddrs; k++)
+            if (r->addrs[k].af == af &&
+                memcmp(r->addrs[k].addr, a, af == AF_INET ? 4 : 16) == 0)
+                dup = 1;
+        if (!dup && (rc = hr_add_addr(r, af, a, scope)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int hr_add_loopback(struct hr_result *r)
+{
+    int rc = hr_add_addr(r, AF_INET, hr_loop4, 0);
+
+    return rc != 0 ? rc : hr_add_addr(r, AF_INET6, hr_loop6, 0);
+}
+
+int hr_add_local_addrs(struct hr_result *r, hr_getifaddrs_fn get,
+                       hr_freeifaddrs_fn put)
+{
+    struct ifaddrs *list = NULL;
+    int rc = 0;
+
+    if (get(&list) == 0) {
+        rc = add_if_addrs(r, list, AF_INET);
+        if (rc == 0)
+            rc = add_if_addrs(r, list, AF_INET6);
+        put(list);
+    }
+    if (rc == 0 && r->naddrs == 0)
+        rc = hr_add_loopback(r);
+    return rc;
+}
+
+int hr_has_family(const struct hr_result *r, int af)
+{
+    size_t i;
+
+    for (i = 0; i < r->naddrs; i++)
+        if (r->addrs[i].af == af)
+            return 1;
+    return 0;
 }

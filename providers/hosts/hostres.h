@@ -1,5 +1,5 @@
 /*
- * Host results shared by the hosts and local providers: reading the
+ * Host results shared by the hosts, local and dns providers: reading the
  * family / protocol restrictions and the service of a query, collecting
  * addresses and aliases, and emitting the WSAQUERYSET (CSADDRs, hostent
  * blob) plus one RESULT_IS_ALIAS result per alias.
@@ -79,6 +79,22 @@ int hr_add_addr_roles(struct hr_result *r, int af, const void *addr,
                       uint32_t scope_id, unsigned roles);
 int hr_add_alias(struct hr_result *r, const char *alias);
 int hr_add_alias_result(struct hr_result *r, const char *alias);
+
+/* Addresses of the local host, for the local provider and for the dns
+ * provider's answers about the local host and "localhost". */
+struct ifaddrs;
+typedef int  (*hr_getifaddrs_fn)(struct ifaddrs **);
+typedef void (*hr_freeifaddrs_fn)(struct ifaddrs *);
+
+/* 127.0.0.1 and ::1. */
+int hr_add_loopback(struct hr_result *r);
+/* The addresses of the interfaces that are up, IPv4 then IPv6, without
+ * loopback ones or duplicates; loopback only when there is nothing else.
+ * get / put enumerate the interfaces (getifaddrs, or a test's). */
+int hr_add_local_addrs(struct hr_result *r, hr_getifaddrs_fn get,
+                       hr_freeifaddrs_fn put);
+/* Does r hold an address of family af? */
+int hr_has_family(const struct hr_result *r, int af);
 
 /* Emits r as a result of class `class_id` and then its alias results.
  * Returns 0; WSANO_DATA when r has no address the query allows (nothing

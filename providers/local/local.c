@@ -107,78 +107,6 @@ static int is_loopback(int af, const uint8_t *a)
     return memcmp(a, loop6, 16) == 0;
 }
 
-/* Adds the addresses of family af of the interfaces that are up, without
- * loopback ones, skipping duplicates. */
-static int add_if_addrs(struct hr_result *r, const struct ifaddrs *list, int af)
-{
-    const struct ifaddrs *i;
-    size_t k;
-    int rc;
-
-    for (i = list; i != NULL; i = i->ifa_next) {
-        const struct sockaddr *sa = i->ifa_addr;
-        const uint8_t *a;
-        uint32_t scope = 0;
-        int dup = 0;
-
-        if (sa == NULL || sa->sa_family != af || !(i->ifa_flags & IFF_UP) ||
-            (i->ifa_flags & IFF_LOOPBACK))
-            continue;
-        if (af == AF_INET) {
-            a = (const uint8_t *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-        } else {
-            const struct sockaddr_in6 *s6 = (const void *)sa;
-
-            a = (const uint8_t *)&s6->sin6_addr;
-            scope = s6->sin6_scope_id;
-        }
-        if (is_loopback(af, a))
-            continue;
-        for (k = 0; k < r->naddrs; k++)
-            if (r->addrs[k].af == af &&
-                memcmp(r->addrs[k].addr, a, af == AF_INET ? 4 : 16) == 0)
-                dup = 1;
-        if (!dup && (rc = hr_add_addr(r, af, a, scope)) != 0)
-            return rc;
-    }
-    return 0;
-}
-
-static int add_loopback(struct hr_result *r)
-{
-    int rc = hr_add_addr(r, AF_INET, loop4, 0);
-
-    return rc != 0 ? rc : hr_add_addr(r, AF_INET6, loop6, 0);
-}
-
-/* The local host's addresses: IPv4, then IPv6, loopback only when there
- * is nothing else. */
-static int add_local_addrs(struct hr_result *r)
-{
-    struct ifaddrs *list = NULL;
-    int rc = 0;
-
-    if (get_ifaddrs(&list) == 0) {
-        rc = add_if_addrs(r, list, AF_INET);
-        if (rc == 0)
-            rc = add_if_addrs(r, list, AF_INET6);
-        free_ifaddrs(list);
-    }
-    if (rc == 0 && r->naddrs == 0)
-        rc = add_loopback(r);
-    return rc;
-}
-
-static int has_family(const struct hr_result *r, int af)
-{
-    size_t i;
-
-    for (i = 0; i < r->naddrs; i++)
-        if (r->addrs[i].af == af)
-            return 1;
-    return 0;
-}
-
 /* Emits the host `name` with the addresses already in r. */
 static int emit_host(struct local_state *st, struct rnr_nsp_lookup *lk,
                      const struct hr_query *q, const GUID *cls,
@@ -186,8 +114,8 @@ static int emit_host(struct local_state *st, struct rnr_nsp_lookup *lk,
 {
     int rc = 0;
 
-    r->blob_af = hr_primary_family(q, has_family(r, AF_INET),
-                                   has_family(r, AF_INET6));
+    r->blob_af = hr_primary_family(q, hr_has_family(r, AF_INET),
+                                   hr_has_family(r, AF_INET6));
     if (r->blob_af == 0)
         return WSANO_DATA;
     if (alias != NULL && (rc = hr_add_alias(r, alias)) == 0)
@@ -227,14 +155,14 @@ static int by_name(struct local_state *st, struct rnr_nsp_lookup *lk,
     if (name != NULL && (hdb_casecmp(name, "localhost") == 0 ||
                          hdb_casecmp(name, "localhost.") == 0)) {
         hr_init(&r, "localhost", 0);
-        rc = add_loopback(&r);
+        rc = hr_add_loopback(&r);
         if (rc == 0)
             rc = emit_host(st, lk, &q, qs->lpServiceClassId, &r, NULL);
     } else if (name == NULL || name[0] == '\0' ||
                is_local_name(name, local, label)) {
         is_local_name(local, local, label);
         hr_init(&r, local, 0);
-        rc = add_local_addrs(&r);
+        rc = hr_add_local_addrs(&r, get_ifaddrs, free_ifaddrs);
         if (rc == 0)
             rc = emit_host(st, lk, &q, qs->lpServiceClassId, &r,
                            label[0] != '\0' ? label : NULL);
@@ -325,7 +253,9 @@ static int dispatch(struct local_state *st, struct rnr_nsp_lookup *lk,
     if (memcmp(cls, &g_hostname, sizeof *cls) == 0)
         return by_name(st, lk, qs, name);
     if (memcmp(cls, &g_byname, sizeof *cls) == 0) {
-        if (name == NULL || name[0] == '\0')
+        /* "" is the local host, as gethostbyname("") is on Windows (Wine's
+         * tests, test_gethostbyname): its name and addresses. */
+        if (name == NULL)
             return WSAHOST_NOT_FOUND;
         return by_name(st, lk, qs, name);
     }

@@ -735,6 +735,13 @@ static void test_gethostname(void **state)
     he = rnr_gethostbyname(name);
     assert_non_null(he);
     assert_int_equal(he->h_addrtype, AF_INET);
+    /* gethostbyname("") is the local host, as on Windows: its name. */
+    he = rnr_gethostbyname("");
+    if (he == NULL)
+        fail_msg("gethostbyname(\"\"): %s", rnr_strerror(WSAGetLastError()));
+    assert_string_equal(he->h_name, "rnrtest-host");
+    assert_int_equal(he->h_addrtype, AF_INET);
+    assert_non_null(he->h_addr_list[0]);
     memcpy(tiny, "xyz", 4);
     assert_int_equal(rnr_gethostname(tiny, sizeof tiny), SOCKET_ERROR);
     assert_int_equal(WSAGetLastError(), WSAEFAULT);

@@ -1035,6 +1035,13 @@ static void test_local_hostname(void **state)
     assert_true(has_alias("myhost"));
     assert_int_equal(run(&p, &g_hostname, "", NULL, NULL, 0), 0);
     assert_string_equal(F.res[0].name, "myhost.example.org");
+    /* gethostbyname(""): the local host too, as on Windows. */
+    assert_int_equal(run(&p, &g_byname, "", NULL, NULL, 0), 0);
+    assert_string_equal(F.res[0].name, "myhost.example.org");
+    unpack_h(&F.res[0], &hb, sizeof hb);
+    assert_int_equal(hb.h.h_addrtype, AF_INET);
+    assert_addrv(hb.h.h_addr_list, AF_INET, a4);
+    assert_int_equal(run(&p, &g_byname, NULL, NULL, NULL, 0), WSAHOST_NOT_FOUND);
 
     /* Own name, full or first label, any case; with a service port. */
     assert_int_equal(run(&p, &g_byname, "MyHost", "ftp", NULL, 0), 0);
