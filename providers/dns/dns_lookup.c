@@ -6,7 +6,8 @@
  * addresses gives the result.  An address (SVCID_INET_HOSTADDRBYINETSTRING)
  * is a PTR question.  Results are built by hostres, like the hosts
  * provider's: CSADDRs with the query's ports, the hostent blob, the CNAME
- * chain as h_aliases and as RESULT_IS_ALIAS results.
+ * chain as h_aliases and as RESULT_IS_ALIAS results.  Localhost names
+ * and the empty name (the local host) are answered without the network.
  */
 #include "dns.h"
 #include "../hosts/hostres.h"
@@ -14,10 +15,12 @@
 #include "status.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static const GUID g_hostname = SVCID_HOSTNAME;
 static const GUID g_byname = SVCID_INET_HOSTADDRBYNAME;
@@ -339,8 +342,8 @@ static int reverse_name(struct dns_lookup *dl, const char *text)
     return add_cand(dl, name, NULL);
 }
 
-/* RFC 6761 6.3: localhost names are never sent to DNS (the local
- * provider answers for them). */
+/* RFC 6761 6.3: localhost names are never sent to DNS; this provider
+ * answers them itself (below). */
 static int is_localhost(const char *name)
 {
     size_t len = strlen(name);
@@ -374,8 +377,7 @@ static int prepare(struct dns_lookup *dl, const WSAQUERYSETA *qs, DWORD flags)
         dl->kind = DNS_KIND_NAME;
     else
         return WSASERVICE_NOT_FOUND;
-    /* The local host (NULL / "") is the local provider's; a pattern
-     * cannot be enumerated in DNS. */
+    /* A pattern cannot be enumerated in DNS. */
     if (name == NULL || name[0] == '\0' || strpbrk(name, "*?") != NULL)
         return WSAHOST_NOT_FOUND;
     if ((rc = hr_query_init(&dl->q, qs, dl->st->services)) != 0)
@@ -395,6 +397,68 @@ static int prepare(struct dns_lookup *dl, const WSAQUERYSETA *qs, DWORD flags)
     return candidates(dl, name);
 }
 
+/* ---- names answered without the network ---- */
+
+/* The local host's name as gethostname() gives it; a machine without a
+ * name ("", "(none)") is "localhost", as for the local provider. */
+static void local_host_name(char *buf, size_t len)
+{
+    if (gethostname(buf, len) != 0)
+        buf[0] = '\0';
+    buf[len - 1] = '\0';
+    if (buf[0] == '\0' || strcmp(buf, "(none)") == 0)
+        snprintf(buf, len, "localhost");
+}
+
+/* Is qs a host name question this provider answers itself: the empty
+ * name (the local host) or a localhost name?  As Windows' DNS provider
+ * and systemd-resolved do, so that a lookup restricted to NS_DNS finds
+ * them without a reachable server (RFC 6761 6.3; Windows answers
+ * gethostbyname("") with the local host). */
+static int is_local_question(const WSAQUERYSETA *qs)
+{
+    const GUID *cls = qs->lpServiceClassId;
+    const char *name = qs->lpszServiceInstanceName;
+
+    if (!(guid_eq(cls, &g_byname) || guid_eq(cls, &g_hostname) ||
+          ((IS_SVCID_TCP(cls) || IS_SVCID_UDP(cls)) && RR_FROM_SVCID(cls) == 0)))
+        return 0;
+    return name != NULL && (name[0] == '\0' || is_localhost(name));
+}
+
+/* Answers a local question: localhost names with 127.0.0.1 and ::1, the
+ * empty name with the local host's name and interface addresses. */
+static int answer_local(struct dns_state *st, struct rnr_nsp_lookup *lk,
+                        const WSAQUERYSETA *qs)
+{
+    const char *name = qs->lpszServiceInstanceName;
+    char host[DNS_MAX_NAME];
+    struct hr_result r;
+    struct hr_query q;
+    int rc;
+
+    if ((rc = hr_query_init(&q, qs, st->services)) != 0)
+        return rc;
+    if (name[0] == '\0') {
+        local_host_name(host, sizeof host);
+        hr_init(&r, host, 0);
+        rc = hr_add_local_addrs(&r, getifaddrs, freeifaddrs);
+    } else {
+        /* The name as asked, without a final dot. */
+        snprintf(host, sizeof host, "%.*s",
+                 (int)(strlen(name) - (name[strlen(name) - 1] == '.')), name);
+        hr_init(&r, host, 0);
+        rc = hr_add_loopback(&r);
+    }
+    if (rc == 0) {
+        r.blob_af = hr_primary_family(&q, hr_has_family(&r, AF_INET),
+                                      hr_has_family(&r, AF_INET6));
+        rc = r.blob_af == 0 ? WSANO_DATA : hr_emit(st->host, lk, &q, qs->lpServiceClassId, &r);
+    }
+    hr_clear(&r);
+    return rc == WSAENOBUFS ? 0 : rc;
+}
+
 int dns_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
                      const WSAQUERYSETA *qs, DWORD flags)
 {
@@ -403,6 +467,15 @@ int dns_lookup_begin(void *state, struct rnr_nsp_lookup *lk,
     int rc;
 
     st->lookups_total++;
+    if (is_local_question(qs)) {
+        rc = answer_local(st, lk, qs);
+        /* The interface addresses change without notice: a second, as the
+         * local provider's answers. */
+        if (rc == 0 && st->host->lookup_reusable != NULL)
+            st->host->lookup_reusable(lk, 1000);
+        st->host->finish(lk, rc);
+        return 0;
+    }
     if ((dl = rnr_calloc(1, sizeof *dl)) == NULL)
         return WSATRY_AGAIN;
     dl->st = st;

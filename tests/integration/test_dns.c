@@ -388,9 +388,10 @@ static void test_errors(void **state)
         { "*.rnr.test", 0, 0, WSAHOST_NOT_FOUND },
         { "192.0.2.1", 0, 0, WSAHOST_NOT_FOUND },
         { "bad..name", 0, 0, WSAHOST_NOT_FOUND },
-        /* Never asked (RFC 6761): the responder would say SERVFAIL. */
-        { "localhost", 1, 0, WSAHOST_NOT_FOUND },
-        { "x.LOCALHOST.", 1, 0, WSAHOST_NOT_FOUND },
+        /* Never asked (RFC 6761): answered by the provider itself, even
+         * when the responder would say SERVFAIL (test_localhost). */
+        { "localhost", 1, 0, 0 },
+        { "x.LOCALHOST.", 1, 0, 0 },
     };
     GUID *ids[] = { &dns_id, &fail_id, &dead_id };
     struct rnrt_results res;
@@ -405,6 +406,56 @@ static void test_errors(void **state)
         if (st != cases[i].status)
             fail_msg("%s: %d, expected %d", cases[i].name, st, cases[i].status);
     }
+}
+
+/* Localhost names and the empty name are answered by the dns provider
+ * itself, as Windows' DNS provider and systemd-resolved do: a lookup
+ * restricted to NS_DNS finds them with no server reachable (the black
+ * hole), and no question is sent. */
+static void test_localhost(void **state)
+{
+    static const char *const names[] = { "localhost", "LocalHost.", "x.localhost" };
+    struct rnrt_results res;
+    WSAQUERYSETA q;
+    char host[256];
+    size_t i;
+    int all = 0;
+    (void)state;
+
+    dnsserv_hole_drain(&hole, "", NULL);
+    for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+        assert_int_equal(look(names[i], &dead_id, NULL,
+                              LUP_RETURN_ADDR | LUP_RETURN_NAME, &res), 0);
+        assert_int_equal(res.n, 1);
+        assert_true(has_addr(res.r[0], "127.0.0.1:0"));
+        assert_true(has_addr(res.r[0], "[::1]:0"));
+        rnrt_results_free(&res);
+    }
+    /* A family restriction holds. */
+    assert_int_equal(look("localhost", &dead_id, fam6, LUP_RETURN_ADDR, &res), 0);
+    assert_int_equal(res.r[0]->dwNumberOfCsAddrs, 1);
+    assert_true(has_addr(res.r[0], "[::1]:0"));
+    rnrt_results_free(&res);
+
+    /* Through the name space, not one provider: every NS_DNS instance
+     * answers, the dead one among them. */
+    qs_for(&q, &byname, "localhost", NULL, NULL);
+    q.dwNameSpace = NS_DNS;
+    assert_int_equal(rnrt_lookup(&q, LUP_RETURN_ADDR, &res), 0);
+    assert_true(res.n >= 1);
+    assert_true(has_addr(res.r[0], "127.0.0.1:0"));
+    rnrt_results_free(&res);
+
+    /* The empty name: the local host, by its name. */
+    assert_int_equal(gethostname(host, sizeof host), 0);
+    assert_int_equal(look("", &dead_id, NULL, LUP_RETURN_NAME | LUP_RETURN_ADDR, &res), 0);
+    assert_int_equal(res.n, 1);
+    assert_string_equal(res.r[0]->lpszServiceInstanceName, host);
+    assert_true(res.r[0]->dwNumberOfCsAddrs > 0);
+    rnrt_results_free(&res);
+
+    assert_int_equal(dnsserv_hole_drain(&hole, "localhost", &all), 0);
+    assert_int_equal(all, 0);
 }
 
 static void test_tcp_fallback(void **state)
@@ -839,6 +890,7 @@ int main(void)
         cmocka_unit_test(test_ptr),
         cmocka_unit_test(test_services),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_localhost),
         cmocka_unit_test(test_tcp_fallback),
         cmocka_unit_test(test_cache),
         cmocka_unit_test(test_coalescing),
