@@ -31,6 +31,10 @@ struct rnr_winmsg {
     MSG                msg;
 };
 
+/* Is hwnd a live window?  Window lock taken inside.  (WSANSPIoctl checks
+ * its window at call time; the WSAAsyncGetXByY family does not.) */
+int  rnr_window_alive(HWND hwnd);
+
 /* Queue m (ownership passes) on hwnd with the given contents; when hwnd
  * is no longer a window m is freed (the message dropped). */
 void rnr_window_post(HWND hwnd, struct rnr_winmsg *m, UINT message,

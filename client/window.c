@@ -156,6 +156,16 @@ int rnr_window_fd(HWND hwnd)
     return fd;
 }
 
+int rnr_window_alive(HWND hwnd)
+{
+    int alive;
+
+    pthread_mutex_lock(&g_wlock);
+    alive = window_get(hwnd) != NULL;
+    pthread_mutex_unlock(&g_wlock);
+    return alive;
+}
+
 void rnr_window_post(HWND hwnd, struct rnr_winmsg *m, UINT message,
                      WPARAM wparam, LPARAM lparam)
 {
