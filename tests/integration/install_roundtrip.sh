@@ -5,7 +5,9 @@
 # the example provider (examples/provider) builds from the installed
 # headers alone and the installed rnrd loads it and answers through it;
 # the sysusers.d file creates the account the unit runs rnrd as;
-# every installed manual page renders without a warning; the bash
+# every installed manual page renders without a warning, and they and
+# rnrd.conf name the configured directories (a build configured with
+# another prefix than /usr/local mentions no /usr/local); the bash
 # completion loads; and make uninstall leaves no file behind.
 top_srcdir=${srcdir:-.}
 [ -f Makefile ] && [ -x ./daemon/rnrd ] || { echo "run from the build directory" >&2; exit 99; }
@@ -122,15 +124,40 @@ rnrctl stats --kv | grep -q '^provider\.example\.stat\.answered=0$' && ok || fai
 kill "$pid"; wait "$pid" && ok || fail "installed rnrd exit status"
 pid=
 
-# Manual pages: no warnings from man/groff.
+# Manual pages: no warnings from man/groff.  From the man directory, so
+# that the .so links (".so man3/PAGE.3") resolve as man resolves them.
 if command -v man >/dev/null; then
     for page in "$dest$mandir"/man*/*; do
-        w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+        rel=${page#"$dest$mandir"/}
+        w=$(cd "$dest$mandir" && MANWIDTH=80 man --warnings -l "$rel" 2>&1 >/dev/null)
         [ -z "$w" ] && ok || fail "$(basename "$page"): $w"
     done
 else
     echo "install_roundtrip: man not installed; pages not rendered"
 fi
+# The installed pages and rnrd.conf name the configured paths, never a
+# prefix they were not configured with.
+conf=$dest$rnrconfdir/rnrd.conf
+grep -q "^#module-dir = $providersdir\$" "$conf" && ok || fail "rnrd.conf: module-dir is not $providersdir"
+grep -q "^#class-dir = $rnrconfdir/classes.d\$" "$conf" && ok || fail "rnrd.conf: class-dir is not below $rnrconfdir"
+grep -q "^#socket = $rundir/rnrd.sock\$" "$conf" && ok || fail "rnrd.conf: socket is not in $rundir"
+grep -q "^#state-dir = $statedir\$" "$conf" && ok || fail "rnrd.conf: state-dir is not $statedir"
+grep -q "^#user = $daemon_user\$" "$conf" && ok || fail "rnrd.conf: user is not $daemon_user"
+man8=$dest$mandir/man8
+grep -q "^\.I $rnrconfdir/rnrd.conf\$" "$man8/rnrd.8" && ok || fail "rnrd.8 FILES: no $rnrconfdir/rnrd.conf"
+grep -q "^\.I $sbindir/rnrd\$" "$man8/rnrd.8" && ok || fail "rnrd.8 FILES: no $sbindir/rnrd"
+grep -q "^\.I $providersdir/\$" "$man8/rnrd.8" && ok || fail "rnrd.8 FILES: no $providersdir/"
+grep -q "^\.I $statedir/\$" "$man8/rnrd.8" && ok || fail "rnrd.8 FILES: no $statedir/"
+grep -q "^\.I $rundir/rnrd.sock\$" "$man8/rnrd.8" && ok || fail "rnrd.8 FILES: no $rundir/rnrd.sock"
+grep -q "^\.I $nssdir/libnss_rnr.so.2\$" "$man8/libnss_rnr.8" && ok || fail "libnss_rnr.8: no $nssdir"
+grep -q "^\.IR $providersdir \.\$" "$dest$mandir/man5/rnrd.conf.5" && ok || fail "rnrd.conf.5: module-dir default is not $providersdir"
+grep -q "$daemon_user" "$dest$mandir/man5/rnrd.conf.5" && ok || fail "rnrd.conf.5 does not name the daemon account $daemon_user"
+grep -q "^\.IR $rundir/rnrd.sock \.\$" "$dest$mandir/man1/rnrctl.1" && ok || fail "rnrctl.1: socket is not in $rundir"
+if [ "$prefix" != /usr/local ]; then
+    grep -rl '/usr/local' "$dest$mandir" "$conf" >"$tmp/left" &&
+        fail "/usr/local in installed files with prefix $prefix: $(cat "$tmp/left")" || ok
+fi
+grep -rn '@[a-z_]*@' "$dest$mandir" "$conf" >"$tmp/left" && fail "markers left: $(cat "$tmp/left")" || ok
 
 # The bash completion parses and completes commands and subcommands.
 if command -v bash >/dev/null; then
