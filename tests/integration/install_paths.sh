@@ -34,7 +34,8 @@ mk -s install-man install-rnrconfDATA etc/systemd/rnrd.service >install.log 2>&1
 conf=$p/etc/rnr/rnrd.conf
 man=$p/share/man
 [ -f "$conf" ] && ok || { echo "FAIL: no $conf" >&2; exit 1; }
-for f in man8/rnrd.8 man5/rnrd.conf.5 man1/rnrctl.1 man3/librnr.3 man8/libnss_rnr.8 man7/rnr-nsp.7; do
+for f in man8/rnrd.8 man5/rnrd.conf.5 man1/rnrctl.1 man3/librnr.3 man8/libnss_rnr.8 man7/rnr-nsp.7 \
+         man3/WSALookupServiceBegin.3 man3/WSALookupServiceNext.3; do
     [ -f "$man/$f" ] && ok || fail "missing $man/$f"
 done
 

@@ -135,6 +135,14 @@ if command -v man >/dev/null; then
 else
     echo "install_roundtrip: man not installed; pages not rendered"
 fi
+# Every librnr function group has its page, and its other names link to it.
+for f in WSALookupServiceBegin WSASetService WSAInstallServiceClass WSAEnumNameSpaceProviders \
+         WSAAddressToString WSAStartup rnr_gethostbyname WSAAsyncGetHostByName GetAddressByName; do
+    [ -f "$dest$mandir/man3/$f.3" ] && ok || fail "missing $mandir/man3/$f.3"
+done
+grep -qx ".so man3/WSALookupServiceBegin.3" "$dest$mandir/man3/WSALookupServiceNext.3" && ok ||
+    fail "WSALookupServiceNext.3 is not a link to WSALookupServiceBegin.3"
+
 # The installed pages and rnrd.conf name the configured paths, never a
 # prefix they were not configured with.
 conf=$dest$rnrconfdir/rnrd.conf
