@@ -39,12 +39,12 @@ $CC -std=c99 -Wall -Wextra -Werror -I"$top_srcdir/include" -o "$tmp/lookup_host"
     { echo "FAIL: the example does not compile:" >&2; cat "$tmp/cc.log" >&2; exit 1; }
 
 # The transcript the page shows: "$ ./lookup_host ARG" then its lines.
-sed -n '/^\$ \.\/lookup_host /,/^\.RE/p' "$page" | unroff >"$tmp/transcript"
+sed -n '/^\$ \.\/lookup_host /,/^\.fi$/p' "$page" | unroff >"$tmp/transcript"
 [ -s "$tmp/transcript" ] && ok || fail "no sample run in the page"
 shown() { # $1 = argument: the lines the page shows for it
     awk -v cmd="\$ ./lookup_host $1" '
         $0 == cmd { on = 1; next }
-        /^\$ / || /^\.RE/ { on = 0 }
+        /^\$ / || /^\.fi$/ { on = 0 }
         on' "$tmp/transcript"
 }
 
