@@ -6,7 +6,7 @@
 top_srcdir=${srcdir:-.}
 RNRD=${RNRD:-./daemon/rnrd}
 moddir=$(pwd)/providers/.libs
-man=$top_srcdir/man/rnrd.conf.5
+man=$top_srcdir/man/rnrd.conf.5.in
 [ -x "$RNRD" ] && [ -r "$man" ] || { echo "run from the build directory" >&2; exit 99; }
 
 tmp=$(mktemp -d /tmp/conf_keys_man.XXXXXX) || exit 99

@@ -31,6 +31,9 @@ mkdir "$tmp/cfg"
 # Every directory configure chose, expanded, lies below the prefix.
 mk -s -C "$tmp/cfg" print-install-dirs >"$tmp/dirs" || exit 99
 while IFS== read -r name dir; do
+    # Not install directories: the prefix itself, where rnrd (or systemd)
+    # makes its socket and state at run time, and the daemon account.
+    case $name in prefix|rundir|statedir|daemon_user) continue ;; esac
     case $dir in
     "$prefix"/*) ok ;;
     *) fail "configure --prefix=$prefix: $name=$dir is outside the prefix" ;;

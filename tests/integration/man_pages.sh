@@ -52,7 +52,8 @@ nm -D --defined-only "$lib" | awk '$2 == "T" || $2 == "W" || $2 == "i" { print $
 # the provider API, not librnr's) must be in a SYNOPSIS; one declared in
 # none must be allowed above.
 cat "$top_srcdir"/include/rnr/winsock2.h "$top_srcdir"/include/rnr/ws2*.h \
-    "$top_srcdir"/include/rnr/svcguid.h "$top_srcdir"/include/rnr/nspapi.h >"$tmp/headers"
+    "$top_srcdir"/include/rnr/svcguid.h "$top_srcdir"/include/rnr/nspapi.h \
+    "$top_srcdir"/include/rnr/browse.h >"$tmp/headers"
 while read -r sym; do
     if ! grep -q "[^A-Za-z0-9_]$sym *(" "$tmp/headers"; then
         allowed "$sym" && ok || fail "exported $sym is declared in no public header"
