@@ -33,9 +33,13 @@ sed -n '/^\.\\" EXAMPLE-BEGIN/,/^\.\\" EXAMPLE-END/p' "$page" | sed '1d;$d' | un
 [ -s "$tmp/lookup_host.c" ] && ok || { echo "FAIL: no example between the markers in $page" >&2; exit 1; }
 grep -q '^\.' "$tmp/lookup_host.c" && fail "roff requests inside the example: $(grep '^\.' "$tmp/lookup_host.c")"
 
+# A sanitizer build's librnr needs the program built with the same
+# runtime (this build's SAN_LDFLAGS, empty otherwise).
+san=$(sed -n 's/^SAN_LDFLAGS = //p' Makefile)
 # As the page says to build it, with this tree's headers and library.
-$CC -std=c99 -Wall -Wextra -Werror -I"$top_srcdir/include" -o "$tmp/lookup_host" "$tmp/lookup_host.c" \
-    -L"$libdir" -lrnr -Wl,-rpath,"$libdir" >"$tmp/cc.log" 2>&1 && ok ||
+# shellcheck disable=SC2086
+$CC -std=c99 -Wall -Wextra -Werror $san -I"$top_srcdir/include" -o "$tmp/lookup_host" \
+    "$tmp/lookup_host.c" -L"$libdir" -lrnr -Wl,-rpath,"$libdir" >"$tmp/cc.log" 2>&1 && ok ||
     { echo "FAIL: the example does not compile:" >&2; cat "$tmp/cc.log" >&2; exit 1; }
 
 # The transcript the page shows: "$ ./lookup_host ARG" then its lines.

@@ -403,6 +403,7 @@ static void test_errors(void **state)
                          : cases[i].family == 6 ? fam6 : NULL;
         int st = look(cases[i].name, ids[cases[i].provider], fam, 0, &res);
 
+        rnrt_results_free(&res);
         if (st != cases[i].status)
             fail_msg("%s: %d, expected %d", cases[i].name, st, cases[i].status);
     }
