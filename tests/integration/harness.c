@@ -181,6 +181,35 @@ int rnrt_rnrctl(const char *args, char *out, size_t outlen)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+long long rnrt_stat(const char *key)
+{
+    char cmd[1024], line[512];
+    size_t klen = strlen(key);
+    long long v = -1;
+    FILE *p;
+
+    if (snprintf(cmd, sizeof cmd, "RNR_ANSWER_CACHE=0 '%s/client/rnrctl/rnrctl' stats --kv 2>/dev/null",
+                 rnrt_builddir()) >= (int)sizeof cmd || (p = popen(cmd, "r")) == NULL)
+        return -1;
+    while (fgets(line, sizeof line, p) != NULL)
+        if (strncmp(line, key, klen) == 0 && line[klen] == '=')
+            v = strtoll(line + klen + 1, NULL, 10);
+    pclose(p);
+    return v;
+}
+
+int rnrt_wait_stat(const char *key, long long want)
+{
+    int spins;
+
+    for (spins = 0; rnrt_stat(key) < want; spins++) {
+        if (spins >= 2000)
+            return -1;
+        usleep(5000);
+    }
+    return 0;
+}
+
 int rnrt_unix_connect(const char *path)
 {
     struct sockaddr_un sun;

@@ -58,6 +58,13 @@ int rnrt_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * status (-1 when it did not exit); what it wrote on stdout and stderr
  * goes in out, NUL-terminated and cut to outlen - 1 bytes. */
 int rnrt_rnrctl(const char *args, char *out, size_t outlen);
+/* A figure of `rnrctl stats --kv` from the daemon at $RNR_SOCKET (the
+ * full key: daemon.lookups-total, provider.directory.stat.syncs ...),
+ * answer cache aside; -1 when absent or rnrd did not answer. */
+long long rnrt_stat(const char *key);
+/* Until figure `key` reaches `want`, polling; 0, or -1 after 10 s (a
+ * bound on a wait, not a duration being asserted). */
+int rnrt_wait_stat(const char *key, long long want);
 /* Milliseconds on the monotonic clock. */
 long long rnrt_now_ms(void);
 /* Threads of the calling process (/proc/self/task), -1 if unreadable. */

@@ -129,35 +129,6 @@ static int dir_lookup(const char *name)
     return rc;
 }
 
-/* provider.directory.stat.KEY from `rnrctl stats --kv`, -1 if absent. */
-static long long dir_stat(const char *key)
-{
-    char       cmd[600], line[256], want[96];
-    long long  v = -1;
-    FILE      *f;
-
-    snprintf(cmd, sizeof cmd, "'%s/client/rnrctl/rnrctl' stats --kv", rnrt_builddir());
-    snprintf(want, sizeof want, "provider.directory.stat.%s=", key);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (strncmp(line, want, strlen(want)) == 0)
-            v = strtoll(line + strlen(want), NULL, 10);
-    pclose(f);
-    return v;
-}
-
-/* Until provider stat `key` reaches `want`: a bound on a wait, not on a
- * duration being asserted. */
-static void wait_stat(const char *key, long long want)
-{
-    int spins;
-
-    for (spins = 0; dir_stat(key) < want; spins++) {
-        assert_true(spins < 2000);
-        usleep(5000);
-    }
-}
 
 /* A lookup of alpha.example (hosts provider) from another process: its
  * own connection, another client of rnrd.  Its status. */
@@ -225,8 +196,8 @@ static void test_group_commit_survives_kill9(void **state)
     int           i;
     (void)state;
 
-    sets0 = dir_stat("set-service");
-    syncs0 = dir_stat("syncs");
+    sets0 = rnrt_stat("provider.directory.stat.set-service");
+    syncs0 = rnrt_stat("provider.directory.stat.syncs");
     assert_true(sets0 >= 0 && syncs0 >= 0);
     writer_start(&w[0], "group-0");
     wait_held();
@@ -235,7 +206,7 @@ static void test_group_commit_survives_kill9(void **state)
         writer_start(&w[i], name);
     }
     /* Until the three reached the provider (each written as it does). */
-    wait_stat("set-service", sets0 + 4);
+    assert_int_equal(rnrt_wait_stat("provider.directory.stat.set-service", sets0 + 4), 0);
     /* The first sync covers group-0; the three written meanwhile share
      * the next. */
     open_gate();
@@ -245,7 +216,7 @@ static void test_group_commit_survives_kill9(void **state)
         assert_int_equal(pthread_join(w[i].t, NULL), 0);
         assert_int_equal(w[i].rc, 0);
     }
-    assert_int_equal(dir_stat("syncs"), syncs0 + 2);
+    assert_int_equal(rnrt_stat("provider.directory.stat.syncs"), syncs0 + 2);
 
     /* Acknowledged means durable: kill -9 at once, restart, all there. */
     rnrt_daemon_kill9(&daemon_);
@@ -267,8 +238,8 @@ static void test_snapshot_under_nonstop_writes(void **state)
     int                  i;
     (void)state;
 
-    sets0 = dir_stat("set-service");
-    snaps0 = dir_stat("snapshots");
+    sets0 = rnrt_stat("provider.directory.stat.set-service");
+    snaps0 = rnrt_stat("provider.directory.stat.snapshots");
     assert_true(sets0 >= 0 && snaps0 >= 0);
     /* Each writer reaches the provider while the one before it waits at
      * the gate: there is never a moment with nothing pending. */
@@ -277,7 +248,7 @@ static void test_snapshot_under_nonstop_writes(void **state)
     for (i = 1; i < NONSTOP; i++) {
         snprintf(name, sizeof name, "nonstop-%d", i);
         writer_start(&w[i], name);
-        wait_stat("set-service", sets0 + i + 1);
+        assert_int_equal(rnrt_wait_stat("provider.directory.stat.set-service", sets0 + i + 1), 0);
         open_gate();
         wait_held();
         assert_int_equal(pthread_join(w[i - 1].t, NULL), 0);
@@ -286,7 +257,7 @@ static void test_snapshot_under_nonstop_writes(void **state)
     /* The last record still waits at the gate, and yet the snapshot due
      * since the 16th was taken (its writer is a child of rnrd's, done in
      * its own time: wait for its report). */
-    wait_stat("snapshots", snaps0 + 1);
+    assert_int_equal(rnrt_wait_stat("provider.directory.stat.snapshots", snaps0 + 1), 0);
     assert_false(__atomic_load_n(&w[NONSTOP - 1].done, __ATOMIC_SEQ_CST));
     open_gate();
     assert_int_equal(pthread_join(w[NONSTOP - 1].t, NULL), 0);

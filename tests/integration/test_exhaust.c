@@ -108,22 +108,6 @@ static int rnrctl(const char *args, char *out, size_t len)
     return WEXITSTATUS(pclose(p));
 }
 
-/* A figure of `rnrctl stats --kv` ("key=value" lines); -1 if absent. */
-static long long stat_of(const char *key)
-{
-    static char out[65536];
-    char want[128];
-    const char *p;
-
-    if (rnrctl("stats --kv", out, sizeof out) != 0)
-        return -1;
-    snprintf(want, sizeof want, "\n%s=", key);
-    p = strstr(out, want);
-    if (p == NULL && strncmp(out, want + 1, strlen(want + 1)) == 0)
-        p = out - 1;
-    return p != NULL ? strtoll(p + strlen(want), NULL, 10) : -1;
-}
-
 /* VmHWM or VmRSS of rnrd, in KiB. */
 static long rnrd_mem_kb(const char *field)
 {
@@ -267,7 +251,7 @@ static int alice_lookup(void *arg)
 /* Requests rnrd has handled: lookups begun, or refused for a budget. */
 static long long handled(void)
 {
-    return stat_of("daemon.lookups-total") + stat_of("daemon.requests-nobufs");
+    return rnrt_stat("daemon.lookups-total") + rnrt_stat("daemon.requests-nobufs");
 }
 
 static void wait_handled(long long at_least)
@@ -321,12 +305,12 @@ static void idle_run(unsigned long soft, unsigned long hard, const char *keys, i
     {
         long long deadline = rnrt_now_ms() + 30000;
         while (rnrt_now_ms() < deadline &&
-               stat_of("daemon.clients") - 1 + stat_of("daemon.clients-refused") < a.counted)
+               rnrt_stat("daemon.clients") - 1 + rnrt_stat("daemon.clients-refused") < a.counted)
             usleep(50000);
     }
-    clients = stat_of("daemon.clients");
-    refused = stat_of("daemon.clients-refused");
-    maxc = stat_of("daemon.max-clients");
+    clients = rnrt_stat("daemon.clients");
+    refused = rnrt_stat("daemon.clients-refused");
+    maxc = rnrt_stat("daemon.max-clients");
     printf("# nofile %lu:%lu: mallory connected %ld times; rnrd serves %lld clients "
            "(max-clients %lld), refused %lld\n", soft, hard, a.counted, clients, maxc, refused);
     assert_true(a.counted >= 1024);
@@ -385,8 +369,8 @@ static void test_idle_timeout(void **state)
     attack_start(&a);
     assert_int_equal(a.counted, 100);
     usleep(2000000);
-    timed = stat_of("daemon.clients-timed-out");
-    clients = stat_of("daemon.clients");
+    timed = rnrt_stat("daemon.clients-timed-out");
+    clients = rnrt_stat("daemon.clients");
     printf("# client-idle-timeout-ms 500: %lld connections closed, %lld left (this rnrctl)\n",
            timed, clients);
     assert_true(timed >= 101);      /* mallory's and this process's */
@@ -470,11 +454,11 @@ static int rss_is_rnrds(void)
 static void check_peak(const char *what, long base_kb)
 {
     long hwm = rnrd_mem_kb("VmHWM"), rss = rnrd_mem_kb("VmRSS");
-    long long used = stat_of("daemon.memory-used");
+    long long used = rnrt_stat("daemon.memory-used");
 
     printf("# %s: rnrd VmHWM %ld KiB, VmRSS %ld KiB (before: %ld KiB), memory-limit %d KiB, "
            "memory-used %lld, requests-nobufs %lld\n", what, hwm, rss, base_kb,
-           MEMORY_LIMIT / 1024, used, stat_of("daemon.requests-nobufs"));
+           MEMORY_LIMIT / 1024, used, rnrt_stat("daemon.requests-nobufs"));
     /* What rnrd holds for clients, by its own count. */
     assert_true(used >= 0 && used <= MEMORY_LIMIT);
     if (!rss_is_rnrds())
@@ -564,11 +548,11 @@ static void test_huge_frames(void **state)
     /* Unfinished frames time out (frame-timeout-ms = 3000). */
     deadline = rnrt_now_ms() + 30000;
     /* Left: this rnrctl and the test's own librnr connection. */
-    while (stat_of("daemon.clients") > 2 && rnrt_now_ms() < deadline)
+    while (rnrt_stat("daemon.clients") > 2 && rnrt_now_ms() < deadline)
         usleep(100000);
-    printf("# after frame-timeout-ms: %lld clients, %lld timed out\n", stat_of("daemon.clients"),
-           stat_of("daemon.clients-timed-out"));
-    assert_true(stat_of("daemon.clients-timed-out") >= 900);
+    printf("# after frame-timeout-ms: %lld clients, %lld timed out\n", rnrt_stat("daemon.clients"),
+           rnrt_stat("daemon.clients-timed-out"));
+    assert_true(rnrt_stat("daemon.clients-timed-out") >= 900);
     assert_int_equal(attack_stop(&a), 0);
     usleep(1500000);    /* the next sweep gives the memory back */
     after_kb = rnrd_mem_kb("VmRSS");
@@ -673,7 +657,7 @@ static int churn_attack(struct attack *a)
 /* `provider.directory.lookups` in stats. */
 static long long dir_lookups(void)
 {
-    return stat_of("provider.directory.lookups");
+    return rnrt_stat("provider.directory.lookups");
 }
 
 static void test_connect_ask_close(void **state)
@@ -761,11 +745,11 @@ static void test_refused_reloads(void **state)
     a = (struct attack){ .fn = refused_attack, .n = 1000 };
     (void)state;
     hostile_daemon();
-    before = stat_of("daemon.answer-cache-invalidations");
+    before = rnrt_stat("daemon.answer-cache-invalidations");
     assert_true(before >= 0);
     attack_start(&a);
     assert_int_equal(attack_stop(&a), 0);
-    after = stat_of("daemon.answer-cache-invalidations");
+    after = rnrt_stat("daemon.answer-cache-invalidations");
     printf("# 2,000 refused RELOAD/CONTROL (%ld WSAEACCES): invalidations %lld -> %lld\n",
            a.counted, before, after);
     assert_int_equal(a.counted, 2000);

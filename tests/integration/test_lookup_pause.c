@@ -67,25 +67,6 @@ static void start(void)
 
 /* ------------------------------------------------------------ helpers */
 
-/* A figure of `rnrctl stats --kv`; -1 if absent. */
-static long long stat_of(const char *key)
-{
-    char cmd[1024], line[512];
-    long long v = -1;
-    size_t klen = strlen(key);
-    FILE *p;
-
-    snprintf(cmd, sizeof cmd, "RNR_ANSWER_CACHE=0 %s/client/rnrctl/rnrctl --socket '%s' "
-             "stats --kv 2>&1", rnrt_builddir(), daemon_.sock);
-    p = popen(cmd, "r");
-    if (p == NULL)
-        return -1;
-    while (fgets(line, sizeof line, p) != NULL)
-        if (strncmp(line, key, klen) == 0 && line[klen] == '=')
-            v = strtoll(line + klen + 1, NULL, 10);
-    pclose(p);
-    return v;
-}
 
 static int set_entry(const char *ctx, const char *name, size_t blob_len, char fill,
                      WSAESETSERVICEOP op)
@@ -235,8 +216,8 @@ static void test_unread_answer_delivered_whole(void **state)
     register_big();
     fd = raw_begin("\\big", LUP_RETURN_ALL);
     usleep(1000000);
-    paused = stat_of("daemon.lookups-paused");
-    used = stat_of("daemon.memory-used");
+    paused = rnrt_stat("daemon.lookups-paused");
+    used = rnrt_stat("daemon.memory-used");
     printf("# %d x %d bytes unread: lookups-paused %lld, memory-used %lld KiB "
            "(max-output-per-client 256 KiB, max-output-per-lookup 1 MiB)\n",
            BIG_ENTRIES, BIG_BLOB, paused, used / KIB);
@@ -246,7 +227,7 @@ static void test_unread_answer_delivered_whole(void **state)
     assert_true(used >= 0 && used < 2 * MIB);
     st = raw_read_all(fd, &n, 0, 0, NULL, NULL);
     printf("# read: %zu results, LOOKUP_DONE status %ld, paused %lld times in all\n", n, st,
-           stat_of("daemon.lookups-paused"));
+           rnrt_stat("daemon.lookups-paused"));
     assert_int_equal(st, 0);
     assert_int_equal(n, BIG_ENTRIES);
     close(fd);
@@ -332,7 +313,7 @@ static void test_removals_under_a_paused_walk(void **state)
         assert_int_equal(poll(&pfd, 1, 10000), 1);
     }
     usleep(300000);
-    assert_true(stat_of("daemon.lookups-paused") >= 1);
+    assert_true(rnrt_stat("daemon.lookups-paused") >= 1);
     /* Meanwhile: c0..c5 emptied (their containers go, the paused walk's
      * own among them), every entry of c8
      * replaced, entries added to c9. */
@@ -365,7 +346,7 @@ static void test_removals_under_a_paused_walk(void **state)
     /* Some of c0..c5 had been sent before they went, not all of them. */
     assert_true(kept < WALK_CONTAINERS * WALK_PER);
     /* rnrd is still whole. */
-    assert_true(stat_of("daemon.lookups-total") > 0);
+    assert_true(rnrt_stat("daemon.lookups-total") > 0);
 }
 
 int main(void)

@@ -618,35 +618,6 @@ static void test_quota_bytes(void **state)
 
 /* ------------------------------------------------------------ quotas, pending */
 
-/* provider.directory.stat.KEY from `rnrctl stats --kv`, -1 if absent. */
-static long long dir_stat(const char *key)
-{
-    char      cmd[600], line[256], want[96];
-    long long v = -1;
-    FILE     *f;
-
-    snprintf(cmd, sizeof cmd, "'%s/client/rnrctl/rnrctl' stats --kv", rnrt_builddir());
-    snprintf(want, sizeof want, "provider.directory.stat.%s=", key);
-    f = popen(cmd, "r");
-    assert_non_null(f);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (strncmp(line, want, strlen(want)) == 0)
-            v = strtoll(line + strlen(want), NULL, 10);
-    pclose(f);
-    return v;
-}
-
-/* Until provider stat `key` reaches `want`: a bound on a wait, not on a
- * duration being asserted. */
-static void wait_stat(const char *key, long long want)
-{
-    int spins;
-
-    for (spins = 0; dir_stat(key) < want; spins++) {
-        assert_true(spins < 2000);
-        usleep(5000);
-    }
-}
 
 #define NWRITERS 5
 
@@ -725,19 +696,19 @@ static void test_quota_pending(void **state)
     assert_int_equal(rnrt_daemon_start(&d), 0);
     unsetenv("RNR_TEST_DIR_SYNC_GATE");
 
-    sets0 = dir_stat("set-service");
+    sets0 = rnrt_stat("provider.directory.stat.set-service");
     assert_int_equal(pthread_create(&r.t, NULL, runner_run, &r), 0);
     /* The first registration's sync is held; the four others arrive
      * meanwhile: two join the next sync, two are over the quota. */
     rnrt_read_byte(held_fd);
-    wait_stat("set-service", sets0 + NWRITERS);
+    assert_int_equal(rnrt_wait_stat("provider.directory.stat.set-service", sets0 + NWRITERS), 0);
     assert_int_equal(write(go_fd, "g", 1), 1);
     rnrt_read_byte(held_fd);
     assert_int_equal(write(go_fd, "g", 1), 1);
     assert_int_equal(pthread_join(r.t, NULL), 0);
     assert_int_equal(r.rc, 0);
-    assert_int_equal(dir_stat("entries"), 3);
-    assert_int_equal(dir_stat("quota-refused"), 2);
+    assert_int_equal(rnrt_stat("provider.directory.stat.entries"), 3);
+    assert_int_equal(rnrt_stat("provider.directory.stat.quota-refused"), 2);
     close(held_fd);
     close(go_fd);
     stop(&d);
