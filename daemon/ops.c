@@ -302,11 +302,12 @@ static int ops_reload(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
  * know the command keeps them (its stats say so by not dropping). */
 static void stats_reset(struct rnrd *d)
 {
-    uint64_t start = d->stats.start_ms;
+    uint64_t start = d->stats.start_ms, subs = d->stats.subscriptions;
     size_t i;
 
     memset(&d->stats, 0, sizeof d->stats);
     d->stats.start_ms = start;
+    d->stats.subscriptions = subs;     /* a gauge: closing one decrements it */
     d->stats.reset_ms = rnrd_stats_now_us() / 1000u;
     if (d->answers != NULL)
         rnr_anscache_stats_reset(d->answers);

@@ -32,6 +32,9 @@ services-file = $tmp/services
 [provider testprov]
 module = $testprov
 reusable-ms = 60000
+
+[provider directory]
+module = directory
 EOC
 start
 
@@ -100,6 +103,14 @@ else
 fi
 
 # ---- stats --reset: admins only; counters to zero, gauges kept.
+# A subscription open across the reset: a gauge, it must not wrap when
+# the subscription closes afterwards.
+"$RNRCTL" browse host --ns NS_NDS >/dev/null 2>&1 &
+browse_pid=$!
+n=0
+until [ "$(kv daemon.subscriptions)" = 1 ]; do
+    n=$((n + 1)); [ $n -lt 200 ] || { fail "browse never subscribed"; break; }; sleep 0.05
+done
 "$RNRCTL" register host reg1 --addr 192.0.2.77 --ns NS_X500 >/dev/null || fail "register"
 "$RNRCTL" lookup host reg1 --ns NS_X500 --flags flushcache >/dev/null || fail "lookup reg1"
 [ "$(kv daemon.lookups-total)" -gt 0 ] || fail "no lookups counted before the reset"
@@ -117,6 +128,14 @@ log_has 'statistics reset by uid 0' "stats --reset"
 [ "$(kv provider.hosts.latency-samples)" = 0 ] || fail "latency samples after reset"
 [ "$(kv provider.testprov.stat.cache-hits)" = 0 ] || fail "testprov's own figures after reset"
 [ "$(kv provider.testprov.stat.registrations)" = 1 ] || fail "a gauge (registrations) was reset"
+[ "$(kv daemon.subscriptions)" = 1 ] || fail "a gauge (subscriptions) was reset"
+kill "$browse_pid"; wait "$browse_pid" 2>/dev/null
+n=0
+until [ "$(kv daemon.subscriptions)" = 0 ]; do
+    n=$((n + 1))
+    [ $n -lt 200 ] || { fail "subscriptions after the browser left: $(kv daemon.subscriptions)"; break; }
+    sleep 0.05
+done
 up=$(kv daemon.uptime-ms); age=$(kv daemon.stats-age-ms)
 [ "$age" -lt "$up" ] || fail "stats-age-ms $age not below uptime-ms $up after a reset"
 expect 0 "stats after reset" -- "$RNRCTL" stats
