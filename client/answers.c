@@ -14,12 +14,17 @@
  * socket (and learns WSASYSNOTREADY there), and a later lookup maps the
  * new daemon's file.  RNR_ANSWER_CACHE=0 in the environment turns the
  * probe off (tests of a provider's own cache use it).
+ *
+ * rnrd never sees a hit, so the library counts its hits and misses and
+ * reports them (CACHE_REPORT) for `rnrctl stats`: at most once a second
+ * while lookups go on, at the final WSACleanup and at exit.
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "anscache.h"
@@ -30,6 +35,14 @@
 #include "wire.h"
 
 #define RETRY_MS        1000u
+
+/* Each thread counts on its own and adds to the process's totals every
+ * FLUSH_EVERY lookups or REPORT_MS, so that threads probing at once
+ * never write a shared cache line per lookup; what the process has
+ * gathered goes to rnrd every REPORT_MS (or REPORT_AFTER lookups). */
+#define FLUSH_EVERY     64u
+#define REPORT_MS       1000u
+#define REPORT_AFTER    4096u
 
 /* Readers take the current view with one atomic load and no lock: a
  * lookup costs no lock traffic between threads.  A view is therefore never
@@ -47,6 +60,14 @@ static unsigned g_nretired;                  /* open lock */
 static uint64_t g_next_try_ms;               /* written under the open lock, atomic */
 static int g_off = -1;                       /* atomic; -1: environment not read yet */
 static unsigned g_epoch;                     /* open lock: bumped by the final WSACleanup */
+
+struct probe_count {
+    uint32_t hits, misses;
+    uint64_t flush_ms;          /* coarse clock: flush at or after it */
+};
+static __thread struct probe_count t_count;
+static uint64_t g_hits, g_misses;            /* atomic: gathered, not reported yet */
+static uint64_t g_report_ms;                 /* atomic: next report at or after it */
 
 static int cache_off(void)
 {
@@ -200,7 +221,94 @@ fail:
     return -1;
 }
 
-int rnr_answers_try(const uint8_t *key, size_t klen, struct rnr_lookup *lk)
+/* A clock good to a few milliseconds, for the counting timers: it costs
+ * no system call and less than the precise one. */
+static uint64_t coarse_now_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void count_flush(void)
+{
+    if (t_count.hits != 0)
+        __atomic_fetch_add(&g_hits, t_count.hits, __ATOMIC_RELAXED);
+    if (t_count.misses != 0)
+        __atomic_fetch_add(&g_misses, t_count.misses, __ATOMIC_RELAXED);
+    t_count.hits = t_count.misses = 0;
+}
+
+/* Send what the process has gathered on c; kept for later if it cannot
+ * be sent. */
+static void count_report(struct rnr_conn *c)
+{
+    uint64_t hits = __atomic_exchange_n(&g_hits, 0, __ATOMIC_RELAXED);
+    uint64_t misses = __atomic_exchange_n(&g_misses, 0, __ATOMIC_RELAXED);
+
+    if ((hits | misses) == 0)
+        return;
+    if (rnr_conn_send_cache_report(c, hits, misses) != 0) {
+        __atomic_fetch_add(&g_hits, hits, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&g_misses, misses, __ATOMIC_RELAXED);
+    }
+}
+
+static void count(struct rnr_conn *c, int hit)
+{
+    uint64_t now, due;
+
+    if (hit)
+        t_count.hits++;
+    else
+        t_count.misses++;
+    if (t_count.hits + t_count.misses < FLUSH_EVERY) {
+        now = coarse_now_ms();
+        if (t_count.flush_ms == 0)
+            t_count.flush_ms = now + REPORT_MS;     /* a thread's first probe */
+        if (now < t_count.flush_ms)
+            return;
+    } else {
+        now = coarse_now_ms();
+    }
+    t_count.flush_ms = now + REPORT_MS;
+    count_flush();
+    /* One thread reports: the one that moves the time on. */
+    due = __atomic_load_n(&g_report_ms, __ATOMIC_RELAXED);
+    if (now < due && __atomic_load_n(&g_hits, __ATOMIC_RELAXED) +
+                     __atomic_load_n(&g_misses, __ATOMIC_RELAXED) < REPORT_AFTER)
+        return;
+    if (__atomic_compare_exchange_n(&g_report_ms, &due, now + REPORT_MS, 0,
+                                    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        count_report(c);
+}
+
+void rnr_answers_report_now(void)
+{
+    struct rnr_conn *c;
+
+    count_flush();
+    if ((__atomic_load_n(&g_hits, __ATOMIC_RELAXED) |
+         __atomic_load_n(&g_misses, __ATOMIC_RELAXED)) == 0)
+        return;
+    if ((c = rnr_conn_any_live()) == NULL)
+        return;      /* no daemon to tell: the figures stay here */
+    count_report(c);
+    rnr_conn_put(c);
+}
+
+/* A process that ends without the final WSACleanup (most programs, and
+ * every one resolving through the NSS module) still reports, if it has a
+ * connection open; only what other threads counted since their last flush
+ * is lost. */
+__attribute__((destructor)) static void answers_at_exit(void)
+{
+    rnr_answers_report_now();
+}
+
+int rnr_answers_try(struct rnr_conn *c, const uint8_t *key, size_t klen, struct rnr_lookup *lk)
 {
     struct rnr_anscache_view *v;
     uint8_t buf[RNR_ANSCACHE_VALUE_MAX];
@@ -219,11 +327,13 @@ int rnr_answers_try(const uint8_t *key, size_t klen, struct rnr_lookup *lk)
             return 0;
     }
     rc = rnr_anscache_get(v, key, klen, buf, sizeof buf, &vlen);
-    if (rc == RNR_ANSCACHE_HIT)
-        return answer_decode(buf, vlen, lk) == 0;
-    if (rc == RNR_ANSCACHE_STALE)
-        view_retire(v);
-    return 0;
+    if (rc == RNR_ANSCACHE_STALE) {
+        view_retire(v);     /* not a miss: there was no cache to ask */
+        return 0;
+    }
+    rc = rc == RNR_ANSCACHE_HIT && answer_decode(buf, vlen, lk) == 0;
+    count(c, rc);
+    return rc;
 }
 
 void rnr_answers_shutdown(void)
@@ -247,5 +357,14 @@ void rnr_answers_atfork_prepare(void)
 
 void rnr_answers_atfork_release(void)
 {
+    pthread_mutex_unlock(&g_open_lock);
+}
+
+void rnr_answers_atfork_child(void)
+{
+    /* The parent reports its own lookups; the child starts from zero. */
+    t_count.hits = t_count.misses = 0;
+    __atomic_store_n(&g_hits, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_misses, 0, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&g_open_lock);
 }

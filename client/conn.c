@@ -407,7 +407,7 @@ static int decode_frame(struct rnr_conn *c, const struct rnr_wire_hdr *h,
         unsigned req = h->type & ~(unsigned)RNR_MSG_REPLY;
 
         if ((req < RNR_MSG_LOOKUP_BEGIN || req > RNR_MSG_PING) &&
-            req != RNR_MSG_ANSWER_CACHE) {
+            req != RNR_MSG_ANSWER_CACHE && req != RNR_MSG_CACHE_REPORT) {
             rc = WSASYSNOTREADY;
             goto done;
         }
@@ -1101,19 +1101,49 @@ int rnr_call_bad_reply(struct rnr_call *call)
     return WSASYSNOTREADY;
 }
 
-int rnr_conn_send_end(struct rnr_conn *c, uint32_t handle)
+/* A request whose reply nobody waits for: it matches no pending call and
+ * is dropped on arrival (dispatch_one). */
+static int conn_send_unawaited(struct rnr_conn *c, uint16_t type, const uint32_t *v, size_t n)
 {
     struct rnr_wbuf w;
+    size_t i;
     int rc;
 
     rnr_wbuf_init(&w);
-    rnr_wire_frame_begin(&w, RNR_MSG_LOOKUP_END,
-                         __atomic_fetch_add(&c->next_id, 1, __ATOMIC_RELAXED), 0);
-    rnr_wire_put_u32(&w, handle);
+    rnr_wire_frame_begin(&w, type, __atomic_fetch_add(&c->next_id, 1, __ATOMIC_RELAXED), 0);
+    for (i = 0; i < n; i++)
+        rnr_wire_put_u32(&w, v[i]);
     rnr_wire_frame_end(&w, RNR_WIRE_MAX_FRAME);
     rc = w.error != 0 ? w.error : conn_write(c, w.data, w.len, NULL);
     rnr_wbuf_free(&w);
     return rc;
+}
+
+int rnr_conn_send_end(struct rnr_conn *c, uint32_t handle)
+{
+    return conn_send_unawaited(c, RNR_MSG_LOOKUP_END, &handle, 1);
+}
+
+int rnr_conn_send_cache_report(struct rnr_conn *c, uint64_t hits, uint64_t misses)
+{
+    /* u64 as the protocol writes it: low half, then high half. */
+    const uint32_t v[4] = { (uint32_t)hits, (uint32_t)(hits >> 32),
+                            (uint32_t)misses, (uint32_t)(misses >> 32) };
+
+    return conn_send_unawaited(c, RNR_MSG_CACHE_REPORT, v, 4);
+}
+
+struct rnr_conn *rnr_conn_any_live(void)
+{
+    struct rnr_conn *c = NULL;
+    size_t i;
+
+    for (i = 0; i < RNR_CONN_SLOTS && c == NULL; i++) {
+        pthread_mutex_lock(&g_slots[i].lock);
+        c = slot_get_live(&g_slots[i]);
+        pthread_mutex_unlock(&g_slots[i].lock);
+    }
+    return c;
 }
 
 /* ------------------------------------------------------------------ */

@@ -147,6 +147,13 @@ int  rnr_call_bad_reply(struct rnr_call *call);
  * no pending request and is dropped on arrival.  0 or the transport
  * error. */
 int  rnr_conn_send_end(struct rnr_conn *c, uint32_t handle);
+/* Send CACHE_REPORT (this process's answer-cache hits and misses) the same
+ * way.  0 or the transport error. */
+int  rnr_conn_send_cache_report(struct rnr_conn *c, uint64_t hits, uint64_t misses);
+/* A reference to some pooled connection that is alive (rnr_conn_put), or
+ * NULL: never connects, never checks WSAStartup, for the last words of a
+ * process or of the final WSACleanup. */
+struct rnr_conn *rnr_conn_any_live(void);
 
 /* The connection lock, for lookup.c reading and changing lookup state. */
 void rnr_conn_lock(struct rnr_conn *c);

@@ -94,7 +94,8 @@ int rnr_lookup_begin(const WSAQUERYSETA *qs, DWORD flags, struct rnr_lookup **ou
     /* The same bytes are the answer cache's key: a hit needs no round
      * trip (answers.c).  LUP_FLUSHCACHE asks for a fresh answer. */
     if (!(flags & LUP_FLUSHCACHE) && call.w.error == 0 &&
-        rnr_answers_try(call.w.data + RNR_WIRE_HDR_LEN, call.w.len - RNR_WIRE_HDR_LEN, lk)) {
+        rnr_answers_try(call.conn, call.w.data + RNR_WIRE_HDR_LEN,
+                        call.w.len - RNR_WIRE_HDR_LEN, lk)) {
         *out = lk;
         lk = NULL;
         goto done;

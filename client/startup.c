@@ -124,7 +124,7 @@ static void atfork_parent(void)
 
 static void atfork_child(void)
 {
-    rnr_answers_atfork_release();
+    rnr_answers_atfork_child();
     rnr_lookup_atfork_release();
     rnr_conn_atfork_child();
     rnr_async_atfork_child();
@@ -223,6 +223,7 @@ int WSACleanup(void)
      * cancelled without a message and their engine stopped. */
     rnr_async_shutdown();
     rnr_lookup_cancel_all();
+    rnr_answers_report_now();
     rnr_conn_shutdown();
     rnr_answers_shutdown();
     pthread_mutex_unlock(&g_lock);

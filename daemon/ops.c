@@ -141,6 +141,9 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     fig(w, &n, "providers-started", started);
     fig(w, &n, "answer-cache-bytes", as.bytes);
     fig(w, &n, "answer-cache-entries", as.entries);
+    /* As the clients report them (CACHE_REPORT): rnrctl adds the rate. */
+    fig(w, &n, "answer-cache-hits", d->stats.answer_hits);
+    fig(w, &n, "answer-cache-misses", d->stats.answer_misses);
     fig(w, &n, "answers-stored", d->stats.answers_stored);
     fig(w, &n, "answers-evicted", as.evicted);
     fig(w, &n, "answer-cache-invalidations", as.invalidations);

@@ -161,6 +161,9 @@ void rnrd_answers_changed(struct rnrd *d);
 /* ANSWER_CACHE: which file is the cache (rnr_anscache_identity).  -1
  * drops the client (a body where there is none). */
 int  rnrd_answers_request(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
+/* CACHE_REPORT: a client's hits and misses added to the figures.  -1
+ * drops the client (a body not exactly two u64). */
+int  rnrd_answers_report(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
 
 /* server.c */
 /* A zeroed daemon state, nothing open yet (NULL on ENOMEM). */

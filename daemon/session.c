@@ -453,6 +453,8 @@ int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
         return session_ping(c, h->id, &r);
     case RNR_MSG_ANSWER_CACHE:
         return rnrd_answers_request(c, h->id, &r);
+    case RNR_MSG_CACHE_REPORT:
+        return rnrd_answers_report(c, h->id, &r);
     case RNR_MSG_SUBSCRIBE:
         return rnrd_sub_request(c, h->id, &r);
     case RNR_MSG_STATUS:

@@ -41,6 +41,8 @@ struct rnrd_dstats {
     uint64_t reloads;
     uint64_t reload_errors;
     uint64_t answers_stored;   /* lookups put in the answer cache */
+    uint64_t answer_hits;      /* answered from it, as clients report (CACHE_REPORT) */
+    uint64_t answer_misses;    /* looked for in it and not found, as clients report */
     uint64_t subscriptions;    /* open now (subscribe.c) */
     uint64_t changes_sent;     /* CHANGE frames queued */
     uint64_t changes_dropped;  /* for a subscriber that did not read */

@@ -37,6 +37,7 @@
  *   SUBSCRIBE        u32 flags, queryset        -> u32 handle, u32 n,
  *                                                  n x guid (providers
  *                                                  that cannot report)
+ *   CACHE_REPORT     u64 hits, u64 misses       -> (empty)
  *   LOOKUP_RESULT    (pushed)                   queryset
  *   LOOKUP_DONE      (pushed)                   (empty; status in header)
  *   CHANGE           (pushed)                   u32 kind [, queryset]
@@ -99,6 +100,9 @@ enum rnr_msg_type {
     /* Watch a query's answer change (doc/protocol.md); ended by
      * LOOKUP_END with the handle. */
     RNR_MSG_SUBSCRIBE      = 0x11,
+    /* A client's count of its own answer-cache hits and misses, which
+     * rnrd cannot see (doc/protocol.md). */
+    RNR_MSG_CACHE_REPORT   = 0x12,
     RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
     RNR_MSG_LOOKUP_RESULT  = 0x40,
     RNR_MSG_LOOKUP_DONE    = 0x41,

@@ -257,6 +257,8 @@ def test_bad_input(d):
         ("bad sockaddr", frame(LOOKUP_BEGIN, 1, W().u32(0).queryset(
             name="a", cls=HOSTNAME, csaddrs=[(b"\x02\x00", b"", 1, 6)]).b)),
         ("short LOOKUP_END", frame(LOOKUP_END, 1, b"\x01")),
+        ("short CACHE_REPORT", frame(CACHE_REPORT, 1, b"\x01" * 15)),
+        ("long CACHE_REPORT", frame(CACHE_REPORT, 1, b"\x01" * 17)),
     ]
     for name, data in cases:
         c = Conn(d.sock)
@@ -273,6 +275,36 @@ def test_bad_input(d):
     c.close()
     check(good.request(PING)[0] == 0, "other clients unaffected by bad input")
     good.close()
+
+
+def daemon_figure(c, key):
+    """One of the daemon's figures in a STATS reply (wire_ops.h)."""
+    st, r = c.request(STATS)
+    check(st == 0, "STATS")
+    for _ in range(r.u32()):
+        k = r.string()
+        lo, hi = r.u32(), r.u32()
+        if k == key:
+            return hi << 32 | lo
+    return None
+
+
+def test_cache_report(d):
+    """Clients report their own answer-cache hits: rnrd adds them up and
+    a lie can saturate the sum, never wrap it."""
+    c = Conn(d.sock)
+    h0 = daemon_figure(c, "answer-cache-hits")
+    m0 = daemon_figure(c, "answer-cache-misses")
+    check(h0 is not None and m0 is not None, "answer-cache-hits/misses in STATS")
+    check(c.request(CACHE_REPORT, W().u64(5).u64(2).b)[0] == 0, "CACHE_REPORT")
+    check(daemon_figure(c, "answer-cache-hits") == h0 + 5 and
+          daemon_figure(c, "answer-cache-misses") == m0 + 2, "a report is added")
+    for _ in range(2):
+        check(c.request(CACHE_REPORT, W().u64(2**64 - 1).u64(2**64 - 1).b)[0] == 0,
+              "CACHE_REPORT of the largest counts")
+    check(daemon_figure(c, "answer-cache-hits") == 2**64 - 1, "hits saturate")
+    check(daemon_figure(c, "answer-cache-misses") == 2**64 - 1, "misses saturate")
+    c.close()
 
 
 def test_backpressure(d):
@@ -408,6 +440,7 @@ def main():
         if testprov:
             test_order_and_cancel(d)
         test_bad_input(d)
+        test_cache_report(d)
         test_backpressure(d)
         if testprov:
             test_result_backpressure(d)

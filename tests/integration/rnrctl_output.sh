@@ -129,6 +129,7 @@ log_has 'statistics reset by uid 0' "stats --reset"
 [ "$(kv provider.testprov.stat.cache-hits)" = 0 ] || fail "testprov's own figures after reset"
 [ "$(kv provider.testprov.stat.registrations)" = 1 ] || fail "a gauge (registrations) was reset"
 [ "$(kv daemon.subscriptions)" = 1 ] || fail "a gauge (subscriptions) was reset"
+[ "$(kv daemon.answer-cache-hits)" = 0 ] || fail "answer-cache-hits after reset"
 kill "$browse_pid"; wait "$browse_pid" 2>/dev/null
 n=0
 until [ "$(kv daemon.subscriptions)" = 0 ]; do
@@ -140,6 +141,15 @@ up=$(kv daemon.uptime-ms); age=$(kv daemon.stats-age-ms)
 [ "$age" -lt "$up" ] || fail "stats-age-ms $age not below uptime-ms $up after a reset"
 expect 0 "stats after reset" -- "$RNRCTL" stats
 has out '^testprov +cache-hit-rate +-$' "no hit rate without hits or misses"
+# rnrd's answer cache: each rnrctl reports its probes as it ends.
+"$RNRCTL" lookup host alpha.example >/dev/null || fail "lookup alpha.example"
+"$RNRCTL" lookup host alpha.example >/dev/null || fail "lookup alpha.example again"
+n=0
+until [ "$(kv daemon.answer-cache-hits)" -ge 1 ]; do
+    n=$((n + 1)); [ $n -lt 200 ] || { fail "no answer-cache hit reported"; break; }; sleep 0.05
+done
+expect 0 "stats" -- "$RNRCTL" stats
+has out 'answer-cache-hit-rate +[0-9.]+%$' "the answer cache's hit rate"
 expect 2 "stats --reset --kv" -- "$RNRCTL" stats --reset --kv
 expect 0 "stats --reset --json" -- "$RNRCTL" --json stats --reset
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == {"reset": True}' "$tmp/out" ||

@@ -10,6 +10,7 @@ LOOKUP_BEGIN, LOOKUP_END, SET_SERVICE, INSTALL_CLASS, REMOVE_CLASS = 1, 2, 3, 4,
 GET_CLASS_INFO, GET_CLASS_NAME, ENUM_PROVIDERS, LIST_CLASSES, PING = 6, 7, 8, 9, 10
 REPLY, LOOKUP_RESULT, LOOKUP_DONE = 0x80, 0x40, 0x41
 SUBSCRIBE, CHANGE = 0x11, 0x42
+STATS, CACHE_REPORT = 0x0C, 0x12
 
 NULL32 = 0xFFFFFFFF
 
@@ -43,6 +44,10 @@ class W:
 
     def u32(self, v):
         self.b += struct.pack("<I", v & 0xFFFFFFFF)
+        return self
+
+    def u64(self, v):
+        self.b += struct.pack("<Q", v)
         return self
 
     def string(self, s):

@@ -215,6 +215,104 @@ static void test_all_providers(void **state)
     daemon_signal(SIGCONT);
 }
 
+/* ---- hits and misses reported to rnrd (CACHE_REPORT) ---- */
+
+enum child_end { END_EXIT, END_CLEANUP, END_HOLD };
+
+/* A child process looks name up n times, each expecting status want, then
+ * ends as told: exit() (the library reports at exit), the final
+ * WSACleanup then _exit() (no exit handlers: WSACleanup reports), or
+ * waiting to be killed (only the periodic report can have told rnrd).
+ * Its pid. */
+static pid_t child_lookups(const char *name, int n, int want, enum child_end end)
+{
+    pid_t pid = fork();
+    char a[64];
+    int i, bad = 0;
+
+    assert_true(pid >= 0);
+    if (pid > 0)
+        return pid;
+    for (i = 0; i < n; i++)
+        bad |= look(name, 0, a, sizeof a) != want;
+    if (end == END_EXIT)
+        exit(bad);
+    if (end == END_CLEANUP) {
+        bad |= WSACleanup() != 0;
+        _exit(bad);
+    }
+    if (bad)
+        _exit(1);
+    for (;;)
+        pause();
+}
+
+static void child_wait(pid_t pid)
+{
+    int st;
+
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* rnrd's figure key once it has reached at least want; the value. */
+static long long stat_reached(const char *key, long long want)
+{
+    assert_int_equal(rnrt_wait_stat(key, want), 0);
+    return rnrt_stat(key);
+}
+
+/* The first lookup of a name no one asked for is a miss, the rest are
+ * hits, and rnrd learns both whichever way the process ends. */
+static void test_hits_reported(void **state)
+{
+    static const struct { const char *name; enum child_end end; } ways[] = {
+        { "hitrate-exit.example", END_EXIT },
+        { "hitrate-cleanup.example", END_CLEANUP },
+    };
+    long long h0, m0;
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+        h0 = rnrt_stat("daemon.answer-cache-hits");
+        m0 = rnrt_stat("daemon.answer-cache-misses");
+        assert_true(h0 >= 0 && m0 >= 0);
+        child_wait(child_lookups(ways[i].name, 10, WSAHOST_NOT_FOUND, ways[i].end));
+        assert_int_equal(stat_reached("daemon.answer-cache-hits", h0 + 9), h0 + 9);
+        assert_int_equal(stat_reached("daemon.answer-cache-misses", m0 + 1), m0 + 1);
+    }
+}
+
+/* A long-lived process reports as it goes, without ending: at the latest
+ * once 4096 lookups have gathered. */
+static void test_hits_reported_while_running(void **state)
+{
+    long long h0 = rnrt_stat("daemon.answer-cache-hits");
+    pid_t pid;
+    int st;
+    (void)state;
+
+    assert_true(h0 >= 0);
+    pid = child_lookups("hitrate-running.example", 5000, WSAHOST_NOT_FOUND, END_HOLD);
+    assert_int_equal(rnrt_wait_stat("daemon.answer-cache-hits", h0 + 4096), 0);
+    assert_true(rnrt_stat("daemon.answer-cache-hits") <= h0 + 4999);
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+}
+
+/* rnrctl turns the two figures into the hit rate. */
+static void test_hit_rate_shown(void **state)
+{
+    char out[65536];
+    (void)state;
+
+    assert_int_equal(rnrt_rnrctl("stats --json", out, sizeof out), 0);
+    assert_non_null(strstr(out, "\"answer_cache_hits\""));
+    assert_non_null(strstr(out, "\"answer_cache_hit_rate\""));
+}
+
 /* A daemon that stops answering (SIGSTOP) does not hold callers forever:
  * a lookup it must answer fails with WSASYSNOTREADY once the reply is
  * overdue (RNR_REQUEST_TIMEOUT_MS, 2 s here), and the next one, the
@@ -265,6 +363,9 @@ int main(void)
         cmocka_unit_test(test_flushcache_goes_to_daemon),
         cmocka_unit_test(test_file_change_invalidates),
         cmocka_unit_test(test_all_providers),
+        cmocka_unit_test(test_hits_reported),
+        cmocka_unit_test(test_hits_reported_while_running),
+        cmocka_unit_test(test_hit_rate_shown),
         cmocka_unit_test(test_stopped_daemon_times_out),
         cmocka_unit_test(test_daemon_killed),
     };
