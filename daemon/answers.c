@@ -112,19 +112,27 @@ static uint64_t add_saturating(uint64_t a, uint64_t b)
     return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+int rnrd_answers_take_report(struct rnrd *d, const uint8_t *body, size_t len)
+{
+    struct rnr_rbuf r;
+    uint64_t hits, misses;
+
+    rnr_rbuf_init(&r, body, len);
+    if (rnr_wire_get_u64(&r, &hits) != 0 || rnr_wire_get_u64(&r, &misses) != 0 ||
+        rnr_rbuf_finish(&r) != 0)
+        return -1;
+    d->stats.answer_hits = add_saturating(d->stats.answer_hits, hits);
+    d->stats.answer_misses = add_saturating(d->stats.answer_misses, misses);
+    return 0;
+}
+
 /* Hits are answered inside the clients, so only they can count them; what
  * they report is their word (a client can lie about its own lookups, and
  * so skew the rate: SECURITY.md).  Sums saturate rather than wrap. */
 int rnrd_answers_report(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 {
-    struct rnrd_dstats *s = &c->d->stats;
-    uint64_t hits, misses;
-
-    if (rnr_wire_get_u64(r, &hits) != 0 || rnr_wire_get_u64(r, &misses) != 0 ||
-        rnr_rbuf_finish(r) != 0)
+    if (rnrd_answers_take_report(c->d, r->p, r->left) != 0)
         return -1;
-    s->answer_hits = add_saturating(s->answer_hits, hits);
-    s->answer_misses = add_saturating(s->answer_misses, misses);
     rnrd_reply_status(c, RNR_MSG_CACHE_REPORT, id, 0);
     return 0;
 }

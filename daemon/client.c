@@ -664,6 +664,34 @@ void rnrd_clients_flush(void *arg)
     }
 }
 
+/* A peer that hung up gets no more work, but librnr's last words as a
+ * process exits are its answer-cache counts (CACHE_REPORT), written just
+ * before the close: one read, and of its whole frames the reports alone
+ * are taken, which costs a connect-ask-close loop nothing worth having.
+ * Skipped when a split frame is buffered (the read would start mid-frame). */
+static void client_last_words(struct rnrd_client *c)
+{
+    struct rnrd *d = c->d;
+    struct rnr_wire_hdr h;
+    size_t used = 0, n;
+    ssize_t k;
+
+    if (rnrd_buf_pending(&c->in) > 0)
+        return;
+    k = recv(c->fd, d->rbuf, sizeof d->rbuf, MSG_DONTWAIT);
+    if (k <= 0)
+        return;
+    n = (size_t)k;
+    while (n - used >= RNR_WIRE_HDR_LEN &&
+           rnr_wire_hdr_parse(d->rbuf + used, d->limits.max_message_size, &h) == 0 &&
+           h.length <= n - used) {
+        if (h.type == RNR_MSG_CACHE_REPORT)
+            (void)rnrd_answers_take_report(d, d->rbuf + used + RNR_WIRE_HDR_LEN,
+                                           h.length - RNR_WIRE_HDR_LEN);
+        used += h.length;
+    }
+}
+
 static void client_io(void *arg, int fd, unsigned events)
 {
     struct rnrd_client *c = arg;
@@ -675,6 +703,7 @@ static void client_io(void *arg, int fd, unsigned events)
         /* Gone for good: whatever it asked and did not wait for is not
          * worth encoding (a connect-ask-close loop must cost nothing). */
         log_debug("client %u: hung up", c->serial);
+        client_last_words(c);
         rnrd_client_drop(c, NULL);
         return;
     }

@@ -164,6 +164,9 @@ int  rnrd_answers_request(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r
 /* CACHE_REPORT: a client's hits and misses added to the figures.  -1
  * drops the client (a body not exactly two u64). */
 int  rnrd_answers_report(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
+/* A CACHE_REPORT body added to the figures: 0, or -1 when it is not
+ * exactly two u64 (nothing added). */
+int  rnrd_answers_take_report(struct rnrd *d, const uint8_t *body, size_t len);
 
 /* server.c */
 /* A zeroed daemon state, nothing open yet (NULL on ENOMEM). */

@@ -299,6 +299,22 @@ def test_cache_report(d):
     check(c.request(CACHE_REPORT, W().u64(5).u64(2).b)[0] == 0, "CACHE_REPORT")
     check(daemon_figure(c, "answer-cache-hits") == h0 + 5 and
           daemon_figure(c, "answer-cache-misses") == m0 + 2, "a report is added")
+    # librnr reports as a process exits and closes at once: rnrd, stopped
+    # meanwhile, then finds the report and the hang-up together.
+    d.signal(signal.SIGSTOP)
+    try:
+        last = Conn(d.sock)
+        last.send(frame(PING, 1) + frame(CACHE_REPORT, 2, W().u64(3).u64(1).b))
+        last.close()
+    finally:
+        d.signal(signal.SIGCONT)
+    for _ in range(200):
+        if daemon_figure(c, "answer-cache-hits") == h0 + 8:
+            break
+        time.sleep(0.05)
+    check(daemon_figure(c, "answer-cache-hits") == h0 + 8 and
+          daemon_figure(c, "answer-cache-misses") == m0 + 3,
+          "a report right before the close is counted")
     for _ in range(2):
         check(c.request(CACHE_REPORT, W().u64(2**64 - 1).u64(2**64 - 1).b)[0] == 0,
               "CACHE_REPORT of the largest counts")
