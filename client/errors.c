@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include <rnr/winsock2.h>
+#include <rnr/ws2nspioctl.h>
 
 struct errtext {
     int         code;
@@ -20,6 +21,8 @@ static const struct errtext errtab[] = {
     { WSA_NOT_ENOUGH_MEMORY,  "WSA_NOT_ENOUGH_MEMORY: not enough memory" },
     { WSA_INVALID_PARAMETER,  "WSA_INVALID_PARAMETER: a parameter is not valid" },
     { WSA_OPERATION_ABORTED,  "WSA_OPERATION_ABORTED: the operation was aborted" },
+    { WSA_IO_PENDING,         "WSA_IO_PENDING: the overlapped operation will complete "
+                              "later" },
     { WSAEINTR,               "WSAEINTR: interrupted function call" },
     { WSAEACCES,              "WSAEACCES: permission denied" },
     { WSAEFAULT,              "WSAEFAULT: bad address, or the buffer is too small "
@@ -35,6 +38,8 @@ static const struct errtext errtab[] = {
     { WSAENOBUFS,             "WSAENOBUFS: no buffer space available, or a message "
                               "over the size limit" },
     { WSAEPROCLIM,            "WSAEPROCLIM: too many users of the library" },
+    { WSAEDQUOT,              "WSAEDQUOT: quota exceeded (registrations or bytes of "
+                              "this user)" },
     { WSASYSNOTREADY,         "WSASYSNOTREADY: the name-resolution service (rnrd) is "
                               "not running or the connection to it was lost" },
     { WSAVERNOTSUPPORTED,     "WSAVERNOTSUPPORTED: the requested Winsock version is "

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -367,6 +368,45 @@ static void test_strerror(void **state)
     assert_non_null(rnr_strerror(123456));
 }
 
+/* Every error code the public headers define has its text, which starts
+ * with the code's name: read from the headers themselves, so a code added
+ * later without a text fails here. */
+static void test_strerror_every_code(void **state)
+{
+    static const char *const headers[] = { "winsock2.h", "ws2addr.h", "ws2async.h",
+                                           "nspapi.h", "ws2nspioctl.h" };
+    char path[4096], line[512], name[128];
+    size_t i, checked = 0;
+    (void)state;
+
+    for (i = 0; i < sizeof headers / sizeof headers[0]; i++) {
+        FILE *f;
+        long v;
+
+        snprintf(path, sizeof path, "%s/include/rnr/%s", RNR_TOP_SRCDIR, headers[i]);
+        if ((f = fopen(path, "r")) == NULL)
+            fail_msg("%s: cannot open", path);
+        while (fgets(line, sizeof line, f) != NULL) {
+            const char *text;
+
+            if (sscanf(line, "#define %127[A-Z0-9_] %ld", name, &v) != 2 ||
+                strncmp(name, "WSA", 3) != 0)
+                continue;
+            /* WSAE..., WSASYSNOTREADY ... above WSABASEERR; WSA_... from the
+             * Win32 range (WSA_INVALID_HANDLE 6 ...); not sizes. */
+            if (!((v > WSABASEERR && v < WSABASEERR + 2000) ||
+                  (strncmp(name, "WSA_", 4) == 0 && v > 0 && v < 1000)))
+                continue;
+            text = rnr_strerror((int)v);
+            if (strncmp(text, name, strlen(name)) != 0 || text[strlen(name)] != ':')
+                fail_msg("%s (%ld) has no text: \"%s\"", name, v, text);
+            checked++;
+        }
+        fclose(f);
+    }
+    assert_true(checked >= 35);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +419,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup_started, teardown_started),
         cmocka_unit_test_setup_teardown(test_sysnotready_fast, setup_started, teardown_started),
         cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_strerror_every_code),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
