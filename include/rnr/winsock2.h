@@ -49,8 +49,55 @@ typedef INT     *LPINT;
 typedef BOOL    *LPBOOL;
 typedef char    *LPSTR;
 typedef const char *LPCSTR;
-typedef char    *LPTSTR;
-typedef const char *LPCTSTR;
+typedef char    *PSTR;
+typedef const char *PCSTR;
+
+/* WCHAR is UTF-16 as on Windows, never Linux's 32-bit wchar_t, so that
+ * structures keep the SDK layout and u"" literals are WCHAR strings. */
+#ifndef __cplusplus
+#include <uchar.h>            /* char16_t is a keyword in C++ */
+#endif
+typedef char16_t WCHAR;
+typedef WCHAR   *PWCHAR;
+typedef WCHAR   *LPWCH;
+typedef WCHAR   *PWCH;
+typedef WCHAR   *LPWSTR;
+typedef WCHAR   *PWSTR;
+typedef const WCHAR *LPCWSTR;
+typedef const WCHAR *PCWSTR;
+typedef const WCHAR *LPCWCH;
+
+/* TCHAR and TEXT() follow UNICODE as windows.h and tchar.h make them. */
+#ifdef UNICODE
+typedef WCHAR    TCHAR;
+typedef WCHAR   *PTCHAR;
+typedef LPWSTR   LPTSTR;
+typedef LPCWSTR  LPCTSTR;
+typedef LPWSTR   PTSTR;
+typedef LPCWSTR  PCTSTR;
+#ifndef __TEXT
+#define __TEXT(quote) u ## quote
+#endif
+#else
+typedef char     TCHAR;
+typedef char    *PTCHAR;
+typedef LPSTR    LPTSTR;
+typedef LPCSTR   LPCTSTR;
+typedef LPSTR    PTSTR;
+typedef LPCSTR   PCTSTR;
+#ifndef __TEXT
+#define __TEXT(quote) quote
+#endif
+#endif
+#ifndef TEXT
+#define TEXT(quote) __TEXT(quote)
+#endif
+#ifndef _T
+#define _T(x) __TEXT(x)
+#endif
+#ifndef _TEXT
+#define _TEXT(x) __TEXT(x)
+#endif
 typedef unsigned int u_int;
 typedef unsigned long u_long;
 typedef unsigned short u_short;
