@@ -355,3 +355,5 @@ done:
     rnr_call_cleanup(&call);
     return rc == 0 ? (INT)n : rnr_fail(rc);
 }
+/* The SDK spells it ...ByClassId; the reference, ...ByServiceClassId. */
+RNR_ALIAS(WSAGetServiceClassNameByClassIdA, WSAGetServiceClassNameByServiceClassIdA);

@@ -73,6 +73,9 @@ struct rnr_lookup {
     WSAQUERYSETA      *qs;
     DWORD              flags;
     struct rnr_nspnotify *notify;
+    /* WSALookupServiceNextW's result refused for size, kept for the next
+     * call (lookup_w.c); flat, or NULL.  Under the connection lock. */
+    WSAQUERYSETA      *w_held;
     struct rnr_conn   *conn;      /* the connection it was begun on (a reference) */
     struct rnr_idnode  node;      /* node.id = daemon handle */
     struct rnr_result *head;      /* queued results, oldest first */

@@ -72,6 +72,7 @@ void rnr_lookup_unref(struct rnr_lookup *lk)
     }
     rnr_nspioctl_end(lk);
     rnr_free(lk->qs);
+    rnr_free(lk->w_held);
     rnr_conn_put(lk->conn);
     rnr_free(lk);
 }

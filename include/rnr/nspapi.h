@@ -147,13 +147,29 @@ typedef struct _SERVICE_INFOA {
     LPSERVICE_ADDRESSES lpServiceAddress;
     BLOB                ServiceSpecificInfo;
 } SERVICE_INFOA, *PSERVICE_INFOA, *LPSERVICE_INFOA;
-typedef SERVICE_INFOA SERVICE_INFO, *PSERVICE_INFO, *LPSERVICE_INFO;
+
+typedef struct _SERVICE_INFOW {
+    LPGUID              lpServiceType;
+    LPWSTR              lpServiceName;
+    LPWSTR              lpComment;
+    LPWSTR              lpLocale;
+    DWORD               dwDisplayHint;
+    DWORD               dwVersion;
+    DWORD               dwTime;
+    LPWSTR              lpMachineName;
+    LPSERVICE_ADDRESSES lpServiceAddress;
+    BLOB                ServiceSpecificInfo;
+} SERVICE_INFOW, *PSERVICE_INFOW, *LPSERVICE_INFOW;
 
 typedef struct _NS_SERVICE_INFOA {
     DWORD         dwNameSpace;
     SERVICE_INFOA ServiceInfo;
 } NS_SERVICE_INFOA, *PNS_SERVICE_INFOA, *LPNS_SERVICE_INFOA;
-typedef NS_SERVICE_INFOA NS_SERVICE_INFO, *PNS_SERVICE_INFO, *LPNS_SERVICE_INFO;
+
+typedef struct _NS_SERVICE_INFOW {
+    DWORD         dwNameSpace;
+    SERVICE_INFOW ServiceInfo;
+} NS_SERVICE_INFOW, *PNS_SERVICE_INFOW, *LPNS_SERVICE_INFOW;
 
 /* A value of a service type (SERVICE_ADD_TYPE); lpValueName is one of the
  * SERVICE_TYPE_VALUE_* names of <rnr/svcguid.h> or the caller's own. */
@@ -164,8 +180,15 @@ typedef struct _SERVICE_TYPE_VALUE_ABSA {
     LPSTR  lpValueName;
     LPVOID lpValue;
 } SERVICE_TYPE_VALUE_ABSA, *PSERVICE_TYPE_VALUE_ABSA, *LPSERVICE_TYPE_VALUE_ABSA;
-typedef SERVICE_TYPE_VALUE_ABSA SERVICE_TYPE_VALUE_ABS, *PSERVICE_TYPE_VALUE_ABS,
-                                *LPSERVICE_TYPE_VALUE_ABS;
+
+/* lpValue is opaque, as in WSANSCLASSINFOW: not converted. */
+typedef struct _SERVICE_TYPE_VALUE_ABSW {
+    DWORD  dwNameSpace;
+    DWORD  dwValueType;
+    DWORD  dwValueSize;
+    LPWSTR lpValueName;
+    LPVOID lpValue;
+} SERVICE_TYPE_VALUE_ABSW, *PSERVICE_TYPE_VALUE_ABSW, *LPSERVICE_TYPE_VALUE_ABSW;
 
 /* Values[] holds dwValueCount entries (declared with one, as in the SDK). */
 typedef struct _SERVICE_TYPE_INFO_ABSA {
@@ -173,8 +196,12 @@ typedef struct _SERVICE_TYPE_INFO_ABSA {
     DWORD                   dwValueCount;
     SERVICE_TYPE_VALUE_ABSA Values[1];
 } SERVICE_TYPE_INFO_ABSA, *PSERVICE_TYPE_INFO_ABSA, *LPSERVICE_TYPE_INFO_ABSA;
-typedef SERVICE_TYPE_INFO_ABSA SERVICE_TYPE_INFO_ABS, *PSERVICE_TYPE_INFO_ABS,
-                               *LPSERVICE_TYPE_INFO_ABS;
+
+typedef struct _SERVICE_TYPE_INFO_ABSW {
+    LPWSTR                  lpTypeName;
+    DWORD                   dwValueCount;
+    SERVICE_TYPE_VALUE_ABSW Values[1];
+} SERVICE_TYPE_INFO_ABSW, *PSERVICE_TYPE_INFO_ABSW, *LPSERVICE_TYPE_INFO_ABSW;
 
 typedef struct _PROTOCOL_INFOA {
     DWORD dwServiceFlags;    /* XP_* */
@@ -186,7 +213,50 @@ typedef struct _PROTOCOL_INFOA {
     DWORD dwMessageSize;
     LPSTR lpProtocol;
 } PROTOCOL_INFOA, *PPROTOCOL_INFOA, *LPPROTOCOL_INFOA;
+
+typedef struct _PROTOCOL_INFOW {
+    DWORD  dwServiceFlags;
+    INT    iAddressFamily;
+    INT    iMaxSockAddr;
+    INT    iMinSockAddr;
+    INT    iSocketType;
+    INT    iProtocol;
+    DWORD  dwMessageSize;
+    LPWSTR lpProtocol;
+} PROTOCOL_INFOW, *PPROTOCOL_INFOW, *LPPROTOCOL_INFOW;
+
+/* A name space as the SDK describes one (EnumNameSpaces' record). */
+typedef struct _NS_INFOA {
+    DWORD dwNameSpace;
+    DWORD dwNameSpaceFlags;   /* NSTYPE_* */
+    LPSTR lpNameSpace;
+} NS_INFOA, *PNS_INFOA, *LPNS_INFOA;
+
+typedef struct _NS_INFOW {
+    DWORD  dwNameSpace;
+    DWORD  dwNameSpaceFlags;
+    LPWSTR lpNameSpace;
+} NS_INFOW, *PNS_INFOW, *LPNS_INFOW;
+
+#ifdef UNICODE
+typedef SERVICE_INFOW SERVICE_INFO, *PSERVICE_INFO, *LPSERVICE_INFO;
+typedef NS_SERVICE_INFOW NS_SERVICE_INFO, *PNS_SERVICE_INFO, *LPNS_SERVICE_INFO;
+typedef SERVICE_TYPE_VALUE_ABSW SERVICE_TYPE_VALUE_ABS, *PSERVICE_TYPE_VALUE_ABS,
+                                *LPSERVICE_TYPE_VALUE_ABS;
+typedef SERVICE_TYPE_INFO_ABSW SERVICE_TYPE_INFO_ABS, *PSERVICE_TYPE_INFO_ABS,
+                               *LPSERVICE_TYPE_INFO_ABS;
+typedef PROTOCOL_INFOW PROTOCOL_INFO, *PPROTOCOL_INFO, *LPPROTOCOL_INFO;
+typedef NS_INFOW NS_INFO, *PNS_INFO, *LPNS_INFO;
+#else
+typedef SERVICE_INFOA SERVICE_INFO, *PSERVICE_INFO, *LPSERVICE_INFO;
+typedef NS_SERVICE_INFOA NS_SERVICE_INFO, *PNS_SERVICE_INFO, *LPNS_SERVICE_INFO;
+typedef SERVICE_TYPE_VALUE_ABSA SERVICE_TYPE_VALUE_ABS, *PSERVICE_TYPE_VALUE_ABS,
+                                *LPSERVICE_TYPE_VALUE_ABS;
+typedef SERVICE_TYPE_INFO_ABSA SERVICE_TYPE_INFO_ABS, *PSERVICE_TYPE_INFO_ABS,
+                               *LPSERVICE_TYPE_INFO_ABS;
 typedef PROTOCOL_INFOA PROTOCOL_INFO, *PPROTOCOL_INFO, *LPPROTOCOL_INFO;
+typedef NS_INFOA NS_INFO, *PNS_INFO, *LPNS_INFO;
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Functions (librnr)                                                   */
@@ -220,7 +290,45 @@ INT GetNameByTypeA(LPGUID lpServiceType, LPSTR lpServiceName, DWORD dwNameLength
 INT EnumProtocolsA(LPINT lpiProtocols, LPVOID lpProtocolBuffer,
                    LPDWORD lpdwBufferLength);
 
-/* The unsuffixed names are exported too (same functions). */
+/* The W twins.  Strings in are UTF-16 (a lone surrogate: WSAEINVAL in the
+ * last error).  Units, as Microsoft documents them:
+ *   GetAddressByNameW  *lpdwBufferLength bytes; *lpdwAliasBufferLength
+ *                      bytes (the alias list is UTF-16 strings, each
+ *                      0-terminated, an empty one ending the list)
+ *   GetServiceW        *lpdwBufferSize bytes (NS_SERVICE_INFOW records,
+ *                      the data they point to after them)
+ *   GetNameByTypeW     dwNameLength bytes (Microsoft's page says bytes
+ *                      for W too: room for dwNameLength / 2 WCHARs)
+ *   EnumProtocolsW     *lpdwBufferLength bytes (PROTOCOL_INFOW records,
+ *                      their names after them)
+ * SetServiceW with SERVICE_ADD_TYPE / SERVICE_DELETE_TYPE takes a
+ * SERVICE_TYPE_INFO_ABSW in ServiceSpecificInfo. */
+INT GetAddressByNameW(DWORD dwNameSpace, LPGUID lpServiceType, LPWSTR lpServiceName,
+                      LPINT lpiProtocols, DWORD dwResolution,
+                      LPSERVICE_ASYNC_INFO lpServiceAsyncInfo,
+                      LPVOID lpCsaddrBuffer, LPDWORD lpdwBufferLength,
+                      LPWSTR lpAliasBuffer, LPDWORD lpdwAliasBufferLength);
+INT GetServiceW(DWORD dwNameSpace, LPGUID lpGuid, LPWSTR lpServiceName,
+                DWORD dwProperties, LPVOID lpBuffer, LPDWORD lpdwBufferSize,
+                LPSERVICE_ASYNC_INFO lpServiceAsyncInfo);
+INT SetServiceW(DWORD dwNameSpace, DWORD dwOperation, DWORD dwFlags,
+                LPSERVICE_INFOW lpServiceInfo,
+                LPSERVICE_ASYNC_INFO lpServiceAsyncInfo,
+                LPDWORD lpdwStatusFlags);
+INT GetTypeByNameW(LPWSTR lpServiceName, LPGUID lpServiceType);
+INT GetNameByTypeW(LPGUID lpServiceType, LPWSTR lpServiceName, DWORD dwNameLength);
+INT EnumProtocolsW(LPINT lpiProtocols, LPVOID lpProtocolBuffer,
+                   LPDWORD lpdwBufferLength);
+
+#ifdef UNICODE
+#define GetAddressByName GetAddressByNameW
+#define GetService       GetServiceW
+#define SetService       SetServiceW
+#define GetTypeByName    GetTypeByNameW
+#define GetNameByType    GetNameByTypeW
+#define EnumProtocols    EnumProtocolsW
+#else
+/* The unsuffixed names are exported too, as the A functions. */
 INT GetAddressByName(DWORD dwNameSpace, LPGUID lpServiceType, LPSTR lpServiceName,
                      LPINT lpiProtocols, DWORD dwResolution,
                      LPSERVICE_ASYNC_INFO lpServiceAsyncInfo,
@@ -237,6 +345,7 @@ INT GetTypeByName(LPSTR lpServiceName, LPGUID lpServiceType);
 INT GetNameByType(LPGUID lpServiceType, LPSTR lpServiceName, DWORD dwNameLength);
 INT EnumProtocols(LPINT lpiProtocols, LPVOID lpProtocolBuffer,
                   LPDWORD lpdwBufferLength);
+#endif
 
 /* The thread's last error: the value WSAGetLastError() returns.  Exported
  * under an rnr_ name because GetLastError is too generic a symbol for a

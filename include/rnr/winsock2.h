@@ -4,13 +4,24 @@
  * <rnr/winsock2.h>: the name-resolution part of the Windows Sockets 2 API.
  * A program written for the Windows RnR API compiles against this header
  * with only its include line changed.  Constant values are those of the
- * Windows SDK (spec/constants.md).  Text is UTF-8: the "A" structures and
- * functions are the real ones, and the unsuffixed names refer to them.
+ * Windows SDK (spec/constants.md).
+ *
+ * Text: the "A" structures and functions take UTF-8; the "W" ones take
+ * UTF-16 (WCHAR, 16 bits as on Windows, never wchar_t) and convert at the
+ * library boundary.  Text that cannot be converted exactly (a lone
+ * surrogate in, invalid UTF-8 from a provider out) is WSAEINVAL.  The
+ * unsuffixed names follow UNICODE as in the SDK: with UNICODE defined
+ * WSALookupServiceBegin is WSALookupServiceBeginW, WSAQUERYSET is
+ * WSAQUERYSETW ...; without it they are the A ones.  librnr also exports
+ * the unsuffixed names as A functions, for programs built before the W
+ * half existed.
  *
  * Memory: every function that fills a caller buffer (WSALookupServiceNext,
  * WSAEnumNameSpaceProviders, WSAGetServiceClassInfo ...) puts all the data
  * the result points to inside that same buffer; the caller owns it and
- * nothing needs to be freed separately.
+ * nothing needs to be freed separately.  Buffer lengths of the W
+ * functions that return structures are in bytes, like the A ones; those
+ * that return one string count WCHARs (each function says which).
  */
 #ifndef RNR_WINSOCK2_H
 #define RNR_WINSOCK2_H
@@ -325,7 +336,30 @@ typedef struct _WSAQuerySetA {
     DWORD         dwOutputFlags;
     LPBLOB        lpBlob;
 } WSAQUERYSETA, *PWSAQUERYSETA, *LPWSAQUERYSETA;
+
+typedef struct _WSAQuerySetW {
+    DWORD         dwSize;
+    LPWSTR        lpszServiceInstanceName;
+    LPGUID        lpServiceClassId;
+    LPWSAVERSION  lpVersion;
+    LPWSTR        lpszComment;
+    DWORD         dwNameSpace;
+    LPGUID        lpNSProviderId;
+    LPWSTR        lpszContext;
+    DWORD         dwNumberOfProtocols;
+    LPAFPROTOCOLS lpafpProtocols;
+    LPWSTR        lpszQueryString;
+    DWORD         dwNumberOfCsAddrs;
+    LPCSADDR_INFO lpcsaBuffer;
+    DWORD         dwOutputFlags;
+    LPBLOB        lpBlob;
+} WSAQUERYSETW, *PWSAQUERYSETW, *LPWSAQUERYSETW;
+
+#ifdef UNICODE
+typedef WSAQUERYSETW WSAQUERYSET, *PWSAQUERYSET, *LPWSAQUERYSET;
+#else
 typedef WSAQUERYSETA WSAQUERYSET, *PWSAQUERYSET, *LPWSAQUERYSET;
+#endif
 
 typedef enum _WSAESETSERVICEOP {
     RNRSERVICE_REGISTER = 0,
@@ -340,7 +374,22 @@ typedef struct _WSANSClassInfoA {
     DWORD  dwValueSize;
     LPVOID lpValue;
 } WSANSCLASSINFOA, *PWSANSCLASSINFOA, *LPWSANSCLASSINFOA;
+
+/* lpValue is opaque: its dwValueSize bytes are the same through A and W
+ * (a REG_SZ value is not converted). */
+typedef struct _WSANSClassInfoW {
+    LPWSTR lpszName;
+    DWORD  dwNameSpace;
+    DWORD  dwValueType;
+    DWORD  dwValueSize;
+    LPVOID lpValue;
+} WSANSCLASSINFOW, *PWSANSCLASSINFOW, *LPWSANSCLASSINFOW;
+
+#ifdef UNICODE
+typedef WSANSCLASSINFOW WSANSCLASSINFO, *PWSANSCLASSINFO, *LPWSANSCLASSINFO;
+#else
 typedef WSANSCLASSINFOA WSANSCLASSINFO, *PWSANSCLASSINFO, *LPWSANSCLASSINFO;
+#endif
 
 typedef struct _WSAServiceClassInfoA {
     LPGUID            lpServiceClassId;
@@ -348,8 +397,21 @@ typedef struct _WSAServiceClassInfoA {
     DWORD             dwCount;
     LPWSANSCLASSINFOA lpClassInfos;
 } WSASERVICECLASSINFOA, *PWSASERVICECLASSINFOA, *LPWSASERVICECLASSINFOA;
+
+typedef struct _WSAServiceClassInfoW {
+    LPGUID            lpServiceClassId;
+    LPWSTR            lpszServiceClassName;
+    DWORD             dwCount;
+    LPWSANSCLASSINFOW lpClassInfos;
+} WSASERVICECLASSINFOW, *PWSASERVICECLASSINFOW, *LPWSASERVICECLASSINFOW;
+
+#ifdef UNICODE
+typedef WSASERVICECLASSINFOW WSASERVICECLASSINFO, *PWSASERVICECLASSINFO,
+                             *LPWSASERVICECLASSINFO;
+#else
 typedef WSASERVICECLASSINFOA WSASERVICECLASSINFO, *PWSASERVICECLASSINFO,
                              *LPWSASERVICECLASSINFO;
+#endif
 
 typedef struct _WSANAMESPACE_INFOA {
     GUID  NSProviderId;
@@ -358,8 +420,22 @@ typedef struct _WSANAMESPACE_INFOA {
     DWORD dwVersion;
     LPSTR lpszIdentifier;
 } WSANAMESPACE_INFOA, *PWSANAMESPACE_INFOA, *LPWSANAMESPACE_INFOA;
+
+typedef struct _WSANAMESPACE_INFOW {
+    GUID   NSProviderId;
+    DWORD  dwNameSpace;
+    BOOL   fActive;
+    DWORD  dwVersion;
+    LPWSTR lpszIdentifier;
+} WSANAMESPACE_INFOW, *PWSANAMESPACE_INFOW, *LPWSANAMESPACE_INFOW;
+
+#ifdef UNICODE
+typedef WSANAMESPACE_INFOW WSANAMESPACE_INFO, *PWSANAMESPACE_INFO,
+                           *LPWSANAMESPACE_INFO;
+#else
 typedef WSANAMESPACE_INFOA WSANAMESPACE_INFO, *PWSANAMESPACE_INFO,
                            *LPWSANAMESPACE_INFO;
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Functions (librnr)                                                   */
@@ -387,10 +463,60 @@ INT WSAGetServiceClassInfoA(LPGUID lpProviderId, LPGUID lpServiceClassId,
 INT WSAGetServiceClassNameByServiceClassIdA(LPGUID lpServiceClassId,
                                             LPSTR lpszServiceClassName,
                                             LPDWORD lpdwBufferLength);
+/* The SDK's spelling of the same function. */
+INT WSAGetServiceClassNameByClassIdA(LPGUID lpServiceClassId,
+                                     LPSTR lpszServiceClassName,
+                                     LPDWORD lpdwBufferLength);
 INT WSAEnumNameSpaceProvidersA(LPDWORD lpdwBufferLength,
                                LPWSANAMESPACE_INFOA lpnspBuffer);
 
-/* The unsuffixed names are exported too (same functions). */
+/* The W twins.  Strings in are UTF-16 and converted before anything else
+ * is done (a lone surrogate: WSAEINVAL); strings out are converted from
+ * what the providers gave (invalid UTF-8: WSAEINVAL).
+ *
+ * WSALookupServiceNextW: *lpdwBufferLength in bytes, like A; the WSAEFAULT
+ * answer gives the bytes the W layout needs and keeps the result for the
+ * next call (LUP_FLUSHPREVIOUS drops it).  WSAGetServiceClassInfoW and
+ * WSAEnumNameSpaceProvidersW: bytes.  WSAGetServiceClassNameByClassIdW:
+ * *lpdwBufferLength in WCHARs, the terminating 0 counted, on input, on
+ * success and in the WSAEFAULT answer (Microsoft: "in characters"). */
+INT WSALookupServiceBeginW(LPWSAQUERYSETW lpqsRestrictions, DWORD dwControlFlags,
+                           LPHANDLE lphLookup);
+INT WSALookupServiceNextW(HANDLE hLookup, DWORD dwControlFlags,
+                          LPDWORD lpdwBufferLength, LPWSAQUERYSETW lpqsResults);
+INT WSASetServiceW(LPWSAQUERYSETW lpqsRegInfo, WSAESETSERVICEOP essOperation,
+                   DWORD dwControlFlags);
+INT WSAInstallServiceClassW(LPWSASERVICECLASSINFOW lpServiceClassInfo);
+INT WSAGetServiceClassInfoW(LPGUID lpProviderId, LPGUID lpServiceClassId,
+                            LPDWORD lpdwBufSize,
+                            LPWSASERVICECLASSINFOW lpServiceClassInfo);
+INT WSAGetServiceClassNameByClassIdW(LPGUID lpServiceClassId,
+                                     LPWSTR lpszServiceClassName,
+                                     LPDWORD lpdwBufferLength);
+/* librnr's A spelling, W: the same function. */
+INT WSAGetServiceClassNameByServiceClassIdW(LPGUID lpServiceClassId,
+                                            LPWSTR lpszServiceClassName,
+                                            LPDWORD lpdwBufferLength);
+INT WSAEnumNameSpaceProvidersW(LPDWORD lpdwBufferLength,
+                               LPWSANAMESPACE_INFOW lpnspBuffer);
+/* The local host's name, as rnr_gethostname finds it.  namelen counts
+ * WCHARs (Microsoft: "in wide characters"); a buffer without room for the
+ * name and its terminating 0 is WSAEFAULT. */
+int GetHostNameW(PWSTR name, int namelen);
+
+#ifdef UNICODE
+#define WSALookupServiceBegin            WSALookupServiceBeginW
+#define WSALookupServiceNext             WSALookupServiceNextW
+#define WSASetService                    WSASetServiceW
+#define WSAInstallServiceClass           WSAInstallServiceClassW
+#define WSAGetServiceClassInfo           WSAGetServiceClassInfoW
+#define WSAGetServiceClassNameByClassId  WSAGetServiceClassNameByClassIdW
+#define WSAGetServiceClassNameByServiceClassId WSAGetServiceClassNameByServiceClassIdW
+#define WSAEnumNameSpaceProviders        WSAEnumNameSpaceProvidersW
+#else
+#define WSAGetServiceClassNameByClassId  WSAGetServiceClassNameByClassIdA
+/* The unsuffixed names are exported too, as the A functions: declared only
+ * without UNICODE, where they mean what the SDK makes them mean. */
 INT WSALookupServiceBegin(LPWSAQUERYSETA lpqsRestrictions, DWORD dwControlFlags,
                           LPHANDLE lphLookup);
 INT WSALookupServiceNext(HANDLE hLookup, DWORD dwControlFlags,
@@ -406,6 +532,7 @@ INT WSAGetServiceClassNameByServiceClassId(LPGUID lpServiceClassId,
                                            LPDWORD lpdwBufferLength);
 INT WSAEnumNameSpaceProviders(LPDWORD lpdwBufferLength,
                               LPWSANAMESPACE_INFOA lpnspBuffer);
+#endif
 
 /* ------------------------------------------------------------------ */
 /* rnr extensions                                                       */

@@ -59,8 +59,37 @@ typedef struct _WSAPROTOCOL_INFOA {
     DWORD            dwProviderReserved;
     CHAR             szProtocol[WSAPROTOCOL_LEN + 1];
 } WSAPROTOCOL_INFOA, *LPWSAPROTOCOL_INFOA;
+
+typedef struct _WSAPROTOCOL_INFOW {
+    DWORD            dwServiceFlags1;
+    DWORD            dwServiceFlags2;
+    DWORD            dwServiceFlags3;
+    DWORD            dwServiceFlags4;
+    DWORD            dwProviderFlags;
+    GUID             ProviderId;
+    DWORD            dwCatalogEntryId;
+    WSAPROTOCOLCHAIN ProtocolChain;
+    int              iVersion;
+    int              iAddressFamily;
+    int              iMaxSockAddr;
+    int              iMinSockAddr;
+    int              iSocketType;
+    int              iProtocol;
+    int              iProtocolMaxOffset;
+    int              iNetworkByteOrder;
+    int              iSecurityScheme;
+    DWORD            dwMessageSize;
+    DWORD            dwProviderReserved;
+    WCHAR            szProtocol[WSAPROTOCOL_LEN + 1];
+} WSAPROTOCOL_INFOW, *LPWSAPROTOCOL_INFOW;
+
+#ifdef UNICODE
+typedef WSAPROTOCOL_INFOW WSAPROTOCOL_INFO;
+typedef LPWSAPROTOCOL_INFOW LPWSAPROTOCOL_INFO;
+#else
 typedef WSAPROTOCOL_INFOA WSAPROTOCOL_INFO;
 typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
+#endif
 
 /* dwServiceFlags1 */
 #define XP1_CONNECTIONLESS           0x00000001
@@ -126,7 +155,27 @@ INT WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
 int WSAEnumProtocolsA(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
                       LPDWORD lpdwBufferLength);
 
-/* The unsuffixed names are exported too (same functions). */
+/* The W twins.  WSAAddressToStringW: *lpdwAddressStringLength counts
+ * WCHARs, the terminating 0 included (Microsoft: "in WCHARs for Unicode
+ * strings").  WSAStringToAddressW: *lpAddressLength is the sockaddr's
+ * size in bytes, as for A; a lone surrogate in AddressString is
+ * WSAEINVAL.  WSAEnumProtocolsW: bytes, sizeof(WSAPROTOCOL_INFOW) each. */
+INT WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                        LPWSAPROTOCOL_INFOW lpProtocolInfo,
+                        LPWSTR lpszAddressString,
+                        LPDWORD lpdwAddressStringLength);
+INT WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
+                        LPWSAPROTOCOL_INFOW lpProtocolInfo,
+                        LPSOCKADDR lpAddress, LPINT lpAddressLength);
+int WSAEnumProtocolsW(LPINT lpiProtocols, LPWSAPROTOCOL_INFOW lpProtocolBuffer,
+                      LPDWORD lpdwBufferLength);
+
+#ifdef UNICODE
+#define WSAAddressToString WSAAddressToStringW
+#define WSAStringToAddress WSAStringToAddressW
+#define WSAEnumProtocols   WSAEnumProtocolsW
+#else
+/* The unsuffixed names are exported too, as the A functions. */
 INT WSAAddressToString(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
                        LPWSAPROTOCOL_INFOA lpProtocolInfo,
                        LPSTR lpszAddressString,
@@ -136,6 +185,7 @@ INT WSAStringToAddress(LPSTR AddressString, INT AddressFamily,
                        LPSOCKADDR lpAddress, LPINT lpAddressLength);
 int WSAEnumProtocols(LPINT lpiProtocols, LPWSAPROTOCOL_INFOA lpProtocolBuffer,
                      LPDWORD lpdwBufferLength);
+#endif
 
 /* ------------------------------------------------------------------ */
 /* rnr extensions                                                       */
