@@ -21,10 +21,7 @@ INT WSAInstallServiceClassW(LPWSASERVICECLASSINFOW lpServiceClassInfo)
 
     if ((rc = rnr_client_enter(NULL)) != 0)
         goto done;
-    if (lpServiceClassInfo == NULL) {
-        rc = WSAEINVAL;      /* what the A validation says for NULL */
-        goto done;
-    }
+    /* NULL is WSAEFAULT here, as the A validation says. */
     if ((rc = rnr_class_w_to_a(lpServiceClassInfo, &ci)) != 0)
         goto done;
     if (WSAInstallServiceClassA(ci) != 0)
