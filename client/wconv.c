@@ -72,13 +72,12 @@ int rnr_qs_w_to_a(const WSAQUERYSETW *qs, WSAQUERYSETA **out)
         (rc = wc_in(&ws, qs->lpszContext, &a.lpszContext)) != 0 ||
         (rc = wc_in(&ws, qs->lpszQueryString, &a.lpszQueryString)) != 0)
         goto done;
-    /* A count without its array stays for the A validation to refuse:
-     * flattening would turn it into an empty array. */
-    if ((a.dwNumberOfProtocols > 0 && a.lpafpProtocols == NULL) ||
-        (a.dwNumberOfCsAddrs > 0 && a.lpcsaBuffer == NULL)) {
-        rc = WSAEINVAL;
+    /* Validated before the copy, which trusts the counts and lengths:
+     * what the A function would refuse is refused here with the same
+     * code, before anything is read past the caller's arrays.  The class
+     * is left to the A function, which knows whether it needs one. */
+    if ((rc = rnr_qs_validate(&a, 0)) != 0)
         goto done;
-    }
     if ((flat = rnr_qs_dup(&a, NULL)) == NULL) {
         rc = WSA_NOT_ENOUGH_MEMORY;
         goto done;
@@ -130,6 +129,10 @@ int rnr_class_w_to_a(const WSASERVICECLASSINFOW *ci, WSASERVICECLASSINFOA **out)
         }
         a.lpClassInfos = v;
     }
+    /* As for query sets: the A validation first, so the copy never reads
+     * past what the caller gave. */
+    if ((rc = rnr_class_validate(&a)) != 0)
+        goto done;
     if ((flat = rnr_class_dup(&a, NULL)) == NULL) {
         rc = WSA_NOT_ENOUGH_MEMORY;
         goto done;

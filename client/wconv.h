@@ -20,16 +20,18 @@
 #include <rnr/winsock2.h>
 
 /* qs as a flat WSAQUERYSETA (rnr_free).  Only the text is converted;
- * dwSize and the rest are copied as they are, so the A validation sees
- * what the caller gave. */
+ * dwSize and the rest are copied as they are, after the A validation
+ * (rnr_qs_validate, the class not demanded) has accepted them: WSAEINVAL
+ * for what it refuses. */
 int rnr_qs_w_to_a(const WSAQUERYSETW *qs, WSAQUERYSETA **out);
 
 /* qs in the W layout into buf (*lenp bytes): on success *lenp = the bytes
  * used; WSAEFAULT (buf NULL or short) with *lenp = the bytes needed. */
 int rnr_qs_a_to_w(const WSAQUERYSETA *qs, WSAQUERYSETW *buf, DWORD *lenp);
 
-/* Same pair for service class information.  lpValue is copied byte for
- * byte both ways: it is opaque to librnr. */
+/* Same pair for service class information (rnr_class_validate before
+ * the copy).  lpValue is copied byte for byte both ways: it is opaque to
+ * librnr. */
 int rnr_class_w_to_a(const WSASERVICECLASSINFOW *ci, WSASERVICECLASSINFOA **out);
 int rnr_class_a_to_w(const WSASERVICECLASSINFOA *ci, WSASERVICECLASSINFOW *buf,
                      DWORD *lenp);

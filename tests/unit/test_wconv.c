@@ -93,6 +93,27 @@ static void test_qs_w_to_a_invalid(void **state)
     w.lpszServiceInstanceName = (LPWSTR)u"ok";
     w.lpszContext = (LPWSTR)low;
     assert_int_equal(rnr_qs_w_to_a(&w, &a), WSAEINVAL);
+    /* Counts the A validation refuses are refused before the copy reads
+     * the arrays they claim (one element here, not a million). */
+    w.lpszContext = NULL;
+    {
+        CSADDR_INFO one;
+        AFPROTOCOLS afp = { AF_INET, 6 };
+
+        memset(&one, 0, sizeof(one));
+        w.dwNumberOfCsAddrs = 1000000;
+        w.lpcsaBuffer = &one;
+        assert_int_equal(rnr_qs_w_to_a(&w, &a), WSAEINVAL);
+        w.dwNumberOfCsAddrs = 0;
+        w.lpcsaBuffer = NULL;
+        w.dwNumberOfProtocols = 1000000;
+        w.lpafpProtocols = &afp;
+        assert_int_equal(rnr_qs_w_to_a(&w, &a), WSAEINVAL);
+        w.dwNumberOfProtocols = 0;
+        w.lpafpProtocols = NULL;
+        w.dwSize = sizeof(w) + 4;
+        assert_int_equal(rnr_qs_w_to_a(&w, &a), WSAEINVAL);
+    }
     assert_ptr_equal(a, (WSAQUERYSETA *)0x1);
 }
 
