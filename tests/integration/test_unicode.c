@@ -1,6 +1,7 @@
 /*
  * The W half of librnr against a real rnrd with the hosts, directory and
- * sap providers: every W function answers what its A twin answers, for
+ * sap providers (and the test provider, which stores names as given):
+ * every W function answers what its A twin answers, for
  * ASCII and non-ASCII names; a name registered through W is found through
  * A and W and the other way round; a lone surrogate is WSAEINVAL.
  *
@@ -19,7 +20,8 @@
 #define EXTRA_CONF \
     "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n" \
     "[provider sap]\nmodule = sap\nnamespace = NS_SAP\ninterfaces = lo\nipv6 = off\n" \
-    "interval = 1\n"
+    "interval = 1\n" \
+    "[provider mem]\nmodule = " RNRT_MODULE_TESTPROV "\nnamespace = NS_X500\n"
 
 /* "Drucker Büro 日本 😀": two-byte, three-byte and four-byte UTF-8. */
 #define NAME8  "Drucker B\xc3\xbcro \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80"
@@ -339,6 +341,49 @@ static void test_lone_surrogates(void **state)
     assert_int_equal(GetAddressByNameW(NS_DEFAULT, &byname, (LPWSTR)lone, NULL, 0, NULL,
                                        cs, &dl, NULL, NULL), SOCKET_ERROR);
     assert_int_equal(GetLastError(), WSAEINVAL);
+}
+
+/* A provider's name that is not UTF-8 (the test provider keeps what the
+ * A call gave it) fails that W result with WSAEINVAL, never mojibake;
+ * the lookup goes on with the next result. */
+static void test_bad_utf8_from_provider(void **state)
+{
+    GUID cls = SVCID_TCP(7106);
+    WSAQUERYSETW q;
+    BYTE buf[2048];
+    DWORD len;
+    HANDLE h;
+    int good = 0, bad = 0, rc, i;
+
+    (void)state;
+    assert_int_equal(set_a(&cls, "bad\xff-x", NS_X500, RNRSERVICE_REGISTER, 7106), 0);
+    assert_int_equal(set_a(&cls, "\xc3\xa9-x", NS_X500, RNRSERVICE_REGISTER, 7106), 0);
+    memset(&q, 0, sizeof q);
+    q.dwSize = sizeof q;
+    q.lpServiceClassId = &cls;
+    q.lpszServiceInstanceName = (LPWSTR)u"*-x";
+    q.dwNameSpace = NS_X500;
+    assert_int_equal(WSALookupServiceBeginW(&q, LUP_RETURN_NAME, &h), 0);
+    for (i = 0; i < 4; i++) {
+        len = sizeof buf;
+        rc = WSALookupServiceNextW(h, 0, &len, (LPWSAQUERYSETW)buf);
+        if (rc == 0) {
+            assert_memory_equal(((LPWSAQUERYSETW)buf)->lpszServiceInstanceName, u"\u00e9-x",
+                                sizeof(u"\u00e9-x"));
+            good++;
+            continue;
+        }
+        rc = WSAGetLastError();
+        if (rc == WSA_E_NO_MORE)
+            break;
+        assert_int_equal(rc, WSAEINVAL);
+        bad++;
+    }
+    assert_int_equal(good, 1);
+    assert_int_equal(bad, 1);
+    assert_int_equal(WSALookupServiceEnd(h), 0);
+    assert_int_equal(set_a(&cls, "bad\xff-x", NS_X500, RNRSERVICE_DELETE, 7106), 0);
+    assert_int_equal(set_a(&cls, "\xc3\xa9-x", NS_X500, RNRSERVICE_DELETE, 7106), 0);
 }
 
 /* ------------------------------------------------------------ classes, providers */
@@ -667,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_directory),
         cmocka_unit_test(test_sap),
         cmocka_unit_test(test_lone_surrogates),
+        cmocka_unit_test(test_bad_utf8_from_provider),
         cmocka_unit_test(test_classes),
         cmocka_unit_test(test_providers),
         cmocka_unit_test(test_address_strings),
