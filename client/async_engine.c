@@ -210,13 +210,13 @@ static int conn_ensure(void)
 static void begin(struct rnr_async_task *t)
 {
     WSAQUERYSETA qs;
-    AFPROTOCOLS afp;
+    AFPROTOCOLS afp[2];
     GUID cls;
     unsigned i;
 
     for (i = 0; E.slot[i].state != SLOT_FREE; i++)
         ;                           /* nwire < cap <= WIRE_MAX: one is free */
-    rnr_xbyy_qs_init(&t->q, t->stage, &qs, &cls, &afp);
+    rnr_xbyy_qs_init(&t->q, t->stage, &qs, &cls, afp);
     if (rnr_qs_validate(&qs, 1) != 0) {
         /* E.g. a name over the wire's bound: rnrd would drop the whole
          * connection for it.  WSALookupServiceBegin refuses it the same

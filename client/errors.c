@@ -32,6 +32,7 @@ static const struct errtext errtab[] = {
     { WSAEWOULDBLOCK,         "WSAEWOULDBLOCK: the operation would block" },
     { WSAEINPROGRESS,         "WSAEINPROGRESS: an operation is already in progress" },
     { WSAEALREADY,            "WSAEALREADY: already registered (remove it first)" },
+    { WSAESOCKTNOSUPPORT,     "WSAESOCKTNOSUPPORT: socket type not supported" },
     { WSAEOPNOTSUPP,          "WSAEOPNOTSUPP: operation not supported" },
     { WSAEAFNOSUPPORT,        "WSAEAFNOSUPPORT: address family not supported" },
     { WSAENETDOWN,            "WSAENETDOWN: the network is down" },
@@ -61,6 +62,10 @@ static const struct errtext errtab[] = {
     { WSANO_RECOVERY,         "WSANO_RECOVERY: non-recoverable failure" },
     { WSANO_DATA,             "WSANO_DATA: the name is known but has no data of the "
                               "requested type" },
+    { WSA_SECURE_HOST_NOT_FOUND, "WSA_SECURE_HOST_NOT_FOUND: no secure answer for the "
+                              "name" },
+    { WSA_IPSEC_NAME_POLICY_ERROR, "WSA_IPSEC_NAME_POLICY_ERROR: the name does not "
+                              "satisfy the IPsec name policy" },
 };
 
 const char *rnr_strerror(int wsa_error)

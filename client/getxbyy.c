@@ -57,7 +57,7 @@ static int next_result(HANDLE h, struct rnr_xbyy_result *r)
 }
 
 void rnr_xbyy_qs_init(const struct rnr_xbyy_query *q, int stage,
-                      WSAQUERYSETA *qs, GUID *cls, AFPROTOCOLS *afp)
+                      WSAQUERYSETA *qs, GUID *cls, AFPROTOCOLS afp[2])
 {
     *cls = *q->cls;
     memset(qs, 0, sizeof *qs);
@@ -65,14 +65,22 @@ void rnr_xbyy_qs_init(const struct rnr_xbyy_query *q, int stage,
     qs->lpszServiceInstanceName =
         (char *)(uintptr_t)(stage == 0 ? q->instance : q->fallback);
     qs->lpServiceClassId = cls;
-    qs->dwNameSpace = NS_ALL;
+    /* getaddrinfo's GetAddrInfoEx twin chooses the providers as
+     * WSALookupServiceBegin does; the getXbyY functions ask them all. */
+    qs->dwNameSpace = q->ns;
+    qs->lpNSProviderId = (GUID *)(uintptr_t)q->provider;
     if (q->af != 0) {
         /* "The query is constrained to those NSPs that support AF_INET"
          * (or AF_INET6 for an IPv6 gethostbyaddr); protocol 0 = any. */
-        afp->iAddressFamily = q->af;
-        afp->iProtocol = 0;
+        afp[0].iAddressFamily = q->af;
+        afp[0].iProtocol = 0;
         qs->dwNumberOfProtocols = 1;
         qs->lpafpProtocols = afp;
+        if (q->af2 != 0) {
+            afp[1].iAddressFamily = q->af2;
+            afp[1].iProtocol = 0;
+            qs->dwNumberOfProtocols = 2;
+        }
     }
 }
 
@@ -80,14 +88,14 @@ int rnr_xbyy_lookup(const struct rnr_xbyy_query *q, int stage,
                     struct rnr_xbyy_result *r)
 {
     int saved = WSAGetLastError(), st, n;
-    AFPROTOCOLS afp;
+    AFPROTOCOLS afp[2];
     WSAQUERYSETA qs;
     GUID cls;
     HANDLE h;
 
     r->qs = NULL;
     r->heap = NULL;
-    rnr_xbyy_qs_init(q, stage, &qs, &cls, &afp);
+    rnr_xbyy_qs_init(q, stage, &qs, &cls, afp);
     if (WSALookupServiceBeginA(&qs, q->flags, &h) != 0)
         return WSAGetLastError();
     for (n = 0; n < RNR_XBYY_MAX_SKIPPED; n++) {

@@ -83,6 +83,9 @@ struct rnr_xbyy_query {
      * type"), else not_found. */
     const char        *fallback;
     int                af;          /* the query's family restriction, 0: none */
+    int                af2;         /* a second family allowed (with af), 0: none */
+    DWORD              ns;          /* dwNameSpace (0: NS_ALL) */
+    const GUID        *provider;    /* lpNSProviderId, NULL: any */
     DWORD              flags;       /* LUP_RETURN_* */
     rnr_xbyy_accept_fn accept;      /* NULL: the first result */
     int                arg;
@@ -91,9 +94,9 @@ struct rnr_xbyy_query {
 };
 
 /* The query set of a getXbyY lookup of `instance` (stage 0: q->instance,
- * 1: q->fallback), pointing into *cls and *afp. */
+ * 1: q->fallback), pointing into *cls and afp[0..1]. */
 void rnr_xbyy_qs_init(const struct rnr_xbyy_query *q, int stage,
-                      WSAQUERYSETA *qs, GUID *cls, AFPROTOCOLS *afp);
+                      WSAQUERYSETA *qs, GUID *cls, AFPROTOCOLS afp[2]);
 
 /* Stage `stage` of q ended with st (0: a result was accepted, else the
  * lookup's status).  Returns the call's status, or RNR_XBYY_AGAIN when

@@ -162,6 +162,7 @@ typedef struct sockaddr SOCKADDR, *PSOCKADDR, *LPSOCKADDR;
 #define WSAEWOULDBLOCK          10035
 #define WSAEINPROGRESS          10036
 #define WSAEALREADY             10037
+#define WSAESOCKTNOSUPPORT      10044
 #define WSAEOPNOTSUPP           10045
 #define WSAEAFNOSUPPORT         10047
 #define WSAENETDOWN             10050
@@ -188,6 +189,8 @@ typedef struct sockaddr SOCKADDR, *PSOCKADDR, *LPSOCKADDR;
 #define WSANO_RECOVERY          11003
 #define WSANO_DATA              11004
 #define WSANO_ADDRESS           WSANO_DATA
+#define WSA_SECURE_HOST_NOT_FOUND   11032
+#define WSA_IPSEC_NAME_POLICY_ERROR 11033
 #define WSAEACCESS              WSAEACCES  /* spelling used by the API reference */
 
 #define WSA_INVALID_HANDLE      6

@@ -1,0 +1,152 @@
+/*
+ * GetAddrInfoExA / FreeAddrInfoEx (Microsoft's GetAddrInfoExA page):
+ * getaddrinfo (gai.c) with the name space and provider chosen as
+ * WSALookupServiceBegin chooses them, and the answering provider's GUID
+ * in ai_provider.
+ *
+ * Synchronous only: timeout, lpOverlapped, lpCompletionRoutine and
+ * lpHandle must be NULL, as on Windows 7 where they are reserved (the
+ * documented error there is WSAEINVAL); GetAddrInfoExCancel and
+ * GetAddrInfoExOverlappedResult have nothing to act on
+ * (doc/windows-rules.md says why).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "client.h"
+#include "ws2tcpip_int.h"
+
+#include <rnr/ws2tcpip.h>
+
+/* One block: elements, socket addresses, the provider GUID, the name. */
+static PADDRINFOEXA build_list_ex(const struct rnr_gai_result *res, unsigned flags)
+{
+    static const GUID zero;
+    size_t n = res->n, i, clen = res->canon ? strlen(res->canon) + 1 : 0;
+    size_t off_sa = RNR_GAI_ALIGN(n * sizeof(ADDRINFOEXA));
+    size_t off_guid = off_sa + n * sizeof(struct sockaddr_storage);
+    size_t off_name = off_guid + sizeof(GUID);
+    unsigned char *block = rnr_malloc(off_name + clen);
+    int has_provider = memcmp(&res->provider, &zero, sizeof zero) != 0;
+    ADDRINFOEXA *ai;
+    GUID *g;
+
+    if (block == NULL)
+        return NULL;
+    ai = (ADDRINFOEXA *)(void *)block;
+    g = (GUID *)(void *)(block + off_guid);
+    *g = res->provider;
+    for (i = 0; i < n; i++) {
+        struct sockaddr *sa = (struct sockaddr *)(void *)
+            (block + off_sa + i * sizeof(struct sockaddr_storage));
+
+        memcpy(sa, &res->addrs[i].sa, res->addrs[i].len);
+        ai[i].ai_flags = (int)flags;
+        ai[i].ai_family = res->addrs[i].family;
+        ai[i].ai_socktype = res->socktype;
+        ai[i].ai_protocol = res->protocol;
+        ai[i].ai_addrlen = res->addrs[i].len;
+        ai[i].ai_canonname = NULL;
+        ai[i].ai_addr = sa;
+        ai[i].ai_blob = NULL;
+        ai[i].ai_bloblen = 0;
+        ai[i].ai_provider = has_provider ? g : NULL;
+        ai[i].ai_next = i + 1 < n ? &ai[i + 1] : NULL;
+    }
+    if (clen > 0) {
+        memcpy(block + off_name, res->canon, clen);
+        ai[0].ai_canonname = (char *)block + off_name;
+    }
+    return ai;
+}
+
+/* The checks and the resolution GetAddrInfoExA and GetAddrInfoExW share:
+ * the request from the hints, then rnr_gai_resolve. */
+int rnr_gai_ex_resolve(const char *name, const char *service, DWORD ns,
+                       const GUID *nsp_id, const void *hints_v, int wide,
+                       struct timeval *timeout, void *ov, void *cr,
+                       LPHANDLE handle, unsigned *flags_out,
+                       struct rnr_gai_result *res)
+{
+    const ADDRINFOEXA *hints = hints_v;
+    struct rnr_gai_req req;
+
+    (void)wide;    /* ADDRINFOEXW differs only in ai_canonname's type */
+    if (timeout != NULL || ov != NULL || cr != NULL || handle != NULL)
+        return WSAEINVAL;
+    memset(&req, 0, sizeof req);
+    req.node = name;
+    req.service = service;
+    req.ns = ns;
+    req.provider = nsp_id;
+    if (hints != NULL) {
+        if (hints->ai_addrlen != 0 || hints->ai_canonname != NULL ||
+            hints->ai_addr != NULL || hints->ai_blob != NULL ||
+            hints->ai_bloblen != 0 || hints->ai_provider != NULL ||
+            hints->ai_next != NULL)
+            return WSANO_RECOVERY;
+        req.flags = (unsigned)hints->ai_flags;
+        req.family = hints->ai_family;
+        req.socktype = hints->ai_socktype;
+        req.protocol = hints->ai_protocol;
+    }
+    *flags_out = req.flags;
+    return rnr_gai_resolve(&req, res);
+}
+
+INT GetAddrInfoExA(const char *pName, const char *pServiceName, DWORD dwNameSpace,
+                   LPGUID lpNspId, const ADDRINFOEXA *hints, PADDRINFOEXA *ppResult,
+                   struct timeval *timeout, LPWSAOVERLAPPED lpOverlapped,
+                   LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                   LPHANDLE lpNameHandle)
+{
+    struct rnr_gai_result res;
+    PADDRINFOEXA list;
+    unsigned flags = 0;
+    int st;
+
+    memset(&res, 0, sizeof res);
+    if (ppResult == NULL) {
+        st = WSAEINVAL;
+        goto done;
+    }
+    if ((st = rnr_client_enter(NULL)) != 0 ||
+        (st = rnr_gai_ex_resolve(pName, pServiceName, dwNameSpace, lpNspId, hints, 0,
+                                  timeout, lpOverlapped,
+                                  (void *)(uintptr_t)lpCompletionRoutine,
+                                  lpNameHandle, &flags, &res)) != 0)
+        goto done;
+    if ((list = build_list_ex(&res, flags)) == NULL) {
+        st = WSA_NOT_ENOUGH_MEMORY;
+        goto done;
+    }
+    *ppResult = list;
+done:
+    rnr_gai_result_clear(&res);
+    if (st != 0 && ppResult != NULL)
+        *ppResult = NULL;
+    WSASetLastError(st);
+    return st;
+}
+
+void FreeAddrInfoEx(PADDRINFOEXA pAddrInfoEx)
+{
+    rnr_free(pAddrInfoEx);
+}
+
+/* No call is ever pending, so there is nothing a handle could name. */
+INT GetAddrInfoExCancel(LPHANDLE lpHandle)
+{
+    (void)lpHandle;
+    WSASetLastError(WSA_INVALID_HANDLE);
+    return WSA_INVALID_HANDLE;
+}
+
+INT GetAddrInfoExOverlappedResult(LPWSAOVERLAPPED lpOverlapped)
+{
+    (void)lpOverlapped;
+    WSASetLastError(WSAEINVAL);
+    return WSAEINVAL;
+}
