@@ -143,6 +143,35 @@ static int serv_part(uint16_t port_n, int flags, char *serv, DWORD servlen)
     return copy_out(text, strlen(text), serv, servlen);
 }
 
+int rnr_nameinfo_resolve(const struct sockaddr *sa, socklen_t salen, int want_host,
+                         int want_serv, int flags, char *host, char *serv)
+{
+    uint16_t port_n;
+    int st;
+
+    if (sa == NULL || salen < (socklen_t)sizeof(sa_family_t))
+        return WSAEFAULT;
+    if (sa->sa_family != AF_INET && sa->sa_family != AF_INET6)
+        return WSAEAFNOSUPPORT;
+    if (salen < (socklen_t)(sa->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+                                                     : sizeof(struct sockaddr_in6)))
+        return WSAEFAULT;
+    if ((unsigned)flags & ~(unsigned)NI_KNOWN)
+        return WSAEINVAL;
+    if (!want_host && !want_serv)
+        return WSAHOST_NOT_FOUND;
+    if ((st = rnr_client_enter(NULL)) != 0)
+        return st;
+    port_n = sa->sa_family == AF_INET
+        ? ((const struct sockaddr_in *)(const void *)sa)->sin_port
+        : ((const struct sockaddr_in6 *)(const void *)sa)->sin6_port;
+    if (want_host && (st = host_part(sa, flags, host, RNR_NI_MAXHOST)) != 0)
+        return st;
+    if (want_serv && (st = serv_part(port_n, flags, serv, RNR_NI_MAXSERV)) != 0)
+        return st;
+    return 0;
+}
+
 INT rnr_getnameinfo(const struct sockaddr *pSockaddr, socklen_t SockaddrLength,
                     char *pNodeBuffer, DWORD NodeBufferSize,
                     char *pServiceBuffer, DWORD ServiceBufferSize, INT Flags)
@@ -150,41 +179,13 @@ INT rnr_getnameinfo(const struct sockaddr *pSockaddr, socklen_t SockaddrLength,
     int want_host = pNodeBuffer != NULL && NodeBufferSize > 0;
     int want_serv = pServiceBuffer != NULL && ServiceBufferSize > 0;
     char host[RNR_NI_MAXHOST], serv[RNR_NI_MAXSERV];
-    uint16_t port_n;
     int st;
 
-    if (pSockaddr == NULL || SockaddrLength < (socklen_t)sizeof(sa_family_t)) {
-        st = WSAEFAULT;
-        goto done;
-    }
-    if (pSockaddr->sa_family != AF_INET && pSockaddr->sa_family != AF_INET6) {
-        st = WSAEAFNOSUPPORT;
-        goto done;
-    }
-    if (SockaddrLength < (socklen_t)(pSockaddr->sa_family == AF_INET ?
-                                     sizeof(struct sockaddr_in) :
-                                     sizeof(struct sockaddr_in6))) {
-        st = WSAEFAULT;
-        goto done;
-    }
-    if ((unsigned)Flags & ~(unsigned)NI_KNOWN) {
-        st = WSAEINVAL;
-        goto done;
-    }
-    if (!want_host && !want_serv) {
-        st = WSAHOST_NOT_FOUND;
-        goto done;
-    }
-    if ((st = rnr_client_enter(NULL)) != 0)
-        goto done;
-    port_n = pSockaddr->sa_family == AF_INET
-        ? ((const struct sockaddr_in *)(const void *)pSockaddr)->sin_port
-        : ((const struct sockaddr_in6 *)(const void *)pSockaddr)->sin6_port;
     /* Both parts into local buffers first: the caller's are written only
      * when the whole call succeeds. */
-    if (want_host && (st = host_part(pSockaddr, Flags, host, sizeof host)) != 0)
-        goto done;
-    if (want_serv && (st = serv_part(port_n, Flags, serv, sizeof serv)) != 0)
+    st = rnr_nameinfo_resolve(pSockaddr, SockaddrLength, want_host, want_serv,
+                              Flags, host, serv);
+    if (st != 0)
         goto done;
     if ((want_host && strlen(host) >= NodeBufferSize) ||
         (want_serv && strlen(serv) >= ServiceBufferSize)) {

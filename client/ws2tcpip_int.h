@@ -77,6 +77,14 @@ int rnr_gai_ex_resolve(const char *name, const char *service, DWORD ns,
                        LPHANDLE handle, unsigned *flags_out,
                        struct rnr_gai_result *res);
 
+/* ------------------------------------------------------------ nameinfo.c */
+
+/* getnameinfo's checks and lookups: the host into host (RNR_NI_MAXHOST
+ * bytes) when want_host, the service into serv (RNR_NI_MAXSERV) when
+ * want_serv, UTF-8.  0 or the call's error. */
+int rnr_nameinfo_resolve(const struct sockaddr *sa, socklen_t salen, int want_host,
+                         int want_serv, int flags, char *host, char *serv);
+
 /* Bytes to round `n` up to for the next piece of a result block. */
 #define RNR_GAI_ALIGN(n) (((n) + 15u) & ~(size_t)15u)
 

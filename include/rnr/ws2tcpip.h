@@ -119,6 +119,31 @@ typedef struct addrinfoexA {
     struct addrinfoexA *ai_next;
 } ADDRINFOEXA, *PADDRINFOEXA, *LPADDRINFOEXA;
 
+typedef struct addrinfoW {
+    int               ai_flags;
+    int               ai_family;
+    int               ai_socktype;
+    int               ai_protocol;
+    size_t            ai_addrlen;
+    PWSTR             ai_canonname;
+    struct sockaddr  *ai_addr;
+    struct addrinfoW *ai_next;
+} ADDRINFOW, *PADDRINFOW;
+
+typedef struct addrinfoexW {
+    int                 ai_flags;
+    int                 ai_family;
+    int                 ai_socktype;
+    int                 ai_protocol;
+    size_t              ai_addrlen;
+    PWSTR               ai_canonname;
+    struct sockaddr    *ai_addr;
+    void               *ai_blob;
+    size_t              ai_bloblen;
+    LPGUID              ai_provider;
+    struct addrinfoexW *ai_next;
+} ADDRINFOEXW, *PADDRINFOEXW, *LPADDRINFOEXW;
+
 typedef void (*LPLOOKUPSERVICE_COMPLETION_ROUTINE)(DWORD dwError, DWORD dwBytes,
                                                    LPWSAOVERLAPPED lpOverlapped);
 
@@ -150,6 +175,21 @@ void FreeAddrInfoEx(PADDRINFOEXA pAddrInfoEx);
 INT  GetAddrInfoExCancel(LPHANDLE lpHandle);
 INT  GetAddrInfoExOverlappedResult(LPWSAOVERLAPPED lpOverlapped);
 
+/* The W twins: the same answers, strings in UTF-16 (text that is not
+ * valid UTF-16 is WSAEINVAL).  GetNameInfoW's buffer sizes count WCHARs. */
+INT  GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW *pHints,
+                  PADDRINFOW *ppResult);
+void FreeAddrInfoW(PADDRINFOW pAddrInfo);
+INT  GetNameInfoW(const struct sockaddr *pSockaddr, socklen_t SockaddrLength,
+                  PWCHAR pNodeBuffer, DWORD NodeBufferSize, PWCHAR pServiceBuffer,
+                  DWORD ServiceBufferSize, INT Flags);
+INT  GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace,
+                    LPGUID lpNspId, const ADDRINFOEXW *hints, PADDRINFOEXW *ppResult,
+                    struct timeval *timeout, LPWSAOVERLAPPED lpOverlapped,
+                    LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                    LPHANDLE lpHandle);
+void FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx);
+
 /* 1 (*pAddrBuf written), 0 (not an address of the family; last error
  * untouched), or -1 with WSAEFAULT / WSAEAFNOSUPPORT. */
 INT         rnr_inet_pton(INT Family, const char *pszAddrString, void *pAddrBuf);
@@ -158,8 +198,40 @@ INT         rnr_inet_pton(INT Family, const char *pszAddrString, void *pAddrBuf)
 const char *rnr_inet_ntop(INT Family, const void *pAddr, char *pStringBuf,
                           size_t StringBufSize);
 
+/* InetPtonW also records WSAEINVAL when it returns 0; InetNtopW's
+ * StringBufSize counts WCHARs. */
+INT          InetPtonW(INT Family, PCWSTR pszAddrString, void *pAddrBuf);
+PCWSTR       InetNtopW(INT Family, const void *pAddr, PWSTR pStringBuf,
+                       size_t StringBufSize);
+
 #ifdef __cplusplus
 }
+#endif
+
+/* The generic names, as the SDK maps them. */
+#define GetAddrInfoA  rnr_getaddrinfo
+#define FreeAddrInfoA rnr_freeaddrinfo
+#define GetNameInfoA  rnr_getnameinfo
+#define InetPtonA     rnr_inet_pton
+#define InetNtopA     rnr_inet_ntop
+#ifdef UNICODE
+typedef ADDRINFOW   ADDRINFOT, *PADDRINFOT;
+typedef ADDRINFOEXW ADDRINFOEX, *PADDRINFOEX;
+#define GetAddrInfo    GetAddrInfoW
+#define FreeAddrInfo   FreeAddrInfoW
+#define GetNameInfo    GetNameInfoW
+#define GetAddrInfoEx  GetAddrInfoExW
+#define InetPton       InetPtonW
+#define InetNtop       InetNtopW
+#else
+typedef ADDRINFOA   ADDRINFOT, *PADDRINFOT;
+typedef ADDRINFOEXA ADDRINFOEX, *PADDRINFOEX;
+#define GetAddrInfo    rnr_getaddrinfo
+#define FreeAddrInfo   rnr_freeaddrinfo
+#define GetNameInfo    rnr_getnameinfo
+#define GetAddrInfoEx  GetAddrInfoExA
+#define InetPton       rnr_inet_pton
+#define InetNtop       rnr_inet_ntop
 #endif
 
 #ifndef RNR_NO_WINSOCK_NAMES

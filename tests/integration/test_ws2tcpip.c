@@ -328,12 +328,143 @@ static void test_nameinfo(void **state)
     assert_string_equal(serv, "21");
 }
 
+/* ---------------------------------------------------------------- W twins */
+
+static WCHAR *widen(const char *s, WCHAR *buf)
+{
+    size_t i;
+
+    if (s == NULL)
+        return NULL;
+    for (i = 0; s[i] != '\0'; i++)
+        buf[i] = (WCHAR)(unsigned char)s[i];
+    buf[i] = 0;
+    return buf;
+}
+
+static int wcs_eq(const WCHAR *w, const char *s)
+{
+    if (w == NULL || s == NULL)
+        return w == NULL && s == NULL;
+    for (; *s != '\0'; w++, s++)
+        if (*w != (WCHAR)(unsigned char)*s)
+            return 0;
+    return *w == 0;
+}
+
+/* The same element by element: W's canonical name is A's widened. */
+#define SAME_LIST(a, w) do {                                               \
+        __typeof__(a) a_ = (a);                                            \
+        __typeof__(w) w_ = (w);                                            \
+        for (; a_ != NULL && w_ != NULL; a_ = a_->ai_next, w_ = w_->ai_next) { \
+            assert_int_equal(a_->ai_flags, w_->ai_flags);                  \
+            assert_int_equal(a_->ai_family, w_->ai_family);                \
+            assert_int_equal(a_->ai_socktype, w_->ai_socktype);            \
+            assert_int_equal(a_->ai_protocol, w_->ai_protocol);            \
+            assert_int_equal(a_->ai_addrlen, w_->ai_addrlen);              \
+            assert_memory_equal(a_->ai_addr, w_->ai_addr, a_->ai_addrlen); \
+            assert_true(wcs_eq(w_->ai_canonname, a_->ai_canonname));       \
+        }                                                                  \
+        assert_true(a_ == NULL && w_ == NULL);                             \
+    } while (0)
+
+static void test_w_twins(void **state)
+{
+    static const struct { const char *node, *serv; int flags, family; } q[] = {
+        { "hostsonly.rnr.test", "http", RNR_AI_CANONNAME, AF_UNSPEC },
+        { "a.rnr.test", "domain", 0, AF_INET6 },
+        { "c1.rnr.test", NULL, RNR_AI_CANONNAME, AF_UNSPEC },
+        { "both.rnr.test", "22", RNR_AI_FQDN, AF_INET },
+        { "a.rnr.test", NULL, RNR_AI_V4MAPPED | RNR_AI_ALL, AF_INET6 },
+        { NULL, "ssh", RNR_AI_PASSIVE, AF_UNSPEC },
+        { "nosuchhost.rnr.test", NULL, 0, AF_UNSPEC },
+        { "hostsonly", "nosuchservice", 0, AF_UNSPEC },
+        { "2001:db8::7", "80", RNR_AI_NUMERICHOST | RNR_AI_CANONNAME, AF_UNSPEC },
+    };
+    static const struct { DWORD ns; GUID *p; } spaces[] = {
+        { NS_ALL, NULL }, { NS_DNS, NULL }, { NS_TCPIP_HOSTS, NULL },
+        { NS_ALL, &dns_id }, { NS_ALL, &hosts_id },
+    };
+    WCHAR nw[128], sw[64];
+    size_t i, k;
+
+    (void)state;
+    for (i = 0; i < sizeof q / sizeof q[0]; i++) {
+        ADDRINFOA ha, *ra = NULL;
+        ADDRINFOW hw, *rw = NULL;
+        int rca, rcw;
+
+        memset(&ha, 0, sizeof ha);
+        memset(&hw, 0, sizeof hw);
+        ha.ai_flags = hw.ai_flags = q[i].flags;
+        ha.ai_family = hw.ai_family = q[i].family;
+        rca = rnr_getaddrinfo(q[i].node, q[i].serv, &ha, &ra);
+        rcw = GetAddrInfoW(widen(q[i].node, nw), widen(q[i].serv, sw), &hw, &rw);
+        assert_int_equal(rca, rcw);
+        SAME_LIST(ra, rw);
+        rnr_freeaddrinfo(ra);
+        FreeAddrInfoW(rw);
+
+        for (k = 0; k < sizeof spaces / sizeof spaces[0]; k++) {
+            ADDRINFOEXA xa, *rxa = NULL;
+            ADDRINFOEXW xw, *rxw = NULL;
+
+            memset(&xa, 0, sizeof xa);
+            memset(&xw, 0, sizeof xw);
+            xa.ai_flags = xw.ai_flags = q[i].flags;
+            xa.ai_family = xw.ai_family = q[i].family;
+            rca = GetAddrInfoExA(q[i].node, q[i].serv, spaces[k].ns, spaces[k].p, &xa,
+                                 &rxa, NULL, NULL, NULL, NULL);
+            rcw = GetAddrInfoExW(widen(q[i].node, nw), widen(q[i].serv, sw),
+                                 spaces[k].ns, spaces[k].p, &xw, &rxw,
+                                 NULL, NULL, NULL, NULL);
+            assert_int_equal(rca, rcw);
+            SAME_LIST(rxa, rxw);
+            if (rxa != NULL && rxa->ai_provider != NULL)
+                assert_memory_equal(rxa->ai_provider, rxw->ai_provider, sizeof(GUID));
+            FreeAddrInfoEx(rxa);
+            FreeAddrInfoExW(rxw);
+        }
+    }
+
+    /* getnameinfo's twin. */
+    {
+        static const char *const addrs[] = { "192.0.2.1", "198.51.100.5", "192.0.2.200" };
+        static const int flags[] = { 0, RNR_NI_NOFQDN, RNR_NI_NAMEREQD, RNR_NI_DGRAM,
+                                      RNR_NI_NUMERICHOST | RNR_NI_NUMERICSERV };
+
+        for (i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+            for (k = 0; k < sizeof flags / sizeof flags[0]; k++) {
+                struct sockaddr_in sin;
+                char ha[RNR_NI_MAXHOST], sa[RNR_NI_MAXSERV];
+                WCHAR hw[RNR_NI_MAXHOST], sv[RNR_NI_MAXSERV];
+                int rca, rcw;
+
+                memset(&sin, 0, sizeof sin);
+                sin.sin_family = AF_INET;
+                sin.sin_port = htons(53);
+                rnr_inet_pton(AF_INET, addrs[i], &sin.sin_addr);
+                rca = rnr_getnameinfo((struct sockaddr *)&sin, sizeof sin, ha, sizeof ha,
+                                      sa, sizeof sa, flags[k]);
+                rcw = GetNameInfoW((struct sockaddr *)&sin, sizeof sin, hw, RNR_NI_MAXHOST,
+                                   sv, RNR_NI_MAXSERV, flags[k]);
+                assert_int_equal(rca, rcw);
+                if (rca == 0) {
+                    assert_true(wcs_eq(hw, ha));
+                    assert_true(wcs_eq(sv, sa));
+                }
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gai_providers),
         cmocka_unit_test(test_gai_ex_name_spaces),
         cmocka_unit_test(test_nameinfo),
+        cmocka_unit_test(test_w_twins),
     };
 
     if (system("command -v unbound >/dev/null 2>&1") != 0 &&

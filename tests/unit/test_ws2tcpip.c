@@ -466,6 +466,106 @@ static void test_inet_ntop(void **state)
     assert_non_null(inet_ntop(AF_INET6, a2, dst6, 18));
 }
 
+static void test_w_layouts(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof(WCHAR), 2);
+    assert_int_equal(offsetof(ADDRINFOW, ai_addrlen), offsetof(ADDRINFOA, ai_addrlen));
+    assert_int_equal(offsetof(ADDRINFOW, ai_canonname), offsetof(ADDRINFOA, ai_canonname));
+    assert_int_equal(offsetof(ADDRINFOW, ai_addr), offsetof(ADDRINFOA, ai_addr));
+    assert_int_equal(offsetof(ADDRINFOW, ai_next), offsetof(ADDRINFOA, ai_next));
+    assert_int_equal(sizeof(ADDRINFOEXW), sizeof(ADDRINFOEXA));
+    assert_int_equal(offsetof(ADDRINFOEXW, ai_canonname), offsetof(ADDRINFOEXA, ai_canonname));
+    assert_int_equal(offsetof(ADDRINFOEXW, ai_provider), offsetof(ADDRINFOEXA, ai_provider));
+    assert_int_equal(offsetof(ADDRINFOEXW, ai_next), offsetof(ADDRINFOEXA, ai_next));
+}
+
+static int wcs_eq(const WCHAR *w, const char *s)
+{
+    for (; *s != '\0'; w++, s++)
+        if (*w != (WCHAR)(unsigned char)*s)
+            return 0;
+    return *w == 0;
+}
+
+static void test_w_inet(void **state)
+{
+    static const uint8_t a4[16] = { 0,0,0,0,0,0,0,0,0,0,0,0,0xcc,0x98,0xbd,0x74 };
+    static const WCHAR lone[] = { u'1', 0xd800, u'2', 0 };
+    WCHAR buf[64];
+    uint8_t addr[16];
+    uint32_t v4;
+
+    (void)state;
+    WSASetLastError(0xbeef);
+    assert_int_equal(InetPtonW(AF_INET, u"10.1.2.3", &v4), 1);
+    assert_int_equal(ntohl(v4), 0x0a010203);
+    assert_int_equal(WSAGetLastError(), 0xbeef);
+    assert_int_equal(InetPtonW(AF_INET, u"1.2.3", &v4), 0);
+    assert_int_equal(WSAGetLastError(), WSAEINVAL);
+    assert_int_equal(InetPtonW(AF_INET6, lone, addr), 0);
+    assert_int_equal(InetPtonW(AF_INET, NULL, &v4), -1);
+    assert_int_equal(WSAGetLastError(), WSAEFAULT);
+    assert_int_equal(InetPtonW(AF_UNSPEC, u"1.2.3.4", &v4), -1);
+    assert_int_equal(WSAGetLastError(), WSAEAFNOSUPPORT);
+    assert_int_equal(InetPtonW(AF_INET6, u"1::001.2.3.4", addr), 1);
+
+    assert_ptr_equal(InetNtopW(AF_INET6, a4, buf, 64), buf);
+    assert_true(wcs_eq(buf, "::204.152.189.116"));
+    /* Sizes count WCHARs: 18 hold the 17 characters and the NUL. */
+    assert_non_null(InetNtopW(AF_INET6, a4, buf, 18));
+    assert_null(InetNtopW(AF_INET6, a4, buf, 17));
+    assert_int_equal(WSAGetLastError(), WSAEINVAL);
+    assert_null(InetNtopW(AF_INET6, a4, NULL, 64));
+    assert_int_equal(WSAGetLastError(), WSAEINVAL);
+}
+
+static void test_w_gai(void **state)
+{
+    static const WCHAR lone[] = { u'h', 0xdc00, 0 };
+    ADDRINFOW hints, *res;
+    ADDRINFOA *resa;
+    struct sockaddr_in sin;
+    WCHAR host[NI_MAXHOST], serv[4];
+    char hosta[NI_MAXHOST];
+
+    (void)state;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_flags = AI_CANONNAME;
+    assert_int_equal(GetAddrInfoW(u"192.0.2.9", u"8080", &hints, &res), 0);
+    assert_int_equal(WSAGetLastError(), 0);
+    assert_true(wcs_eq(res->ai_canonname, "192.0.2.9"));
+    assert_int_equal(gai("192.0.2.9", "8080", AI_CANONNAME, 0, 0, 0, &resa), 0);
+    assert_int_equal(res->ai_family, resa->ai_family);
+    assert_int_equal(res->ai_addrlen, resa->ai_addrlen);
+    assert_memory_equal(res->ai_addr, resa->ai_addr, resa->ai_addrlen);
+    FreeAddrInfoW(res);
+    freeaddrinfo(resa);
+    FreeAddrInfoW(NULL);
+    FreeAddrInfoExW(NULL);
+
+    res = (ADDRINFOW *)(uintptr_t)1;
+    assert_int_equal(GetAddrInfoW(lone, NULL, NULL, &res), WSAEINVAL);
+    assert_null(res);
+    assert_int_equal(GetAddrInfoW(NULL, NULL, NULL, &res), EAI_NONAME);
+
+    memset(&sin, 0, sizeof sin);
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons(4242);
+    sin.sin_addr.s_addr = htonl(0x7f000001);
+    assert_int_equal(GetNameInfoW((struct sockaddr *)&sin, sizeof sin, host, NI_MAXHOST,
+                                  NULL, 0, NI_NUMERICHOST), 0);
+    assert_true(wcs_eq(host, "127.0.0.1"));
+    assert_int_equal(getnameinfo((struct sockaddr *)&sin, sizeof sin, hosta, sizeof hosta,
+                                 NULL, 0, NI_NUMERICHOST), 0);
+    assert_string_equal(hosta, "127.0.0.1");
+    /* Four WCHARs cannot hold "4242" and its NUL: nothing written. */
+    serv[0] = u'x';
+    assert_int_equal(GetNameInfoW((struct sockaddr *)&sin, sizeof sin, host, NI_MAXHOST,
+                                  serv, 4, NI_NUMERICHOST | NI_NUMERICSERV), WSAEFAULT);
+    assert_int_equal(serv[0], u'x');
+}
+
 static void test_gai_strerror(void **state)
 {
     (void)state;
@@ -481,6 +581,9 @@ int main(void)
         cmocka_unit_test(test_inet_pton),
         cmocka_unit_test(test_inet_ntop),
         cmocka_unit_test(test_gai_strerror),
+        cmocka_unit_test(test_w_layouts),
+        cmocka_unit_test(test_w_inet),
+        cmocka_unit_test_setup_teardown(test_w_gai, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gai_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gai_numeric, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gai_ex, setup, teardown),
