@@ -97,7 +97,7 @@ static int add_addr(struct rnr_gai_result *res, size_t *cap, int family,
     return 0;
 }
 
-static void map4(const void *v4, uint8_t out[16])
+static void map4_addr(const void *v4, uint8_t out[16])
 {
     memset(out, 0, 10);
     out[10] = out[11] = 0xff;
@@ -275,17 +275,54 @@ static const void *sa_addr(const struct sockaddr *sa, int *len)
     return &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 }
 
-/* The addresses of a host name, into res.  mask: the families the lookup
- * asks for; map: AI_V4MAPPED applies (IPv4 answers become mapped IPv6
- * ones, kept only without IPv6 answers unless AI_ALL). */
-static int host_lookup(const struct rnr_gai_req *req, unsigned mask, int map,
-                       uint16_t port_n, struct rnr_gai_result *res)
+/* The host's canonical name: the hostent's h_name, which is what
+ * gethostbyname reports (a provider may name the result after the name
+ * asked for), else the result's instance name. */
+static int canonical_name(const WSAQUERYSETA *qs, char **out)
+{
+    const BLOB *b = qs->lpBlob;
+    const char *name = qs->lpszServiceInstanceName;
+    size_t cap, needed = 0;
+    void *buf = NULL;
+    int st = WSAEFAULT;
+
+    if (b != NULL && b->pBlobData != NULL && b->cbSize > 0) {
+        cap = b->cbSize + 64;
+        if ((buf = rnr_malloc(cap)) == NULL)
+            return WSA_NOT_ENOUGH_MEMORY;
+        st = rnr_blob_unpack_hostent(b->pBlobData, b->cbSize, buf, cap, &needed);
+        if (st == WSAEFAULT) {
+            void *p = rnr_realloc(buf, needed);
+
+            if (p == NULL) {
+                rnr_free(buf);
+                return WSA_NOT_ENOUGH_MEMORY;
+            }
+            buf = p;
+            st = rnr_blob_unpack_hostent(b->pBlobData, b->cbSize, buf, needed, &needed);
+        }
+        if (st == 0 && ((struct hostent *)buf)->h_name != NULL &&
+            ((struct hostent *)buf)->h_name[0] != '\0')
+            name = ((struct hostent *)buf)->h_name;
+    }
+    st = 0;
+    if (name != NULL && (*out = rnr_strdup(name)) == NULL)
+        st = WSA_NOT_ENOUGH_MEMORY;
+    rnr_free(buf);
+    return st;
+}
+
+/* The addresses of a host name in the families of mask, appended to
+ * res; as IPv4-mapped IPv6 addresses when map4 (AI_V4MAPPED).  The
+ * canonical name is the first lookup's that has one. */
+static int host_lookup(const struct rnr_gai_req *req, unsigned mask, int map4,
+                       uint16_t port_n, struct rnr_gai_result *res, size_t *cap)
 {
     struct rnr_xbyy_query q;
     struct rnr_xbyy_result r;
     const void *prev = NULL;
-    size_t cap = 0, n6 = 0;
-    int prevlen = 0, st = 0, pass;
+    size_t before = res->n;
+    int prevlen = 0, st = 0;
     DWORD i;
 
     memset(&q, 0, sizeof q);
@@ -296,6 +333,8 @@ static int host_lookup(const struct rnr_gai_req *req, unsigned mask, int map,
     q.ns = req->ns;
     q.provider = req->provider;
     q.flags = LUP_RETURN_ADDR | LUP_RETURN_NAME;
+    if (req->flags & (RNR_AI_CANONNAME | RNR_AI_FQDN))
+        q.flags |= LUP_RETURN_BLOB;
     if (req->ns == NS_ALL && (req->flags & RNR_AI_DNS_ONLY))
         q.ns = NS_DNS;
     q.accept = accept_addrs;
@@ -304,51 +343,60 @@ static int host_lookup(const struct rnr_gai_req *req, unsigned mask, int map,
     st = rnr_xbyy_lookup(&q, 0, &r);
     if (st != 0)
         return rnr_gai_status(st);
-    /* IPv6 answers first when IPv4 ones are mapped, so that "mapped only
-     * without IPv6" can be decided; otherwise the provider's order. */
-    for (pass = map ? 0 : 1; pass < 2 && st == 0; pass++) {
-        for (i = 0; i < r.qs->dwNumberOfCsAddrs && st == 0; i++) {
-            const struct sockaddr *sa = r.qs->lpcsaBuffer[i].RemoteAddr.lpSockaddr;
-            const void *a;
-            uint8_t m[16];
-            uint32_t scope = 0;
-            int len, af;
+    for (i = 0; i < r.qs->dwNumberOfCsAddrs && st == 0; i++) {
+        const struct sockaddr *sa = r.qs->lpcsaBuffer[i].RemoteAddr.lpSockaddr;
+        const void *a;
+        uint8_t m[16];
+        uint32_t scope = 0;
+        int len, af;
 
-            if (sa == NULL || !(fam_bit(sa->sa_family) & mask))
-                continue;
-            af = sa->sa_family;
-            if (map && (pass == 0) != (af == AF_INET6))
-                continue;
-            a = sa_addr(sa, &len);
-            /* One address offered over two protocols is one answer. */
-            if (prev != NULL && prevlen == len && memcmp(prev, a, (size_t)len) == 0)
-                continue;
-            prev = a;
-            prevlen = len;
-            if (af == AF_INET6)
-                scope = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
-            if (map && af == AF_INET) {
-                if (n6 > 0 && !(req->flags & RNR_AI_ALL))
-                    break;
-                map4(a, m);
-                a = m;
-                af = AF_INET6;
-            } else if (af == AF_INET6) {
-                n6++;
-            }
-            st = add_addr(res, &cap, af, a, port_n, scope);
+        if (sa == NULL || !(fam_bit(sa->sa_family) & mask))
+            continue;
+        af = sa->sa_family;
+        a = sa_addr(sa, &len);
+        /* One address offered over two protocols is one answer. */
+        if (prev != NULL && prevlen == len && memcmp(prev, a, (size_t)len) == 0)
+            continue;
+        prev = a;
+        prevlen = len;
+        if (af == AF_INET6)
+            scope = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_scope_id;
+        if (map4 && af == AF_INET) {
+            map4_addr(a, m);
+            a = m;
+            af = AF_INET6;
         }
+        st = add_addr(res, cap, af, a, port_n, scope);
     }
-    if (st == 0 && res->n == 0)
+    if (st == 0 && res->n == before)
         st = WSAHOST_NOT_FOUND;
-    if (st == 0 && (req->flags & (RNR_AI_CANONNAME | RNR_AI_FQDN)) &&
-        r.qs->lpszServiceInstanceName != NULL &&
-        (res->canon = rnr_strdup(r.qs->lpszServiceInstanceName)) == NULL)
-        st = WSA_NOT_ENOUGH_MEMORY;
-    if (st == 0 && r.qs->lpNSProviderId != NULL)
+    if (st == 0 && res->canon == NULL && (req->flags & (RNR_AI_CANONNAME | RNR_AI_FQDN)))
+        st = canonical_name(r.qs, &res->canon);
+    if (st == 0 && r.qs->lpNSProviderId != NULL && before == 0)
         res->provider = *r.qs->lpNSProviderId;
     rnr_xbyy_result_free(&r);
     return st;
+}
+
+/* AF_INET6 with AI_V4MAPPED: the IPv6 answers; the IPv4 ones, mapped,
+ * when there are none (or, with AI_ALL, after them).  Two lookups, so
+ * that each answer and its canonical name come from its own family. */
+static int host_lookup_mapped(const struct rnr_gai_req *req, unsigned mask,
+                              uint16_t port_n, struct rnr_gai_result *res, size_t *cap)
+{
+    int st6 = WSAHOST_NOT_FOUND, st4;
+
+    if (mask & FAM6) {
+        st6 = host_lookup(req, FAM6, 0, port_n, res, cap);
+        if (st6 == 0 && !(req->flags & RNR_AI_ALL))
+            return 0;
+        if (st6 != 0 && st6 != WSAHOST_NOT_FOUND)
+            return st6;
+    }
+    st4 = host_lookup(req, FAM4, 1, port_n, res, cap);
+    if (st6 == 0 && st4 == WSAHOST_NOT_FOUND)
+        return 0;
+    return st4;
 }
 
 /* "[v6]" or "[v6]:port" (the port ignored), as Windows' getaddrinfo
@@ -397,7 +445,7 @@ static int numeric_host(const struct rnr_gai_req *req, uint16_t port_n,
                 *err = WSAHOST_NOT_FOUND;
                 return 1;
             }
-            map4(&v4, a);
+            map4_addr(&v4, a);
             *err = add_addr(res, &cap, AF_INET6, a, port_n, 0);
         } else {
             *err = add_addr(res, &cap, AF_INET, &v4, port_n, 0);
@@ -449,6 +497,7 @@ int rnr_gai_resolve(const struct rnr_gai_req *req, struct rnr_gai_result *out)
     char local[256];
     struct rnr_gai_result res;
     uint16_t port_n = 0;
+    size_t cap = 0;
     unsigned mask;
     int st, map = 0;
 
@@ -505,7 +554,8 @@ int rnr_gai_resolve(const struct rnr_gai_req *req, struct rnr_gai_result *out)
             goto done;
         }
     }
-    st = host_lookup(req, mask, map, port_n, &res);
+    st = map ? host_lookup_mapped(req, mask, port_n, &res, &cap)
+             : host_lookup(req, mask, 0, port_n, &res, &cap);
 done:
     if (st != 0) {
         rnr_gai_result_clear(&res);
