@@ -69,7 +69,8 @@ done <"$tmp/exported"
 
 # The Winsock names the headers map onto rnr_* (macros) are shown too.
 for w in gethostbyname gethostbyaddr gethostname getservbyname getservbyport \
-         getprotobyname getprotobynumber inet_addr inet_ntoa GetLastError; do
+         getprotobyname getprotobynumber inet_addr inet_ntoa GetLastError \
+         getaddrinfo freeaddrinfo getnameinfo gai_strerror inet_pton inet_ntop; do
     grep -q "[^A-Za-z0-9_]$w[ \"]*(\|[ 	]$w [a-z]" "$tmp/synopsis" && ok ||
         fail "the Winsock name $w is in no SYNOPSIS"
 done
