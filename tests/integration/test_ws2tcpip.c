@@ -14,6 +14,8 @@
 #include "itest.h"
 #include "dnsserv.h"
 
+#include <ifaddrs.h>
+
 #include <rnr/ws2tcpip.h>
 
 #define DNS_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E03}"
@@ -273,6 +275,49 @@ static void test_gai_ex_name_spaces(void **state)
     assert_int_equal(err, WSAHOST_NOT_FOUND);
 }
 
+/* Flags that only choose or filter: AI_DNS_ONLY reaches the dns provider
+ * alone, the accepted hints change nothing, AI_ADDRCONFIG keeps only
+ * configured families. */
+static void test_gai_flags(void **state)
+{
+    ADDRINFOA *res = NULL, *i;
+    struct ifaddrs *ifa, *p;
+    int has4 = 0, has6 = 0;
+
+    (void)state;
+    expect_gai("both.rnr.test", NULL, RNR_AI_DNS_ONLY, AF_INET, "192.0.2.77:0");
+    expect_gai("both.rnr.test", NULL,
+               RNR_AI_NON_AUTHORITATIVE | RNR_AI_FILESERVER | RNR_AI_DISABLE_IDN_ENCODING,
+               AF_INET, "198.51.100.77:0");
+    assert_int_equal(gai("both.rnr.test", NULL, RNR_AI_SECURE, AF_INET, 0, &res),
+                     RNR_EAI_NOSECURENAME);
+    assert_int_equal(gai("both.rnr.test", NULL, RNR_AI_RETURN_PREFERRED_NAMES, AF_INET, 0,
+                         &res), RNR_EAI_BADFLAGS);
+
+    assert_int_equal(getifaddrs(&ifa), 0);
+    for (p = ifa; p != NULL; p = p->ifa_next) {
+        if (p->ifa_addr == NULL)
+            continue;
+        if (p->ifa_addr->sa_family == AF_INET &&
+            (ntohl(((struct sockaddr_in *)(void *)p->ifa_addr)->sin_addr.s_addr) >> 24) != 127)
+            has4 = 1;
+        if (p->ifa_addr->sa_family == AF_INET6 &&
+            !IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)(void *)p->ifa_addr)->sin6_addr))
+            has6 = 1;
+    }
+    freeifaddrs(ifa);
+    res = NULL;
+    if (!has4 && !has6) {
+        assert_int_equal(gai("hostsonly.rnr.test", NULL, RNR_AI_ADDRCONFIG, AF_UNSPEC, 0,
+                             &res), RNR_EAI_NONAME);
+        return;
+    }
+    assert_int_equal(gai("hostsonly.rnr.test", NULL, RNR_AI_ADDRCONFIG, AF_UNSPEC, 0, &res), 0);
+    for (i = res; i != NULL; i = i->ai_next)
+        assert_true(i->ai_family == AF_INET ? has4 : has6);
+    rnr_freeaddrinfo(res);
+}
+
 /* ---------------------------------------------------------------- getnameinfo */
 
 static int ni(const char *addr, unsigned port, int flags, char *host, char *serv)
@@ -463,6 +508,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gai_providers),
         cmocka_unit_test(test_gai_ex_name_spaces),
+        cmocka_unit_test(test_gai_flags),
         cmocka_unit_test(test_nameinfo),
         cmocka_unit_test(test_w_twins),
     };
