@@ -62,18 +62,17 @@ static PADDRINFOEXA build_list_ex(const struct rnr_gai_result *res, unsigned fla
     return ai;
 }
 
-/* The checks and the resolution GetAddrInfoExA and GetAddrInfoExW share:
- * the request from the hints, then rnr_gai_resolve. */
+/* The checks and the resolution GetAddrInfoExA and GetAddrInfoExW share
+ * (GetAddrInfoExW passes its hints copied into an ADDRINFOEXA): the
+ * request from the hints, then rnr_gai_resolve. */
 int rnr_gai_ex_resolve(const char *name, const char *service, DWORD ns,
-                       const GUID *nsp_id, const void *hints_v, int wide,
+                       const GUID *nsp_id, const ADDRINFOEXA *hints,
                        struct timeval *timeout, void *ov, void *cr,
                        LPHANDLE handle, unsigned *flags_out,
                        struct rnr_gai_result *res)
 {
-    const ADDRINFOEXA *hints = hints_v;
     struct rnr_gai_req req;
 
-    (void)wide;    /* ADDRINFOEXW differs only in ai_canonname's type */
     if (timeout != NULL || ov != NULL || cr != NULL || handle != NULL)
         return WSAEINVAL;
     memset(&req, 0, sizeof req);
@@ -113,7 +112,7 @@ INT GetAddrInfoExA(const char *pName, const char *pServiceName, DWORD dwNameSpac
         goto done;
     }
     if ((st = rnr_client_enter(NULL)) != 0 ||
-        (st = rnr_gai_ex_resolve(pName, pServiceName, dwNameSpace, lpNspId, hints, 0,
+        (st = rnr_gai_ex_resolve(pName, pServiceName, dwNameSpace, lpNspId, hints,
                                   timeout, lpOverlapped,
                                   (void *)(uintptr_t)lpCompletionRoutine,
                                   lpNameHandle, &flags, &res)) != 0)

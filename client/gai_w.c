@@ -181,17 +181,35 @@ INT GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace,
     char *node = NULL, *service = NULL;
     WCHAR *canon = NULL;
     PADDRINFOEXW list;
+    ADDRINFOEXA ha;
     unsigned flags = 0;
     int st;
 
     memset(&res, 0, sizeof res);
+    /* The A hints, member by member: only their presence matters for
+     * the pointers (they must be NULL). */
+    memset(&ha, 0, sizeof ha);
+    if (hints != NULL) {
+        ha.ai_flags = hints->ai_flags;
+        ha.ai_family = hints->ai_family;
+        ha.ai_socktype = hints->ai_socktype;
+        ha.ai_protocol = hints->ai_protocol;
+        ha.ai_addrlen = hints->ai_addrlen;
+        ha.ai_canonname = hints->ai_canonname != NULL ? (char *)"" : NULL;
+        ha.ai_addr = hints->ai_addr;
+        ha.ai_blob = hints->ai_blob;
+        ha.ai_bloblen = hints->ai_bloblen;
+        ha.ai_provider = hints->ai_provider;
+        ha.ai_next = hints->ai_next != NULL ? (ADDRINFOEXA *)&ha : NULL;
+    }
     if (ppResult == NULL) {
         st = WSAEINVAL;
         goto done;
     }
     if ((st = rnr_client_enter(NULL)) != 0 ||
         (st = names_utf8(pName, pServiceName, &node, &service)) != 0 ||
-        (st = rnr_gai_ex_resolve(node, service, dwNameSpace, lpNspId, hints, 1,
+        (st = rnr_gai_ex_resolve(node, service, dwNameSpace, lpNspId,
+                                  hints != NULL ? &ha : NULL,
                                   timeout, lpOverlapped,
                                   (void *)(uintptr_t)lpCompletionRoutine, lpHandle,
                                   &flags, &res)) != 0 ||

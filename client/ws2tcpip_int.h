@@ -67,12 +67,12 @@ int  rnr_gai_status(int st);
 
 /* ------------------------------------------------------------ gai_ex.c */
 
-/* GetAddrInfoExA/W's checks of the hints (an ADDRINFOEXA or ADDRINFOEXW:
- * the same layout but for ai_canonname's type) and of the asynchronous
+/* GetAddrInfoExA/W's checks of the hints and of the asynchronous
  * arguments, then rnr_gai_resolve.  *flags_out: the hints' flags. */
 struct timeval;
+struct addrinfoexA;
 int rnr_gai_ex_resolve(const char *name, const char *service, DWORD ns,
-                       const GUID *nsp_id, const void *hints, int wide,
+                       const GUID *nsp_id, const struct addrinfoexA *hints,
                        struct timeval *timeout, void *ov, void *cr,
                        LPHANDLE handle, unsigned *flags_out,
                        struct rnr_gai_result *res);
