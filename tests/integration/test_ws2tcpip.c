@@ -44,7 +44,8 @@ static const char hosts[] =
     "::1 localhost ip6-localhost\n"
     "198.51.100.5 hostsonly.rnr.test hostsonly\n"
     "2001:db8:5::5 hostsonly.rnr.test\n"
-    "198.51.100.77 both.rnr.test\n";
+    "198.51.100.77 both.rnr.test\n"
+    "198.51.100.9 caf\xc3\xa9.rnr.test\n";
 
 static int group_setup(void **state)
 {
@@ -470,6 +471,38 @@ static void test_w_twins(void **state)
             FreeAddrInfoEx(rxa);
             FreeAddrInfoExW(rxw);
         }
+    }
+
+    /* A name outside ASCII: UTF-16 in, the same host, UTF-16 out. */
+    {
+        static const WCHAR cafe[] = u"caf\u00e9.rnr.test";
+        ADDRINFOW hw, *rw = NULL;
+        ADDRINFOA ha, *ra = NULL;
+        struct sockaddr_in sin;
+        WCHAR hostw[RNR_NI_MAXHOST];
+
+        memset(&hw, 0, sizeof hw);
+        memset(&ha, 0, sizeof ha);
+        hw.ai_flags = ha.ai_flags = RNR_AI_CANONNAME;
+        assert_int_equal(GetAddrInfoW(cafe, NULL, &hw, &rw), 0);
+        assert_int_equal(rnr_getaddrinfo("caf\xc3\xa9.rnr.test", NULL, &ha, &ra), 0);
+        assert_memory_equal(rw->ai_canonname, cafe, sizeof cafe);
+        assert_int_equal(rw->ai_family, AF_INET);
+        assert_memory_equal(rw->ai_addr, ra->ai_addr, ra->ai_addrlen);
+        FreeAddrInfoW(rw);
+        rnr_freeaddrinfo(ra);
+
+        memset(&sin, 0, sizeof sin);
+        sin.sin_family = AF_INET;
+        rnr_inet_pton(AF_INET, "198.51.100.9", &sin.sin_addr);
+        assert_int_equal(GetNameInfoW((struct sockaddr *)&sin, sizeof sin, hostw,
+                                      RNR_NI_MAXHOST, NULL, 0, RNR_NI_NAMEREQD), 0);
+        assert_memory_equal(hostw, cafe, sizeof cafe);
+        /* 13 WCHARs and the NUL: a 13-WCHAR buffer is short by one. */
+        assert_int_equal(GetNameInfoW((struct sockaddr *)&sin, sizeof sin, hostw, 13,
+                                      NULL, 0, RNR_NI_NAMEREQD), WSAEFAULT);
+        assert_int_equal(GetNameInfoW((struct sockaddr *)&sin, sizeof sin, hostw, 14,
+                                      NULL, 0, RNR_NI_NAMEREQD), 0);
     }
 
     /* getnameinfo's twin. */
