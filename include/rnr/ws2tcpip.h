@@ -28,7 +28,10 @@
  *     GetAddrInfoExW's with FreeAddrInfoExW.  Each list is one allocation:
  *     never free or relink single elements.  The free functions accept
  *     NULL.
- *   - *ppResult is written only on success; on failure it is untouched.
+ *   - *ppResult is the new list on success and NULL on failure, as on
+ *     Windows (code ported from Windows tests it).  getnameinfo writes
+ *     neither buffer unless both parts fit; inet_pton writes the address
+ *     only on success.
  *   - inet_ntop / InetNtopW write into the caller's buffer and return it;
  *     gai_strerror's string is static.
  */
