@@ -19,6 +19,7 @@
 #include "classstore.h"
 #include "guid.h"
 #include "log.h"
+#include "nspcall.h"
 #include "rnrd.h"
 
 #define CLASSES_MAX_XML 4096    /* files read from the class directory */
@@ -115,14 +116,7 @@ static void classes_notify(struct rnrd *d, const WSASERVICECLASSINFOA *ci, const
         struct rnr_nsp_provider *p = d->provs[i];
         int rc;
 
-        if (!p->started)
-            continue;
-        if (ci != NULL && p->ops->install_class != NULL)
-            rc = p->ops->install_class(p->state, ci);
-        else if (ci == NULL && p->ops->remove_class != NULL)
-            rc = p->ops->remove_class(p->state, id);
-        else
-            continue;
+        rc = ci != NULL ? rnrd_nsp_install_class(p, ci) : rnrd_nsp_remove_class(p, id);
         if (rc != 0 && rc != WSAEALREADY && rc != WSATYPE_NOT_FOUND)
             log_warning("provider %s: %s_class failed (%d)", p->name,
                         ci != NULL ? "install" : "remove", rc);
@@ -136,12 +130,11 @@ void rnrd_classes_replay(struct rnrd *d, struct rnr_nsp_provider *p)
 {
     size_t i, n;
 
-    if (d->classes == NULL || !p->started || p->ops->install_class == NULL ||
-        (p->ops->capabilities & RNR_NSP_CAP_CLASSES))
+    if (d->classes == NULL || (rnrd_nsp_caps(p) & RNR_NSP_CAP_CLASSES))
         return;
     n = rnr_classstore_count(d->classes);
     for (i = 0; i < n; i++)
-        (void)p->ops->install_class(p->state, rnr_classstore_at(d->classes, i));
+        (void)rnrd_nsp_install_class(p, rnr_classstore_at(d->classes, i));
 }
 
 static int classes_install(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
@@ -207,7 +200,7 @@ static void classes_reply_info(struct rnrd_client *c, uint32_t id,
 static int classes_get_info(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 {
     struct rnrd *d = c->d;
-    const WSASERVICECLASSINFOA *stored;
+    const WSASERVICECLASSINFOA *stored, *own = NULL;
     WSASERVICECLASSINFOA *reduced;
     struct rnr_nsp_provider *p = NULL;
     GUID pid, cls;
@@ -226,20 +219,16 @@ static int classes_get_info(struct rnrd_client *c, uint32_t id, struct rnr_rbuf 
         p = d->catalog.entries[i].instance;
     }
     /* The provider's own answer first, when it keeps classes. */
-    if (p != NULL && p->started && p->ops->get_class_info != NULL) {
-        const WSASERVICECLASSINFOA *own = NULL;
-
-        rc = p->ops->get_class_info(p->state, &cls, &own);
-        if (rc == 0 && own != NULL && rnr_class_validate(own) == 0) {
-            classes_reply_info(c, id, own);
-            return 0;
-        }
-        if (rc == 0)
-            log_warning("provider %s: get_class_info returned an invalid class", p->name);
-        else if (rc != WSATYPE_NOT_FOUND) {
-            rnrd_reply_status(c, RNR_MSG_GET_CLASS_INFO, id, rc);
-            return 0;
-        }
+    rc = rnrd_nsp_get_class_info(p, &cls, &own);
+    if (rc == 0 && own != NULL && rnr_class_validate(own) == 0) {
+        classes_reply_info(c, id, own);
+        return 0;
+    }
+    if (rc == 0)
+        log_warning("provider %s: get_class_info returned an invalid class", p->name);
+    else if (rc != WSATYPE_NOT_FOUND) {
+        rnrd_reply_status(c, RNR_MSG_GET_CLASS_INFO, id, rc);
+        return 0;
     }
     stored = rnr_classstore_get(d->classes, &cls);
     if (stored == NULL) {

@@ -17,6 +17,7 @@
 #include "alloc.h"
 #include "guid.h"
 #include "log.h"
+#include "nspcall.h"
 #include "lookup.h"
 #include "queryset.h"
 #include "router.h"
@@ -172,9 +173,7 @@ static void sub_resume(struct rnr_nsp_lookup *s)
     struct rnr_nsp_provider *p = s->prov;
 
     s->paused = 0;
-    if (p == NULL || !p->started || p->ops->lookup_resume == NULL)
-        return;
-    p->ops->lookup_resume(p->state, s);
+    rnrd_nsp_lookup_resume(p, s);
 }
 
 void rnrd_lookup_pump(struct rnrd_lookup *l)
@@ -359,7 +358,7 @@ int rnrd_lookup_emit(struct rnr_nsp_lookup *s, const WSAQUERYSETA *res)
     /* Rather than hold more of its answer, pause a provider that can be
      * resumed: the client is not reading, or this one's results wait
      * behind a slower provider. */
-    if (s->prov != NULL && s->prov->ops->lookup_resume != NULL &&
+    if (rnrd_nsp_can_pause(s->prov) &&
         (rnrd_client_throttled(c) || rnrd_buf_pending(&s->queue) >= RNRD_PAUSE_QUEUE)) {
         s->paused = 1;
         c->d->stats.lookups_paused++;
@@ -475,10 +474,10 @@ static void lookup_start(struct rnrd_lookup *l)
         int rc;
 
         s->state = SUB_RUNNING;
-        if (p == NULL || !p->started || p->ops->lookup_begin == NULL) {
-            rc = WSASERVICE_NOT_FOUND;
+        if ((rc = rnrd_nsp_lookup_ready(p)) != 0) {
+            /* not running, or no lookups: rc says so */
         } else if ((l->flags & LUP_CONTAINERS) &&
-                   !(p->ops->capabilities & RNR_NSP_CAP_CONTAINERS)) {
+                   !(rnrd_nsp_caps(p) & RNR_NSP_CAP_CONTAINERS)) {
             /* WSALookupServiceBegin: "If a name space does not support
              * containers, and LUP_CONTAINERS is specified, it should simply
              * return WSANO_DATA."  Answered here so no provider has to. */
@@ -486,7 +485,7 @@ static void lookup_start(struct rnrd_lookup *l)
         } else {
             s->begin_us = rnrd_stats_now_us();
             p->stats.lookups++;
-            rc = p->ops->lookup_begin(p->state, s, l->qs, l->flags);
+            rc = rnrd_nsp_lookup_begin(p, s, l->qs, l->flags);
             if (rc != 0 && s->state == SUB_RUNNING) {
                 s->status = rc;
                 sub_count_end(s);
@@ -582,11 +581,11 @@ void rnrd_lookup_free(struct rnrd_lookup *l)
         struct rnr_nsp_lookup *s = l->subs[i];
         struct rnr_nsp_provider *p = s->prov;
 
-        if (s->state == SUB_RUNNING && p != NULL && p->started) {
+        if (s->state == SUB_RUNNING && rnrd_nsp_running(p)) {
             p->stats.cancelled++;
-            if (p->ops->lookup_cancel != NULL) {
+            if (rnrd_nsp_can_cancel(p)) {
                 s->state = SUB_CANCELLED;
-                p->ops->lookup_cancel(p->state, s);
+                rnrd_nsp_lookup_cancel(p, s);
             } else {
                 /* No way to stop it: let it finish into the void. */
                 sub_queue_free(s);
@@ -642,9 +641,9 @@ void rnrd_lookups_detach_provider(struct rnr_nsp_provider *p)
             sub_free(s);
             continue;
         }
-        if (s->state == SUB_RUNNING && p->started && p->ops->lookup_cancel != NULL) {
+        if (s->state == SUB_RUNNING && rnrd_nsp_can_cancel(p)) {
             s->state = SUB_CANCELLED;
-            p->ops->lookup_cancel(p->state, s);
+            rnrd_nsp_lookup_cancel(p, s);
         }
         TAILQ_REMOVE(&p->lookups, s, plink);
         s->prov = NULL;

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "anscache.h"
 #include "log.h"
+#include "nspcall.h"
 #include "rnrd.h"
 #include "status.h"
 #include "wire_ops.h"
@@ -18,7 +19,7 @@ static uint32_t prov_state(const struct rnr_nsp_provider *p)
 {
     if (!p->enabled)
         return RNR_OPS_PROV_DISABLED;
-    return p->started ? RNR_OPS_PROV_STARTED : RNR_OPS_PROV_INACTIVE;
+    return rnrd_nsp_running(p) ? RNR_OPS_PROV_STARTED : RNR_OPS_PROV_INACTIVE;
 }
 
 static uint64_t uptime_ms(const struct rnrd *d)
@@ -94,7 +95,7 @@ static void put_daemon_figures(struct rnr_wbuf *w, const struct rnrd *d)
     TAILQ_FOREACH(c, &d->clients, link)
         open += c->nlookups;
     for (i = 0; i < d->nprovs; i++)
-        started += d->provs[i]->started != 0;
+        started += rnrd_nsp_running(d->provs[i]) != 0;
     struct rnr_anscache_stats as;
     uint64_t now_ms = rnrd_stats_now_us() / 1000u;
     uint32_t n = 0;
@@ -179,8 +180,7 @@ static int ops_stats(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
         /* The count goes before figures not counted yet: patched below. */
         at = w->len;
         rnr_wire_put_u32(w, 0);
-        if (p->started && p->ops->stats != NULL)
-            p->ops->stats(p->state, figure_emit, &fs);
+        rnrd_nsp_stats(p, figure_emit, &fs);
         if (w->error == 0)
             rnr_le32_store(w->data + at, fs.n);
     }
@@ -193,7 +193,7 @@ static int ops_stats(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 static int control_one(struct rnrd_client *c, struct rnr_nsp_provider *p, const char *cmd,
                        const char *arg)
 {
-    int st = p->ops->control(p->state, cmd, arg);
+    int st = rnrd_nsp_control(p, cmd, arg);
 
     log_notice("control: uid %ld: %s %s%s%s: %s", (long)c->caller.uid, p->name, cmd,
                arg ? " " : "", arg ? arg : "", st == 0 ? "done" : rnr_status_text(st));
@@ -214,7 +214,7 @@ static int ops_control(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
     struct rnrd *d = c->d;
     char *prov = NULL, *cmd = NULL, *arg = NULL;
     struct rnr_nsp_provider **done = NULL;
-    int *sts = NULL, rc = 0, ok = 0, worst = 0;
+    int *sts = NULL, rc = 0, ok = 0, worst = 0, st;
     size_t i, n = 0;
     struct rnr_wbuf *w;
 
@@ -246,9 +246,9 @@ static int ops_control(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 
         if (prov != NULL && strcmp(p->name, prov) != 0)
             continue;
-        if (!p->started || p->ops->control == NULL) {
+        if ((st = rnrd_nsp_control_ready(p)) != 0) {
             if (prov != NULL)
-                worst = !p->started ? WSASERVICE_NOT_FOUND : WSAEOPNOTSUPP;
+                worst = st;
             continue;
         }
         sts[n] = control_one(c, p, cmd, arg);
@@ -318,8 +318,7 @@ static void stats_reset(struct rnrd *d)
         struct rnr_nsp_provider *p = d->provs[i];
 
         memset(&p->stats, 0, sizeof p->stats);
-        if (p->started && p->ops->control != NULL)
-            (void)p->ops->control(p->state, RNR_OPS_ADMIN_STATS_RESET, NULL);
+        (void)rnrd_nsp_control(p, RNR_OPS_ADMIN_STATS_RESET, NULL);
     }
 }
 

@@ -19,6 +19,7 @@
 #include "alloc.h"
 #include "confkey.h"
 #include "guid.h"
+#include "nspcall.h"
 #include "rnrd.h"
 
 struct section_check {
@@ -75,33 +76,34 @@ static void section_error(void *ctx, const char *key, const char *fmt, ...)
 static void section_check_keys(struct section_check *sc, const struct rnr_nsp_ops *ops)
 {
     const struct rnrd_provider_conf *pc = sc->pc;
-    const struct rnr_nsp_key *k;
+    const struct rnr_nsp_key *k, *keys;
     char why[512], hint[128];
     size_t i;
 
     /* A module that declares no keys: they cannot be checked. */
-    if (ops->config_keys == NULL)
+    keys = rnrd_nsp_config_keys(ops);
+    if (keys == NULL)
         return;
     for (i = 0; i < pc->nkeys; i++) {
         const struct rnrd_kv *kv = &pc->keys[i];
 
         if (rnr_confkey_find(rnrd_provider_keys, kv->key) != NULL)
             continue;
-        k = rnr_confkey_find(ops->config_keys, kv->key);
+        k = rnr_confkey_find(keys, kv->key);
         if (k == NULL) {
-            rnrd_config_suggest(kv->key, ops->config_keys, rnrd_provider_keys, hint,
+            rnrd_config_suggest(kv->key, keys, rnrd_provider_keys, hint,
                                 sizeof hint);
             section_error(sc, kv->key, "unknown key for module %s%s", pc->module, hint);
         } else if (rnr_confkey_check(k, kv->value, why, sizeof why) != 0) {
             section_error(sc, kv->key, "%s", why);
         }
     }
-    if (ops->check_config != NULL) {
+    {
         const struct rnr_nsp_check chk = {
             .ctx = sc, .get = section_get, .error = section_error
         };
 
-        ops->check_config(&chk);
+        rnrd_nsp_check_config(ops, &chk);
     }
 }
 
@@ -151,7 +153,7 @@ int rnrd_providers_check(const struct rnrd_config *cfg, const char *module_dir,
                                 key_line(pc, "id"), pc->name, g, cfg->providers[j].name);
             }
         }
-        sc.keys = ops->config_keys;
+        sc.keys = rnrd_nsp_config_keys(ops);
         section_check_keys(&sc, ops);
         dlclose(dl);
     }
@@ -230,9 +232,9 @@ int rnrd_config_keys_print(const char *module_dir, FILE *out)
             continue;
         }
         snprintf(section, sizeof section, "module %s", names[i]);
-        if (ops->config_keys == NULL)
+        if (rnrd_nsp_config_keys(ops) == NULL)
             fprintf(out, "%s\t*\tundeclared\tthe module declares no keys\n", section);
-        keys_print(out, section, ops->config_keys);
+        keys_print(out, section, rnrd_nsp_config_keys(ops));
         dlclose(dl);
     }
     rc = 0;

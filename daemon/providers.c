@@ -15,6 +15,7 @@
 #include "guid.h"
 #include "log.h"
 #include "lookup.h"
+#include "nspcall.h"
 #include "paths.h"
 #include "rnrd.h"
 #include "status.h"
@@ -94,7 +95,7 @@ static int prov_id_taken(struct rnr_nsp_provider *const *provs, size_t n,
     size_t i;
 
     for (i = 0; i < n; i++)
-        if (provs[i] != NULL && provs[i] != p && provs[i]->started &&
+        if (provs[i] != NULL && provs[i] != p && rnrd_nsp_running(provs[i]) &&
             rnr_guid_equal(&provs[i]->id, &p->id))
             return 1;
     return 0;
@@ -106,11 +107,11 @@ static void prov_tell_classes(struct rnrd *d, struct rnr_nsp_provider *p)
 {
     size_t i, n;
 
-    if (p->ops->install_class == NULL || d->classes == NULL)
+    if (d->classes == NULL)
         return;
     n = rnr_classstore_count(d->classes);
     for (i = 0; i < n; i++) {
-        int rc = p->ops->install_class(p->state, rnr_classstore_at(d->classes, i));
+        int rc = rnrd_nsp_install_class(p, rnr_classstore_at(d->classes, i));
 
         if (rc != 0 && rc != WSAEALREADY)
             log_warning("provider %s: install_class failed (%d)", p->name, rc);
@@ -122,7 +123,7 @@ static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
     char dir[4096];
     int rc, err;
 
-    if (p->ops == NULL || !p->enabled || p->started)
+    if (p->ops == NULL || !p->enabled || rnrd_nsp_running(p))
         return;
     if ((size_t)snprintf(dir, sizeof dir, "%s/providers/%s", d->state_dir, p->name) >=
         sizeof dir) {
@@ -138,15 +139,12 @@ static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
         log_err("provider %s: out of memory", p->name);
         return;
     }
-    p->state = NULL;
-    rc = p->ops->startup != NULL ? p->ops->startup(&rnrd_host, p, &p->state) : 0;
+    rc = rnrd_nsp_startup(p, &rnrd_host);
     if (rc != 0) {
         log_err("provider %s: startup failed: %s (inactive)", p->name, rnr_status_text(rc));
         rnrd_loop_drop_owner(d->loop, p);
-        p->state = NULL;
         return;
     }
-    p->started = 1;
     rnrd_classes_replay(d, p);
     log_info("provider %s: started (module %s)", p->name, p->module);
     prov_tell_classes(d, p);
@@ -156,14 +154,11 @@ static void prov_stop(struct rnrd *d, struct rnr_nsp_provider *p)
 {
     size_t n;
 
-    if (!p->started)
+    if (!rnrd_nsp_running(p))
         return;
     rnrd_lookups_detach_provider(p);
-    if (p->ops->cleanup != NULL)
-        p->ops->cleanup(p->state);
+    rnrd_nsp_cleanup(p);
     rnrd_session_provider_gone(p);
-    p->state = NULL;
-    p->started = 0;
     n = rnrd_loop_drop_owner(d->loop, p);
     if (n > 0)
         log_warning("provider %s: left %zu descriptor watch(es) or timer(s) behind", p->name, n);
@@ -211,7 +206,7 @@ static void provs_settle(struct rnrd *d)
     for (i = 0; i < d->nprovs; i++) {
         struct rnr_nsp_provider *p = d->provs[i];
 
-        if (p->started && !p->enabled) {
+        if (rnrd_nsp_running(p) && !p->enabled) {
             prov_stop(d, p);
             continue;
         }
@@ -245,7 +240,7 @@ static int catalog_rebuild(struct rnrd *d)
         e[i].module_path = p->module;
         e[i].id = p->id;
         e[i].name_space = p->name_space;
-        e[i].enabled = p->started;
+        e[i].enabled = rnrd_nsp_running(p);
         e[i].version = p->ops != NULL ? p->ops->version : 0;
         e[i].display_name = p->display_name;
         e[i].families = p->ops != NULL ? p->ops->families : 0;
@@ -301,12 +296,8 @@ void rnrd_providers_client_closed(struct rnrd *d, uint64_t client_id)
 {
     size_t i;
 
-    for (i = 0; i < d->nprovs; i++) {
-        struct rnr_nsp_provider *p = d->provs[i];
-
-        if (p != NULL && p->started && p->ops->client_closed != NULL)
-            p->ops->client_closed(p->state, client_id);
-    }
+    for (i = 0; i < d->nprovs; i++)
+        rnrd_nsp_client_closed(d->provs[i], client_id);
 }
 
 void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg)
@@ -356,8 +347,8 @@ void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg)
         }
         prov_apply_conf(p, pc);
         np[n++] = p;
-        if (p->started && p->enabled && p->ops->reload != NULL) {
-            int rc = p->ops->reload(p->state);
+        if (p->enabled) {
+            int rc = rnrd_nsp_reload(p);
             if (rc != 0)
                 log_err("provider %s: reload failed: %s (previous settings kept)", p->name,
                         rnr_status_text(rc));

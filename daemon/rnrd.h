@@ -138,12 +138,6 @@ struct rnrd {
     TAILQ_HEAD(, rnrd_client)    dirty;          /* output to flush, or dead */
     size_t                       nclients;
     uint64_t                     client_serial;  /* never reused: client ids */
-    /* The set_service call on the stack, for host->set_service_defer. */
-    struct rnrd_setreq          *set_req;
-    size_t                       set_slot;       /* set_prov's slot in set_req */
-    struct rnr_nsp_provider     *set_prov;
-    struct rnr_nsp_pending      *set_token;
-    int                          set_token_done; /* completed inside the call */
     /* Encoder scratch space: one frame at a time, never across a call
      * into a provider. */
     struct rnr_wbuf              scratch;

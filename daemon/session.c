@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "log.h"
 #include "lookup.h"
+#include "nspcall.h"
 #include "queryset.h"
 #include "rnrd.h"
 #include "router.h"
@@ -103,6 +104,17 @@ struct rnr_nsp_pending {
     struct rnrd_setreq          *req;
     size_t                       slot;
 };
+
+/* The set_service call on the stack, for host->set_service_defer.  One
+ * is enough: providers run on the loop thread, one call at a time, and
+ * a set_service never leads to another. */
+static struct {
+    struct rnrd_setreq      *req;
+    size_t                   slot;        /* prov's slot in req */
+    struct rnr_nsp_provider *prov;
+    struct rnr_nsp_pending  *token;
+    int                      token_done;  /* completed inside the call */
+} set_call;
 
 static void setreq_free(struct rnrd_setreq *q)
 {
@@ -207,20 +219,19 @@ static void setreq_release(struct rnrd_setreq *q)
 
 struct rnr_nsp_pending *rnrd_set_service_defer(struct rnr_nsp_provider *p)
 {
-    struct rnrd *d = p->d;
     struct rnr_nsp_pending *pd;
 
-    if (d->set_prov != p || d->set_token != NULL || d->set_token_done) {
+    if (set_call.prov != p || set_call.token != NULL || set_call.token_done) {
         log_err("provider %s: set_service_defer outside its set_service, or twice", p->name);
         return NULL;
     }
     if ((pd = rnr_calloc(1, sizeof *pd)) == NULL)
         return NULL;
-    pd->req = d->set_req;
-    pd->slot = d->set_slot;
+    pd->req = set_call.req;
+    pd->slot = set_call.slot;
     pd->req->refs++;
     TAILQ_INSERT_TAIL(&p->pending, pd, plink);
-    d->set_token = pd;
+    set_call.token = pd;
     return pd;
 }
 
@@ -253,9 +264,9 @@ void rnrd_set_service_done(struct rnr_nsp_provider *p, struct rnr_nsp_pending *p
         log_err("provider %s: set_service_done with RNR_NSP_PENDING", p->name);
         status = WSANO_RECOVERY;
     }
-    if (p->d->set_token == pd) {
-        p->d->set_token = NULL;
-        p->d->set_token_done = 1;
+    if (set_call.token == pd) {
+        set_call.token = NULL;
+        set_call.token_done = 1;
     }
     token_complete(p, pd, status);
 }
@@ -265,22 +276,18 @@ void rnrd_set_service_done(struct rnr_nsp_provider *p, struct rnr_nsp_pending *p
 static int setreq_call(struct rnrd_setreq *q, size_t slot, struct rnr_nsp_provider *p,
                        const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs)
 {
-    struct rnrd *d = q->d;
     struct rnr_nsp_pending *pd;
     int st, early;
 
-    d->set_req = q;
-    d->set_slot = slot;
-    d->set_prov = p;
-    d->set_token = NULL;
-    d->set_token_done = 0;
-    st = p->ops->set_service(p->state, caller, qs, (WSAESETSERVICEOP)q->op, q->flags);
-    pd = d->set_token;
-    early = d->set_token_done;
-    d->set_req = NULL;
-    d->set_prov = NULL;
-    d->set_token = NULL;
-    d->set_token_done = 0;
+    set_call.req = q;
+    set_call.slot = slot;
+    set_call.prov = p;
+    set_call.token = NULL;
+    set_call.token_done = 0;
+    st = rnrd_nsp_set_service(p, caller, qs, (WSAESETSERVICEOP)q->op, q->flags);
+    pd = set_call.token;
+    early = set_call.token_done;
+    memset(&set_call, 0, sizeof set_call);
     if (early) {
         if (st != RNR_NSP_PENDING)
             log_err("provider %s: set_service completed its token and returned %d", p->name, st);
@@ -368,12 +375,7 @@ static int session_set_service(struct rnrd_client *c, uint32_t id, struct rnr_rb
         struct rnr_nsp_provider *p = d->catalog.entries[idx[i]].instance;
         int st;
 
-        if (p == NULL || !p->started)
-            st = WSASERVICE_NOT_FOUND;
-        else if (p->ops->set_service == NULL)
-            st = WSAEOPNOTSUPP;
-        else
-            st = setreq_call(q, i, p, &c->caller, qs);
+        st = setreq_call(q, i, p, &c->caller, qs);
         if (st != RNR_NSP_PENDING)
             setreq_status(q, i, st);
         /* After the change (the loop is single-threaded: no lookup runs

@@ -31,6 +31,7 @@
 #include "guid.h"
 #include "log.h"
 #include "lookup.h"
+#include "nspcall.h"
 #include "queryset.h"
 #include "router.h"
 #include "subscribe.h"
@@ -128,6 +129,7 @@ static int sub_wants(const struct rnrd_sub *s, const struct rnr_nsp_provider *p,
                      const WSAQUERYSETA *e, uid_t owner, unsigned flags)
 {
     size_t i;
+    int m;
 
     for (i = 0; i < s->nprovs; i++)
         if (rnr_guid_equal(&s->provs[i], &p->id))
@@ -140,9 +142,8 @@ static int sub_wants(const struct rnrd_sub *s, const struct rnr_nsp_provider *p,
         return 0;
     if ((e->dwOutputFlags & RESULT_IS_ALIAS) && !(s->flags & LUP_RETURN_ALIASES))
         return 0;
-    if (p->ops->change_matches != NULL)
-        return p->ops->change_matches(p->state, s->qs, s->flags, e) == 1;
-    return generic_matches(s->qs, e);
+    m = rnrd_nsp_change_matches(p, s->qs, s->flags, e);
+    return m >= 0 ? m : generic_matches(s->qs, e);
 }
 
 /* Encode one CHANGE into the scratch buffer: 0, or -1 when the client's
@@ -181,7 +182,7 @@ void rnrd_subs_changed(struct rnr_nsp_provider *p, const WSAQUERYSETA *entry, in
 
     if (TAILQ_EMPTY(&subs))
         return;
-    if (!(p->ops->capabilities & RNR_NSP_CAP_NOTIFY)) {
+    if (!(rnrd_nsp_caps(p) & RNR_NSP_CAP_NOTIFY)) {
         log_err("provider %s: changed() without RNR_NSP_CAP_NOTIFY", p->name);
         return;
     }
@@ -272,7 +273,7 @@ int rnrd_sub_request(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
     for (i = 0; i < n; i++) {
         const struct rnr_nsp_provider *p = d->catalog.entries[idx[i]].instance;
 
-        if (p != NULL && p->started && (p->ops->capabilities & RNR_NSP_CAP_NOTIFY))
+        if (rnrd_nsp_running(p) && (rnrd_nsp_caps(p) & RNR_NSP_CAP_NOTIFY))
             s->provs[s->nprovs++] = p->id;
         else
             nsilent++;
@@ -296,7 +297,7 @@ int rnrd_sub_request(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
     for (i = 0; i < n; i++) {
         const struct rnr_nsp_provider *p = d->catalog.entries[idx[i]].instance;
 
-        if (!(p != NULL && p->started && (p->ops->capabilities & RNR_NSP_CAP_NOTIFY)))
+        if (!(rnrd_nsp_running(p) && (rnrd_nsp_caps(p) & RNR_NSP_CAP_NOTIFY)))
             rnr_wire_put_guid(w, &d->catalog.entries[idx[i]].id);
     }
     rnr_wire_frame_end(w, RNR_WIRE_MAX_FRAME);
