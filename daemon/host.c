@@ -129,6 +129,7 @@ static void host_answers_changed(struct rnr_nsp_provider *p)
 }
 
 const struct rnr_nsp_host rnrd_host = {
+    .size = sizeof(struct rnr_nsp_host),
     .abi_version = RNR_NSP_ABI_VERSION,
     .log = host_log,
     .config_get = host_config_get,

@@ -7,8 +7,9 @@
 #include "nspcall.h"
 #include "rnrd.h"
 
-/* The module has slot m: the pointer is set. */
-#define HAS(ops, m) ((ops)->m != NULL)
+/* The module has slot m: its table reaches it, and the pointer is set.
+ * The size comes first: a slot beyond it is not read at all. */
+#define HAS(ops, m) (RNR_NSP_OPS_HAS(ops, m) && (ops)->m != NULL)
 
 /* The provider is running and its module has slot m. */
 #define CAN(p, m) (rnrd_nsp_running(p) && HAS((p)->ops, m))

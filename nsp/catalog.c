@@ -109,6 +109,15 @@ int rnr_catalog_load_module(const char *module_dir, const char *module,
                 (unsigned)RNR_NSP_ABI_VERSION);
         goto done;
     }
+    /* Slots beyond its size are absent (rnrd reads none of them); those
+     * up to lookup_begin every module of this ABI version has. */
+    if (ops->size < RNR_NSP_OPS_MIN_SIZE) {
+        set_err(err, errlen,
+                "%s: provider ops table of %zu bytes is too small (at least %zu: "
+                "does it begin with RNR_NSP_OPS_INIT?)",
+                path, ops->size, (size_t)RNR_NSP_OPS_MIN_SIZE);
+        goto done;
+    }
     if (ops->abi_version != RNR_NSP_ABI_VERSION) {
         set_err(err, errlen, "%s: module built for provider ABI version %u, rnrd has %u",
                 path, ops->abi_version, (unsigned)RNR_NSP_ABI_VERSION);

@@ -19,8 +19,6 @@
 
 #include <rnr/nsp.h>
 
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
 struct example {
     const struct rnr_nsp_host *host;
     struct rnr_nsp_provider   *p;
@@ -99,7 +97,7 @@ static const struct rnr_nsp_key example_keys[] = {
 };
 
 static const struct rnr_nsp_ops example_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "example",
     .display_name = "Example provider",
     .families = RNR_NSP_AF_ANY,
@@ -114,7 +112,4 @@ static const struct rnr_nsp_ops example_ops = {
     .config_keys = example_keys,
 };
 
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &example_ops : NULL;
-}
+RNR_NSP_MODULE(example, example_ops);

@@ -3,12 +3,24 @@
  *
  * <rnr/nsp.h>: the name-space provider interface, for provider authors.
  *
- * A provider is a shared object loaded by rnrd with dlopen().  It exports
- * one function, RNR_NSP_ENTRY_SYMBOL, that checks the ABI version it is
- * offered and returns one `const struct rnr_nsp_ops` built with designated
- * initializers.  A NULL slot means "not supported"; rnrd answers for it
- * (WSAEOPNOTSUPP for set_service, the daemon's class store for classes,
- * nothing for reload).
+ * A provider is a shared object loaded by rnrd with dlopen().  It ends
+ * with one `const struct rnr_nsp_ops` built with designated initializers,
+ * starting with RNR_NSP_OPS_INIT, and RNR_NSP_MODULE(name, ops), which
+ * defines the one exported function, RNR_NSP_ENTRY_SYMBOL.  A NULL slot
+ * means "not supported"; rnrd answers for it with the default each slot's
+ * comment gives (WSAEOPNOTSUPP for set_service, the daemon's class store
+ * for classes, nothing for reload).
+ *
+ * Growing the interface.  struct rnr_nsp_host and struct rnr_nsp_ops
+ * carry their own size as their first member, as Winsock structures carry
+ * dwSize.  A slot is only ever added at the end of either structure; that
+ * needs no new RNR_NSP_ABI_VERSION: a module built against an older
+ * <rnr/nsp.h> declares a smaller ops table, and rnrd treats every slot
+ * beyond its size as NULL, never reading past it; a provider built
+ * against a newer one asks RNR_NSP_HOST_HAS before using a host slot an
+ * older rnrd may not have.  Changing, reordering or removing a member
+ * changes what an older module means: that, and only that, bumps
+ * RNR_NSP_ABI_VERSION, and rnrd refuses a module built for another one.
  *
  * rnrd runs one event loop in one thread.  A provider must never block it:
  * anything that waits (sockets, timers) goes through the host interface
@@ -33,6 +45,7 @@
 #define RNR_NSP_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -47,14 +60,17 @@
 extern "C" {
 #endif
 
-/* Bumped whenever struct rnr_nsp_ops or struct rnr_nsp_host change.  3:
- * ops gained lookup_resume, config_keys, check_config and change_matches,
- * the host changed. */
-#define RNR_NSP_ABI_VERSION 3
+/* Bumped when a member of struct rnr_nsp_ops or struct rnr_nsp_host
+ * changes, moves or goes; not when a slot is added at the end (above).
+ * 3: ops gained lookup_resume, config_keys, check_config and
+ * change_matches, the host changed.  4: both structures begin with their
+ * size. */
+#define RNR_NSP_ABI_VERSION 4
 
 /* The one symbol a provider module exports:
  *   const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
- * Return NULL when abi_version is not the one the module was built for. */
+ * returning NULL when abi_version is not the one the module was built
+ * for.  RNR_NSP_MODULE, at the end of this file, defines it. */
 #define RNR_NSP_ENTRY_SYMBOL "rnr_nsp_entry"
 
 /* Opaque handles owned by the daemon. */
@@ -128,6 +144,7 @@ typedef void (*rnr_nsp_timer_cb)(void *arg);
 /* What the daemon offers a provider.  Every function is called on the loop
  * thread only; `p` is the handle passed to startup. */
 struct rnr_nsp_host {
+    size_t   size;          /* sizeof(struct rnr_nsp_host) as rnrd knows it */
     unsigned abi_version;
 
     void (*log)(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
@@ -197,7 +214,8 @@ struct rnr_nsp_host {
      * invalidates (any registration, class change, control command,
      * reload, or answers_changed).  Never called: never reused, the safe
      * default for answers that change on their own (dynamic name spaces).
-     * Added after ABI 2 first shipped: check the slot is non-NULL. */
+     * Added after ABI 2 first shipped: every rnrd of ABI 4 has it, but a
+     * NULL check costs nothing. */
     void (*lookup_reusable)(struct rnr_nsp_lookup *lk, uint32_t ms);
     /* This provider's data changed (a file reloaded, say): no answer
      * given so far may be served again. */
@@ -205,8 +223,8 @@ struct rnr_nsp_host {
 
     /* A set_service that completes later, so that slow work (a durable
      * write's fsync) runs off the loop while other clients are served.
-     * Added after ABI 2 first shipped, like lookup_reusable: check both
-     * slots are non-NULL, else complete inside set_service as before.
+     * Added after ABI 2 first shipped, like lookup_reusable: with both
+     * slots NULL, complete inside set_service as before.
      *
      * set_service_defer is valid only inside this provider's set_service,
      * once per call; it returns a token, or NULL (out of memory, or
@@ -273,8 +291,12 @@ struct rnr_nsp_check {
         __attribute__((format(printf, 3, 4)));
 };
 
-/* What a provider offers.  Build it with designated initializers. */
+/* What a provider offers.  Build it with designated initializers, the
+ * first being RNR_NSP_OPS_INIT.  Everything up to lookup_begin must be
+ * there (RNR_NSP_OPS_MIN_SIZE; the slots may be NULL): rnrd refuses a
+ * smaller table. */
 struct rnr_nsp_ops {
+    size_t      size;             /* sizeof(struct rnr_nsp_ops) */
     unsigned    abi_version;      /* RNR_NSP_ABI_VERSION */
     const char *name;             /* short name, e.g. "hosts" */
     const char *display_name;     /* WSANAMESPACE_INFO.lpszIdentifier default */
@@ -377,6 +399,47 @@ struct rnr_nsp_ops {
 };
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
+
+/* The bytes of `type` up to the end of `member`. */
+#define RNR_NSP_SIZE_TO(type, member) \
+    (offsetof(type, member) + sizeof(((type *)0)->member))
+/* Whether a host (or an ops table) is large enough to have `member`; a
+ * slot it is not is absent, whatever lies beyond it. */
+#define RNR_NSP_HOST_HAS(host, member) \
+    ((host)->size >= RNR_NSP_SIZE_TO(struct rnr_nsp_host, member))
+#define RNR_NSP_OPS_HAS(ops, member) \
+    ((ops)->size >= RNR_NSP_SIZE_TO(struct rnr_nsp_ops, member))
+/* The smallest ops table rnrd accepts: what ABI 4 had up to lookup_begin. */
+#define RNR_NSP_OPS_MIN_SIZE RNR_NSP_SIZE_TO(struct rnr_nsp_ops, lookup_begin)
+
+/* The first initializers of every ops table. */
+#define RNR_NSP_OPS_INIT \
+    .size = sizeof(struct rnr_nsp_ops), .abi_version = RNR_NSP_ABI_VERSION
+
+/* The end of a provider module, for its ops table `ops`:
+ *   RNR_NSP_MODULE(hosts, hosts_ops);
+ * defines rnr_hosts_entry(), which returns &ops for this ABI version and
+ * NULL for any other, and the exported rnr_nsp_entry() calling it.  A
+ * unit test that links several providers' sources into one program
+ * defines RNR_NSP_NO_ENTRY and calls their rnr_NAME_entry() instead. */
+#define RNR_NSP_MODULE(name, ops)                                           \
+    const struct rnr_nsp_ops *rnr_##name##_entry(unsigned abi_version);     \
+    const struct rnr_nsp_ops *rnr_##name##_entry(unsigned abi_version)      \
+    {                                                                       \
+        return abi_version == RNR_NSP_ABI_VERSION ? &(ops) : NULL;          \
+    }                                                                       \
+    RNR_NSP_ENTRY_(name)                                                    \
+    const struct rnr_nsp_ops *rnr_##name##_entry(unsigned abi_version)
+#ifdef RNR_NSP_NO_ENTRY
+#define RNR_NSP_ENTRY_(name)
+#else
+#define RNR_NSP_ENTRY_(name)                                                \
+    const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);          \
+    const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)           \
+    {                                                                       \
+        return rnr_##name##_entry(abi_version);                             \
+    }
+#endif
 
 #ifdef __cplusplus
 }

@@ -473,7 +473,7 @@ static const struct rnr_nsp_key dir_config_keys[] = {
 };
 
 static const struct rnr_nsp_ops dir_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "directory",
     .display_name = "Persistent directory",
     .capabilities = RNR_NSP_CAP_CONTAINERS | RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER |
@@ -498,16 +498,4 @@ static const struct rnr_nsp_ops dir_ops = {
     .change_matches = dir_change_matches,
 };
 
-const struct rnr_nsp_ops *rnr_directory_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &dir_ops : NULL;
-}
-
-#ifndef RNR_NSP_NO_ENTRY
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return rnr_directory_entry(abi_version);
-}
-#endif
+RNR_NSP_MODULE(directory, dir_ops);

@@ -252,7 +252,7 @@ static int dns_set_service(void *state, const struct rnr_nsp_caller *caller,
 }
 
 static const struct rnr_nsp_ops dns_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "dns",
     .display_name = "Domain Name System (c-ares)",
     .capabilities = 0,
@@ -273,16 +273,4 @@ static const struct rnr_nsp_ops dns_ops = {
     .check_config = dns_check_config,
 };
 
-const struct rnr_nsp_ops *rnr_dns_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &dns_ops : NULL;
-}
-
-#ifndef RNR_NSP_NO_ENTRY
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return rnr_dns_entry(abi_version);
-}
-#endif
+RNR_NSP_MODULE(dns, dns_ops);

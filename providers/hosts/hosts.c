@@ -225,7 +225,7 @@ static const struct rnr_nsp_key hosts_config_keys[] = {
 };
 
 static const struct rnr_nsp_ops hosts_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "hosts",
     .display_name = "Hosts and services files",
     .capabilities = RNR_NSP_CAP_WILDCARDS,
@@ -244,16 +244,4 @@ static const struct rnr_nsp_ops hosts_ops = {
     .config_keys = hosts_config_keys,
 };
 
-const struct rnr_nsp_ops *rnr_hosts_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &hosts_ops : NULL;
-}
-
-#ifndef RNR_NSP_NO_ENTRY
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return rnr_hosts_entry(abi_version);
-}
-#endif
+RNR_NSP_MODULE(hosts, hosts_ops);

@@ -377,7 +377,7 @@ static const struct rnr_nsp_key local_config_keys[] = {
 };
 
 static const struct rnr_nsp_ops local_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "local",
     .display_name = "Local host",
     .capabilities = 0,
@@ -395,12 +395,7 @@ static const struct rnr_nsp_ops local_ops = {
     .config_keys = local_config_keys,
 };
 
-const struct rnr_nsp_ops *rnr_local_entry(unsigned abi_version);
-
-const struct rnr_nsp_ops *rnr_local_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &local_ops : NULL;
-}
+RNR_NSP_MODULE(local, local_ops);
 
 #ifdef RNR_NSP_NO_ENTRY
 /* Tests link the sources directly and fake the interfaces. */
@@ -412,12 +407,5 @@ void rnr_local_set_ifaddrs(int (*get)(struct ifaddrs **),
 {
     get_ifaddrs = get != NULL ? get : getifaddrs;
     free_ifaddrs = release != NULL ? release : freeifaddrs;
-}
-#else
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return rnr_local_entry(abi_version);
 }
 #endif

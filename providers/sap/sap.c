@@ -303,7 +303,7 @@ static void sap_stats(void *state, void (*emit_stat)(void *ctx, const char *key,
 }
 
 static const struct rnr_nsp_ops sap_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "sap",
     .display_name = "SAP-like dynamic name space (UDP)",
     .capabilities = RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER | RNR_NSP_CAP_SESSION |
@@ -327,16 +327,4 @@ static const struct rnr_nsp_ops sap_ops = {
     .check_config = sap_check_config,
 };
 
-const struct rnr_nsp_ops *rnr_sap_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &sap_ops : NULL;
-}
-
-#ifndef RNR_NSP_NO_ENTRY
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return rnr_sap_entry(abi_version);
-}
-#endif
+RNR_NSP_MODULE(sap, sap_ops);

@@ -34,8 +34,6 @@
 #include "guid.h"
 #include "queryset.h"
 
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
-
 #define TESTPROV_MAX 1024   /* test_load: 500 clients register at once */
 
 struct testprov_reg {
@@ -403,7 +401,7 @@ static int testprov_control(void *state, const char *command, const char *arg)
 }
 
 static const struct rnr_nsp_ops testprov_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "testprov",
     .display_name = "Integration-test provider",
     .capabilities = RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER,
@@ -421,7 +419,4 @@ static const struct rnr_nsp_ops testprov_ops = {
     .control = testprov_control,
 };
 
-const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
-{
-    return abi_version == RNR_NSP_ABI_VERSION ? &testprov_ops : NULL;
-}
+RNR_NSP_MODULE(testprov, testprov_ops);

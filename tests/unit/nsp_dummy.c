@@ -11,7 +11,7 @@
 const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version);
 
 static const struct rnr_nsp_ops good_ops = {
-    .abi_version = RNR_NSP_ABI_VERSION,
+    RNR_NSP_OPS_INIT,
     .name = "dummy",
     .display_name = "Dummy provider",
     .families = RNR_NSP_AF_INET,
@@ -21,12 +21,29 @@ static const struct rnr_nsp_ops good_ops = {
 };
 
 static const struct rnr_nsp_ops wrong_abi_ops = {
+    .size = sizeof(struct rnr_nsp_ops),
     .abi_version = RNR_NSP_ABI_VERSION + 1,
     .name = "dummy",
 };
 
 static const struct rnr_nsp_ops no_name_ops = {
+    RNR_NSP_OPS_INIT,
+};
+
+/* Built against an older <rnr/nsp.h> of the same ABI: its table ends
+ * after lookup_cancel. */
+static const struct rnr_nsp_ops old_ops = {
+    .size = RNR_NSP_SIZE_TO(struct rnr_nsp_ops, lookup_cancel),
     .abi_version = RNR_NSP_ABI_VERSION,
+    .name = "dummy",
+    .default_name_space = NS_NDS,
+    .version = 7,
+};
+
+/* Forgot RNR_NSP_OPS_INIT: no size, too small for anything. */
+static const struct rnr_nsp_ops small_ops = {
+    .abi_version = RNR_NSP_ABI_VERSION,
+    .name = "dummy",
 };
 
 const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
@@ -43,5 +60,9 @@ const struct rnr_nsp_ops *rnr_nsp_entry(unsigned abi_version)
         return &wrong_abi_ops;
     if (strcmp(mode, "noname") == 0)
         return &no_name_ops;
+    if (strcmp(mode, "old") == 0)
+        return &old_ops;
+    if (strcmp(mode, "small") == 0)
+        return &small_ops;
     return NULL;
 }

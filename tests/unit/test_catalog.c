@@ -39,6 +39,9 @@ static void test_resolution(void **state)
     load_ok(MODDIR, "nsp_dummy.so");
     /* A name with a '/' is a path; the directory is not consulted. */
     load_ok("/nonexistent", MODDIR "/nsp_dummy.so");
+    /* An ops table of an older, smaller <rnr/nsp.h> of the same ABI. */
+    setenv("RNR_DUMMY_MODE", "old", 1);
+    load_ok(MODDIR, "nsp_dummy");
 }
 
 static void expect_fail(const char *module, const char *mode, const char *what)
@@ -66,6 +69,7 @@ static void test_refusals(void **state)
     expect_fail("nsp_dummy", "refuse", "rejected provider ABI version");
     expect_fail("nsp_dummy", "abi", "built for provider ABI version");
     expect_fail("nsp_dummy", "noname", "no name");
+    expect_fail("nsp_dummy", "small", "ops table of 0 bytes is too small");
     expect_fail("nsp_dummy", "noname", MODDIR "/nsp_dummy.so");
 }
 

@@ -81,6 +81,7 @@ static uint64_t h_now_ms(void)
 }
 
 static const struct rnr_nsp_host host = {
+    .size = sizeof(struct rnr_nsp_host),
     .abi_version = RNR_NSP_ABI_VERSION,
     .log = h_log,
     .config_get = h_config_get,

@@ -229,6 +229,7 @@ static void fake_finish(struct rnr_nsp_lookup *lk, int status)
 }
 
 static const struct rnr_nsp_host fake_host = {
+    .size = sizeof(struct rnr_nsp_host),
     .abi_version = RNR_NSP_ABI_VERSION,
     .log = fake_log,
     .config_get = fake_config,
