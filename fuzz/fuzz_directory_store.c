@@ -30,11 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64];
 
-static void quiet(void *ctx, int level, const char *fmt, ...)
+static void quiet(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void quiet(void *ctx, int level, const char *fmt, ...)
+static void quiet(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
-    (void)ctx;
+    (void)p;
     (void)level;
     (void)fmt;
 }
@@ -126,7 +126,7 @@ static void remove_dir(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct dir_store_cb cb = { NULL, quiet, apply };
+    struct dir_store_cb cb = { NULL, quiet, NULL, apply };
     struct dir_store   *s = NULL;
     struct dir_tree     t1, t2;
     size_t              split = 0;

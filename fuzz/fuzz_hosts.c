@@ -14,9 +14,12 @@
 
 #include "fuzz.h"
 
-static void quiet(void *ctx, const char *fmt, ...)
+static void quiet(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void quiet(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
-    (void)ctx;
+    (void)p;
+    (void)level;
     (void)fmt;
 }
 

@@ -138,6 +138,14 @@ enum rnr_nsp_log_level {
     RNR_NSP_LOG_DEBUG
 };
 
+/* The host's log slot: one line under the provider's name, at a
+ * RNR_NSP_LOG_* level, printf-style.  Code of a provider that logs
+ * (a file parser, a store) takes one of these with the `p` to pass it,
+ * so that host->log and host->p are handed down as they are, with no
+ * wrapper of the provider's own. */
+typedef void (*rnr_nsp_log_fn)(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 typedef void (*rnr_nsp_fd_cb)(void *arg, int fd, unsigned events);
 typedef void (*rnr_nsp_timer_cb)(void *arg);
 
@@ -147,6 +155,10 @@ struct rnr_nsp_host {
     size_t   size;          /* sizeof(struct rnr_nsp_host) as rnrd knows it */
     unsigned abi_version;
 
+    /* Call it directly, host->log(p, RNR_NSP_LOG_WARNING, "...", ...): it
+     * checks the level first, so a debug line costs nothing when off.  An
+     * rnr_nsp_log_fn, spelled out so that every compiler checks the
+     * format of each call. */
     void (*log)(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 

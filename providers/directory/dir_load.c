@@ -67,10 +67,10 @@ static void damaged(struct dir_store *s, const char *path, long line, const char
 {
     s->stats.damaged++;
     if (line > 0)
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_WARNING, "%s:%ld: damaged record skipped: %s",
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_WARNING, "%s:%ld: damaged record skipped: %s",
                   path, line, why);
     else
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_WARNING, "%s: damaged file skipped: %s", path, why);
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_WARNING, "%s: damaged file skipped: %s", path, why);
 }
 
 /* What is known of a file while it is read. */
@@ -279,7 +279,7 @@ static int load_file(struct dir_store *s, const char *path, int snapshot, int la
     }
     if (have > 0 || toolong) {
         if (last && !snapshot) {
-            s->cb.log(s->cb.ctx, RNR_NSP_LOG_NOTICE, "%s: incomplete last record (%llu "
+            s->cb.log(s->cb.logp, RNR_NSP_LOG_NOTICE, "%s: incomplete last record (%llu "
                       "bytes from an interrupted write, never acknowledged) dropped",
                       path, (unsigned long long)(done_bytes + have - *good));
         } else {
@@ -557,7 +557,7 @@ static void reopen_last(struct dir_store *s, uint64_t num, uint64_t good)
         goto fresh;
     if ((uint64_t)st.st_size != good &&
         (ftruncate(fd, (off_t)good) != 0 || fdatasync(fd) != 0)) {
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_WARNING, "%s: cannot cut the incomplete record: %s",
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_WARNING, "%s: cannot cut the incomplete record: %s",
                   path, strerror(errno));
         goto fresh;
     }
@@ -579,7 +579,7 @@ static int set_aside(struct dir_store *s, const char *path, char *aside, size_t 
 {
     snprintf(aside, len, "%s.bad-%lld", path, (long long)time(NULL));
     if (rename(path, aside) != 0 || fsync(s->dirfd) != 0) {
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot rename it aside: %s", path,
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot rename it aside: %s", path,
                   strerror(errno));
         return -1;
     }
@@ -606,7 +606,7 @@ static uint64_t choose_base(struct dir_store *s, const struct numbers *snaps,
         dir_store_path(s, path, sizeof path, "snapshot", g, "");
         rc = dir_store_snapshot_verify(path, &records, why, sizeof why);
         if (rc == 1)
-            s->cb.log(s->cb.ctx, RNR_NSP_LOG_NOTICE, "%s: written before snapshots had a "
+            s->cb.log(s->cb.logp, RNR_NSP_LOG_NOTICE, "%s: written before snapshots had a "
                       "trailer; every line checked instead", path);
         if (rc >= 0)
             return g;
@@ -614,7 +614,7 @@ static uint64_t choose_base(struct dir_store *s, const struct numbers *snaps,
         if (*bad == 0)
             *bad = g;
         if (k == 0 && (journals->n == 0 || journals->v[0] >= g)) {
-            s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: damaged snapshot: %s; there is no "
+            s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: damaged snapshot: %s; there is no "
                       "older generation to fall back to: loading what is sound in it, the "
                       "rest is lost", path, why);
             *salvage = 1;
@@ -624,7 +624,7 @@ static uint64_t choose_base(struct dir_store *s, const struct numbers *snaps,
             *salvage = 1;
             return g;
         }
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: damaged snapshot: %s; renamed to %s, "
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: damaged snapshot: %s; renamed to %s, "
                   "loading the generation before it", path, why, aside);
     }
     return 0;
@@ -658,17 +658,17 @@ static void report_recovery(struct dir_store *s, uint64_t base, uint64_t bad, in
     else
         snprintf(lost, sizeof lost, "nothing was lost");
     if (first > 0 && base > 0)
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s%s and "
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s%s and "
                   "journal.%llu on, in place of the damaged snapshot.%llu; %s",
                   (unsigned long long)s->stats.loaded, from, salvage ? " (its sound part)" : "",
                   (unsigned long long)first, (unsigned long long)bad, lost);
     else if (first > 0)
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s, journal.%llu "
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s, journal.%llu "
                   "on, in place of the damaged snapshot.%llu; %s",
                   (unsigned long long)s->stats.loaded, from, (unsigned long long)first,
                   (unsigned long long)bad, lost);
     else
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s%s, in place "
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "recovered %llu record(s) from %s%s, in place "
                   "of the damaged snapshot.%llu; %s", (unsigned long long)s->stats.loaded, from,
                   salvage ? " (its sound part)" : "", (unsigned long long)bad, lost);
 }
@@ -696,7 +696,7 @@ int dir_store_open(const char *dir, const struct dir_store_cb *cb, struct dir_st
     else
         err = scan(s, &snaps, &journals);
     if (err != 0) {
-        cb->log(cb->ctx, RNR_NSP_LOG_ERR, "%s: cannot read the store: %s", dir, strerror(err));
+        cb->log(cb->logp, RNR_NSP_LOG_ERR, "%s: cannot read the store: %s", dir, strerror(err));
         rc = err == ENOMEM ? WSAENOBUFS : WSASYSCALLFAILURE;
         goto done;
     }

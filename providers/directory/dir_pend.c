@@ -111,8 +111,8 @@ static void pend_apply(struct dir_state *st, struct dir_pend *pe)
         return;
     }
     if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0) {
-        dir_log(st, RNR_NSP_LOG_ERR, "out of memory: %s\\%s is in the store but not in "
-                "memory until rnrd restarts", pe->path, pe->name);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "out of memory: %s\\%s is in the store but not in "
+                      "memory until rnrd restarts", pe->path, pe->name);
         return;
     }
     old = dir_tree_find_entry(&st->tree, node, &pe->cls, pe->name);
@@ -154,7 +154,7 @@ static void pend_write_held(struct dir_state *st)
         pp = &(*pp)->next;
     while ((pe = *pp) != NULL) {
         if (rc == 0 && (rc = dir_store_write(st->store, pe->held, pe->held_len)) != 0)
-            dir_log(st, RNR_NSP_LOG_ERR, "registration refused: %s", rnr_status_text(rc));
+            st->host->log(st->p, RNR_NSP_LOG_ERR, "registration refused: %s", rnr_status_text(rc));
         if (rc == 0) {
             rnr_free(pe->held);
             pe->held = NULL;
@@ -188,9 +188,9 @@ static void pend_synced(struct dir_state *st, int err)
     st->syncing = 0;
     rc = dir_store_synced(st->store, st->sync_size, st->sync_records, err);
     if (rc != 0)
-        dir_log(st, RNR_NSP_LOG_ERR, "registrations refused: %s (%s)", rnr_status_text(rc),
-                rc == WSAEDQUOT ? "the state directory's file system is full"
-                                : "see the error above");
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "registrations refused: %s (%s)", rnr_status_text(rc),
+                      rc == WSAEDQUOT ? "the state directory's file system is full"
+                                      : "see the error above");
     /* Unlinked before completing: the daemon may reply and call back. */
     while ((pe = st->pend) != NULL && pe->held == NULL && (rc != 0 || pe->in_sync)) {
         st->pend = pe->next;
@@ -227,8 +227,8 @@ int dir_pend_start(struct dir_state *st)
     if (st->host->set_service_defer == NULL || st->host->set_service_done == NULL)
         return 0;   /* an older rnrd: durable writes stay in set_service */
     if ((rc = dir_sync_start(&st->sync)) != 0) {
-        dir_log(st, RNR_NSP_LOG_WARNING, "no fsync thread (%s): durable writes stay in "
-                "rnrd's loop", strerror(rc));
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "no fsync thread (%s): durable writes stay in "
+                      "rnrd's loop", strerror(rc));
         return 0;
     }
     if (st->host->watch_fd(st->p, dir_sync_event_fd(st->sync), RNR_NSP_EV_READ, pend_event,
@@ -294,7 +294,7 @@ int dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, u
         goto fail;
     if (pe->held == NULL && (rc = dir_store_write(st->store, st->rec.data, st->rec.len)) != 0) {
         st->write_errors++;
-        dir_log(st, RNR_NSP_LOG_ERR, "registration refused: %s", rnr_status_text(rc));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "registration refused: %s", rnr_status_text(rc));
         goto fail;      /* the token is void with this status */
     }
     *st->pend_tail = pe;

@@ -101,9 +101,10 @@ static void emit(struct query *q, const WSAQUERYSETA *r)
     if (rc == WSAENOBUFS) {
         q->stop = 1;
         q->st->truncated++;
-        dir_log(q->st, RNR_NSP_LOG_WARNING, "a lookup was cut short by the daemon after "
-                "%zu results (max-results-per-lookup, or a client gone or over its "
-                "budgets); the rest was not returned", q->emitted);
+        q->st->host->log(q->st->p, RNR_NSP_LOG_WARNING,
+                         "a lookup was cut short by the daemon after %zu results "
+                         "(max-results-per-lookup, or a client gone or over its budgets); "
+                         "the rest was not returned", q->emitted);
         return;
     }
     q->emitted++;

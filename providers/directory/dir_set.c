@@ -260,9 +260,9 @@ static int store_write(struct dir_state *st)
     rc = dir_store_append(st->store, st->rec.data, st->rec.len);
     if (rc != 0) {
         st->write_errors++;
-        dir_log(st, RNR_NSP_LOG_ERR, "registration refused: %s (%s)",
-                rnr_status_text(rc), rc == WSAEDQUOT ? "the state directory's file system is "
-                "full" : "see the error above");
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "registration refused: %s (%s)",
+                      rnr_status_text(rc), rc == WSAEDQUOT ? "the state directory's file system is "
+                      "full" : "see the error above");
     }
     return rc;
 }
@@ -326,10 +326,10 @@ static int quota_check(struct dir_state *st, const struct rnr_nsp_caller *caller
     if ((d->entries > 0 && entries + d->entries > (long long)st->policy.quota_entries) ||
         (d->bytes > 0 && bytes + d->bytes > (long long)st->policy.quota_bytes)) {
         st->quota_refused++;
-        dir_log(st, RNR_NSP_LOG_DEBUG, "uid %lu: registration refused: quota of %llu "
-                "entries and %llu bytes (it has %lld entries, %lld bytes)",
-                (unsigned long)d->uid, (unsigned long long)st->policy.quota_entries,
-                (unsigned long long)st->policy.quota_bytes, entries, bytes);
+        st->host->log(st->p, RNR_NSP_LOG_DEBUG, "uid %lu: registration refused: quota of %llu "
+                      "entries and %llu bytes (it has %lld entries, %lld bytes)",
+                      (unsigned long)d->uid, (unsigned long long)st->policy.quota_entries,
+                      (unsigned long long)st->policy.quota_bytes, entries, bytes);
         return WSAEDQUOT;
     }
     return 0;

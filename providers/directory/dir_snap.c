@@ -123,14 +123,14 @@ static void done(struct dir_store *s, uint64_t g, int err, uint64_t records)
         s->compact_due = 0;
         s->stats.compactions++;
         s->retry_at = 0;
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_INFO, "%s: snapshot written", snap);
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_INFO, "%s: snapshot written", snap);
         return;
     }
     /* What it would have covered is still only in the journals. */
     s->stats.journal_records += records;
     s->stats.compaction_errors++;
     s->retry_at = s->stats.journal_records * 2;
-    s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot write a snapshot: %s (the journals "
+    s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot write a snapshot: %s (the journals "
               "keep every record; retried later)", snap, strerror(err));
 }
 

@@ -114,13 +114,13 @@ int dir_store_journal_create(struct dir_store *s, uint64_t n)
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
     if (fd < 0) {
         err = errno;
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot create: %s", path, strerror(err));
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot create: %s", path, strerror(err));
         return err;
     }
     /* The file must still be there after a crash before a record in it is
      * acknowledged. */
     if ((err = fsync_dir(s)) != 0) {
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: fsync: %s", s->dir, strerror(err));
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: fsync: %s", s->dir, strerror(err));
         close(fd);
         unlink(path);
         return err;
@@ -152,12 +152,12 @@ int dir_store_write(struct dir_store *s, const char *xml, size_t len)
     err = dir_store_write_all(s->jfd, s->line.data, s->line.len);
     if (err != 0) {
         dir_store_path(s, path, sizeof path, "journal", s->jnum, "");
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot write a record: %s (not registered)",
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot write a record: %s (not registered)",
                   path, strerror(err));
         /* Earlier records waiting for their sync stay; only this line's
          * part goes. */
         if (ftruncate(s->jfd, (off_t)s->jwritten) != 0)
-            s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
+            s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
                       path, (unsigned long long)s->jwritten, strerror(errno));
         goto fail;
     }
@@ -191,10 +191,10 @@ int dir_store_synced(struct dir_store *s, uint64_t size, uint64_t records, int e
         return 0;
     }
     dir_store_path(s, path, sizeof path, "journal", s->jnum, "");
-    s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot sync %llu record(s): %s (not registered)",
+    s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot sync %llu record(s): %s (not registered)",
               path, (unsigned long long)s->unsynced, strerror(err));
     if (ftruncate(s->jfd, (off_t)s->jsize) != 0 || fdatasync(s->jfd) != 0)
-        s->cb.log(s->cb.ctx, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
+        s->cb.log(s->cb.logp, RNR_NSP_LOG_ERR, "%s: cannot cut back to %llu bytes: %s",
                   path, (unsigned long long)s->jsize, strerror(errno));
     s->stats.append_errors += s->unsynced;
     s->stats.journal_records -= s->unsynced < s->stats.journal_records ?

@@ -40,14 +40,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rnr/nsp.h>
+
 #include "dir_xml.h"
 
 struct dir_store;
 
 struct dir_store_cb {
     void *ctx;
-    void (*log)(void *ctx, int level, const char *fmt, ...)
+    /* The host's logger and the provider it logs for (<rnr/nsp.h>). */
+    void (*log)(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
+    struct rnr_nsp_provider *logp;
     /* One sound record, while loading.  It may take rec->qs (setting it
      * to NULL).  A non-zero return (a WSA code) is reported with the
      * record's path and line, and the record skipped. */

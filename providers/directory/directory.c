@@ -7,7 +7,6 @@
 
 #include "directory.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,37 +17,6 @@
 #include "confkey.h"
 #include "guid.h"
 #include "status.h"
-
-static void dir_vlog(struct dir_state *st, int level, const char *fmt, va_list ap)
-    __attribute__((format(printf, 3, 0)));
-static void dir_vlog(struct dir_state *st, int level, const char *fmt, va_list ap)
-{
-    char msg[700];
-
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    st->host->log(st->p, level, "%s", msg);
-}
-
-void dir_log(struct dir_state *st, int level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    dir_vlog(st, level, fmt, ap);
-    va_end(ap);
-}
-
-/* The store's logger: the same, with the state as an opaque context. */
-static void store_log(void *ctx, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void store_log(void *ctx, int level, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    dir_vlog(ctx, level, fmt, ap);
-    va_end(ap);
-}
 
 /* ------------------------------------------------------------ classes */
 
@@ -182,7 +150,7 @@ void dir_compact_run(struct dir_state *st)
     /* In a child, so that 25 MB and an fsync at 100,000 entries do not
      * stall every client; in the loop only if there can be no child. */
     if (dir_store_compact_start(st->store, dump, st, &fd) != 0) {
-        dir_log(st, RNR_NSP_LOG_WARNING, "cannot fork a snapshot writer; writing it here");
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "cannot fork a snapshot writer; writing it here");
         dir_store_compact(st->store, dump, st);
         return;
     }
@@ -243,8 +211,8 @@ static int parse_count(struct dir_state *st, const char *key, uint64_t dflt, uin
     }
     n = strtoull(v, &end, 10);
     if (*end != '\0' || v[0] < '0' || v[0] > '9' || n > max) {
-        dir_log(st, RNR_NSP_LOG_ERR, "%s = %s: expected a number from 0 to %llu", key, v,
-                (unsigned long long)max);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "%s = %s: expected a number from 0 to %llu", key, v,
+                      (unsigned long long)max);
         return WSAEINVAL;
     }
     *out = n;
@@ -263,7 +231,7 @@ static int read_policy(struct dir_state *st, struct dir_policy *out)
     } else if (strcasecmp(t, "all") == 0) {
         all = 1;
     } else {
-        dir_log(st, RNR_NSP_LOG_ERR, "trust = %s: expected admin or all", t);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "trust = %s: expected admin or all", t);
         return WSAEINVAL;
     }
     if (parse_count(st, "quota-entries", DIR_QUOTA_ENTRIES, DIR_QUOTA_MAX,
@@ -291,7 +259,7 @@ static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *
     size_t          i;
 
     if (parse_bool(s, 0, strict) != 0) {
-        dir_log(st, RNR_NSP_LOG_ERR, "strict-classes = %s: expected yes or no", s);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "strict-classes = %s: expected yes or no", s);
         return WSAEINVAL;
     }
     *smin = 0;
@@ -300,8 +268,8 @@ static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *
         unsigned long long v = strtoull(m, &end, 10);
 
         if (*end != '\0' || m[0] == '-' || v == 0 || v > 100000000ull) {
-            dir_log(st, RNR_NSP_LOG_ERR, "snapshot-min-records = %s: expected a number "
-                    "from 1 to 100000000", m);
+            st->host->log(st->p, RNR_NSP_LOG_ERR, "snapshot-min-records = %s: expected a number "
+                          "from 1 to 100000000", m);
             return WSAEINVAL;
         }
         *smin = v;
@@ -309,8 +277,8 @@ static int read_config(struct dir_state *st, char **ctx, int *strict, uint64_t *
     if (c == NULL || c[0] == '\0')
         c = "\\";
     if (context_parse(c, &path) != 0) {
-        dir_log(st, RNR_NSP_LOG_ERR, "default-context = %s: expected an absolute path "
-                "such as \\ or \\org\\unit", c);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "default-context = %s: expected an absolute path "
+                      "such as \\ or \\org\\unit", c);
         return WSAEINVAL;
     }
     dir_text_init(&t);
@@ -375,7 +343,8 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
         (rc = read_policy(st, &st->policy)) != 0)
         goto done;
     cb.ctx = st;
-    cb.log = store_log;
+    cb.log = host->log;
+    cb.logp = p;
     cb.apply = dir_apply_record;
     if ((rc = dir_store_open(host->state_dir(p), &cb, &st->store)) != 0) {
         rc = WSAEPROVIDERFAILEDINIT;
@@ -385,13 +354,13 @@ static int dir_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
         dir_store_set_compact_min(st->store, st->snapshot_min);
     if ((rc = dir_pend_start(st)) != 0)
         goto done;
-    dir_log(st, RNR_NSP_LOG_INFO, "%zu entries in %zu containers loaded from %s in %llu ms",
-            st->tree.nentries, st->tree.nnodes, host->state_dir(p),
-            (unsigned long long)(mono_ms() - t0));
+    st->host->log(st->p, RNR_NSP_LOG_INFO,
+                  "%zu entries in %zu containers loaded from %s in %llu ms", st->tree.nentries,
+                  st->tree.nnodes, host->state_dir(p), (unsigned long long)(mono_ms() - t0));
     if (dir_store_stats(st->store)->damaged > 0)
-        dir_log(st, RNR_NSP_LOG_WARNING, "%llu damaged records or files were skipped (see "
-                "above); the rest is loaded",
-                (unsigned long long)dir_store_stats(st->store)->damaged);
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "%llu damaged records or files were skipped (see "
+                      "above); the rest is loaded",
+                      (unsigned long long)dir_store_stats(st->store)->damaged);
     *state = st;
     st = NULL;
 done:

@@ -86,9 +86,6 @@ struct dir_state {
     uint64_t write_errors;
 };
 
-void dir_log(struct dir_state *st, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* directory.c */
 int  dir_class_known(const struct dir_state *st, const GUID *cls);
 /* Schedules a snapshot when the journal has grown enough. */

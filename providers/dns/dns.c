@@ -7,33 +7,8 @@
 #include "alloc.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-void dns_log(struct dns_state *st, int level, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    st->host->log(st->p, level, "%s", msg);
-}
-
-static void services_log(void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void services_log(void *ctx, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    dns_log(ctx, RNR_NSP_LOG_WARNING, "%s", msg);
-}
 
 /* Service names in query strings ("ftp/tcp") come from the services
  * file, as for the hosts and local providers (never NSS: rnrd may be
@@ -41,8 +16,8 @@ static void services_log(void *ctx, const char *fmt, ...)
 static int load_services(struct dns_state *st, const char *path,
                          struct hostsdb **out)
 {
-    if (hostsdb_load(NULL, path, HOSTSDB_MISSING_OK, services_log, st, out) != 0) {
-        dns_log(st, RNR_NSP_LOG_ERR, "cannot load %s", path);
+    if (hostsdb_load(NULL, path, HOSTSDB_MISSING_OK, st->host->log, st->p, out) != 0) {
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "cannot load %s", path);
         return WSAEINVAL;
     }
     return 0;
@@ -85,9 +60,9 @@ static void log_settings(struct dns_state *st)
         }
         ares_free_data(list);
     }
-    dns_log(st, RNR_NSP_LOG_INFO, "servers %s; ndots %d; %zu search domain(s); "
-            "cache %zu entries", servers[0] != '\0' ? servers : "(none)",
-            st->ndots, st->nsearch, st->conf.cache.size);
+    st->host->log(st->p, RNR_NSP_LOG_INFO, "servers %s; ndots %d; %zu search domain(s); "
+                  "cache %zu entries", servers[0] != '\0' ? servers : "(none)",
+                  st->ndots, st->nsearch, st->conf.cache.size);
 }
 
 static int dns_startup(const struct rnr_nsp_host *host,
@@ -222,12 +197,12 @@ static int dns_control(void *state, const char *command, const char *arg)
         if (dns_name_normalise(arg, name, sizeof name) != 0)
             return WSAEINVAL;
         n = dns_cache_flush(st->cache, name);
-        dns_log(st, RNR_NSP_LOG_INFO, "cache flush %s: %zu entr%s", name, n,
-                n == 1 ? "y" : "ies");
+        st->host->log(st->p, RNR_NSP_LOG_INFO, "cache flush %s: %zu entr%s", name, n,
+                      n == 1 ? "y" : "ies");
     } else {
         n = dns_cache_flush(st->cache, NULL);
-        dns_log(st, RNR_NSP_LOG_INFO, "cache flushed: %zu entr%s", n,
-                n == 1 ? "y" : "ies");
+        st->host->log(st->p, RNR_NSP_LOG_INFO, "cache flushed: %zu entr%s", n,
+                      n == 1 ? "y" : "ies");
     }
     return 0;
 }

@@ -112,10 +112,6 @@ struct dns_state {
     uint64_t queries_dropped;
 };
 
-/* dns.c */
-void dns_log(struct dns_state *st, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* dns_conf.c: reads the section into *out (0, or WSAEINVAL with the
  * reason logged); dns_conf_clear frees it. */
 int  dns_conf_read(struct dns_state *st, struct dns_conf *out);

@@ -16,7 +16,7 @@
 static int bad(struct dns_state *st, const char *key, const char *value,
                const char *why)
 {
-    dns_log(st, RNR_NSP_LOG_ERR, "%s = %s: %s", key, value, why);
+    st->host->log(st->p, RNR_NSP_LOG_ERR, "%s = %s: %s", key, value, why);
     return WSAEINVAL;
 }
 
@@ -281,13 +281,13 @@ int dns_channel_open(struct dns_state *st, const struct dns_conf *conf,
     }
     ars = ares_init_options(&ch, &o, mask);
     if (ars != ARES_SUCCESS) {
-        dns_log(st, RNR_NSP_LOG_ERR, "c-ares: %s", ares_strerror(ars));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "c-ares: %s", ares_strerror(ars));
         return WSAEPROVIDERFAILEDINIT;
     }
     if (conf->servers != NULL &&
         (ars = ares_set_servers_ports_csv(ch, conf->servers)) != ARES_SUCCESS) {
-        dns_log(st, RNR_NSP_LOG_ERR, "servers %s: %s", conf->servers,
-                ares_strerror(ars));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "servers %s: %s", conf->servers,
+                      ares_strerror(ars));
         rc = WSAEINVAL;
         goto done;
     }

@@ -36,7 +36,7 @@ void dns_sock_state_cb(void *data, ares_socket_t fd, int readable, int writable)
         return;
     }
     if (st->host->watch_fd(st->p, fd, ev, on_fd, st) != 0)
-        dns_log(st, RNR_NSP_LOG_ERR, "cannot watch c-ares socket %d", fd);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "cannot watch c-ares socket %d", fd);
 }
 
 static void on_timer(void *arg)
@@ -61,7 +61,7 @@ static void arm(struct dns_state *st, uint64_t now, uint64_t due)
     if (st->timer != NULL)
         st->timer_due = due;
     else
-        dns_log(st, RNR_NSP_LOG_ERR, "cannot arm the c-ares timer");
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "cannot arm the c-ares timer");
 }
 
 void dns_loop_kick(struct dns_state *st)

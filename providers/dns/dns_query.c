@@ -221,7 +221,7 @@ static struct dns_answer *make_answer(struct dns_state *st, int qtype,
         dns_answer_unref(a);
         a = NULL;
         if (rc != WSAENOBUFS)
-            dns_log(st, RNR_NSP_LOG_NOTICE, "malformed answer (%d bytes)", alen);
+            st->host->log(st->p, RNR_NSP_LOG_NOTICE, "malformed answer (%d bytes)", alen);
         status = ARES_EBADRESP;
     }
     s = status_of_ares(status, cacheable);

@@ -7,39 +7,12 @@
 #include "hosts.h"
 #include "alloc.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 #include <string.h>
 #include <unistd.h>
-
-void hosts_log(struct hosts_state *st, int level, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    st->host->log(st->p, level, "%s", msg);
-}
-
-/* hostsdb's complaints about lines are warnings. */
-static void db_log(void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void db_log(void *ctx, const char *fmt, ...)
-{
-    struct hosts_state *st = ctx;
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s", msg);
-}
 
 /* Reads the paths from the configuration into *hosts / *services. */
 static int read_config(struct hosts_state *st, char **hosts, char **services)
@@ -63,7 +36,7 @@ static int read_config(struct hosts_state *st, char **hosts, char **services)
 static int load(struct hosts_state *st, const char *hosts, const char *services,
                 unsigned flags, struct hostsdb **out)
 {
-    return hostsdb_load(hosts, services, flags, db_log, st, out);
+    return hostsdb_load(hosts, services, flags, st->host->log, st->p, out);
 }
 
 static void swap_db(struct hosts_state *st, struct hostsdb *db)
@@ -79,9 +52,9 @@ static void swap_db(struct hosts_state *st, struct hostsdb *db)
      * 100,000-entry daemon's RSS doubles after a few reloads. */
     malloc_trim(0);
 #endif
-    hosts_log(st, RNR_NSP_LOG_INFO, "loaded %zu hosts entries from %s, "
-              "%zu services from %s", hostsdb_host_count(db), st->hosts_path,
-              hostsdb_serv_count(db), st->services_path);
+    st->host->log(st->p, RNR_NSP_LOG_INFO, "loaded %zu hosts entries from %s, "
+                  "%zu services from %s", hostsdb_host_count(db), st->hosts_path,
+                  hostsdb_serv_count(db), st->services_path);
 }
 
 int hosts_reload_files(struct hosts_state *st, const char *why)
@@ -94,8 +67,8 @@ int hosts_reload_files(struct hosts_state *st, const char *why)
     rc = load(st, st->hosts_path, st->services_path, 0, &db);
     if (rc != 0) {
         st->reload_failures++;
-        hosts_log(st, RNR_NSP_LOG_WARNING, "reload (%s) failed, keeping the "
-                  "previous entries", why);
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "reload (%s) failed, keeping the "
+                      "previous entries", why);
         return rc;
     }
     st->reloads++;
@@ -138,13 +111,13 @@ static int hosts_startup(const struct rnr_nsp_host *host,
      * appears. */
     if ((rc = load(st, st->hosts_path, st->services_path, HOSTSDB_MISSING_OK,
                    &st->db)) != 0) {
-        hosts_log(st, RNR_NSP_LOG_ERR, "cannot load %s / %s", st->hosts_path,
-                  st->services_path);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "cannot load %s / %s", st->hosts_path,
+                      st->services_path);
         rc = WSAEPROVIDERFAILEDINIT;
         goto done;
     }
-    hosts_log(st, RNR_NSP_LOG_INFO, "%zu hosts entries, %zu services",
-              hostsdb_host_count(st->db), hostsdb_serv_count(st->db));
+    st->host->log(st->p, RNR_NSP_LOG_INFO, "%zu hosts entries, %zu services",
+                  hostsdb_host_count(st->db), hostsdb_serv_count(st->db));
     hosts_watch_start(st);
     *state = st;
     st = NULL;
@@ -166,8 +139,8 @@ static int hosts_reload(void *state)
     rc = load(st, hosts, services, 0, &db);
     if (rc != 0) {
         st->reload_failures++;
-        hosts_log(st, RNR_NSP_LOG_WARNING, "reload of %s / %s failed, keeping "
-                  "the previous entries", hosts, services);
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "reload of %s / %s failed, keeping "
+                      "the previous entries", hosts, services);
         rnr_free(hosts);
         rnr_free(services);
         return rc;

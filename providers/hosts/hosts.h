@@ -52,8 +52,6 @@ struct hosts_state {
 /* hosts.c: loads the files at the current paths and swaps the result in
  * when it loaded.  `why` goes to the log. */
 int  hosts_reload_files(struct hosts_state *st, const char *why);
-void hosts_log(struct hosts_state *st, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* hosts_watch.c */
 void hosts_watch_start(struct hosts_state *st);  /* (re)watches the paths */

@@ -102,9 +102,9 @@ static void watch_path(struct hosts_state *st, const char *path)
         goto done;
     wd = inotify_add_watch(st->ifd, dir, WATCH_MASK | IN_ONLYDIR);
     if (wd < 0) {
-        hosts_log(st, RNR_NSP_LOG_WARNING, "cannot watch %s for changes to "
-                  "%s: %s; send SIGHUP after editing it", dir, base,
-                  strerror(errno));
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "cannot watch %s for changes to "
+                      "%s: %s; send SIGHUP after editing it", dir, base,
+                      strerror(errno));
         goto done;
     }
     w = &st->watches[st->nwatches++];
@@ -151,14 +151,14 @@ void hosts_watch_start(struct hosts_state *st)
     if (st->ifd < 0) {
         st->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (st->ifd < 0) {
-            hosts_log(st, RNR_NSP_LOG_WARNING, "inotify: %s; changes to the "
-                      "files need a SIGHUP", strerror(errno));
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "inotify: %s; changes to the "
+                          "files need a SIGHUP", strerror(errno));
             return;
         }
         if (st->host->watch_fd(st->p, st->ifd, RNR_NSP_EV_READ, inotify_cb,
                                st) != 0) {
-            hosts_log(st, RNR_NSP_LOG_WARNING, "cannot watch the inotify fd; "
-                      "changes to the files need a SIGHUP");
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "cannot watch the inotify fd; "
+                          "changes to the files need a SIGHUP");
             close(st->ifd);
             st->ifd = -1;
             return;

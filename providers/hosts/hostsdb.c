@@ -9,7 +9,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,16 +21,16 @@ struct parse {
     const char     *path;
     unsigned        lineno;
     unsigned        complaints;
-    hostsdb_log_fn  log;
-    void           *logctx;
+    rnr_nsp_log_fn           log;
+    struct rnr_nsp_provider *logp;
 };
 
 static void complain(struct parse *ps, const char *what)
 {
     ps->complaints++;
     if (ps->log != NULL && ps->complaints <= HOSTSDB_MAX_COMPLAINTS)
-        ps->log(ps->logctx, "%s:%u: %s, line skipped", ps->path, ps->lineno,
-                what);
+        ps->log(ps->logp, RNR_NSP_LOG_WARNING, "%s:%u: %s, line skipped", ps->path,
+                ps->lineno, what);
 }
 
 /* Grows *arr (of *cap elements of size elem) to hold `need` elements. */
@@ -283,9 +282,9 @@ static int parse_serv_line(struct parse *ps, char *line)
 typedef int (*line_fn)(struct parse *ps, char *line);
 
 static int parse_file(struct hostsdb *db, const char *path, unsigned flags,
-                      line_fn fn, hostsdb_log_fn log, void *logctx)
+                      line_fn fn, rnr_nsp_log_fn log, struct rnr_nsp_provider *logp)
 {
-    struct parse ps = { db, path, 0, 0, log, logctx };
+    struct parse ps = { db, path, 0, 0, log, logp };
     struct hdb_reader *r = NULL;
     unsigned lflags;
     char *line;
@@ -294,11 +293,11 @@ static int parse_file(struct hostsdb *db, const char *path, unsigned flags,
     if (hdb_reader_open(path, HOSTSDB_MAX_LINE, &r) != 0) {
         if (errno == ENOENT && (flags & HOSTSDB_MISSING_OK)) {
             if (log != NULL)
-                log(logctx, "%s: missing, treated as empty", path);
+                log(logp, RNR_NSP_LOG_WARNING, "%s: missing, treated as empty", path);
             return 0;
         }
         if (log != NULL)
-            log(logctx, "%s: %s", path,
+            log(logp, RNR_NSP_LOG_WARNING, "%s: %s", path,
                 errno == EINVAL ? "not a regular file" : strerror(errno));
         return errno == ENOMEM ? WSAENOBUFS : WSANO_RECOVERY;
     }
@@ -312,12 +311,12 @@ static int parse_file(struct hostsdb *db, const char *path, unsigned flags,
     }
     if (got < 0) {
         if (log != NULL)
-            log(logctx, "%s: read error: %s", path, strerror(errno));
+            log(logp, RNR_NSP_LOG_WARNING, "%s: read error: %s", path, strerror(errno));
         rc = WSANO_RECOVERY;
         goto done;
     }
     if (log != NULL && ps.complaints > HOSTSDB_MAX_COMPLAINTS)
-        log(logctx, "%s: %u more bad lines skipped", path,
+        log(logp, RNR_NSP_LOG_WARNING, "%s: %u more bad lines skipped", path,
             ps.complaints - HOSTSDB_MAX_COMPLAINTS);
 done:
     hdb_reader_close(r);
@@ -359,7 +358,7 @@ static void shrink_all(struct hostsdb *db)
 }
 
 int hostsdb_load(const char *hosts_path, const char *services_path,
-                 unsigned flags, hostsdb_log_fn log, void *logctx,
+                 unsigned flags, rnr_nsp_log_fn log, struct rnr_nsp_provider *logp,
                  struct hostsdb **out)
 {
     struct hostsdb *db;
@@ -370,11 +369,11 @@ int hostsdb_load(const char *hosts_path, const char *services_path,
         return WSAENOBUFS;
     if (hosts_path != NULL &&
         (rc = parse_file(db, hosts_path, flags, parse_host_line, log,
-                         logctx)) != 0)
+                         logp)) != 0)
         goto done;
     if (services_path != NULL &&
         (rc = parse_file(db, services_path, flags, parse_serv_line, log,
-                         logctx)) != 0)
+                         logp)) != 0)
         goto done;
     shrink_all(db);
     if ((rc = hostsdb_build_indexes(db)) != 0)

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rnr/nsp.h>
+
 /* Parser bounds: longer lines and fields are skipped with a log line. */
 #define HOSTSDB_MAX_LINE     4096u
 #define HOSTSDB_MAX_NAME     255u
@@ -29,19 +31,17 @@
 
 struct hostsdb;
 
-typedef void (*hostsdb_log_fn)(void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Load flags. */
 #define HOSTSDB_MISSING_OK 0x1u   /* a missing file loads as empty */
 
 /* Parses both files (either path may be NULL: that part stays empty) and
- * indexes them.  Problems in lines are logged through log (may be NULL)
+ * indexes them.  Problems in lines are logged through log (may be NULL), at
+ * RNR_NSP_LOG_WARNING, with logp
  * and the lines skipped.  Returns 0 with *out set; WSANO_RECOVERY when a
  * file cannot be read (missing without HOSTSDB_MISSING_OK, unreadable,
  * I/O error, too large); WSAENOBUFS on ENOMEM. */
 int  hostsdb_load(const char *hosts_path, const char *services_path,
-                  unsigned flags, hostsdb_log_fn log, void *logctx,
+                  unsigned flags, rnr_nsp_log_fn log, struct rnr_nsp_provider *logp,
                   struct hostsdb **out);
 void hostsdb_free(struct hostsdb *db);
 

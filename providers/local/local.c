@@ -16,7 +16,6 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -47,20 +46,6 @@ static const GUID g_bystring = SVCID_INET_HOSTADDRBYINETSTRING;
 static const uint8_t loop4[4] = { 127, 0, 0, 1 };
 static const uint8_t loop6[16] = { [15] = 1 };
 
-static void services_log(void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void services_log(void *ctx, const char *fmt, ...)
-{
-    struct local_state *st = ctx;
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s", msg);
-}
-
 /* (Re)loads the services file when it changed since the last load.
  * Keeps the previous table when the new one does not load. */
 static void refresh_services(struct local_state *st, int force)
@@ -77,8 +62,8 @@ static void refresh_services(struct local_state *st, int force)
         sb.st_mtim.tv_sec == st->services_st.st_mtim.tv_sec &&
         sb.st_mtim.tv_nsec == st->services_st.st_mtim.tv_nsec)
         return;
-    if (hostsdb_load(NULL, st->services_path, HOSTSDB_MISSING_OK, services_log,
-                     st, &db) != 0)
+    if (hostsdb_load(NULL, st->services_path, HOSTSDB_MISSING_OK, st->host->log,
+                     st->p, &db) != 0)
         return;
     hostsdb_free(st->services);
     st->services = db;

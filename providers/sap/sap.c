@@ -8,7 +8,6 @@
 #include "alloc.h"
 #include "guid.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -20,17 +19,6 @@
 
 /* Expiry sweeps, forgetting senders and the drop log run this often. */
 #define SAP_SWEEP_MS       250u
-
-void sap_log(struct sap_state *st, int level, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    st->host->log(st->p, level, "%s", msg);
-}
 
 uint64_t sap_now(const struct sap_state *st)
 {
@@ -193,7 +181,7 @@ static int sap_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     }
     if (getrandom(&st->sender_id, sizeof st->sender_id, 0) != sizeof st->sender_id ||
         getrandom(&st->rng, sizeof st->rng, 0) != sizeof st->rng) {
-        sap_log(st, RNR_NSP_LOG_ERR, "getrandom failed");
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "getrandom failed");
         rc = WSAEPROVIDERFAILEDINIT;
         goto done;
     }
@@ -216,9 +204,9 @@ static int sap_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
     }
     sap_files_load(st);
     sap_reg_start_timer(st);
-    sap_log(st, RNR_NSP_LOG_INFO, "port %u, %u interface(s), interval %u s, %s",
-            st->conf.port, st->nifaces, st->conf.interval_s,
-            st->conf.keylen ? "authenticated" : "no key");
+    st->host->log(st->p, RNR_NSP_LOG_INFO, "port %u, %u interface(s), interval %u s, %s",
+                  st->conf.port, st->nifaces, st->conf.interval_s,
+                  st->conf.keylen ? "authenticated" : "no key");
     *state = st;
     st = NULL;
     rc = 0;
@@ -244,8 +232,8 @@ static int sap_reload(void *state)
         c.nifnames != st->conf.nifnames || c.max_skew_s != st->conf.max_skew_s ||
         memcmp(c.ifnames, st->conf.ifnames, sizeof c.ifnames) != 0 ||
         c.keylen != st->conf.keylen || memcmp(c.key, st->conf.key, c.keylen) != 0)
-        sap_log(st, RNR_NSP_LOG_WARNING, "port, interfaces, ipv4, ipv6, key-file and "
-                "max-clock-skew take effect at the next start");
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "port, interfaces, ipv4, ipv6, key-file and "
+                      "max-clock-skew take effect at the next start");
     dir = c.services_dir;
     c.services_dir = NULL;
     rnr_free(st->conf.services_dir);

@@ -191,8 +191,6 @@ struct sap_rxmeta {
 };
 
 /* sap.c */
-void     sap_log(struct sap_state *st, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls);
 uint64_t sap_now(const struct sap_state *st);
 /* Wall-clock milliseconds since the Unix epoch (packet timestamps). */

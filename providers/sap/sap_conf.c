@@ -41,8 +41,8 @@ static int get_num(struct sap_state *st, const char *key, unsigned long min,
     errno = 0;
     n = strtoul(v, &end, 10);
     if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || n < min || n > max) {
-        sap_log(st, RNR_NSP_LOG_ERR, "%s = %s: not a number from %lu to %lu", key, v,
-                min, max);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "%s = %s: not a number from %lu to %lu", key, v,
+                      min, max);
         return WSAEINVAL;
     }
     *out = n;
@@ -82,7 +82,7 @@ static int read_ifnames(struct sap_state *st, struct sap_conf *c)
     c->nifnames = 0;
     why = ifnames_parse(get(st, "interfaces"), c, &bad, &len);
     if (why != NULL) {
-        sap_log(st, RNR_NSP_LOG_ERR, "interfaces: '%.*s': %s", (int)len, bad, why);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "interfaces: '%.*s': %s", (int)len, bad, why);
         return WSAEINVAL;
     }
     return 0;
@@ -128,25 +128,25 @@ static int read_modes(struct sap_state *st, struct sap_conf *c)
         else if (strcasecmp(v6, "off") == 0)
             c->ipv6 = 0;
         else {
-            sap_log(st, RNR_NSP_LOG_ERR, "ipv6 = %s: not multicast or off", v6);
+            st->host->log(st->p, RNR_NSP_LOG_ERR, "ipv6 = %s: not multicast or off", v6);
             return WSAEINVAL;
         }
     }
     if (group4_parse(g4, &c->group4) != 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "group4 = %s: %s", g4, GROUP4_WHY);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "group4 = %s: %s", g4, GROUP4_WHY);
         return WSAEINVAL;
     }
     if (group6_parse(g6, &c->group6) != 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "group6 = %s: %s", g6, GROUP6_WHY);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "group6 = %s: %s", g6, GROUP6_WHY);
         return WSAEINVAL;
     }
     if (c->ipv4 == SAP_V4_OFF && !c->ipv6) {
-        sap_log(st, RNR_NSP_LOG_ERR, "ipv4 and ipv6 are both off");
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "ipv4 and ipv6 are both off");
         return WSAEINVAL;
     }
     return 0;
 bad4:
-    sap_log(st, RNR_NSP_LOG_ERR, "ipv4 = %s: not broadcast, multicast or off", v4);
+    st->host->log(st->p, RNR_NSP_LOG_ERR, "ipv4 = %s: not broadcast, multicast or off", v4);
     return WSAEINVAL;
 }
 
@@ -161,14 +161,15 @@ static int key_path(struct sap_state *st, const char *key, char *buf, size_t len
     if (key[0] == '/')
         dir = NULL;
     else if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL || dir[0] != '/') {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: a relative name is a systemd credential, "
-                "and no $CREDENTIALS_DIRECTORY was passed (LoadCredential=); give an "
-                "absolute path", key);
+        st->host->log(st->p, RNR_NSP_LOG_ERR,
+                      "key-file %s: a relative name is a systemd credential, and no "
+                      "$CREDENTIALS_DIRECTORY was passed (LoadCredential=); give an "
+                      "absolute path", key);
         return WSAEINVAL;
     }
     n = dir != NULL ? snprintf(buf, len, "%s/%s", dir, key) : snprintf(buf, len, "%s", key);
     if (n < 0 || (size_t)n >= len) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: path too long", key);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: path too long", key);
         return WSAEINVAL;
     }
     return 0;
@@ -188,31 +189,33 @@ static int read_key(struct sap_state *st, struct sap_conf *c, const char *key)
         return WSAEINVAL;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: %s", path, strerror(errno));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: %s", path, strerror(errno));
         return WSAEINVAL;
     }
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: not a regular file", path);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: not a regular file", path);
         goto done;
     }
     if ((sb.st_mode & S_IRWXO) != 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: accessible to others (mode %o); "
-                "chmod o-rwx it", path, (unsigned)(sb.st_mode & 07777));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: accessible to others (mode %o); "
+                      "chmod o-rwx it", path, (unsigned)(sb.st_mode & 07777));
         goto done;
     }
     n = read(fd, c->key, sizeof c->key);
     if (n >= 0 && (size_t)n == sizeof c->key && read(fd, &extra, 1) > 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: longer than %u bytes", path, SAP_KEY_MAX);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: longer than %u bytes", path,
+                      SAP_KEY_MAX);
         goto done;
     }
     if (n < 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: %s", path, strerror(errno));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: %s", path, strerror(errno));
         goto done;
     }
     while (n > 0 && (c->key[n - 1] == '\n' || c->key[n - 1] == '\r'))
         n--;
     if ((size_t)n < SAP_KEY_MIN) {
-        sap_log(st, RNR_NSP_LOG_ERR, "key-file %s: shorter than %u bytes", path, SAP_KEY_MIN);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "key-file %s: shorter than %u bytes", path,
+                      SAP_KEY_MIN);
         goto done;
     }
     c->keylen = (size_t)n;
@@ -239,7 +242,7 @@ static int read_trust(struct sap_state *st, struct sap_conf *c)
     if (t != NULL && strcasecmp(t, "all") == 0) {
         c->trust_all = 1;
     } else if (t != NULL && strcasecmp(t, "admin") != 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "trust = %s: expected admin or all", t);
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "trust = %s: expected admin or all", t);
         return WSAEINVAL;
     }
     if ((rc = get_num(st, "quota-entries", 0, SAP_QUOTA_MAX, SAP_DEFAULT_QUOTA_ENTRIES, &n)) != 0 ||

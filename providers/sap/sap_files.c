@@ -227,7 +227,7 @@ void sap_files_load(struct sap_state *st)
             r0->from_file = 2;
     if (dir == NULL || (d = opendir(dir)) == NULL) {
         if (dir != NULL)
-            sap_log(st, RNR_NSP_LOG_WARNING, "services-dir %s: %s", dir, strerror(errno));
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "services-dir %s: %s", dir, strerror(errno));
         sap_reg_drop_all(st, 2, 1);
         return;
     }
@@ -243,24 +243,26 @@ void sap_files_load(struct sap_state *st)
         if (!is_service_file(de->d_name))
             continue;
         if (loaded == SAP_MAX_FILE_SERVICES) {
-            sap_log(st, RNR_NSP_LOG_WARNING, "services-dir %s: more than %u files; the "
-                    "rest ignored", dir, SAP_MAX_FILE_SERVICES);
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "services-dir %s: more than %u files; the "
+                          "rest ignored", dir, SAP_MAX_FILE_SERVICES);
             break;
         }
         if (read_small(dirfd(d), de->d_name, buf, SAP_FILE_MAX) != 0) {
-            sap_log(st, RNR_NSP_LOG_WARNING, "%s/%s: %s", dir, de->d_name, strerror(errno));
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s/%s: %s", dir, de->d_name,
+                          strerror(errno));
             continue;
         }
         memset(&r, 0, sizeof r);
         if (sap_parse_service_file(buf, &r.e, err, sizeof err) != 0) {
-            sap_log(st, RNR_NSP_LOG_WARNING, "%s/%s: %s; skipped", dir, de->d_name, err);
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s/%s: %s; skipped", dir, de->d_name, err);
             continue;
         }
         r.e.sap_id = sap_class_sap_id(st, &r.e.cls);
         r.from_file = 1;
         r.persistent = 1;
         if ((rc = sap_reg_add(st, &r, 0)) != 0) {
-            sap_log(st, RNR_NSP_LOG_WARNING, "%s/%s: not registered (%d)", dir, de->d_name, rc);
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s/%s: not registered (%d)", dir,
+                          de->d_name, rc);
             continue;
         }
         loaded++;
@@ -268,5 +270,5 @@ void sap_files_load(struct sap_state *st)
     closedir(d);
     rnr_free(buf);
     sap_reg_drop_all(st, 2, 1);
-    sap_log(st, RNR_NSP_LOG_INFO, "%u services from %s", loaded, dir);
+    st->host->log(st->p, RNR_NSP_LOG_INFO, "%u services from %s", loaded, dir);
 }

@@ -69,7 +69,7 @@ static void find_ifaces(struct sap_state *st)
 
     st->nifaces = 0;
     if (getifaddrs(&ifa) != 0) {
-        sap_log(st, RNR_NSP_LOG_ERR, "getifaddrs: %s", strerror(errno));
+        st->host->log(st->p, RNR_NSP_LOG_ERR, "getifaddrs: %s", strerror(errno));
         return;
     }
     for (i = ifa; i != NULL; i = i->ifa_next) {
@@ -102,10 +102,13 @@ static void find_ifaces(struct sap_state *st)
 
         if (st->ifaces[k].v4 && st->conf.ipv4 == SAP_V4_BROADCAST)
             inet_ntop(AF_INET, &st->ifaces[k].bcast4, b, sizeof b);
-        sap_log(st, RNR_NSP_LOG_INFO, "interface %s: IPv4 %s%s, IPv6 %s", st->ifaces[k].name,
-                st->ifaces[k].v4 ? (st->conf.ipv4 == SAP_V4_BROADCAST ? "broadcast " : "multicast")
-                                 : "off", st->ifaces[k].v4 && st->conf.ipv4 == SAP_V4_BROADCAST ? b : "",
-                st->ifaces[k].v6 ? "multicast" : "off");
+        st->host->log(st->p, RNR_NSP_LOG_INFO, "interface %s: IPv4 %s%s, IPv6 %s",
+                      st->ifaces[k].name,
+                      st->ifaces[k].v4 ? (st->conf.ipv4 == SAP_V4_BROADCAST ? "broadcast "
+                                                                            : "multicast")
+                                       : "off",
+                      st->ifaces[k].v4 && st->conf.ipv4 == SAP_V4_BROADCAST ? b : "",
+                      st->ifaces[k].v6 ? "multicast" : "off");
     }
     for (k = 0; k < st->conf.nifnames; k++) {
         unsigned j;
@@ -113,8 +116,8 @@ static void find_ifaces(struct sap_state *st)
         for (j = 0; j < st->nifaces && strcmp(st->ifaces[j].name, st->conf.ifnames[k]); j++)
             ;
         if (j == st->nifaces)
-            sap_log(st, RNR_NSP_LOG_WARNING, "interface %s: absent, down, or without a "
-                    "usable address; not used", st->conf.ifnames[k]);
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "interface %s: absent, down, or without a "
+                          "usable address; not used", st->conf.ifnames[k]);
     }
 }
 
@@ -170,9 +173,9 @@ static int open_udp(struct sap_state *st, int family, const struct sockopt *o, s
         goto fail;
     return fd;
 fail:
-    sap_log(st, family == AF_INET ? RNR_NSP_LOG_ERR : RNR_NSP_LOG_WARNING,
-            "IPv%c socket on port %u: %s", family == AF_INET ? '4' : '6', st->conf.port,
-            strerror(errno));
+    st->host->log(st->p, family == AF_INET ? RNR_NSP_LOG_ERR : RNR_NSP_LOG_WARNING,
+                  "IPv%c socket on port %u: %s", family == AF_INET ? '4' : '6', st->conf.port,
+                  strerror(errno));
     if (fd >= 0)
         close(fd);
     return -1;
@@ -194,8 +197,8 @@ static int open4(struct sap_state *st)
         m.imr_multiaddr = st->conf.group4;
         m.imr_ifindex = (int)st->ifaces[i].index;
         if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof m) != 0)
-            sap_log(st, RNR_NSP_LOG_WARNING, "%s: joining the IPv4 group: %s",
-                    st->ifaces[i].name, strerror(errno));
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s: joining the IPv4 group: %s",
+                          st->ifaces[i].name, strerror(errno));
     }
     return fd;
 }
@@ -216,8 +219,8 @@ static int open6(struct sap_state *st)
         m.ipv6mr_multiaddr = st->conf.group6;
         m.ipv6mr_interface = st->ifaces[i].index;
         if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof m) != 0)
-            sap_log(st, RNR_NSP_LOG_WARNING, "%s: joining the IPv6 group: %s",
-                    st->ifaces[i].name, strerror(errno));
+            st->host->log(st->p, RNR_NSP_LOG_WARNING, "%s: joining the IPv6 group: %s",
+                          st->ifaces[i].name, strerror(errno));
     }
     return fd;
 }
@@ -281,8 +284,8 @@ int sap_net_open(struct sap_state *st)
 {
     find_ifaces(st);
     if (st->nifaces == 0)
-        sap_log(st, RNR_NSP_LOG_WARNING, "no interface to advertise on; only local "
-                "registrations will be found");
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "no interface to advertise on; only local "
+                      "registrations will be found");
     if (st->conf.ipv4 != SAP_V4_OFF && (st->fd4 = open4(st)) < 0)
         return WSAEPROVIDERFAILEDINIT;
     if (st->conf.ipv6 && (st->fd6 = open6(st)) < 0 && st->fd4 < 0)

@@ -231,10 +231,11 @@ void sap_rx_log_drops(struct sap_state *st)
         return;
     st->drops_logged = total;
     st->drops_log_ms = now;
-    sap_log(st, RNR_NSP_LOG_NOTICE, "%llu packets received; dropped so far: malformed %llu, "
-            "version %llu, auth %llu, offlink %llu, late %llu, stale %llu, table-full %llu",
-            (unsigned long long)s->rx_packets, (unsigned long long)s->drop_malformed,
-            (unsigned long long)s->drop_version, (unsigned long long)s->drop_auth,
-            (unsigned long long)s->drop_offlink, (unsigned long long)s->drop_late,
-            (unsigned long long)s->drop_stale, (unsigned long long)s->table_full);
+    st->host->log(st->p, RNR_NSP_LOG_NOTICE,
+                  "%llu packets received; dropped so far: malformed %llu, version %llu, "
+                  "auth %llu, offlink %llu, late %llu, stale %llu, table-full %llu",
+                  (unsigned long long)s->rx_packets, (unsigned long long)s->drop_malformed,
+                  (unsigned long long)s->drop_version, (unsigned long long)s->drop_auth,
+                  (unsigned long long)s->drop_offlink, (unsigned long long)s->drop_late,
+                  (unsigned long long)s->drop_stale, (unsigned long long)s->table_full);
 }

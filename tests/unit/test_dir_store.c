@@ -358,6 +358,10 @@ static void test_tree_cursor(void **state)
 
 /* ------------------------------------------------------------ store */
 
+/* The store logs for a provider handle it never looks into: here, the
+ * test's own record of what was logged. */
+#define LOGP(x) ((struct rnr_nsp_provider *)(void *)(x))
+
 struct sink {
     int    loaded;
     int    deleted;
@@ -365,11 +369,11 @@ struct sink {
     char   last[512];
 };
 
-static void sink_log(void *ctx, int level, const char *fmt, ...)
+static void sink_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void sink_log(void *ctx, int level, const char *fmt, ...)
+static void sink_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
-    struct sink *s = ctx;
+    struct sink *s = (struct sink *)(void *)p;
     va_list      ap;
 
     va_start(ap, fmt);
@@ -393,7 +397,7 @@ static int sink_apply(void *ctx, struct dir_xml_rec *rec)
 
 static struct dir_store *open_store(const char *dir, struct sink *s)
 {
-    struct dir_store_cb cb = { s, sink_log, sink_apply };
+    struct dir_store_cb cb = { s, sink_log, LOGP(s), sink_apply };
     struct dir_store   *st = NULL;
 
     memset(s, 0, sizeof *s);
@@ -572,11 +576,11 @@ struct names {
     int  damaged;
 };
 
-static void names_log(void *ctx, int level, const char *fmt, ...)
+static void names_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void names_log(void *ctx, int level, const char *fmt, ...)
+static void names_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
-    struct names *nm = ctx;
+    struct names *nm = (struct names *)(void *)p;
 
     (void)level;
     nm->damaged += strstr(fmt, "damaged") != NULL;
@@ -651,6 +655,7 @@ static void test_batch_lines(void **state)
     memset(&nm, 0, sizeof nm);
     cb.ctx = &nm;
     cb.log = names_log;
+    cb.logp = LOGP(&nm);
     cb.apply = names_apply;
     assert_int_equal(dir_store_open(dir, &cb, &st), 0);
     assert_int_equal(nm.damaged, 7);
@@ -703,6 +708,7 @@ static void test_snapshot_child_fds(void **state)
     memset(&nm, 0, sizeof nm);
     cb.ctx = &nm;
     cb.log = names_log;
+    cb.logp = LOGP(&nm);
     cb.apply = names_apply;
     assert_int_equal(dir_store_open(dir, &cb, &st), 0);
     extra = open("/dev/null", O_RDONLY);       /* a daemon's descriptor, not CLOEXEC */
@@ -732,11 +738,11 @@ struct seen {
     int  errors;
 };
 
-static void seen_log(void *ctx, int level, const char *fmt, ...)
+static void seen_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-static void seen_log(void *ctx, int level, const char *fmt, ...)
+static void seen_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
-    struct seen *sn = ctx;
+    struct seen *sn = (struct seen *)(void *)p;
     size_t       n = strlen(sn->log);
     va_list      ap;
 
@@ -763,7 +769,7 @@ static int seen_apply(void *ctx, struct dir_xml_rec *rec)
 
 static struct dir_store *open_seen(const char *dir, struct seen *sn)
 {
-    struct dir_store_cb cb = { sn, seen_log, seen_apply };
+    struct dir_store_cb cb = { sn, seen_log, LOGP(sn), seen_apply };
     struct dir_store   *st = NULL;
 
     memset(sn, 0, sizeof *sn);
@@ -1108,6 +1114,7 @@ static void test_journal_no_dtd(void **state)
     assert_int_equal(fclose(f), 0);
     cb.ctx = sn;
     cb.log = seen_log;
+    cb.logp = LOGP(sn);
     cb.apply = seen_apply;
     assert_int_equal(dir_store_open(dir, &cb, &st), 0);
     assert_string_equal(sn->names, "a b&c&d ");

@@ -25,14 +25,15 @@ static char tmpdir[] = "/tmp/test_hostsdb.XXXXXX";
 static char logbuf[8192];
 static unsigned nlogs;
 
-static void test_log(void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void test_log(void *ctx, const char *fmt, ...)
+static void test_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void test_log(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
 {
     size_t used = strlen(logbuf);
     va_list ap;
 
-    (void)ctx;
+    (void)p;
+    assert_int_equal(level, RNR_NSP_LOG_WARNING);
     nlogs++;
     va_start(ap, fmt);
     vsnprintf(logbuf + used, sizeof logbuf - used, fmt, ap);

@@ -18,12 +18,6 @@
 #include "sap.h"
 
 /* Stubs: sap_files.c's loader is exercised by the netns test. */
-void sap_log(struct sap_state *st, int level, const char *fmt, ...)
-{
-    (void)st;
-    (void)level;
-    (void)fmt;
-}
 uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls)
 {
     (void)st;
