@@ -51,6 +51,7 @@
 #include <arpa/inet.h>
 
 #include <rnr/winsock2.h>
+#include <rnr/nspids.h>
 
 #define N_SMALL    1000u
 #define N_LARGE    100000u
@@ -62,8 +63,7 @@
 #define CLASS_TEXT "{6A1B0C2D-0000-4000-8000-0000000000B1}"
 static GUID bench_class = { 0x6A1B0C2Du, 0x0000, 0x4000,
                             { 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xB1 } };
-static GUID dir_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                       { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x0D } };
+static GUID dir_id = RNR_NSPID_DIRECTORY;
 
 static const char *builddir = ".";
 static char        base[256];

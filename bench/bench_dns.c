@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include <rnr/winsock2.h>
+#include <rnr/nspids.h>
 
 #include "dnsserv.h"
 #include "harness.h"
@@ -122,11 +123,9 @@ static double p99_us(const struct series *s)
 /* ---- through rnrd ---- */
 
 static GUID byname = SVCID_INET_HOSTADDRBYNAME;
-static GUID dns_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                       { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x03 } };
+static GUID dns_id = RNR_NSPID_DNS;
 #define HANG_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4EA3}"
-static GUID hosts_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,     /* RNRT_HOSTS_ID */
-                         { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x01 } };
+static GUID hosts_id = RNR_NSPID_HOSTS;
 static GUID hang_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,      /* HANG_ID */
                         { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0xA3 } };
 

@@ -40,6 +40,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rnr/nspids.h>
+
 #include "alloc.h"
 #include "guid.h"
 #include "opsconn.h"
@@ -88,8 +90,7 @@ const char rnrctl_help_directory[] =
 "Exit status: 0 done; 2 usage; 3 rnrd not reachable; 4 permission denied;\n"
 "5 other failure (invalid file, a registration refused, FILE not written).\n";
 
-static const GUID dir_default_id =
-    { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x0D } };
+static const GUID dir_default_id = RNR_NSPID_DIRECTORY;
 
 enum { O_PROVIDER = RNRCTL_O_FIRST, O_CONTEXT, O_OUTPUT, O_QUIET };
 

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include <rnr/nsp.h>
+#include <rnr/nspids.h>
 
 #include "dir_store.h"
 #include "dir_tree.h"
@@ -31,10 +32,8 @@
 
 /* The provider's default id, and the class its container results carry
  * (a query under it, or under the null GUID, may return containers). */
-#define DIR_PROVIDER_ID \
-    { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x0D } }
-#define DIR_CONTAINER_CLASS \
-    { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0xC0 } }
+#define DIR_PROVIDER_ID     RNR_NSPID_DIRECTORY
+#define DIR_CONTAINER_CLASS RNR_SVCID_DIRECTORY_CONTAINER
 
 extern const GUID dir_container_class;
 

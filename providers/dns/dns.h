@@ -18,6 +18,7 @@
 
 #include <ares.h>
 #include <rnr/nsp.h>
+#include <rnr/nspids.h>
 
 #include "dns_cache.h"
 #include "../hosts/hostsdb.h"

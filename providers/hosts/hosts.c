@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rnr/nspids.h>
+
 /* Reads the paths from the configuration into *hosts / *services. */
 static int read_config(struct hosts_state *st, char **hosts, char **services)
 {
@@ -204,8 +206,7 @@ static const struct rnr_nsp_ops hosts_ops = {
     .capabilities = RNR_NSP_CAP_WILDCARDS,
     .families = RNR_NSP_AF_INET | RNR_NSP_AF_INET6,
     .default_name_space = NS_TCPIP_HOSTS,
-    .default_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                    { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x01 } },
+    .default_id = RNR_NSPID_HOSTS,
     .version = 1,
     .startup = hosts_startup,
     .cleanup = hosts_cleanup,

@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rnr/nspids.h>
+
 #define LOCAL_DEFAULT_SERVICES_FILE "/etc/services"
 #define LOCAL_NAME_MAX 256
 
@@ -368,8 +370,7 @@ static const struct rnr_nsp_ops local_ops = {
     .capabilities = 0,
     .families = RNR_NSP_AF_INET | RNR_NSP_AF_INET6,
     .default_name_space = NS_TCPIP_LOCAL,
-    .default_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                    { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x02 } },
+    .default_id = RNR_NSPID_LOCAL,
     .version = 1,
     .startup = local_startup,
     .cleanup = local_cleanup,

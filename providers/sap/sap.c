@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <rnr/svcguid.h>
+#include <rnr/nspids.h>
 
 /* Expiry sweeps, forgetting senders and the drop log run this often. */
 #define SAP_SWEEP_MS       250u
@@ -298,8 +299,7 @@ static const struct rnr_nsp_ops sap_ops = {
                     RNR_NSP_CAP_NOTIFY,
     .families = RNR_NSP_AF_INET | RNR_NSP_AF_INET6,
     .default_name_space = NS_SAP,
-    .default_id = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                    { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x04 } },
+    .default_id = RNR_NSPID_SAP,
     .version = 1,
     .startup = sap_startup,
     .cleanup = sap_cleanup,

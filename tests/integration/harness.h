@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <rnr/nspids.h>
+
 struct rnrt_daemon {
     pid_t pid;
     char  dir[128];        /* mkdtemp'd; everything lives below it */
@@ -87,8 +89,8 @@ int rnrt_user_ensure(const char *name, uid_t *uid, gid_t *gid);
 int rnrt_run_as(const char *name, int (*fn)(void *arg), void *arg);
 
 /* The provider ids of the built-in modules and the test provider. */
-#define RNRT_HOSTS_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E01}"
-#define RNRT_LOCAL_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E02}"
+#define RNRT_HOSTS_ID RNR_NSPID_HOSTS_TEXT
+#define RNRT_LOCAL_ID RNR_NSPID_LOCAL_TEXT
 #define RNRT_TEST_ID  "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4EF0}"
 
 #endif

@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <rnr/nspids.h>
+
 #include "itest.h"
 
 #define DIR_CONF "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n"
@@ -126,8 +128,7 @@ static long file_size(const char *path)
 static int page_lookup(const uint8_t *blob, size_t len, DWORD flags)
 {
     static GUID       any;
-    static const GUID dir_id =
-        { 0x8C6B8C1Eu, 0x3F2A, 0x4D55, { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x0D } };
+    static const GUID dir_id = RNR_NSPID_DIRECTORY;
     WSAQUERYSETA      qs;
     BLOB              b;
     HANDLE            h;

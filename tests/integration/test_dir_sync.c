@@ -26,7 +26,7 @@
 
 #include "itest.h"
 
-#define DIR_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0D}"
+#define DIR_ID RNR_NSPID_DIRECTORY_TEXT
 /* A snapshot is due after 16 journal records: after the first two
  * tests (6 records, so their sync counts hold), within the third. */
 #define DIR_CONF "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n" \

@@ -24,7 +24,7 @@
 
 #include "itest.h"
 
-#define DIR_ID "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0D}"
+#define DIR_ID RNR_NSPID_DIRECTORY_TEXT
 #define DIR_CONF "[provider directory]\nmodule = directory\nnamespace = NS_NDS\n"
 
 static GUID c1, c2, dir_id, null_guid;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <rnr/nspids.h>
+
 #include "guid.h"
 #include "stats.h"
 #include "wire_ops.h"
@@ -147,8 +149,7 @@ static void test_stats_counts(void **st)
 
 static void test_status(void **st)
 {
-    static const GUID id = { 0x8C6B8C1E, 0x3F2A, 0x4D55,
-                             { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x01 } };
+    static const GUID id = RNR_NSPID_HOSTS;
     struct rnr_ops_status *s = NULL;
     struct rnr_wbuf w;
     const uint8_t *b;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <rnr/nsp.h>
+#include <rnr/nspids.h>
 
 #include "alloc.h"
 #include "blob.h"
@@ -438,10 +439,8 @@ static void test_entry_points(void **state)
 {
     const struct rnr_nsp_ops *h = rnr_hosts_entry(RNR_NSP_ABI_VERSION);
     const struct rnr_nsp_ops *l = rnr_local_entry(RNR_NSP_ABI_VERSION);
-    const GUID hid = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                       { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x01 } };
-    const GUID lid = { 0x8C6B8C1Eu, 0x3F2A, 0x4D55,
-                       { 0x9B, 0x0E, 0x6A, 0x1F, 0x2C, 0x3D, 0x4E, 0x02 } };
+    const GUID hid = RNR_NSPID_HOSTS;
+    const GUID lid = RNR_NSPID_LOCAL;
 
     (void)state;
     assert_null(rnr_hosts_entry(RNR_NSP_ABI_VERSION + 1));
