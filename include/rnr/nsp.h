@@ -412,6 +412,28 @@ struct rnr_nsp_ops {
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
 
+/* set_service for a static name space, one that stores nothing (a hosts
+ * file, DNS): REGISTER, DEREGISTER and DELETE are accepted as no-ops, as
+ * DNS does in the API reference, and rnrd reports them as not
+ * applicable; anything else is WSAEINVAL.  Inline, so that a provider
+ * needs nothing but this header:  .set_service = rnr_nsp_set_service_nop. */
+static inline int rnr_nsp_set_service_nop(void *state, const struct rnr_nsp_caller *caller,
+                                          const WSAQUERYSETA *qs, WSAESETSERVICEOP op,
+                                          DWORD flags)
+{
+    (void)state;
+    (void)caller;
+    (void)qs;
+    (void)flags;
+    switch (op) {
+    case RNRSERVICE_REGISTER:
+    case RNRSERVICE_DEREGISTER:
+    case RNRSERVICE_DELETE:
+        return 0;
+    }
+    return WSAEINVAL;
+}
+
 /* The bytes of `type` up to the end of `member`. */
 #define RNR_NSP_SIZE_TO(type, member) \
     (offsetof(type, member) + sizeof(((type *)0)->member))

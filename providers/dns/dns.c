@@ -207,25 +207,6 @@ static int dns_control(void *state, const char *command, const char *arg)
     return 0;
 }
 
-/* "In the DNS name space, WSASetService is a no-op" (API reference): the
- * zone is the administrator's, not the client's. */
-static int dns_set_service(void *state, const struct rnr_nsp_caller *caller,
-                           const WSAQUERYSETA *qs, WSAESETSERVICEOP op,
-                           DWORD flags)
-{
-    (void)state;
-    (void)caller;
-    (void)qs;
-    (void)flags;
-    switch (op) {
-    case RNRSERVICE_REGISTER:
-    case RNRSERVICE_DEREGISTER:
-    case RNRSERVICE_DELETE:
-        return 0;
-    }
-    return WSAEINVAL;
-}
-
 static const struct rnr_nsp_ops dns_ops = {
     RNR_NSP_OPS_INIT,
     .name = "dns",
@@ -240,7 +221,9 @@ static const struct rnr_nsp_ops dns_ops = {
     .reload = dns_reload,
     .lookup_begin = dns_lookup_begin,
     .lookup_cancel = dns_lookup_cancel,
-    .set_service = dns_set_service,
+    /* "In the DNS name space, WSASetService is a no-op" (API reference):
+     * the zone is the administrator's, not the client's. */
+    .set_service = rnr_nsp_set_service_nop,
     .stats = dns_stats,
     .control = dns_control,
     .config_keys = dns_config_keys,

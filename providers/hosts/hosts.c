@@ -172,25 +172,6 @@ static void hosts_stats(void *state,
     emit_stat(ctx, "index-bytes", hostsdb_memory(st->db));
 }
 
-/* The hosts files are a static name space: like DNS in the API reference,
- * registering or deregistering is accepted and changes nothing.  Files
- * are the administrator's to edit, never the daemon's. */
-static int hosts_set_service(void *state, const struct rnr_nsp_caller *caller,
-                             const WSAQUERYSETA *qs, WSAESETSERVICEOP op, DWORD flags)
-{
-    (void)state;
-    (void)caller;
-    (void)qs;
-    (void)flags;
-    switch (op) {
-    case RNRSERVICE_REGISTER:
-    case RNRSERVICE_DEREGISTER:
-    case RNRSERVICE_DELETE:
-        return 0;
-    }
-    return WSAEINVAL;
-}
-
 static const struct rnr_nsp_key hosts_config_keys[] = {
     { .name = "hosts-file", .type = RNR_NSP_KEY_PATH,
       .help = "hosts file to serve (default " HOSTS_DEFAULT_HOSTS_FILE ")" },
@@ -213,7 +194,10 @@ static const struct rnr_nsp_ops hosts_ops = {
     .reload = hosts_reload,
     .lookup_begin = hosts_lookup_begin,
     .lookup_cancel = NULL,     /* lookups finish inside lookup_begin */
-    .set_service = hosts_set_service,
+    /* A static name space: like DNS in the API reference, registering is
+     * accepted and changes nothing.  The files are the administrator's to
+     * edit, never the daemon's. */
+    .set_service = rnr_nsp_set_service_nop,
     .stats = hosts_stats,
     .config_keys = hosts_config_keys,
 };
