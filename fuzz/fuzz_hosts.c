@@ -1,5 +1,5 @@
 /*
- * The hosts file parser and index (providers/hosts/hostsdb*.c), as the
+ * The hosts file parser and index (providers/common/hostsdb*.c), as the
  * hosts and local providers load /etc/hosts.  Every line kept must be
  * found again by each of its names and by its address, and the lookups
  * must come back in file order.

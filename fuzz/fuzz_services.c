@@ -1,5 +1,5 @@
 /*
- * The services file parser (providers/hosts/hostsdb.c, the part both the
+ * The services file parser (providers/common/hostsdb.c, the part both the
  * hosts and local providers use for /etc/services) and the query-string
  * resolver (hostsdb_serv_resolve: "ftp", "ftp/tcp", "21", "21/udp").
  * Every entry kept must be found by name and protocol and by port.

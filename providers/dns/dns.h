@@ -21,7 +21,7 @@
 #include <rnr/nspids.h>
 
 #include "dns_cache.h"
-#include "../hosts/hostsdb.h"
+#include "hostsdb.h"
 
 #define DNS_DEFAULT_SERVICES_FILE "/etc/services"
 /* Names tried for one lookup at most (the name and its search list). */

@@ -10,7 +10,7 @@
  * and the empty name (the local host) are answered without the network.
  */
 #include "dns.h"
-#include "../hosts/hostres.h"
+#include "hostres.h"
 #include "alloc.h"
 #include "status.h"
 

@@ -7,9 +7,9 @@
  * parsed by hostsdb: getservbyname_r would go through NSS, which may be
  * configured to ask rnrd itself - a deadlock from inside the daemon.
  */
-#include "../hosts/hostres.h"
-#include "../hosts/hostsdb.h"
-#include "../hosts/hdb_index.h"
+#include "hostres.h"
+#include "hostsdb.h"
+#include "hdb_index.h"
 #include "alloc.h"
 
 #include <arpa/inet.h>

@@ -19,7 +19,7 @@
 
 #include <rnr/winsock2.h>
 
-#include "../../providers/hosts/hostsdb.h"
+#include "hostsdb.h"
 
 static char tmpdir[] = "/tmp/test_hostsdb.XXXXXX";
 static char logbuf[8192];
