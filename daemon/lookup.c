@@ -474,15 +474,15 @@ static void lookup_start(struct rnrd_lookup *l)
         int rc;
 
         s->state = SUB_RUNNING;
-        if ((rc = rnrd_nsp_lookup_ready(p)) != 0) {
-            /* not running, or no lookups: rc says so */
-        } else if ((l->flags & LUP_CONTAINERS) &&
-                   !(rnrd_nsp_caps(p) & RNR_NSP_CAP_CONTAINERS)) {
+        /* Not running, or no lookups: WSASERVICE_NOT_FOUND, uncounted. */
+        rc = rnrd_nsp_lookup_ready(p);
+        if (rc == 0 && (l->flags & LUP_CONTAINERS) &&
+            !(rnrd_nsp_caps(p) & RNR_NSP_CAP_CONTAINERS)) {
             /* WSALookupServiceBegin: "If a name space does not support
              * containers, and LUP_CONTAINERS is specified, it should simply
              * return WSANO_DATA."  Answered here so no provider has to. */
             rc = WSANO_DATA;
-        } else {
+        } else if (rc == 0) {
             s->begin_us = rnrd_stats_now_us();
             p->stats.lookups++;
             rc = rnrd_nsp_lookup_begin(p, s, l->qs, l->flags);

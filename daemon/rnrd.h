@@ -84,7 +84,8 @@ struct rnr_nsp_provider {
     GUID                             id;
     DWORD                            name_space;
     int                              enabled;     /* configured */
-    int                              started;     /* startup succeeded */
+    int                              started;     /* startup succeeded (nspcall.c
+                                                   * alone reads or sets it) */
     TAILQ_HEAD(, rnr_nsp_lookup)     lookups;     /* live sub-lookups */
     TAILQ_HEAD(, rnr_nsp_pending)    pending;     /* set_service tokens (session.c) */
     struct rnrd_pstats               stats;       /* kept across reloads */

@@ -141,8 +141,8 @@ enum rnr_nsp_log_level {
 /* The host's log slot: one line under the provider's name, at a
  * RNR_NSP_LOG_* level, printf-style.  Code of a provider that logs
  * (a file parser, a store) takes one of these with the `p` to pass it,
- * so that host->log and host->p are handed down as they are, with no
- * wrapper of the provider's own. */
+ * so that host->log and p are handed down as they are, with no wrapper
+ * of the provider's own. */
 typedef void (*rnr_nsp_log_fn)(struct rnr_nsp_provider *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
