@@ -77,36 +77,13 @@
 #define RNR_WIRE_MAX_FRAME (1u << 20)   /* default limit, both directions */
 #define RNR_WIRE_MAX_PROVIDERS 256u
 
+/* The message types: RNR_MSG_<NAME> for every line of msgtab.def, the
+ * one list (what each is for, and who sends it: msgtab.h). */
 enum rnr_msg_type {
-    RNR_MSG_LOOKUP_BEGIN   = 0x01,
-    RNR_MSG_LOOKUP_END     = 0x02,
-    RNR_MSG_SET_SERVICE    = 0x03,
-    RNR_MSG_INSTALL_CLASS  = 0x04,
-    RNR_MSG_REMOVE_CLASS   = 0x05,
-    RNR_MSG_GET_CLASS_INFO = 0x06,
-    RNR_MSG_GET_CLASS_NAME = 0x07,
-    RNR_MSG_ENUM_PROVIDERS = 0x08,
-    RNR_MSG_LIST_CLASSES   = 0x09,
-    RNR_MSG_PING           = 0x0A,
-    /* Operations (wire_ops.h): CONTROL and RELOAD are for admins only. */
-    RNR_MSG_STATUS         = 0x0B,
-    RNR_MSG_STATS          = 0x0C,
-    RNR_MSG_CONTROL        = 0x0D,
-    RNR_MSG_RELOAD         = 0x0E,
-    /* Which answer cache file is the daemon's (doc/protocol.md). */
-    RNR_MSG_ANSWER_CACHE   = 0x0F,
-    /* A command to rnrd itself, not to a provider (wire_ops.h): admins. */
-    RNR_MSG_ADMIN          = 0x10,
-    /* Watch a query's answer change (doc/protocol.md); ended by
-     * LOOKUP_END with the handle. */
-    RNR_MSG_SUBSCRIBE      = 0x11,
-    /* A client's count of its own answer-cache hits and misses, which
-     * rnrd cannot see (doc/protocol.md). */
-    RNR_MSG_CACHE_REPORT   = 0x12,
-    RNR_MSG_REPLY          = 0x80,   /* or-ed into a request type */
-    RNR_MSG_LOOKUP_RESULT  = 0x40,
-    RNR_MSG_LOOKUP_DONE    = 0x41,
-    RNR_MSG_CHANGE         = 0x42    /* pushed to a SUBSCRIBE handle */
+#define RNR_MSG(type, name, flags) RNR_MSG_##name = type,
+#include "msgtab.def"
+#undef RNR_MSG
+    RNR_MSG_REPLY          = 0x80    /* or-ed into a request type */
 };
 
 /* SET_SERVICE options (the optional u32 after the query set).  Only a

@@ -1,16 +1,36 @@
 """Minimal client side of the rnr wire protocol (nsp/wire.h), for driving
 rnrd from tests without librnr."""
+import os
+import re
 import socket
 import struct
 
 VERSION = 1
 HDR = struct.Struct("<IHHII")
+REPLY = 0x80
 
-LOOKUP_BEGIN, LOOKUP_END, SET_SERVICE, INSTALL_CLASS, REMOVE_CLASS = 1, 2, 3, 4, 5
-GET_CLASS_INFO, GET_CLASS_NAME, ENUM_PROVIDERS, LIST_CLASSES, PING = 6, 7, 8, 9, 10
-REPLY, LOOKUP_RESULT, LOOKUP_DONE = 0x80, 0x40, 0x41
-SUBSCRIBE, CHANGE = 0x11, 0x42
-STATS, CACHE_REPORT = 0x0C, 0x12
+
+def _read_msgtab():
+    """The message types from nsp/msgtab.def, the list the C side is made
+    of: {NAME: (type, set of flag names)}.  tests/integration/msgtab_sync.sh
+    checks this reading against the C table."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "..", "..", "nsp", "msgtab.def")
+    line_re = re.compile(r"^RNR_MSG\((0x[0-9A-Fa-f]+),\s*([A-Z_0-9]+),\s*([A-Z_| ]+)\)\s*$")
+    table = {}
+    with open(path) as f:
+        for line in f:
+            m = line_re.match(line)
+            if m:
+                flags = {x.strip() for x in m.group(3).split("|")}
+                table[m.group(2)] = (int(m.group(1), 16), flags)
+    if not table:
+        raise RuntimeError("no messages in " + path)
+    return table
+
+
+MESSAGES = _read_msgtab()
+globals().update({name: t for name, (t, _) in MESSAGES.items()})
 
 NULL32 = 0xFFFFFFFF
 
