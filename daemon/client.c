@@ -30,6 +30,7 @@
 #include "alloc.h"
 #include "log.h"
 #include "lookup.h"
+#include "msgtab.h"
 #include "rnrd.h"
 #include "subscribe.h"
 
@@ -405,9 +406,10 @@ static size_t client_parse(struct rnrd_client *c, const uint8_t *p, size_t n)
         c->d->stats.frames_in++;
         if (rnrd_session_dispatch(c, &h, p + used + RNR_WIRE_HDR_LEN,
                                   h.length - RNR_WIRE_HDR_LEN) != 0) {
-            char why[96];
+            char why[96], name[RNR_MSG_NAME_MAX];
 
-            snprintf(why, sizeof why, "malformed or unknown request (type 0x%02x)", h.type);
+            snprintf(why, sizeof why, "malformed or unknown request (%s)",
+                     rnr_msg_describe(h.type, name, sizeof name));
             rnrd_client_drop(c, why);
             break;
         }
@@ -456,6 +458,7 @@ static int client_first_hdr(const struct rnrd_client *c, const uint8_t *p, size_
 static int client_keep(struct rnrd_client *c, const uint8_t *p, size_t n, size_t *used)
 {
     struct rnr_wire_hdr h;
+    char name[RNR_MSG_NAME_MAX];
     size_t have = rnrd_buf_pending(&c->in), ceiling = SIZE_MAX;
     int hdr = client_first_hdr(c, p, n, &h) == 0;
 
@@ -479,9 +482,9 @@ static int client_keep(struct rnrd_client *c, const uint8_t *p, size_t n, size_t
     }
     c->d->stats.nobufs++;
     log_limited(&c->d->log_dropped, RNR_NSP_LOG_NOTICE,
-                "client %u (pid %ld uid %ld): a %u-byte request refused (WSAENOBUFS): "
+                "client %u (pid %ld uid %ld): a %u-byte %s request refused (WSAENOBUFS): "
                 "over memory-limit or max-memory-per-uid", c->serial, (long)c->caller.pid,
-                (long)c->caller.uid, h.length);
+                (long)c->caller.uid, h.length, rnr_msg_describe(h.type, name, sizeof name));
     rnrd_reply_status(c, h.type, h.id, WSAENOBUFS);
     if (have + n >= h.length) {
         *used = h.length - have;

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "log.h"
 #include "lookup.h"
+#include "msgtab.h"
 #include "nspcall.h"
 #include "queryset.h"
 #include "rnrd.h"
@@ -421,51 +422,59 @@ void rnrd_session_provider_gone(struct rnr_nsp_provider *p)
     }
 }
 
+/*
+ * What rnrd does with each request type.  Names, flags and which types
+ * are requests at all come from the message table (nsp/msgtab.h); this
+ * only adds the handler.  Some handlers take the request id, those that
+ * serve several types the whole header.
+ */
+struct session_handler {
+    int (*by_id)(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r);
+    int (*by_hdr)(struct rnrd_client *c, const struct rnr_wire_hdr *h, struct rnr_rbuf *r);
+};
+
+static const struct session_handler handlers[] = {
+    [RNR_MSG_LOOKUP_BEGIN]   = { rnrd_lookup_request_begin, NULL },
+    [RNR_MSG_LOOKUP_END]     = { rnrd_lookup_request_end, NULL },
+    [RNR_MSG_SET_SERVICE]    = { session_set_service, NULL },
+    [RNR_MSG_INSTALL_CLASS]  = { NULL, rnrd_classes_request },
+    [RNR_MSG_REMOVE_CLASS]   = { NULL, rnrd_classes_request },
+    [RNR_MSG_GET_CLASS_INFO] = { NULL, rnrd_classes_request },
+    [RNR_MSG_GET_CLASS_NAME] = { NULL, rnrd_classes_request },
+    [RNR_MSG_LIST_CLASSES]   = { NULL, rnrd_classes_request },
+    [RNR_MSG_ENUM_PROVIDERS] = { session_enum_providers, NULL },
+    [RNR_MSG_PING]           = { session_ping, NULL },
+    [RNR_MSG_ANSWER_CACHE]   = { rnrd_answers_request, NULL },
+    [RNR_MSG_CACHE_REPORT]   = { rnrd_answers_report, NULL },
+    [RNR_MSG_SUBSCRIBE]      = { rnrd_sub_request, NULL },
+    [RNR_MSG_STATUS]         = { NULL, rnrd_ops_request },
+    [RNR_MSG_STATS]          = { NULL, rnrd_ops_request },
+    [RNR_MSG_CONTROL]        = { NULL, rnrd_ops_request },
+    [RNR_MSG_RELOAD]         = { NULL, rnrd_ops_request },
+    [RNR_MSG_ADMIN]          = { NULL, rnrd_ops_request },
+};
+
 int rnrd_session_dispatch(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                           const uint8_t *body, size_t len)
 {
+    unsigned flags = rnr_msg_flags(h->type);
+    const struct session_handler *sh;
     struct rnr_rbuf r;
 
+    /* Replies and pushed types are rnrd's to send, never to receive. */
+    if (!(flags & RNR_MSGF_REQUEST) || (h->type & RNR_MSG_REPLY) ||
+        h->type >= sizeof handlers / sizeof handlers[0])
+        return -1;
+    sh = &handlers[h->type];
+    if (sh->by_id == NULL && sh->by_hdr == NULL)
+        return -1;
     rnr_rbuf_init(&r, body, len);
     /* Whatever a change does, no answer given before is served again from
      * the answer cache (answers.c); but only once the caller was found to
      * be allowed: a refused request has no side effect, not even an
      * invalidation (a user could otherwise empty the cache for everyone
-     * in a loop).  Class changes are for admins (classes.c); CONTROL and
-     * RELOAD invalidate in ops.c, WSASetService below. */
-    if ((h->type == RNR_MSG_INSTALL_CLASS || h->type == RNR_MSG_REMOVE_CLASS) &&
-        c->caller.is_admin)
+     * in a loop). */
+    if ((flags & RNR_MSGF_INVALIDATES) && (!(flags & RNR_MSGF_ADMIN) || c->caller.is_admin))
         rnrd_answers_changed(c->d);
-    switch (h->type) {
-    case RNR_MSG_LOOKUP_BEGIN:
-        return rnrd_lookup_request_begin(c, h->id, &r);
-    case RNR_MSG_LOOKUP_END:
-        return rnrd_lookup_request_end(c, h->id, &r);
-    case RNR_MSG_SET_SERVICE:
-        return session_set_service(c, h->id, &r);
-    case RNR_MSG_INSTALL_CLASS:
-    case RNR_MSG_REMOVE_CLASS:
-    case RNR_MSG_GET_CLASS_INFO:
-    case RNR_MSG_GET_CLASS_NAME:
-    case RNR_MSG_LIST_CLASSES:
-        return rnrd_classes_request(c, h, &r);
-    case RNR_MSG_ENUM_PROVIDERS:
-        return session_enum_providers(c, h->id, &r);
-    case RNR_MSG_PING:
-        return session_ping(c, h->id, &r);
-    case RNR_MSG_ANSWER_CACHE:
-        return rnrd_answers_request(c, h->id, &r);
-    case RNR_MSG_CACHE_REPORT:
-        return rnrd_answers_report(c, h->id, &r);
-    case RNR_MSG_SUBSCRIBE:
-        return rnrd_sub_request(c, h->id, &r);
-    case RNR_MSG_STATUS:
-    case RNR_MSG_STATS:
-    case RNR_MSG_CONTROL:
-    case RNR_MSG_RELOAD:
-    case RNR_MSG_ADMIN:
-        return rnrd_ops_request(c, h, &r);
-    default:
-        return -1;
-    }
+    return sh->by_id != NULL ? sh->by_id(c, h->id, &r) : sh->by_hdr(c, h, &r);
 }
