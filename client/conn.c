@@ -21,6 +21,7 @@
 #include "alloc.h"
 #include "client.h"
 #include "conn.h"
+#include "msgtab.h"
 #include "paths.h"
 #include "peer.h"
 #include "queryset.h"
@@ -234,8 +235,9 @@ static void poke(struct rnr_conn *c)
  * BEGIN, a class or provider query) within this long is taken for gone
  * (SIGSTOPped, wedged): the connection fails with WSASYSNOTREADY instead
  * of holding every caller, getaddrinfo through NSS included, forever.
- * Requests whose work may take long (registrations, class installs,
- * control commands, reloads) and waits for results have no deadline.
+ * Requests whose work may take long (registrations, class installs)
+ * and waits for results have no deadline: which do is RNR_MSGF_DEADLINE
+ * in the message table (nsp/msgtab.def).
  * RNR_REQUEST_TIMEOUT_MS overrides; 0 turns it off. */
 #define DEFAULT_TIMEOUT_MS 10000u
 
@@ -263,24 +265,6 @@ static uint64_t timeout_ms(void)
         __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
     }
     return (uint64_t)v;
-}
-
-static int has_deadline(uint16_t type)
-{
-    switch (type) {
-    case RNR_MSG_LOOKUP_BEGIN:
-    case RNR_MSG_GET_CLASS_INFO:
-    case RNR_MSG_GET_CLASS_NAME:
-    case RNR_MSG_ENUM_PROVIDERS:
-    case RNR_MSG_LIST_CLASSES:
-    case RNR_MSG_PING:
-    case RNR_MSG_STATUS:
-    case RNR_MSG_STATS:
-    case RNR_MSG_ANSWER_CACHE:
-        return 1;
-    default:
-        return 0;
-    }
 }
 
 /* Lock held.  Milliseconds the reader may wait in poll: until the earliest
@@ -406,8 +390,8 @@ static int decode_frame(struct rnr_conn *c, const struct rnr_wire_hdr *h,
     if (h->type & RNR_MSG_REPLY) {
         unsigned req = h->type & ~(unsigned)RNR_MSG_REPLY;
 
-        if ((req < RNR_MSG_LOOKUP_BEGIN || req > RNR_MSG_PING) &&
-            req != RNR_MSG_ANSWER_CACHE && req != RNR_MSG_CACHE_REPORT) {
+        /* Only replies to what this connection sends (msgtab.h). */
+        if (!(rnr_msg_flags(h->type) & RNR_MSGF_POOL)) {
             rc = WSASYSNOTREADY;
             goto done;
         }
@@ -994,7 +978,8 @@ static int call_send(struct rnr_call *call, int *unsent)
     uint64_t t = timeout_ms();
     int rc;
 
-    call->deadline_ms = t != 0 && has_deadline(call->type) ? rnr_conn_now_ms() + t : 0;
+    call->deadline_ms = t != 0 && (rnr_msg_flags(call->type) & RNR_MSGF_DEADLINE)
+                       ? rnr_conn_now_ms() + t : 0;
 
     *unsent = 1;
     pthread_mutex_lock(&c->lock);
