@@ -1,7 +1,7 @@
 /*
  * The connection to rnrd (doc/architecture.md, "Connection").
  *
- * A small pool of AF_UNIX streams per process (conn.c: RNR_CONN_SLOTS
+ * A small pool of AF_UNIX streams per process (pool.c: RNR_CONN_SLOTS
  * slots), each opened lazily by the first call that needs it.  Every
  * thread is pinned to one slot, chosen round robin on its first call, so
  * a few threads each have a connection of their own and more threads
@@ -42,16 +42,11 @@
 #include <stdint.h>
 
 #include <rnr/winsock2.h>
+#include "dial.h"
+#include "idmap.h"
 #include "wire.h"
 
 struct rnr_conn;
-
-/* A node of the connection's id maps (requests by id, lookups by daemon
- * handle). */
-struct rnr_idnode {
-    struct rnr_idnode *next;
-    uint32_t           id;
-};
 
 /* One pushed result, flat (one rnr_free). */
 struct rnr_result {
@@ -104,7 +99,7 @@ struct rnr_call {
     int                status;    /* transport failure or the daemon's status */
     uint8_t           *body;      /* reply body on success (rnr_malloc), may be NULL */
     size_t             len;
-    uint64_t           deadline_ms;  /* CLOCK_MONOTONIC; 0: none (conn.c) */
+    uint64_t           deadline_ms;  /* CLOCK_MONOTONIC; 0: none (call.c) */
 };
 
 /* CLOCK_MONOTONIC in milliseconds: reply deadlines, answer cache retries. */
@@ -116,15 +111,6 @@ uint64_t rnr_conn_now_ms(void);
 int  rnr_conn_acquire(struct rnr_conn **out);
 void rnr_conn_ref(struct rnr_conn *c);
 
-/* A new connected, non-blocking, close-on-exec socket to rnrd (the
- * RNR_SOCKET path or the default) in *fd, for a caller that runs its own
- * connection (the asynchronous engine).  0, WSASYSNOTREADY (no daemon),
- * WSAEMFILE, WSAENOBUFS. */
-int  rnr_conn_dial(int *fd);
-/* The same, also giving the socket path (plen bytes at path; NULL for
- * none).  Both dial only a daemon nsp/peer.h trusts: another is
- * WSASYSNOTREADY, as a missing one. */
-int  rnr_conn_dial_daemon(int *fd, char *path, size_t plen);
 /* The socket path a pool connection was opened with. */
 const char *rnr_conn_path(const struct rnr_conn *c);
 void rnr_conn_put(struct rnr_conn *c);    /* accepts NULL */

@@ -1,7 +1,7 @@
 /*
  * WSALookupServiceBegin / Next / End (doc/architecture.md, "Lookups end to
  * end").  Results are pushed by the daemon and queued on the lookup by the
- * connection's reader (conn.c); Next takes them from the queue, blocking
+ * connection's reader (conn_read.c); Next takes them from the queue, blocking
  * (and maybe reading for everybody) only while the queue is empty and the
  * lookup not done.
  */

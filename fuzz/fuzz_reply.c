@@ -1,6 +1,6 @@
 /*
  * The library side of the wire protocol: librnr's reply and pushed-frame
- * decoding (client/conn.c, lookup.c, classes.c, providers.c, and the
+ * decoding (client/conn_read.c, lookup.c, classes.c, providers.c, and the
  * hostent / servent blobs of getXbyY) against a fake rnrd that answers
  * the first request of each input with the input's bytes.
  *
