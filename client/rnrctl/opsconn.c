@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,9 +13,8 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "../dial.h"
 #include "opsconn.h"
-#include "paths.h"
-#include "peer.h"
 
 /* A reload may take a moment (providers re-read their files); a daemon
  * that says nothing for this long is not going to. */
@@ -29,14 +29,20 @@ void rnrctl_ops_begin(struct rnr_wbuf *w, uint16_t type)
 
 int rnrctl_ops_dial(int *out)
 {
-    char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-    int rc;
+    int fd = -1, rc;
 
-    if (rnr_path_client_socket(path, sizeof path) != 0)
+    /* The daemon librnr would use, by librnr's own dial (client/dial.h). */
+    rc = rnr_conn_dial_daemon(&fd, NULL, 0);
+    if (rc != 0)
+        return rc == WSAEMFILE ? WSAENOBUFS : rc;
+    /* Blocking: one request at a time, and a large SET_SERVICE batch
+     * (setpipe.c) waits for socket space rather than failing. */
+    if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+        close(fd);
         return WSASYSNOTREADY;
-    /* Only a daemon this user may trust (nsp/peer.h). */
-    rc = rnr_peer_dial(path, out, NULL, NULL, 0);
-    return rc == WSAEMFILE ? WSAENOBUFS : rc;
+    }
+    *out = fd;
+    return 0;
 }
 
 void rnrctl_ops_explain(void)
@@ -47,9 +53,7 @@ void rnrctl_ops_explain(void)
     /* Asked again rather than remembered: librnr refuses the same
      * daemons without a word, and nothing else would tell a refused
      * daemon from a missing one. */
-    if (rnr_path_client_socket(path, sizeof path) != 0)
-        return;
-    if (rnr_peer_dial(path, &fd, NULL, why, sizeof why) == 0)
+    if (rnr_conn_dial_why(&fd, path, sizeof path, why, sizeof why) == 0)
         close(fd);
     else if (why[0] != '\0')
         fprintf(stderr, "rnrctl: not using %s: %s\n", path, why);
