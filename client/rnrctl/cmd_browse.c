@@ -20,7 +20,7 @@
 #include "guid.h"
 #include "rnrctl.h"
 
-const char rnrctl_help_browse[] =
+static const char rnrctl_help_browse[] =
 "Usage: rnrctl browse CLASS [NAME] [options]\n"
 "\n"
 "Watch the entries of service class CLASS (NAME may hold * and ?; default\n"
@@ -305,7 +305,7 @@ static int parse_args(struct rnrctl *c, struct rnrctl_target *t, DWORD *flags, i
     return 0;
 }
 
-int rnrctl_cmd_browse(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_browse(struct rnrctl *c, int argc, char **argv)
 {
     struct rnrctl_target t;
     struct rnr_browse *b = NULL;
@@ -369,3 +369,11 @@ done:
     rnr_browse_close(b);
     return r;
 }
+
+const struct rnrctl_command rnrctl_command_browse = {
+    .name = "browse",
+    .synopsis = "CLASS [NAME]",
+    .summary = "watch entries appear and disappear",
+    .help = rnrctl_help_browse,
+    .run = rnrctl_cmd_browse,
+};

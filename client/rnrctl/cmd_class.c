@@ -13,7 +13,7 @@
 #include "guid.h"
 #include "rnrctl.h"
 
-const char rnrctl_help_class[] =
+static const char rnrctl_help_class[] =
 "Usage: rnrctl class install FILE.xml\n"
 "       rnrctl class remove CLASS\n"
 "       rnrctl class show CLASS [--provider ID]\n"
@@ -252,7 +252,7 @@ static int do_list(struct rnrctl *c)
     return RNRCTL_EXIT_OK;
 }
 
-int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv)
 {
     struct rnrctl_parser p;
     const char *val, *provider_arg = NULL, *arg = NULL;
@@ -315,3 +315,11 @@ int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv)
     }
     return RNRCTL_EXIT_USAGE;
 }
+
+const struct rnrctl_command rnrctl_command_class = {
+    .name = "class",
+    .synopsis = "install|remove|show|list",
+    .summary = "install, remove, show or list service classes",
+    .help = rnrctl_help_class,
+    .run = rnrctl_cmd_class,
+};

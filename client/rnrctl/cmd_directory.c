@@ -55,7 +55,7 @@
 #include "../../providers/directory/dir_page.h"
 #include "../../providers/directory/dir_xml.h"
 
-const char rnrctl_help_directory[] =
+static const char rnrctl_help_directory[] =
 "Usage: rnrctl directory export [-o FILE.xml] [--context CTX] [--provider ID] [--quiet]\n"
 "       rnrctl directory import FILE.xml [--provider ID] [--quiet]\n"
 "\n"
@@ -879,7 +879,7 @@ done:
     return rc;
 }
 
-int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv)
 {
     struct rnrctl_parser p;
     const char *val, *sub = NULL, *file = NULL, *provider = NULL, *context = NULL;
@@ -945,3 +945,11 @@ int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv)
     return file == NULL ? do_export(c, &prov, context, output, quiet)
                         : do_import(c, &prov, file, quiet);
 }
+
+const struct rnrctl_command rnrctl_command_directory = {
+    .name = "directory",
+    .synopsis = "export|import",
+    .summary = "the persistent directory as XML",
+    .help = rnrctl_help_directory,
+    .run = rnrctl_cmd_directory,
+};

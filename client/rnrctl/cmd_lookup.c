@@ -17,7 +17,7 @@
 #include "guid.h"
 #include "rnrctl.h"
 
-const char rnrctl_help_lookup[] =
+static const char rnrctl_help_lookup[] =
 "Usage: rnrctl lookup CLASS [NAME] [options]\n"
 "\n"
 "Look NAME up in service class CLASS (WSALookupServiceBegin/Next/End) and\n"
@@ -758,7 +758,7 @@ static int run_lookup(struct rnrctl *c, struct lookup *lk, HANDLE h,
     return status;
 }
 
-int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
 {
     struct lookup lk;
     WSAQUERYSETA qs;
@@ -845,3 +845,11 @@ int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv)
         return rnrctl_fail(c, r, "%s%s", what, count > 0 ? ", after some results" : "");
     return RNRCTL_EXIT_OK;
 }
+
+const struct rnrctl_command rnrctl_command_lookup = {
+    .name = "lookup",
+    .synopsis = "CLASS [NAME]",
+    .summary = "look a service up, print every result",
+    .help = rnrctl_help_lookup,
+    .run = rnrctl_cmd_lookup,
+};

@@ -16,7 +16,7 @@
 #include "status.h"
 #include "wire_ops.h"
 
-const char rnrctl_help_status[] =
+static const char rnrctl_help_status[] =
 "Usage: rnrctl status [--json]\n"
 "\n"
 "Show rnrd's version, process id and uptime, and every configured provider\n"
@@ -28,7 +28,7 @@ const char rnrctl_help_status[] =
 "  rnrctl status\n"
 "  rnrctl --json status | jq -r '.providers[] | select(.state != \"started\") | .name'\n";
 
-const char rnrctl_help_stats[] =
+static const char rnrctl_help_stats[] =
 "Usage: rnrctl stats [--json | --kv]\n"
 "       rnrctl stats --reset\n"
 "\n"
@@ -56,7 +56,7 @@ const char rnrctl_help_stats[] =
 "  rnrctl stats --kv | grep '^provider\\.dns\\.'\n"
 "  rnrctl stats --reset\n";
 
-const char rnrctl_help_log_level[] =
+static const char rnrctl_help_log_level[] =
 "Usage: rnrctl log-level [LEVEL]\n"
 "\n"
 "Show rnrd's log level, or set it to LEVEL (err, warning, notice, info or\n"
@@ -69,7 +69,7 @@ const char rnrctl_help_log_level[] =
 "  rnrctl log-level\n"
 "  rnrctl log-level debug\n";
 
-const char rnrctl_help_reload[] =
+static const char rnrctl_help_reload[] =
 "Usage: rnrctl reload\n"
 "\n"
 "Make rnrd re-read its configuration, as SIGHUP does, and report whether\n"
@@ -77,7 +77,7 @@ const char rnrctl_help_reload[] =
 "refused and the running one kept (the errors are in rnrd's log).\n"
 "Needs root or membership of rnrd's admin-group.\n";
 
-const char rnrctl_help_cache[] =
+static const char rnrctl_help_cache[] =
 "Usage: rnrctl cache flush [--provider NAME] [HOSTNAME]\n"
 "\n"
 "Empty the caches of rnrd's providers: every provider that has one, or\n"
@@ -89,7 +89,7 @@ const char rnrctl_help_cache[] =
 "  rnrctl cache flush\n"
 "  rnrctl cache flush --provider dns www.example.com\n";
 
-const char rnrctl_help_control[] =
+static const char rnrctl_help_control[] =
 "Usage: rnrctl control PROVIDER COMMAND [ARGUMENT]\n"
 "\n"
 "Send an administrative command to one provider (as `rnrctl status`\n"
@@ -255,7 +255,7 @@ static void status_text(struct rnrctl *c, const struct rnr_ops_status *s)
     out_table_free(&t);
 }
 
-int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv)
 {
     struct rnr_ops_status *s = NULL;
     struct rnr_wbuf w;
@@ -506,7 +506,7 @@ static int fetch_stats(struct rnrctl *c, struct rnr_ops_stats **out)
     return r != 0 ? rnrctl_fail(c, r, "STATS") : 0;
 }
 
-int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv)
 {
     static const struct rnrctl_opt opts[] = {
         RNRCTL_COMMON_OPTS,
@@ -606,7 +606,7 @@ static int log_level_show(struct rnrctl *c)
     return RNRCTL_EXIT_OK;
 }
 
-int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv)
 {
     const char *pos[1] = { NULL };
     char done[64];
@@ -629,7 +629,7 @@ int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv)
 
 /* ------------------------------------------------------------ reload */
 
-int rnrctl_cmd_reload(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_reload(struct rnrctl *c, int argc, char **argv)
 {
     struct rnr_wbuf w;
     uint8_t *body = NULL;
@@ -722,7 +722,7 @@ static int cache_extra(struct rnrctl *c, int id, const char *val, void *arg)
     return 0;
 }
 
-int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv)
 {
     static const struct rnrctl_opt opts[] = {
         RNRCTL_COMMON_OPTS,
@@ -746,7 +746,7 @@ int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv)
     return control(c, prov, "cache-flush", npos > 1 ? pos[1] : NULL);
 }
 
-int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv)
 {
     const char *pos[3] = { NULL, NULL, NULL };
     int npos, r;
@@ -760,3 +760,51 @@ int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv)
         return rnrctl_usage(c, "COMMAND must be 1 to %u bytes", RNR_OPS_MAX_COMMAND);
     return control(c, pos[0], pos[1], npos > 2 ? pos[2] : NULL);
 }
+
+const struct rnrctl_command rnrctl_command_status = {
+    .name = "status",
+    .synopsis = "",
+    .summary = "rnrd's version, uptime and providers",
+    .help = rnrctl_help_status,
+    .run = rnrctl_cmd_status,
+};
+
+const struct rnrctl_command rnrctl_command_stats = {
+    .name = "stats",
+    .synopsis = "[--kv | --reset]",
+    .summary = "counters and latencies, per provider; --reset zeroes them (admin)",
+    .help = rnrctl_help_stats,
+    .run = rnrctl_cmd_stats,
+};
+
+const struct rnrctl_command rnrctl_command_log_level = {
+    .name = "log-level",
+    .synopsis = "[LEVEL]",
+    .summary = "show or set rnrd's log level (admin to set)",
+    .help = rnrctl_help_log_level,
+    .run = rnrctl_cmd_log_level,
+};
+
+const struct rnrctl_command rnrctl_command_reload = {
+    .name = "reload",
+    .synopsis = "",
+    .summary = "re-read rnrd's configuration (admin)",
+    .help = rnrctl_help_reload,
+    .run = rnrctl_cmd_reload,
+};
+
+const struct rnrctl_command rnrctl_command_cache = {
+    .name = "cache",
+    .synopsis = "flush [NAME]",
+    .summary = "empty provider caches (admin)",
+    .help = rnrctl_help_cache,
+    .run = rnrctl_cmd_cache,
+};
+
+const struct rnrctl_command rnrctl_command_control = {
+    .name = "control",
+    .synopsis = "PROVIDER COMMAND [ARG]",
+    .summary = "a provider's own command (admin)",
+    .help = rnrctl_help_control,
+    .run = rnrctl_cmd_control,
+};

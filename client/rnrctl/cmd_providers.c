@@ -10,7 +10,7 @@
 #include "guid.h"
 #include "rnrctl.h"
 
-const char rnrctl_help_providers[] =
+static const char rnrctl_help_providers[] =
 "Usage: rnrctl providers [--json]\n"
 "\n"
 "List rnrd's name-space providers in catalog order (WSAEnumNameSpaceProviders):\n"
@@ -76,7 +76,7 @@ static void print_json(const WSANAMESPACE_INFOA *p, int n)
     out_json_finish(&j);
 }
 
-int rnrctl_cmd_providers(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_providers(struct rnrctl *c, int argc, char **argv)
 {
     const WSANAMESPACE_INFOA *p;
     struct rnrctl_parser ps;
@@ -108,3 +108,11 @@ int rnrctl_cmd_providers(struct rnrctl *c, int argc, char **argv)
         print_table(p, n);
     return RNRCTL_EXIT_OK;
 }
+
+const struct rnrctl_command rnrctl_command_providers = {
+    .name = "providers",
+    .synopsis = "",
+    .summary = "list name-space providers",
+    .help = rnrctl_help_providers,
+    .run = rnrctl_cmd_providers,
+};

@@ -57,7 +57,7 @@
 "the owner); 5 other failure; 6 (register) held only until rnrctl exits,\n" \
 "so nothing is left: use --persistent or rnrctl publish.\n"
 
-const char rnrctl_help_register[] =
+static const char rnrctl_help_register[] =
 "Usage: rnrctl register CLASS NAME [options]\n"
 "\n"
 "Register service instance NAME of class CLASS (WSASetService with\n"
@@ -74,7 +74,7 @@ SETSERVICE_OPTIONS
 "      --persistent\n"
 "  rnrctl register myclass svc --addr 192.0.2.1:80 --addr 192.0.2.2:80 --multiple\n";
 
-const char rnrctl_help_publish[] =
+static const char rnrctl_help_publish[] =
 "Usage: rnrctl publish CLASS NAME [options]\n"
 "\n"
 "Register service instance NAME of class CLASS, as register does, and keep\n"
@@ -89,7 +89,7 @@ SETSERVICE_OPTIONS
 "  rnrctl publish myclass printer1 --addr 192.0.2.10:631 --ns NS_SAP\n"
 "  rnrctl publish tcp:8080 devserver --addr 192.0.2.7:8080 --provider directory\n";
 
-const char rnrctl_help_deregister[] =
+static const char rnrctl_help_deregister[] =
 "Usage: rnrctl deregister CLASS NAME [options]\n"
 "\n"
 "Deregister service instance NAME of class CLASS (WSASetService with\n"
@@ -103,7 +103,7 @@ SETSERVICE_OPTIONS
 "  rnrctl deregister tcp:5000 printer1\n"
 "  rnrctl deregister myclass svc --provider directory\n";
 
-const char rnrctl_help_delete[] =
+static const char rnrctl_help_delete[] =
 "Usage: rnrctl delete CLASS NAME [options]\n"
 "\n"
 "Delete service instance NAME of class CLASS (WSASetService with\n"
@@ -525,17 +525,17 @@ done:
     return r;
 }
 
-int rnrctl_cmd_register(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_register(struct rnrctl *c, int argc, char **argv)
 {
     return set_service(c, argc, argv, RNRSERVICE_REGISTER, rnrctl_help_register);
 }
 
-int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv)
 {
     return set_service(c, argc, argv, RNRSERVICE_DEREGISTER, rnrctl_help_deregister);
 }
 
-int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv)
 {
     return set_service(c, argc, argv, RNRSERVICE_DELETE, rnrctl_help_delete);
 }
@@ -618,7 +618,7 @@ static int publish_again(struct rnrctl *c, struct setsvc *s, int *fd, int sfd,
     }
 }
 
-int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
+static int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv)
 {
     struct setsvc *s = rnr_calloc(1, sizeof *s);
     CSADDR_INFO csa[MAX_ADDRS];
@@ -669,3 +669,35 @@ done:
     rnr_free(s);
     return r;
 }
+
+const struct rnrctl_command rnrctl_command_register = {
+    .name = "register",
+    .synopsis = "CLASS NAME",
+    .summary = "register a service instance (--addr ...)",
+    .help = rnrctl_help_register,
+    .run = rnrctl_cmd_register,
+};
+
+const struct rnrctl_command rnrctl_command_deregister = {
+    .name = "deregister",
+    .synopsis = "CLASS NAME",
+    .summary = "deregister a service instance",
+    .help = rnrctl_help_deregister,
+    .run = rnrctl_cmd_deregister,
+};
+
+const struct rnrctl_command rnrctl_command_delete = {
+    .name = "delete",
+    .synopsis = "CLASS NAME",
+    .summary = "delete a service instance, or one address of it",
+    .help = rnrctl_help_delete,
+    .run = rnrctl_cmd_delete,
+};
+
+const struct rnrctl_command rnrctl_command_publish = {
+    .name = "publish",
+    .synopsis = "CLASS NAME",
+    .summary = "register it until interrupted, then deregister",
+    .help = rnrctl_help_publish,
+    .run = rnrctl_cmd_publish,
+};

@@ -9,33 +9,16 @@
 
 #include "rnrctl.h"
 
-static const char help_main[] =
+static const char help_head[] =
 "Usage: rnrctl [--socket PATH] [--json] [--color WHEN] COMMAND [ARGS]\n"
 "       rnrctl --help | --version\n"
 "       rnrctl help COMMAND\n"
 "\n"
 "Query and manage rnrd, the Winsock 2 name resolution (RnR) daemon.\n"
 "\n"
-"Commands:\n"
-"  providers                  list name-space providers\n"
-"  lookup CLASS [NAME]        look a service up, print every result\n"
-"  browse CLASS [NAME]        watch entries appear and disappear\n"
-"  register CLASS NAME        register a service instance (--addr ...)\n"
-"  deregister CLASS NAME      deregister a service instance\n"
-"  delete CLASS NAME          delete a service instance, or one address of it\n"
-"  publish CLASS NAME         register it until interrupted, then deregister\n"
-"  class install FILE.xml     validate and install a service class\n"
-"  class remove CLASS         remove an installed service class\n"
-"  class show CLASS           show a service class\n"
-"  class list                 list the installed service classes\n"
-"  status                     rnrd's version, uptime and providers\n"
-"  stats [--kv]               counters and latencies, per provider\n"
-"  stats --reset              set rnrd's counters back to zero (admin)\n"
-"  log-level [LEVEL]          show or set rnrd's log level (admin to set)\n"
-"  reload                     re-read rnrd's configuration (admin)\n"
-"  cache flush [NAME]         empty provider caches (admin)\n"
-"  control PROVIDER COMMAND [ARG]  a provider's own command (admin)\n"
-"  directory export|import    the persistent directory as XML\n"
+;
+
+static const char help_tail[] =
 "\n"
 "Global options (also accepted after the command):\n"
 "  --socket PATH   rnrd's control socket (default: $RNR_SOCKET, else the\n"
@@ -70,47 +53,59 @@ static const char help_main[] =
 "  5  any other failure\n"
 "  6  register: held only while rnrctl runs (NS_SAP without --persistent)\n";
 
-struct command {
-    const char *name;
-    int (*run)(struct rnrctl *c, int argc, char **argv);
-    const char *help;
+/* Every command; the main help lists them in this order. */
+static const struct rnrctl_command *const commands[] = {
+    &rnrctl_command_providers,
+    &rnrctl_command_lookup,
+    &rnrctl_command_browse,
+    &rnrctl_command_register,
+    &rnrctl_command_deregister,
+    &rnrctl_command_delete,
+    &rnrctl_command_publish,
+    &rnrctl_command_class,
+    &rnrctl_command_status,
+    &rnrctl_command_stats,
+    &rnrctl_command_log_level,
+    &rnrctl_command_reload,
+    &rnrctl_command_cache,
+    &rnrctl_command_control,
+    &rnrctl_command_directory,
 };
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
 
-static const struct command commands[] = {
-    { "providers",  rnrctl_cmd_providers,  rnrctl_help_providers },
-    { "lookup",     rnrctl_cmd_lookup,     rnrctl_help_lookup },
-    { "register",   rnrctl_cmd_register,   rnrctl_help_register },
-    { "deregister", rnrctl_cmd_deregister, rnrctl_help_deregister },
-    { "delete",     rnrctl_cmd_delete,     rnrctl_help_delete },
-    { "publish",    rnrctl_cmd_publish,    rnrctl_help_publish },
-    { "class",      rnrctl_cmd_class,      rnrctl_help_class },
-    { "status",     rnrctl_cmd_status,     rnrctl_help_status },
-    { "stats",      rnrctl_cmd_stats,      rnrctl_help_stats },
-    { "log-level",  rnrctl_cmd_log_level,  rnrctl_help_log_level },
-    { "reload",     rnrctl_cmd_reload,     rnrctl_help_reload },
-    { "cache",      rnrctl_cmd_cache,      rnrctl_help_cache },
-    { "control",    rnrctl_cmd_control,    rnrctl_help_control },
-    { "directory",  rnrctl_cmd_directory,  rnrctl_help_directory },
-    { "browse",     rnrctl_cmd_browse,     rnrctl_help_browse },
-};
-
-static const struct command *find_command(const char *name)
+static const struct rnrctl_command *find_command(const char *name)
 {
     size_t i;
 
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
     return NULL;
+}
+
+static void print_help(void)
+{
+    size_t i;
+
+    fputs(help_head, stdout);
+    fputs("Commands:\n", stdout);
+    for (i = 0; i < NCOMMANDS; i++) {
+        char left[64];
+
+        snprintf(left, sizeof left, "%s%s%s", commands[i]->name,
+                 commands[i]->synopsis[0] != '\0' ? " " : "", commands[i]->synopsis);
+        printf("  %-30s %s\n", left, commands[i]->summary);
+    }
+    fputs(help_tail, stdout);
 }
 
 static int unknown_command(struct rnrctl *c, const char *name)
 {
-    const char *names[sizeof commands / sizeof commands[0] + 1];
+    const char *names[NCOMMANDS + 1];
     size_t i;
 
-    for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        names[i] = commands[i].name;
+    for (i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i]->name;
     names[i++] = "help";
     return rnrctl_unknown(c, "command", name, names, i);
 }
@@ -126,10 +121,10 @@ static const struct rnrctl_opt global_opts[] = {
 /* "rnrctl help [COMMAND]". */
 static int run_help(struct rnrctl *c, int argc, char **argv)
 {
-    const struct command *cmd;
+    const struct rnrctl_command *cmd;
 
     if (argc < 2) {
-        fputs(help_main, stdout);
+        print_help();
         return RNRCTL_EXIT_OK;
     }
     if (argc > 2)
@@ -145,7 +140,7 @@ int main(int argc, char **argv)
 {
     struct rnrctl c;
     struct rnrctl_parser p;
-    const struct command *cmd;
+    const struct rnrctl_command *cmd;
     const char *val;
     char err[160];
     int id, rc;
@@ -163,7 +158,7 @@ int main(int argc, char **argv)
         if (id == RNRCTL_OPT_END || id == RNRCTL_OPT_POSITIONAL)
             break;
         if (id == RNRCTL_O_HELP) {
-            fputs(help_main, stdout);
+            print_help();
             return RNRCTL_EXIT_OK;
         }
         if (id == O_VERSION) {

@@ -171,38 +171,35 @@ void rnrctl_format_namespace(DWORD ns, char *buf, size_t len);
 void rnrctl_print_class(struct rnrctl *c, const WSASERVICECLASSINFOA *ci, FILE *f);
 void rnrctl_json_class(struct rnrctl *c, struct out_json *j, const WSASERVICECLASSINFOA *ci);
 
-/* Commands.  argv[0] is the command's name; they return the exit code. */
-int rnrctl_cmd_providers(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_lookup(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_register(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_deregister(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_delete(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_publish(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_class(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_status(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_stats(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_log_level(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_reload(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_cache(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_control(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_directory(struct rnrctl *c, int argc, char **argv);
-int rnrctl_cmd_browse(struct rnrctl *c, int argc, char **argv);
+/*
+ * A command: one struct, exported by the file that implements it and
+ * listed once in rnrctl.c's table, from which the main help, "rnrctl
+ * help", dispatch and "did you mean" all come (rnrctl_commands.sh holds
+ * the completions and rnrctl(1) to the same list).
+ */
+struct rnrctl_command {
+    const char *name;
+    const char *synopsis;   /* its arguments, for the main help ("" none) */
+    const char *summary;    /* one line, for the main help */
+    const char *help;       /* the whole of "rnrctl NAME --help" */
+    /* argv[0] is the command's name; returns the exit code. */
+    int (*run)(struct rnrctl *c, int argc, char **argv);
+};
 
-/* Help texts (stdout, exit 0 on --help). */
-extern const char rnrctl_help_providers[];
-extern const char rnrctl_help_lookup[];
-extern const char rnrctl_help_register[];
-extern const char rnrctl_help_deregister[];
-extern const char rnrctl_help_delete[];
-extern const char rnrctl_help_publish[];
-extern const char rnrctl_help_class[];
-extern const char rnrctl_help_status[];
-extern const char rnrctl_help_stats[];
-extern const char rnrctl_help_log_level[];
-extern const char rnrctl_help_reload[];
-extern const char rnrctl_help_cache[];
-extern const char rnrctl_help_control[];
-extern const char rnrctl_help_directory[];
-extern const char rnrctl_help_browse[];
+extern const struct rnrctl_command rnrctl_command_providers;
+extern const struct rnrctl_command rnrctl_command_lookup;
+extern const struct rnrctl_command rnrctl_command_browse;
+extern const struct rnrctl_command rnrctl_command_register;
+extern const struct rnrctl_command rnrctl_command_deregister;
+extern const struct rnrctl_command rnrctl_command_delete;
+extern const struct rnrctl_command rnrctl_command_publish;
+extern const struct rnrctl_command rnrctl_command_class;
+extern const struct rnrctl_command rnrctl_command_status;
+extern const struct rnrctl_command rnrctl_command_stats;
+extern const struct rnrctl_command rnrctl_command_log_level;
+extern const struct rnrctl_command rnrctl_command_reload;
+extern const struct rnrctl_command rnrctl_command_cache;
+extern const struct rnrctl_command rnrctl_command_control;
+extern const struct rnrctl_command rnrctl_command_directory;
 
 #endif
