@@ -23,7 +23,8 @@
  *   lower-case hex, the longest run of two or more zero groups (the first
  *   of equal runs) as "::", and the last 32 bits as dotted IPv4 for the
  *   IPv4-compatible (::a.b.c.d, not :: or ::1), IPv4-mapped
- *   (::ffff:a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms.
+ *   (::ffff:a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d) forms, and
+ *   ISATAP addresses (...:5efe:a.b.c.d, ...:200:5efe:a.b.c.d).
  */
 #include "config.h"
 
@@ -194,6 +195,10 @@ int rnr_ntop6(const uint8_t a[16], char *buf, size_t cap)
     embed4 = memcmp(a, zero10, 10) == 0 &&
              ((w[5] == 0 && (w[6] != 0 || w[7] > 1)) || w[5] == 0xffff);
     if (memcmp(a, zero10, 8) == 0 && w[4] == 0xffff && w[5] == 0)
+        embed4 = 1;
+    /* ISATAP (RFC 5214): interface id 0000:5efe or 0200:5efe under any
+     * prefix, as Windows prints it ("fe80::5efe:192.0.2.1"). */
+    if ((w[4] & 0xfdffu) == 0 && w[5] == 0x5efe)
         embed4 = 1;
     limit = embed4 ? 6 : 8;
     for (i = 0; i < limit;) {

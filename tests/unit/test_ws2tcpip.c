@@ -435,6 +435,18 @@ static void test_inet_ntop(void **state)
     static const uint8_t a4[16] = { 0,0,0,0,0,0,0,0,0,0,0,0,0xcc,0x98,0xbd,0x74 };
     static const uint8_t a5[16] = { 0,0,0,0,0,0,0,0,0xff,0xff,0,0,1,2,3,4 };
     static const uint8_t a6[16] = { 0,1,0,0,0,2,0,0,0,0,0,3,0,0,0,4 };
+    /* ISATAP, dotted as Windows prints it, under any prefix; 0200:5efe
+     * too; ::ffff:1:a.b.c.d is none of the embedded forms. */
+    static const struct { uint8_t a[16]; const char *text; } isatap[] = {
+        { { 0xfe,0x80,0,0,0,0,0,0,0,0,0x5e,0xfe,192,0,2,1 }, "fe80::5efe:192.0.2.1" },
+        { { 0,1,0,2,0,3,0,4,0,0,0x5e,0xfe,1,2,3,4 }, "1:2:3:4:0:5efe:1.2.3.4" },
+        { { 0x20,0x01,0x0d,0xb8,0,0,0,0,2,0,0x5e,0xfe,1,2,3,4 }, "2001:db8::200:5efe:1.2.3.4" },
+        { { 0,0,0,0,0,0,0,0,0,0,0x5e,0xfe,1,2,3,4 }, "::5efe:1.2.3.4" },
+        { { 0,0,0,0,0,0,0,0,0,0,0xff,0xff,0,1,1,2 }, "::ffff:0.1.1.2" },
+        { { 0,0,0,0,0,0,0,0,0xff,0xff,0,1,1,2,3,4 }, "::ffff:1:102:304" },
+        { { 0xfe,0x80,0,0,0,0,0,0,1,0,0x5e,0xfe,1,2,3,4 }, "fe80::100:5efe:102:304" },
+    };
+    size_t k;
     uint32_t v4 = htonl(0x15102020);
     char dst[16], dst6[64];
 
@@ -453,6 +465,10 @@ static void test_inet_ntop(void **state)
 
     assert_non_null(inet_ntop(AF_INET6, a2, dst6, sizeof dst6));
     assert_string_equal(dst6, "::fffe:cc98:bd74");
+    for (k = 0; k < sizeof isatap / sizeof isatap[0]; k++) {
+        assert_non_null(inet_ntop(AF_INET6, isatap[k].a, dst6, sizeof dst6));
+        assert_string_equal(dst6, isatap[k].text);
+    }
     assert_non_null(inet_ntop(AF_INET6, a3, dst6, sizeof dst6));
     assert_string_equal(dst6, "2030:a4b1::");
     assert_non_null(inet_ntop(AF_INET6, a4, dst6, sizeof dst6));
