@@ -30,6 +30,7 @@
 
 #include "client.h"
 #include "guid.h"
+#include "ws2tcpip_int.h"
 
 /* "[" + the longest IPv6 text + "%" + 10 scope digits + "]:" + 5 port
  * digits + NUL; INET6_ADDRSTRLEN already counts a NUL. */
@@ -71,7 +72,9 @@ static int format_in6(const void *sa, DWORD salen, char *out, size_t outlen)
     if (salen < sizeof(a))
         return WSAEINVAL;
     memcpy(&a, sa, sizeof(a));
-    if (inet_ntop(AF_INET6, &a.sin6_addr, host, sizeof(host)) == NULL)
+    /* Windows' text of the address (RtlIpv6AddressToString), the same as
+     * inet_ntop's here: glibc's differs for ISATAP and some embedded IPv4. */
+    if (rnr_ntop6((const uint8_t *)&a.sin6_addr, host, sizeof(host)) != 0)
         return WSAEINVAL;
     /* Windows prints the scope as a number even when an interface of that
      * index has a name: the string must not depend on the machine. */
