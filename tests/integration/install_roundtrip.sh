@@ -1,5 +1,5 @@
 #!/bin/sh
-# make install DESTDIR=... then make uninstall (issue 8): the layout
+# make install DESTDIR=... then make uninstall: the layout
 # follows configure's directories; libnss_rnr.so.2 is the only NSS file;
 # provider modules are NAME.so without .la; the drop-in directories exist;
 # the example provider (examples/provider) builds from the installed

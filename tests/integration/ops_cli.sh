@@ -1,5 +1,5 @@
 #!/bin/sh
-# rnrd operations from the shell (issue 8): rnrctl status, stats (table,
+# rnrd operations from the shell: rnrctl status, stats (table,
 # --kv, --json), reload, cache flush and control through the test
 # provider's stats and control slots; who may do what (setpriv); a second
 # rnrd on the same socket; the privilege drop, read from /proc/PID/status.
