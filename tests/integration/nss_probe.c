@@ -421,6 +421,8 @@ static void *thread_main(void *arg)
 {
     int i, bad = 0;
 
+    (void)arg;
+
     for (i = 0; i < 100; i++)
         bad += one_round();
     return (void *)(intptr_t)bad;

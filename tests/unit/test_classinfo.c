@@ -151,6 +151,7 @@ static void test_flatten_shapes(void **state)
 {
     struct cshape c;
     unsigned long k;
+    (void)state;
 
     for (k = 0; k < 3000; k++) {
         cshape_build(&c, k);
@@ -162,6 +163,7 @@ static void test_flatten_shapes(void **state)
 static void test_null_args(void **state)
 {
     char buf[64];
+    (void)state;
 
     assert_int_equal(rnr_class_flat_size(NULL), 0);
     assert_int_equal(rnr_class_flatten(NULL, buf, sizeof(buf)), 0);
@@ -176,6 +178,7 @@ static void test_validate(void **state)
     char *big;
     DWORD dw = 5;
     char sz[4] = { 'a', 'b', 'c', 'd' };
+    (void)state;
 
     assert_int_equal(rnr_class_validate(NULL), WSAEFAULT);
 
@@ -269,6 +272,7 @@ static void test_dup_for_ns(void **state)
     size_t size = 0;
     DWORD i;
     unsigned long k;
+    (void)state;
 
     /* Entries: NS_ALL, NS_DNS, NS_SAP, NS_NDS, NS_DNS, NS_TCPIP_HOSTS (r=0). */
     cshape_build(&c, 6);
@@ -325,6 +329,7 @@ static void test_equal(void **state)
 {
     struct cshape a, b;
     GUID other;
+    (void)state;
 
     cshape_build(&a, 6);
     cshape_build(&b, 6);

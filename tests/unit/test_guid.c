@@ -35,6 +35,7 @@ static void test_svcid_values(void **state)
     GUID tcprr = SVCID_TCP_RR(443, 33), udprr = SVCID_UDP_RR(0xFFFF, 0xFFFF);
     GUID dns = SVCID_DNS(28);
     GUID nw = SVCID_NETWARE(0x0004), nw2 = SVCID_NETWORK(0x0278);
+    (void)state;
 
     assert_svcid(&hostname, 0x0002a800, 0);
     assert_svcid(&byinet, 0x0002a801, 0);
@@ -61,6 +62,7 @@ static void test_svcid_macros(void **state)
     GUID tcp = SVCID_TCP(8080), udp = SVCID_UDP(161), nw = SVCID_NETWARE(0x0640);
     GUID tcprr = SVCID_TCP_RR(53, 15), dns = SVCID_DNS(1);
     GUID host = SVCID_HOSTNAME, g;
+    (void)state;
 
     assert_true(IS_SVCID_TCP(&tcp));
     assert_false(IS_SVCID_UDP(&tcp));
@@ -111,6 +113,7 @@ static void test_svcid_macros(void **state)
 
 static void test_class_value_names(void **state)
 {
+    (void)state;
     assert_string_equal(SERVICE_TYPE_VALUE_SAPID, "SapId");
     assert_string_equal(SERVICE_TYPE_VALUE_TCPPORT, "TcpPort");
     assert_string_equal(SERVICE_TYPE_VALUE_UDPPORT, "UdpPort");
@@ -123,6 +126,7 @@ static void test_equal_and_null(void **state)
 {
     GUID a = SVCID_HOSTNAME, b = SVCID_HOSTNAME, z;
     int i;
+    (void)state;
 
     memset(&z, 0, sizeof(z));
     assert_true(rnr_guid_equal(&a, &b));
@@ -152,6 +156,7 @@ static void test_format(void **state)
     GUID g = { 0x0002a803, 0, 0, { 0xC0, 0, 0, 0, 0, 0, 0, 0x46 } };
     GUID h = { 0xdeadbeef, 0xabcd, 0x0123, { 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10 } };
     char buf[RNR_GUID_STRLEN + 4];
+    (void)state;
 
     memset(buf, 'Z', sizeof(buf));
     rnr_guid_format(&g, buf);
@@ -196,6 +201,7 @@ static void test_parse(void **state)
     };
     GUID want = SVCID_INET_HOSTADDRBYNAME, g, sentinel;
     size_t i;
+    (void)state;
 
     for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         memset(&g, 0, sizeof(g));
@@ -217,6 +223,7 @@ static void test_format_parse_roundtrip(void **state)
     unsigned seed = 99;
     int i, j;
     char buf[RNR_GUID_STRLEN];
+    (void)state;
 
     for (i = 0; i < 2000; i++) {
         GUID g, back;
@@ -240,6 +247,7 @@ static void test_wellknown(void **state)
     GUID c = SVCID_INET_SERVICEBYNAME, d = SVCID_INET_HOSTADDRBYNAME;
     GUID e = SVCID_INET_HOSTNAMEBYADDR, t = SVCID_TCP(21), u = SVCID_UDP(53);
     GUID z;
+    (void)state;
 
     memset(&z, 0, sizeof(z));
     assert_string_equal(rnr_guid_wellknown_name(&a), "HOSTNAME");

@@ -25,6 +25,7 @@ static char g_tmp[256];
 
 static int setup(void **state)
 {
+    (void)state;
     snprintf(g_tmp, sizeof(g_tmp), "/tmp/rnr-test-paths-XXXXXX");
     if (mkdtemp(g_tmp) == NULL)
         return -1;
@@ -36,17 +37,22 @@ static int setup(void **state)
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+    (void)flag;
+    (void)ftw;
+    (void)st;
     return remove(path);
 }
 
 static int teardown(void **state)
 {
+    (void)state;
     return nftw(g_tmp, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void test_env_socket_wins(void **state)
 {
     char buf[256];
+    (void)state;
 
     setenv(RNR_SOCKET_ENV, "/somewhere/else.sock", 1);
     assert_int_equal(rnr_path_client_socket(buf, sizeof(buf)), 0);
@@ -110,6 +116,7 @@ static void test_user_paths(void **state)
     pid_t pid;
     int st, fds[2], verdict;
     ssize_t n;
+    (void)state;
 
     if (geteuid() != 0) {
         assert_int_equal(user_checks(), 0);
@@ -155,6 +162,7 @@ static void test_mkdirs(void **state)
     char path[512], file[400];
     struct stat st;
     FILE *f;
+    (void)state;
 
     snprintf(path, sizeof(path), "%s/a/b//c/", g_tmp);
     assert_int_equal(rnr_path_mkdirs(path, 0700), 0);

@@ -329,6 +329,7 @@ static void test_flatten_many_shapes(void **state)
     struct shape sh;
     unsigned long k;
     unsigned count = 0;
+    (void)state;
 
     /* Every subset of optional fields, each with several size variants. */
     for (k = 0; k < (1ul << 10) * 13; k += 1) {
@@ -344,6 +345,7 @@ static void test_flatten_empty_and_minimal(void **state)
 {
     WSAQUERYSETA qs;
     uint8_t buf[sizeof(WSAQUERYSETA) + 8];
+    (void)state;
 
     memset(&qs, 0, sizeof(qs));
     qs.dwSize = sizeof(qs);
@@ -369,6 +371,7 @@ static void test_flatten_normalises(void **state)
     struct sockaddr_in sin;
     BLOB blob = { 5, NULL };
     size_t size;
+    (void)state;
 
     memset(&qs, 0, sizeof(qs));
     qs.dwSize = sizeof(qs);
@@ -437,6 +440,7 @@ static void test_flatten_padding_zeroed(void **state)
     struct shape sh;
     size_t size, i;
     uint8_t *a, *b;
+    (void)state;
 
     /* Flatten into buffers holding different garbage: padding must come
      * out zeroed in both, never stale.  The shape has no pointers after
@@ -467,6 +471,7 @@ static void test_validate(void **state)
     struct shape sh;
     char *big;
     struct sockaddr_in6 sin6;
+    (void)state;
 
     assert_int_equal(rnr_qs_validate(NULL, 0), WSAEFAULT);
     assert_int_equal(rnr_qs_validate(NULL, 1), WSAEFAULT);
@@ -636,6 +641,7 @@ static void test_mask(void **state)
         LUP_RETURN_ALL, LUP_RETURN_NAME | LUP_RETURN_ADDR,
     };
     size_t i;
+    (void)state;
 
     shape_build(&sh, 0x3FF);
     for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -680,6 +686,7 @@ static void test_version_matches(void **state)
     WSAVERSION eq5 = { 5, COMP_EQUAL }, nl5 = { 5, COMP_NOTLESS };
     WSAVERSION v4 = { 4, COMP_EQUAL }, v5 = { 5, COMP_NOTLESS }, v6 = { 6, COMP_EQUAL };
     WSAVERSION bad = { 5, (WSAECOMPARATOR)9 };
+    (void)state;
 
     assert_true(rnr_qs_version_matches(NULL, NULL));
     assert_true(rnr_qs_version_matches(NULL, &v4));
@@ -705,6 +712,7 @@ static void test_csaddr_matches(void **state)
     AFPROTOCOLS tcp4 = { AF_INET, IPPROTO_TCP }, any4 = { AF_INET, 0 };
     AFPROTOCOLS udp6 = { AF_INET6, IPPROTO_UDP };
     AFPROTOCOLS both[2] = { { AF_INET6, IPPROTO_UDP }, { AF_INET, IPPROTO_TCP } };
+    (void)state;
 
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
@@ -788,6 +796,7 @@ static void test_wildcards(void **state)
         { "\xc3\x89", "\xc3\xa9", 0 },             /* no case folding beyond ASCII */
     };
     size_t i;
+    (void)state;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         if (rnr_wildcard_match(cases[i].pat, cases[i].name) != cases[i].match)
@@ -802,6 +811,7 @@ static void test_wildcard_no_blowup(void **state)
 {
     char name[4001], pat[200];
     size_t i;
+    (void)state;
 
     memset(name, 'a', sizeof(name) - 1);
     name[sizeof(name) - 1] = '\0';

@@ -32,6 +32,7 @@ static const struct {
 
 static void test_values(void **state)
 {
+    (void)state;
     /* spec/constants.md */
     assert_int_equal(WSAEINTR, 10004);
     assert_int_equal(WSAEACCES, 10013);
@@ -70,6 +71,7 @@ static void test_values(void **state)
 static void test_names_and_texts(void **state)
 {
     size_t i, j;
+    (void)state;
 
     for (i = 0; i < sizeof(g_all) / sizeof(g_all[0]); i++) {
         const char *n = rnr_status_name(g_all[i].code);
@@ -101,6 +103,7 @@ static void test_unknown(void **state)
 {
     static const int unknown[] = { -1, 1, 10000, 10001, 10999, 11005, 99999, INT32_MIN };
     size_t i;
+    (void)state;
 
     for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
         assert_null(rnr_status_name(unknown[i]));
@@ -117,6 +120,7 @@ static void test_merge(void **state)
     };
     static const int others[] = { WSAEINVAL, WSAENOBUFS, WSA_E_CANCELLED, WSAEFAULT };
     size_t i, j;
+    (void)state;
 
     for (i = 0; i < 5; i++) {
         for (j = 0; j < 5; j++) {

@@ -286,6 +286,7 @@ static void test_put_primitives_little_endian(void **state)
     };
     static const uint8_t dead[] = { 0xDE, 0xAD };
     struct rnr_wbuf w;
+    (void)state;
 
     rnr_wbuf_init(&w);
     rnr_wire_put_u8(&w, 0xAB);
@@ -321,6 +322,7 @@ static void test_get_primitives(void **state)
     uint32_t u32;
     GUID g, g2 = { 0 };
     int present = -1;
+    (void)state;
 
     rnr_rbuf_init(&r, in, sizeof(in));
     assert_int_equal(rnr_wire_get_u8(&r, &u8), 0);
@@ -381,6 +383,7 @@ static void test_get_string(void **state)
     static const uint8_t huge[] = { 0xFE, 0xFF, 0xFF, 0xFF, 'x' };
     struct rnr_rbuf r;
     char *s = (char *)"sentinel";
+    (void)state;
 
     rnr_rbuf_init(&r, ok, sizeof(ok));
     assert_int_equal(rnr_wire_get_string(&r, 16, &s), 0);
@@ -421,6 +424,7 @@ static void test_get_string(void **state)
 static void test_put_rejects(void **state)
 {
     struct rnr_wbuf w;
+    (void)state;
 
     /* The NULL marker cannot be used as a real length. */
     rnr_wbuf_init(&w);
@@ -446,6 +450,7 @@ static void test_wbuf_consume(void **state)
 {
     struct rnr_wbuf w;
     uint32_t i;
+    (void)state;
 
     rnr_wbuf_init(&w);
     for (i = 0; i < 1000; i++)
@@ -472,6 +477,7 @@ static void test_frame_roundtrip(void **state)
     struct rnr_wire_hdr h;
     struct rnr_rbuf r;
     uint32_t v;
+    (void)state;
 
     rnr_wbuf_init(&w);
     rnr_wire_frame_begin(&w, RNR_MSG_LOOKUP_BEGIN | RNR_MSG_REPLY, 0xA1B2C3D4u, WSANO_DATA);
@@ -514,6 +520,7 @@ static void test_frame_end_over_max(void **state)
     struct rnr_wbuf w;
     struct rnr_wire_hdr h;
     uint8_t big[100];
+    (void)state;
 
     memset(big, 7, sizeof(big));
     rnr_wbuf_init(&w);
@@ -578,6 +585,7 @@ static void test_hdr_parse_rejects(void **state)
 {
     uint8_t b[16];
     struct rnr_wire_hdr h;
+    (void)state;
 
     memset(&h, 0x33, sizeof(h));
     put_hdr(b, 15, 1, 1);
@@ -628,6 +636,7 @@ static void roundtrip_qs(const WSAQUERYSETA *qs)
 static void test_qs_roundtrip_full(void **state)
 {
     struct sample s;
+    (void)state;
 
     sample_init(&s);
     roundtrip_qs(&s.qs);
@@ -637,6 +646,7 @@ static void test_qs_roundtrip_shapes(void **state)
 {
     struct sample s;
     unsigned mask;
+    (void)state;
 
     /* Every subset of the optional parts. */
     for (mask = 0; mask < (1u << 10); mask++) {
@@ -692,6 +702,7 @@ static void test_qs_golden_bytes(void **state)
     WSAQUERYSETA qs;
     uint8_t *enc;
     size_t len;
+    (void)state;
 
     memset(&sin, 0, sizeof(sin));
     sin.sin_family = AF_INET;
@@ -728,6 +739,7 @@ static void test_qs_truncation_every_offset(void **state)
     struct rnr_rbuf r;
     WSAQUERYSETA *sentinel = (WSAQUERYSETA *)&s, *got;
     size_t size;
+    (void)state;
 
     sample_init(&s);
     enc = encode_qs(&s.qs, &len);
@@ -860,6 +872,7 @@ static int spec_decode(const struct qs_spec *p)
 static void test_qs_limits(void **state)
 {
     struct qs_spec p;
+    (void)state;
 
     /* Host byte order for sa_family is only right on little-endian hosts
      * in spec_encode; the raw sockaddr is host-order by definition. */
@@ -965,6 +978,7 @@ static void test_qs_string_with_nul_rejected(void **state)
     size_t len;
     struct rnr_rbuf r;
     WSAQUERYSETA *got = NULL;
+    (void)state;
 
     sample_init(&s);
     enc = encode_qs(&s.qs, &len);
@@ -984,6 +998,7 @@ static void test_qs_random_corruption(void **state)
     uint8_t *enc, *copy;
     size_t len, k;
     unsigned seed = 12345, iter;
+    (void)state;
 
     sample_init(&s);
     enc = encode_qs(&s.qs, &len);
@@ -1022,6 +1037,7 @@ static void test_qs_alloc_failures(void **state)
     size_t len;
     long n;
     int ok = 0;
+    (void)state;
 
     sample_init(&s);
     enc = encode_qs(&s.qs, &len);
@@ -1052,6 +1068,7 @@ static void test_wbuf_alloc_failure(void **state)
 {
     struct rnr_wbuf w;
     struct sample s;
+    (void)state;
 
     sample_init(&s);
     rnr_wbuf_init(&w);
@@ -1134,6 +1151,7 @@ static void test_ci_roundtrip(void **state)
     uint8_t *enc;
     size_t len, size = 0;
     unsigned n;
+    (void)state;
 
     for (n = 0; n <= 4; n++) {
         struct rnr_rbuf r;
@@ -1171,6 +1189,7 @@ static void test_ci_truncation_every_offset(void **state)
     struct csample c;
     uint8_t *enc, *copy;
     size_t len, cut;
+    (void)state;
 
     csample_init(&c);
     enc = encode_ci(&c.ci, &len);
@@ -1234,6 +1253,7 @@ static void test_ci_limits(void **state)
 {
     struct rnr_wbuf w;
     uint32_t i;
+    (void)state;
 
     rnr_wbuf_init(&w);
 
@@ -1296,6 +1316,7 @@ static void test_ci_alloc_failures(void **state)
     size_t len;
     long n;
     int ok = 0;
+    (void)state;
 
     csample_init(&c);
     enc = encode_ci(&c.ci, &len);
@@ -1327,6 +1348,7 @@ static void test_ci_random_corruption(void **state)
     uint8_t *enc, *copy;
     size_t len, k;
     unsigned seed = 777, iter;
+    (void)state;
 
     csample_init(&c);
     enc = encode_ci(&c.ci, &len);
@@ -1361,6 +1383,7 @@ static void test_nsinfo_roundtrip(void **state)
         11, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0, 'h', 'o', 's', 't', 's',
     };
     size_t cut;
+    (void)state;
 
     memset(&in, 0, sizeof(in));
     in.NSProviderId = g_prov;
@@ -1417,6 +1440,7 @@ static void test_enum_reply_frame(void **state)
     struct rnr_rbuf r;
     uint32_t n, i;
     static const char *names[3] = { "hosts", "local", "dns" };
+    (void)state;
 
     rnr_wbuf_init(&w);
     rnr_wire_frame_begin(&w, RNR_MSG_ENUM_PROVIDERS | RNR_MSG_REPLY, 9, 0);
