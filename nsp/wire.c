@@ -529,19 +529,92 @@ static int get_count(struct rnr_rbuf *r, uint32_t max, size_t min_each, uint32_t
     return 0;
 }
 
+/*
+ * The query-set decoder below mirrors rnr_wire_put_queryset field by
+ * field.  Each helper leans on the reader's sticky error: once a read
+ * fails, every later read returns at once without touching its output,
+ * so the fields are read unconditionally and the error is looked at
+ * once, before anything is validated or copied out.  Outputs are
+ * pre-set to "absent" so a failed read leaves nothing to free but what
+ * an earlier, successful read allocated.
+ */
+static void get_version(struct rnr_rbuf *r, WSAVERSION *ver, int *present)
+{
+    uint8_t tag = 0;
+    uint32_t how = COMP_EQUAL;
+
+    *present = 0;
+    rnr_wire_get_u8(r, &tag);
+    if (tag > 1)
+        rbuf_fail(r, WSAEINVAL);
+    if (tag != 1 || r->error)
+        return;
+    rnr_wire_get_u32(r, &ver->dwVersion);
+    rnr_wire_get_u32(r, &how);
+    if (how != COMP_EQUAL && how != COMP_NOTLESS)
+        rbuf_fail(r, WSAEINVAL);
+    ver->ecHow = (WSAECOMPARATOR)how;
+    *present = r->error == 0;
+}
+
+static void get_protocols(struct rnr_rbuf *r, AFPROTOCOLS **out, DWORD *count)
+{
+    AFPROTOCOLS *afp = NULL;
+    uint32_t n = 0, i, af = 0, proto = 0;
+
+    get_count(r, RNR_QS_MAX_PROTOCOLS, WIRE_MIN_PROTO, &n);
+    if (n > 0 && !r->error && (afp = rnr_calloc(n, sizeof(*afp))) == NULL)
+        rbuf_fail(r, WSAENOBUFS);
+    for (i = 0; i < n && !r->error; i++) {
+        rnr_wire_get_u32(r, &af);
+        rnr_wire_get_u32(r, &proto);
+        afp[i].iAddressFamily = (INT)af;
+        afp[i].iProtocol = (INT)proto;
+    }
+    *out = afp;
+    *count = afp != NULL ? n : 0;
+}
+
+static void get_csaddrs(struct rnr_rbuf *r, CSADDR_INFO **out, DWORD *count)
+{
+    CSADDR_INFO *csa = NULL;
+    uint32_t n = 0, i, type = 0, proto = 0;
+
+    get_count(r, RNR_QS_MAX_CSADDRS, WIRE_MIN_CSADDR, &n);
+    if (n > 0 && !r->error && (csa = rnr_calloc(n, sizeof(*csa))) == NULL)
+        rbuf_fail(r, WSAENOBUFS);
+    for (i = 0; i < n && !r->error; i++) {
+        get_sockaddr(r, &csa[i].LocalAddr);
+        get_sockaddr(r, &csa[i].RemoteAddr);
+        rnr_wire_get_u32(r, &type);
+        rnr_wire_get_u32(r, &proto);
+        csa[i].iSocketType = (INT)type;
+        csa[i].iProtocol = (INT)proto;
+    }
+    *out = csa;
+    *count = csa != NULL ? n : 0;
+}
+
+/* The blob is viewed in place in the frame; rnr_qs_dup copies it. */
+static void get_blob(struct rnr_rbuf *r, BLOB *blob, int *present)
+{
+    const uint8_t *p = NULL;
+    uint32_t n = 0;
+    int is_null = 1;
+
+    get_bytes_view(r, RNR_QS_MAX_BLOB, &p, &n, &is_null);
+    blob->cbSize = n;
+    blob->pBlobData = (BYTE *)(uintptr_t)p;
+    *present = !is_null && r->error == 0;
+}
+
 int rnr_wire_get_queryset(struct rnr_rbuf *r, WSAQUERYSETA **out, size_t *size_out)
 {
     WSAQUERYSETA qs, *res;
     GUID cls, prov;
     WSAVERSION ver;
     BLOB blob;
-    AFPROTOCOLS *afp = NULL;
-    CSADDR_INFO *csa = NULL;
-    char *name = NULL, *comment = NULL, *context = NULL, *query = NULL;
-    const uint8_t *bp;
-    uint32_t n, i, v, a;
-    uint8_t hasver;
-    int present, is_null, rc;
+    int has_cls = 0, has_ver = 0, has_prov = 0, has_blob = 0, rc;
     size_t size = 0;
 
     if (r->error)
@@ -549,96 +622,25 @@ int rnr_wire_get_queryset(struct rnr_rbuf *r, WSAQUERYSETA **out, size_t *size_o
     memset(&qs, 0, sizeof(qs));
     qs.dwSize = sizeof(qs);
 
-    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &name)) != 0)
+    rnr_wire_get_string(r, RNR_QS_MAX_STRING, &qs.lpszServiceInstanceName);
+    rnr_wire_get_optguid(r, &cls, &has_cls);
+    get_version(r, &ver, &has_ver);
+    rnr_wire_get_string(r, RNR_QS_MAX_STRING, &qs.lpszComment);
+    rnr_wire_get_u32(r, &qs.dwNameSpace);
+    rnr_wire_get_optguid(r, &prov, &has_prov);
+    rnr_wire_get_string(r, RNR_QS_MAX_STRING, &qs.lpszContext);
+    get_protocols(r, &qs.lpafpProtocols, &qs.dwNumberOfProtocols);
+    rnr_wire_get_string(r, RNR_QS_MAX_STRING, &qs.lpszQueryString);
+    get_csaddrs(r, &qs.lpcsaBuffer, &qs.dwNumberOfCsAddrs);
+    rnr_wire_get_u32(r, &qs.dwOutputFlags);
+    get_blob(r, &blob, &has_blob);
+    if ((rc = r->error) != 0)
         goto done;
-    qs.lpszServiceInstanceName = name;
-    if ((rc = rnr_wire_get_optguid(r, &cls, &present)) != 0)
-        goto done;
-    qs.lpServiceClassId = present ? &cls : NULL;
 
-    if ((rc = rnr_wire_get_u8(r, &hasver)) != 0)
-        goto done;
-    if (hasver > 1) {
-        rc = rbuf_fail(r, WSAEINVAL);
-        goto done;
-    }
-    if (hasver) {
-        if ((rc = rnr_wire_get_u32(r, &ver.dwVersion)) != 0 ||
-            (rc = rnr_wire_get_u32(r, &v)) != 0)
-            goto done;
-        if (v != COMP_EQUAL && v != COMP_NOTLESS) {
-            rc = rbuf_fail(r, WSAEINVAL);
-            goto done;
-        }
-        ver.ecHow = (WSAECOMPARATOR)v;
-        qs.lpVersion = &ver;
-    }
-
-    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &comment)) != 0)
-        goto done;
-    qs.lpszComment = comment;
-    if ((rc = rnr_wire_get_u32(r, &qs.dwNameSpace)) != 0)
-        goto done;
-    if ((rc = rnr_wire_get_optguid(r, &prov, &present)) != 0)
-        goto done;
-    qs.lpNSProviderId = present ? &prov : NULL;
-    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &context)) != 0)
-        goto done;
-    qs.lpszContext = context;
-
-    if ((rc = get_count(r, RNR_QS_MAX_PROTOCOLS, WIRE_MIN_PROTO, &n)) != 0)
-        goto done;
-    if (n > 0) {
-        afp = rnr_calloc(n, sizeof(*afp));
-        if (afp == NULL) {
-            rc = rbuf_fail(r, WSAENOBUFS);
-            goto done;
-        }
-        for (i = 0; i < n; i++) {
-            if ((rc = rnr_wire_get_u32(r, &a)) != 0 || (rc = rnr_wire_get_u32(r, &v)) != 0)
-                goto done;
-            afp[i].iAddressFamily = (INT)a;
-            afp[i].iProtocol = (INT)v;
-        }
-    }
-    qs.dwNumberOfProtocols = n;
-    qs.lpafpProtocols = afp;
-
-    if ((rc = rnr_wire_get_string(r, RNR_QS_MAX_STRING, &query)) != 0)
-        goto done;
-    qs.lpszQueryString = query;
-
-    if ((rc = get_count(r, RNR_QS_MAX_CSADDRS, WIRE_MIN_CSADDR, &n)) != 0)
-        goto done;
-    if (n > 0) {
-        csa = rnr_calloc(n, sizeof(*csa));
-        if (csa == NULL) {
-            rc = rbuf_fail(r, WSAENOBUFS);
-            goto done;
-        }
-        for (i = 0; i < n; i++) {
-            if ((rc = get_sockaddr(r, &csa[i].LocalAddr)) != 0 ||
-                (rc = get_sockaddr(r, &csa[i].RemoteAddr)) != 0 ||
-                (rc = rnr_wire_get_u32(r, &a)) != 0 ||
-                (rc = rnr_wire_get_u32(r, &v)) != 0)
-                goto done;
-            csa[i].iSocketType = (INT)a;
-            csa[i].iProtocol = (INT)v;
-        }
-    }
-    qs.dwNumberOfCsAddrs = n;
-    qs.lpcsaBuffer = csa;
-
-    if ((rc = rnr_wire_get_u32(r, &qs.dwOutputFlags)) != 0)
-        goto done;
-    if ((rc = get_bytes_view(r, RNR_QS_MAX_BLOB, &bp, &n, &is_null)) != 0)
-        goto done;
-    if (!is_null) {
-        blob.cbSize = n;
-        blob.pBlobData = (BYTE *)(uintptr_t)bp;
-        qs.lpBlob = &blob;
-    }
-
+    qs.lpServiceClassId = has_cls ? &cls : NULL;
+    qs.lpVersion = has_ver ? &ver : NULL;
+    qs.lpNSProviderId = has_prov ? &prov : NULL;
+    qs.lpBlob = has_blob ? &blob : NULL;
     if (rnr_qs_validate(&qs, 0) != 0) {
         rc = rbuf_fail(r, WSAEINVAL);
         goto done;
@@ -651,15 +653,14 @@ int rnr_wire_get_queryset(struct rnr_rbuf *r, WSAQUERYSETA **out, size_t *size_o
     *out = res;
     if (size_out != NULL)
         *size_out = size;
-    rc = 0;
 
 done:
-    rnr_free(name);
-    rnr_free(comment);
-    rnr_free(context);
-    rnr_free(query);
-    rnr_free(afp);
-    rnr_free(csa);
+    rnr_free(qs.lpszServiceInstanceName);
+    rnr_free(qs.lpszComment);
+    rnr_free(qs.lpszContext);
+    rnr_free(qs.lpszQueryString);
+    rnr_free(qs.lpafpProtocols);
+    rnr_free(qs.lpcsaBuffer);
     return rc;
 }
 
