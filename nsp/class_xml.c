@@ -307,181 +307,215 @@ static char *content_dup(const xmlNode *node)
     return r;
 }
 
-/* Fills e->value / e->size from the element per its type.  Returns 0 or
- * WSAEINVAL (message set) / WSAENOBUFS. */
-static int value_from_node(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
+/* One reader per value type, each filling e->value / e->size from the
+ * element.  They return 0, or WSAEINVAL (message set) / WSAENOBUFS. */
+static int value_none(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
 {
-    long           line = xmlGetLineNo(node);
-    char          *text = NULL, *t, *p;
-    const xmlNode *c;
-    size_t         total, k;
-    int            status = WSAENOBUFS, r, hi, lo;
-    uint8_t       *bin;
-    DWORD          dw;
+    (void)node;
+    (void)x;
+    e->size = 0;
+    e->value = NULL;
+    return 0;
+}
 
-    switch (e->type) {
-    case REG_NONE:
-        e->size = 0;
-        e->value = NULL;
-        status = 0;
+static int value_string(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
+{
+    char  *text = content_dup(node);
+    size_t total;
+    int    status = WSAENOBUFS;
+
+    if (text == NULL)
         goto done;
-
-    case REG_SZ:
-    case REG_EXPAND_SZ:
-        text = content_dup(node);
-        if (text == NULL)
-            goto done;
-        total = strlen(text) + 1;
-        if (total > RNR_CLASS_MAX_VALUE) {
-            rnr_xml_err_set(x, line, "value '%s': string of %zu bytes exceeds the limit of %u",
-                     e->name, total - 1, RNR_CLASS_MAX_VALUE - 1);
-            status = WSAEINVAL;
-            goto done;
-        }
-        e->value = text;
-        e->size = (DWORD)total;
-        text = NULL;
-        status = 0;
-        goto done;
-
-    case REG_DWORD:
-        text = content_dup(node);
-        if (text == NULL)
-            goto done;
-        t = rnr_xml_trim(text);
-        r = parse_dword(t, &dw);
-        if (r != 0) {
-            if (r == -2)
-                rnr_xml_err_set(x, line, "value '%s': dword '%s' out of range (0 to 4294967295)",
-                         e->name, t);
-            else
-                rnr_xml_err_set(x, line, "value '%s': dword '%s' is not a decimal or 0x-hex number",
-                         e->name, t);
-            status = WSAEINVAL;
-            goto done;
-        }
-        e->value = rnr_malloc(sizeof(DWORD));
-        if (e->value == NULL)
-            goto done;
-        memcpy(e->value, &dw, sizeof(DWORD));
-        e->size = sizeof(DWORD);
-        status = 0;
-        goto done;
-
-    case REG_BINARY:
-        text = content_dup(node);
-        if (text == NULL)
-            goto done;
-        /* White space may separate bytes (long values wrap); every other
-         * character must be a hex digit, in pairs. */
-        total = 0;
-        for (p = text; *p != '\0'; p++) {
-            if (rnr_xml_is_space(*p))
-                continue;
-            if (rnr_hex_digit((unsigned char)*p) < 0) {
-                rnr_xml_err_set(x, line, "value '%s': binary value contains '%c', not a hex digit",
-                         e->name, *p);
-                status = WSAEINVAL;
-                goto done;
-            }
-            total++;
-        }
-        if (total % 2 != 0) {
-            rnr_xml_err_set(x, line, "value '%s': binary value has an odd number of hex digits (%zu)",
-                     e->name, total);
-            status = WSAEINVAL;
-            goto done;
-        }
-        if (total / 2 > RNR_CLASS_MAX_VALUE) {
-            rnr_xml_err_set(x, line, "value '%s': binary value of %zu bytes exceeds the limit of %u",
-                     e->name, total / 2, RNR_CLASS_MAX_VALUE);
-            status = WSAEINVAL;
-            goto done;
-        }
-        if (total == 0) {
-            e->value = NULL;
-            e->size = 0;
-            status = 0;
-            goto done;
-        }
-        bin = rnr_malloc(total / 2);
-        if (bin == NULL)
-            goto done;
-        hi = -1;
-        k = 0;
-        for (p = text; *p != '\0'; p++) {
-            if (rnr_xml_is_space(*p))
-                continue;
-            lo = rnr_hex_digit((unsigned char)*p);
-            if (hi < 0) {
-                hi = lo;
-            } else {
-                bin[k++] = (uint8_t)(hi << 4 | lo);
-                hi = -1;
-            }
-        }
-        e->value = bin;
-        e->size = (DWORD)k;
-        status = 0;
-        goto done;
-
-    case REG_MULTI_SZ:
-        /* "a\0bc\0\0"; an empty list is the terminating "\0" alone.  An
-         * empty item would end the list early, so it is refused. */
-        total = 1;
-        for (c = node->children; c != NULL; c = c->next) {
-            if (!is_element(c, "item"))
-                continue;
-            rnr_free(text);
-            text = content_dup(c);
-            if (text == NULL)
-                goto done;
-            if (*text == '\0') {
-                rnr_xml_err_set(x, xmlGetLineNo(c), "value '%s': empty item in a multi-string",
-                         e->name);
-                status = WSAEINVAL;
-                goto done;
-            }
-            total += strlen(text) + 1;
-            if (total > RNR_CLASS_MAX_VALUE) {
-                rnr_xml_err_set(x, xmlGetLineNo(c),
-                         "value '%s': multi-string exceeds the limit of %u bytes",
-                         e->name, RNR_CLASS_MAX_VALUE);
-                status = WSAEINVAL;
-                goto done;
-            }
-        }
-        p = rnr_malloc(total);
-        if (p == NULL)
-            goto done;
-        k = 0;
-        for (c = node->children; c != NULL; c = c->next) {
-            if (!is_element(c, "item"))
-                continue;
-            rnr_free(text);
-            text = content_dup(c);
-            if (text == NULL) {
-                rnr_free(p);
-                goto done;
-            }
-            memcpy(p + k, text, strlen(text) + 1);
-            k += strlen(text) + 1;
-        }
-        p[k] = '\0';
-        e->value = p;
-        e->size = (DWORD)total;
-        status = 0;
-        goto done;
-
-    default:
-        rnr_xml_err_set(x, line, "value '%s': unsupported type", e->name);
+    total = strlen(text) + 1;
+    if (total > RNR_CLASS_MAX_VALUE) {
+        rnr_xml_err_set(x, xmlGetLineNo(node),
+                        "value '%s': string of %zu bytes exceeds the limit of %u",
+                        e->name, total - 1, RNR_CLASS_MAX_VALUE - 1);
         status = WSAEINVAL;
         goto done;
     }
+    e->value = text;
+    e->size = (DWORD)total;
+    text = NULL;
+    status = 0;
 
 done:
     rnr_free(text);
     return status;
+}
+
+static int value_dword(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
+{
+    char *text = content_dup(node), *t;
+    int   status = WSAENOBUFS, r;
+    DWORD dw;
+
+    if (text == NULL)
+        goto done;
+    t = rnr_xml_trim(text);
+    r = parse_dword(t, &dw);
+    if (r != 0) {
+        if (r == -2)
+            rnr_xml_err_set(x, xmlGetLineNo(node),
+                            "value '%s': dword '%s' out of range (0 to 4294967295)", e->name, t);
+        else
+            rnr_xml_err_set(x, xmlGetLineNo(node),
+                            "value '%s': dword '%s' is not a decimal or 0x-hex number", e->name, t);
+        status = WSAEINVAL;
+        goto done;
+    }
+    e->value = rnr_malloc(sizeof(DWORD));
+    if (e->value == NULL)
+        goto done;
+    memcpy(e->value, &dw, sizeof(DWORD));
+    e->size = sizeof(DWORD);
+    status = 0;
+
+done:
+    rnr_free(text);
+    return status;
+}
+
+/* White space may separate bytes (long values wrap); every other
+ * character must be a hex digit, in pairs.  Checked in full before the
+ * bytes are allocated and decoded. */
+static int value_binary(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
+{
+    long     line = xmlGetLineNo(node);
+    char    *text = content_dup(node), *p;
+    size_t   total = 0, k = 0;
+    int      status = WSAENOBUFS, hi = -1, lo;
+    uint8_t *bin;
+
+    if (text == NULL)
+        goto done;
+    for (p = text; *p != '\0'; p++) {
+        if (rnr_xml_is_space(*p))
+            continue;
+        if (rnr_hex_digit((unsigned char)*p) < 0) {
+            rnr_xml_err_set(x, line, "value '%s': binary value contains '%c', not a hex digit",
+                            e->name, *p);
+            status = WSAEINVAL;
+            goto done;
+        }
+        total++;
+    }
+    if (total % 2 != 0) {
+        rnr_xml_err_set(x, line, "value '%s': binary value has an odd number of hex digits (%zu)",
+                        e->name, total);
+        status = WSAEINVAL;
+        goto done;
+    }
+    if (total / 2 > RNR_CLASS_MAX_VALUE) {
+        rnr_xml_err_set(x, line, "value '%s': binary value of %zu bytes exceeds the limit of %u",
+                        e->name, total / 2, RNR_CLASS_MAX_VALUE);
+        status = WSAEINVAL;
+        goto done;
+    }
+    if (total == 0) {
+        e->value = NULL;
+        e->size = 0;
+        status = 0;
+        goto done;
+    }
+    bin = rnr_malloc(total / 2);
+    if (bin == NULL)
+        goto done;
+    for (p = text; *p != '\0'; p++) {
+        if (rnr_xml_is_space(*p))
+            continue;
+        lo = rnr_hex_digit((unsigned char)*p);
+        if (hi < 0) {
+            hi = lo;
+        } else {
+            bin[k++] = (uint8_t)(hi << 4 | lo);
+            hi = -1;
+        }
+    }
+    e->value = bin;
+    e->size = (DWORD)k;
+    status = 0;
+
+done:
+    rnr_free(text);
+    return status;
+}
+
+/* "a\0bc\0\0"; an empty list is the terminating "\0" alone.  An empty
+ * item would end the list early, so it is refused.  A first pass checks
+ * and sizes the items, a second copies them. */
+static int value_multi_string(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
+{
+    const xmlNode *c;
+    char          *text = NULL, *p = NULL;
+    size_t         total = 1, k = 0;
+    int            status = WSAENOBUFS;
+
+    for (c = node->children; c != NULL; c = c->next) {
+        if (!is_element(c, "item"))
+            continue;
+        rnr_free(text);
+        text = content_dup(c);
+        if (text == NULL)
+            goto done;
+        if (*text == '\0') {
+            rnr_xml_err_set(x, xmlGetLineNo(c), "value '%s': empty item in a multi-string",
+                            e->name);
+            status = WSAEINVAL;
+            goto done;
+        }
+        total += strlen(text) + 1;
+        if (total > RNR_CLASS_MAX_VALUE) {
+            rnr_xml_err_set(x, xmlGetLineNo(c),
+                            "value '%s': multi-string exceeds the limit of %u bytes",
+                            e->name, RNR_CLASS_MAX_VALUE);
+            status = WSAEINVAL;
+            goto done;
+        }
+    }
+    p = rnr_malloc(total);
+    if (p == NULL)
+        goto done;
+    for (c = node->children; c != NULL; c = c->next) {
+        if (!is_element(c, "item"))
+            continue;
+        rnr_free(text);
+        text = content_dup(c);
+        if (text == NULL)
+            goto done;
+        memcpy(p + k, text, strlen(text) + 1);
+        k += strlen(text) + 1;
+    }
+    p[k] = '\0';
+    e->value = p;
+    e->size = (DWORD)total;
+    p = NULL;
+    status = 0;
+
+done:
+    rnr_free(p);
+    rnr_free(text);
+    return status;
+}
+
+static int value_from_node(const xmlNode *node, struct xentry *e, struct rnr_xml_err *x)
+{
+    switch (e->type) {
+    case REG_NONE:
+        return value_none(node, e, x);
+    case REG_SZ:
+    case REG_EXPAND_SZ:
+        return value_string(node, e, x);
+    case REG_DWORD:
+        return value_dword(node, e, x);
+    case REG_BINARY:
+        return value_binary(node, e, x);
+    case REG_MULTI_SZ:
+        return value_multi_string(node, e, x);
+    default:
+        rnr_xml_err_set(x, xmlGetLineNo(node), "value '%s': unsupported type", e->name);
+        return WSAEINVAL;
+    }
 }
 
 static int type_from_string(const char *s, DWORD *out)
