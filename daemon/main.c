@@ -489,6 +489,10 @@ static void state_lock_write_pid(const struct rnrd *d)
         log_debug("cannot write the pid into the state lock");
 }
 
+/* With the initial privileges, before detaching: the socket, the state
+ * lock and the answer cache may need root, and whatever fails here
+ * still reaches the terminal and the exit status.  Privileges are
+ * dropped as soon as nothing further needs them. */
 static int startup(struct rnrd *d)
 {
     struct settings s;
@@ -540,6 +544,9 @@ static int startup(struct rnrd *d)
     return 0;
 }
 
+/* On every exit path of main, whichever phases ran: each step copes
+ * with what was never opened.  Clients and providers go first, while the
+ * loop and the server they use still exist. */
 static void shutdown_all(struct rnrd *d)
 {
     rnrd_clients_free_all(d);
@@ -564,7 +571,20 @@ static void shutdown_all(struct rnrd *d)
     rnrd_log_close();
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for beyond the overrides kept in d. */
+struct args {
+    int         foreground;
+    int         check;
+    int         list_keys;
+    const char *config;
+};
+
+/* Phases return RNRD_GO_ON to continue, else the exit status. */
+#define RNRD_GO_ON (-1)
+
+/* First, before anything is opened or logged: --help, --version and a
+ * bad option answer on the terminal and exit without side effects. */
+static int args_parse(struct rnrd *d, int argc, char **argv, struct args *a)
 {
     static const struct option opts[] = {
         { "foreground",   no_argument,       NULL, 'f' },
@@ -579,85 +599,90 @@ int main(int argc, char **argv)
         { "version",      no_argument,       NULL, 'V' },
         { NULL, 0, NULL, 0 }
     };
-    struct rnrd_errors errs = { 0 };
-    struct rnrd *d;
-    int foreground = 0, check = 0, list_keys = 0, ch, rc = 1;
-    const char *config = NULL;
+    int ch;
 
-    d = rnrd_new();
-    if (d == NULL) {
-        fprintf(stderr, "rnrd: out of memory\n");
-        return 1;
-    }
-
+    memset(a, 0, sizeof(*a));
     while ((ch = getopt_long(argc, argv, "fc:s:l:thV", opts, NULL)) != -1) {
         switch (ch) {
-        case 'f': foreground = 1; break;
-        case 'c': config = optarg; break;
+        case 'f': a->foreground = 1; break;
+        case 'c': a->config = optarg; break;
         case 's': d->opt_socket = optarg; break;
         case 'S': d->opt_state_dir = optarg; break;
         case 'M': d->opt_module_dir = optarg; break;
-        case 't': check = 1; break;
-        case 'K': list_keys = 1; break;
+        case 't': a->check = 1; break;
+        case 'K': a->list_keys = 1; break;
         case 'l':
             d->opt_log_level = rnrd_log_level_parse(optarg);
             if (d->opt_log_level < 0) {
                 fprintf(stderr, "rnrd: --log-level: '%s' is not one of err, warning, "
                         "notice, info, debug\n", optarg);
-                rc = 2;
-                goto done;
+                return 2;
             }
             break;
         case 'h':
             usage(stdout);
-            rc = 0;
-            goto done;
+            return 0;
         case 'V':
             printf("rnrd %s (provider ABI %u)\n", PACKAGE_VERSION, RNR_NSP_ABI_VERSION);
-            rc = 0;
-            goto done;
+            return 0;
         default:
             usage(stderr);
-            rc = 2;
-            goto done;
+            return 2;
         }
     }
     if (optind < argc) {
         fprintf(stderr, "rnrd: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
-        rc = 2;
-        goto done;
+        return 2;
     }
+    return RNRD_GO_ON;
+}
+
+/* Still unprivileged work only, so --check-config and --list-config-keys
+ * stop here having opened nothing, and start-up never begins with a file
+ * --check-config would refuse. */
+static int config_load(struct rnrd *d, const struct args *a, struct rnrd_errors *errs)
+{
+    const char *config = a->config;
+
     if (d->opt_log_level >= 0)
         rnrd_log_set_level(d->opt_log_level);
-    if (list_keys) {
-        rc = list_config_keys(d);
-        goto done;
-    }
+    if (a->list_keys)
+        return list_config_keys(d);
 
     /* No file named and none installed: the built-in configuration. */
     if (config == NULL && access(RNR_SYSCONFDIR "/rnrd.conf", F_OK) == 0)
         config = RNR_SYSCONFDIR "/rnrd.conf";
     d->config_path = config;
-    if (check) {
-        rc = check_config(d, config);
-        goto done;
-    }
+    if (a->check)
+        return check_config(d, config);
     /* A provider section with an error stops start-up, as any other
      * error of the file does. */
-    if (config_validate(d, config, 0, &d->cfg, &errs) != 0) {
-        print_errors(&errs);
+    if (config_validate(d, config, 0, &d->cfg, errs) != 0) {
+        print_errors(errs);
         log_err("%s: %zu error(s); not starting", config != NULL ? config : "(built-in)",
-                errs.n);
-        goto done;
+                errs->n);
+        return 1;
     }
-    if (startup(d) != 0)
-        goto done;
+    return RNRD_GO_ON;
+}
+
+/* After the privileged start-up, so every error so far reached the
+ * caller's terminal and exit status; the pid written is the final
+ * process's, and the signalfd is made in it. */
+static int detach(struct rnrd *d, int foreground)
+{
     if (!foreground && daemonize() != 0)
-        goto done;
+        return -1;
     if (signals_watch(d) != 0)
-        goto done;
+        return -1;
     state_lock_write_pid(d);
+    return 0;
+}
+
+/* Last: READY=1 goes to systemd only once everything above succeeded. */
+static int serve(struct rnrd *d)
+{
     /* The final process, on the thread that serves until shutdown. */
     rnrd_answers_hold(d);
     log_notice("listening on %s with %zu provider(s)%s%s", d->socket_path, d->nprovs,
@@ -669,9 +694,33 @@ int main(int argc, char **argv)
     rnrd_loop_set_idle(d->loop, rnrd_clients_flush, d);
     if (rnrd_loop_run(d->loop) != 0) {
         log_err("epoll_wait: %s", strerror(errno));
-        goto done;
+        return 1;
     }
-    rc = 0;
+    return 0;
+}
+
+/* The phases in order; shutdown_all undoes whatever part of them ran,
+ * on every path. */
+int main(int argc, char **argv)
+{
+    struct rnrd_errors errs = { 0 };
+    struct args a;
+    struct rnrd *d;
+    int rc;
+
+    d = rnrd_new();
+    if (d == NULL) {
+        fprintf(stderr, "rnrd: out of memory\n");
+        return 1;
+    }
+    if ((rc = args_parse(d, argc, argv, &a)) != RNRD_GO_ON)
+        goto done;
+    if ((rc = config_load(d, &a, &errs)) != RNRD_GO_ON)
+        goto done;
+    rc = 1;
+    if (startup(d) != 0 || detach(d, a.foreground) != 0)
+        goto done;
+    rc = serve(d);
 done:
     rnrd_errors_free(&errs);
     shutdown_all(d);
