@@ -24,6 +24,7 @@
 #include <rnr/winsock2.h>
 
 #include "alloc.h"
+#include "hash.h"
 
 /* Larger than any file rnr_anscache_create makes (1 GB of data plus its
  * index), small enough that no size sum below can overflow. */
@@ -42,35 +43,11 @@ struct rnr_anscache_view {
     uint32_t              mask;      /* nbuckets - 1 */
 };
 
-static inline uint64_t hash_step(uint64_t h, uint64_t w)
-{
-    w *= 0x87c37b91114253d5ull;
-    h ^= w;
-    return ((h << 31) | (h >> 33)) * 0x4cf5ad432745937full;
-}
-
-/* Eight bytes a step (keys are encoded query sets, a few hundred bytes),
- * then a full avalanche (murmur3's 64-bit finaliser).  The seed is random
- * per file, so nobody outside rnrd picks keys that share a bucket. */
+/* The shared seeded hash; the file's seed makes its buckets unguessable
+ * from outside rnrd.  Its output is part of the file format. */
 uint64_t rnr_anscache_hash(uint64_t seed, const void *key, size_t klen)
 {
-    const uint8_t *p = key;
-    uint64_t h = seed ^ ((uint64_t)klen * 0x9e3779b97f4a7c15ull), w;
-
-    for (; klen >= 8; p += 8, klen -= 8) {
-        memcpy(&w, p, 8);
-        h = hash_step(h, w);
-    }
-    if (klen > 0) {
-        w = 0;
-        memcpy(&w, p, klen);
-        h = hash_step(h, w);
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    return h ^ (h >> 33);
+    return rnr_hash64(seed, key, klen);
 }
 
 uint64_t rnr_anscache_now_ms(void)

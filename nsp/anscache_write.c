@@ -20,13 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <rnr/winsock2.h>
 
 #include "alloc.h"
+#include "hash.h"
 
 #define CACHE_MIN_BYTES ((size_t)64 << 10)
 #define CACHE_MAX_BYTES ((size_t)1 << 30)
@@ -58,16 +58,6 @@ static int fs_error(int err)
     return (err == EACCES || err == EPERM || err == EROFS) ? WSAEACCES : WSASYSCALLFAILURE;
 }
 
-static uint64_t random_seed(void)
-{
-    uint64_t seed;
-
-    if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed))
-        return seed;
-    /* No entropy yet (early boot): the seed only spreads buckets. */
-    return rnr_anscache_now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&seed;
-}
-
 static void layout_init(struct anscache_hdr *h, uint32_t nbuckets, uint64_t data_size)
 {
     h->magic = ANSCACHE_MAGIC;
@@ -80,7 +70,7 @@ static void layout_init(struct anscache_hdr *h, uint32_t nbuckets, uint64_t data
     h->data_off = h->index_off + (uint64_t)nbuckets * ANSCACHE_WAYS * sizeof(struct anscache_slot);
     h->data_size = data_size;
     h->file_size = h->data_off + data_size;
-    h->seed = random_seed();
+    h->seed = rnr_hash_seed();
     atomic_store_explicit(&h->gen, 1, memory_order_relaxed);
     atomic_store_explicit(&h->head, 0, memory_order_relaxed);
 }
