@@ -5,6 +5,7 @@
  */
 #include "dns.h"
 #include "alloc.h"
+#include "hash.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -80,6 +81,7 @@ static int dns_startup(const struct rnr_nsp_host *host,
     }
     st->host = host;
     st->p = p;
+    st->inflight_seed = rnr_hash_seed();
     TAILQ_INIT(&st->lookups);
     TAILQ_INIT(&st->unsent);
     if ((rc = dns_conf_read(st, &st->conf)) != 0 ||

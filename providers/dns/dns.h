@@ -88,6 +88,7 @@ struct dns_state {
 
     struct dns_question      **inflight;     /* hash table */
     size_t                     inflight_size;
+    uint64_t                   inflight_seed; /* its hash's, random */
     size_t                     ninflight;
     /* New questions go on the wire from a zero-delay timer, after the
      * loop has written this round's replies (dns_query.c says why). */

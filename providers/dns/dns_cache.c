@@ -5,6 +5,7 @@
  */
 #include "dns_cache.h"
 #include "alloc.h"
+#include "hash.h"
 
 #include <string.h>
 
@@ -27,17 +28,16 @@ struct dns_cache {
     size_t          count;
     struct entry   *head, *tail;
     struct dns_cache_stats st;
+    uint64_t        seed;         /* of the bucket hash, random per cache */
 };
 
-static uint64_t hash(const char *name, int qtype)
+/* Names come from clients and answers from the network: seeded, so
+ * nobody can choose names that pile into one chain. */
+static uint64_t hash(const struct dns_cache *c, const char *name, int qtype)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)(unsigned)qtype;
+    uint32_t qt = (uint32_t)qtype;
 
-    for (; *name != '\0'; name++) {
-        h ^= (unsigned char)*name;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return rnr_hash64(rnr_hash64(c->seed, &qt, sizeof qt), name, strlen(name));
 }
 
 static size_t buckets_for(size_t size)
@@ -51,7 +51,7 @@ static size_t buckets_for(size_t size)
 
 static struct entry **slot(struct dns_cache *c, const char *name, int qtype)
 {
-    return &c->buckets[hash(name, qtype) & (c->nbuckets - 1)];
+    return &c->buckets[hash(c, name, qtype) & (c->nbuckets - 1)];
 }
 
 static void lru_unlink(struct dns_cache *c, struct entry *e)
@@ -127,6 +127,7 @@ struct dns_cache *dns_cache_new(const struct dns_cache_conf *conf)
     if (c == NULL)
         return NULL;
     c->conf = *conf;
+    c->seed = rnr_hash_seed();
     if (rehash(c, buckets_for(conf->size)) != 0) {
         rnr_free(c);
         return NULL;

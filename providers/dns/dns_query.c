@@ -25,6 +25,7 @@
  */
 #include "dns.h"
 #include "alloc.h"
+#include "hash.h"
 
 #include <string.h>
 
@@ -58,12 +59,13 @@ int dns_name_normalise(const char *name, char *buf, size_t len)
     return 0;
 }
 
+/* Clients choose the names: seeded, so they cannot pile them into one
+ * chain (the dns cache hashes the same way). */
 static size_t bucket(const struct dns_state *st, const char *name, int qtype)
 {
-    uint64_t h = 1469598103934665603ull ^ (unsigned)qtype;
+    uint32_t qt = (uint32_t)qtype;
+    uint64_t h = rnr_hash64(rnr_hash64(st->inflight_seed, &qt, sizeof qt), name, strlen(name));
 
-    for (; *name != '\0'; name++)
-        h = (h ^ (unsigned char)*name) * 1099511628211ull;
     return (size_t)(h & (st->inflight_size - 1));
 }
 

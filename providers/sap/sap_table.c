@@ -13,6 +13,7 @@
 #include "sap_table.h"
 #include "alloc.h"
 #include "guid.h"
+#include "hash.h"
 
 #include <string.h>
 
@@ -44,40 +45,30 @@ struct sap_table {
     struct sap_sender *ehead, *etail;
     uint64_t keep_ms;
     uint64_t now_ms;             /* the latest time a caller gave */
+    uint64_t seed;               /* of both hashes, random per table */
 };
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-
-    while (n-- > 0) {
-        h ^= *b++;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
+/* Senders and names come off the network: the hashes are seeded per
+ * table so nobody can choose keys that pile into one chain. */
 static size_t key_hash(const struct sap_table *t, uint64_t sender, const GUID *cls,
                        const char *name)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    uint64_t h;
 
-    h = fnv(h, &sender, sizeof sender);
-    h = fnv(h, cls, sizeof *cls);
-    h = fnv(h, name, strlen(name));
-    return (size_t)(h ^ (h >> 29)) & (t->nbuckets - 1);
+    h = rnr_hash64(t->seed, &sender, sizeof sender);
+    h = rnr_hash64(h, cls, sizeof *cls);
+    h = rnr_hash64(h, name, strlen(name));
+    return (size_t)h & (t->nbuckets - 1);
 }
 
-static size_t sender_hash_n(uint64_t sender, size_t nbuckets)
+static size_t sender_hash_n(const struct sap_table *t, uint64_t sender, size_t nbuckets)
 {
-    uint64_t h = fnv(0xcbf29ce484222325ull, &sender, sizeof sender);
-
-    return (size_t)(h ^ (h >> 29)) & (nbuckets - 1);
+    return (size_t)rnr_hash64(t->seed, &sender, sizeof sender) & (nbuckets - 1);
 }
 
 static size_t sender_hash(const struct sap_table *t, uint64_t sender)
 {
-    return sender_hash_n(sender, t->nbuckets);
+    return sender_hash_n(t, sender, t->nbuckets);
 }
 
 static size_t buckets_for(size_t max_entries)
@@ -95,6 +86,7 @@ struct sap_table *sap_table_new(size_t max_entries, size_t max_per_sender)
 
     if (t == NULL)
         return NULL;
+    t->seed = rnr_hash_seed();
     t->nbuckets = buckets_for(max_entries);
     t->buckets = rnr_calloc(t->nbuckets, sizeof *t->buckets);
     t->sbuckets = rnr_calloc(t->nbuckets, sizeof *t->sbuckets);
@@ -178,7 +170,7 @@ void sap_table_set_limits(struct sap_table *t, size_t max_entries, size_t max_pe
         struct sap_sender *s, *sn;
 
         for (s = t->sbuckets[i]; s != NULL; s = sn) {
-            size_t h = sender_hash_n(s->id, n);
+            size_t h = sender_hash_n(t, s->id, n);
 
             sn = s->hnext;
             s->hnext = ns[h];
