@@ -27,36 +27,13 @@ fi
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null 2>&1 || skip "no ip (iproute2)"
-tag=$$
-N=brsN$tag
-ip netns add $N 2>/dev/null || skip "cannot create network namespaces here"
-
-tmp=$(mktemp -d /tmp/browse_sap.XXXXXX) || exit 99
-pids=""
-cleanup() {
-    for p in $pids; do kill -9 "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    for h in A B; do ip netns del brs$h$tag 2>/dev/null; done
-    ip netns del $N 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/netns_lib.sh"
+netns_begin brs browse_sap
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
-ip -n $N link add br0 type bridge || exit 99
-ip -n $N link set br0 up
-i=0
+netns_setup 10.78.0 A B
 for h in A B; do
-    i=$((i + 1))
-    ns=brs$h$tag
-    ip netns add $ns || exit 99
-    ip -n $N link add v$h type veth peer name eth0 netns $ns || exit 99
-    ip -n $N link set v$h master br0 up
-    ip -n $ns addr add 10.78.0.$i/24 dev eth0
-    ip -n $ns link set eth0 up
-    ip -n $ns link set lo up
     mkdir -p "$tmp/$h"
     {
         echo "[daemon]"

@@ -49,21 +49,8 @@ skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root for network namespaces"
 command -v ip >/dev/null 2>&1 || skip "no ip (iproute2)"
 [ -n "$PY" ] || skip "no python3"
-tag=$$
-N=sapN$tag
-ip netns add $N 2>/dev/null || skip "cannot create network namespaces here"
-
-tmp=$(mktemp -d /tmp/sap_netns.XXXXXX) || exit 99
-pids=""
-cleanup() {
-    for p in $pids; do kill -9 "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    for h in A B C; do ip netns del sap$h$tag 2>/dev/null; done
-    ip netns del $N 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/netns_lib.sh"
+netns_begin sap sap_netns
 fails=0
 t_sec=$(date +%s%N)
 section_done() {
@@ -77,20 +64,8 @@ CLS='{5D0E6B7A-1C2B-4A3D-9E8F-0A1B2C3D4E5F}'
 FCLS='{0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0}'
 
 # ---------------------------------------------------------------- network
-ip -n $N link add br0 type bridge || exit 99
-ip -n $N link set br0 type bridge mcast_snooping 0 2>/dev/null
-ip -n $N link set br0 up
-i=0
+netns_setup --ipv6 10.77.0 A B C
 for h in A B C; do
-    i=$((i + 1))
-    ns=sap$h$tag
-    ip netns add $ns || exit 99
-    ip -n $N link add v$h type veth peer name eth0 netns $ns || exit 99
-    ip -n $N link set v$h master br0 up
-    ip netns exec $ns sysctl -qw net.ipv6.conf.eth0.accept_dad=0 2>/dev/null
-    ip -n $ns addr add 10.77.0.$i/24 dev eth0
-    ip -n $ns link set eth0 up
-    ip -n $ns link set lo up
     mkdir -p "$tmp/$h/services"
 done
 ipof() { case $1 in A) echo 10.77.0.1;; B) echo 10.77.0.2;; C) echo 10.77.0.3;; esac; }
