@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_async: what outstanding WSAAsyncGetHostByName requests cost
  * (`make bench-async`).  A private rnrd (the integration-test harness)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_directory: the directory provider at 1,000 and 100,000 entries
  * (`make bench-directory`; bench/README.md).

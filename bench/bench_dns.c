@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_dns: what a DNS lookup through rnrd costs beside asking the DNS
  * server directly with c-ares, in one run (`make bench-dns`).

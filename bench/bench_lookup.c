@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_lookup: what one librnr host lookup costs, measured beside what the
  * machine can do at all, in one run (`make bench`; bench/README.md).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make bench-dir-export`: rnrctl directory import and export of 100,000
 # generated entries (100 containers of 1,000) through a real rnrd with the
 # directory provider, its store under /var/tmp (a disk: fdatasync costs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * glibc's gethostbyname, for bench_lookup's baseline.  See glibc_hosts.h
  * for why this file must not include any rnr header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The glibc side of bench_lookup: gethostbyname through NSS "files".
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unscd / nscd for bench_lookup's baseline (nscd.h).
  */

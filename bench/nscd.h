@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Debian's unscd (or nscd) as a baseline for bench_lookup: a caching name
  * daemon that glibc's gethostbyname asks over an AF_UNIX socket, the same

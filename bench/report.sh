@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make bench`: run every benchmark program, keep each one's full report,
 # and print one table of all their figures with ratios to the baselines
 # measured in the same run (bench/README.md, "Reading the table").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sap_bench: figures for the sap provider, driven by bench/sap_bench.sh
  * (which builds the hosts: network namespaces, one rnrd each).  rnrd's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Figures for the sap provider (make bench-sap; root: network namespaces).
 # Two hosts, A and B, in namespaces on a bridge in a third; an rnrd in
 # each (interval 60 s, so every figure comes from the protocol's event

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The W twins of the address-string and transport-catalog functions, and
  * GetHostNameW.  The A code formats and parses; here only text and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAAddressToString / WSAStringToAddress for AF_INET and AF_INET6.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * librnr's side of the answer cache (nsp/anscache.h, doc/anscache.md):
  * rnrd's cache file mapped read-only, probed by WSALookupServiceBegin

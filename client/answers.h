@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache as librnr uses it (answers.c, doc/anscache.md).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAAsyncGetXByY and WSACancelAsyncRequest (<rnr/ws2async.h>,
  * doc/architecture.md "Asynchronous calls").

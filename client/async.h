@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internals of the asynchronous getXbyY (doc/architecture.md,
  * "Asynchronous calls"): the window queues (window.c), the requests and

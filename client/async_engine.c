@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The asynchronous engine: one background thread with its own connection
  * to rnrd that runs every WSAAsyncGetXByY lookup at once, multiplexed by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnr_browse_*: a SUBSCRIBE on a connection of its own (doc/protocol.md,
  * "Subscriptions").  The connection carries nothing else, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service classes: WSAInstallServiceClass, WSARemoveServiceClass,
  * WSAGetServiceClassInfo, WSAGetServiceClassNameByServiceClassId and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The W twins of the service class functions and of
  * WSAEnumNameSpaceProviders.  Each calls its A twin and converts at the

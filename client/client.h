@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * librnr internals shared by the API files (startup.c, lookup.c, service.c,
  * classes.c, providers.c).  Nothing here is exported: librnr.map keeps the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The connection to rnrd (doc/architecture.md, "Connection").
  *

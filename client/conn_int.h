@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The inside of a connection to rnrd, shared by the files that make it
  * (conn.h is the outside):

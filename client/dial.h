@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Dialling rnrd: the one way librnr and rnrctl reach the daemon.
  *

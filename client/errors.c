@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnr_strerror: "NAME: what it means" for every code <rnr/winsock2.h>
  * defines.  A table of its own rather than rnr_status_text(): the strings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * getaddrinfo / freeaddrinfo / gai_strerror (Microsoft's getaddrinfo page;
  * doc/windows-rules.md, "ws2tcpip", says what every flag does here).

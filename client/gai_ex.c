@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GetAddrInfoExA / FreeAddrInfoEx (Microsoft's GetAddrInfoExA page):
  * getaddrinfo (gai.c) with the name space and provider chosen as

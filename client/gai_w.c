@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The W twins of the ws2tcpip functions: GetAddrInfoW, GetAddrInfoExW,
  * GetNameInfoW, InetPtonW, InetNtopW.  Each converts its strings at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Winsock 1.1 getXbyY functions as WSALookupServiceBegin/Next/End
  * sequences (API reference, "Basic Approach for getxbyy"): a special

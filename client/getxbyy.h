@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internals of the Winsock 1.1 layer (getxbyy.c, hostdb.c, servdb.c,
  * protodb.c, protodb_parse.c, inet.c, tls.c).  Not exported.

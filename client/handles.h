@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The handle table: what applications hold as a HANDLE is an index into a
  * table plus a generation number, encoded into the pointer-sized value,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gethostbyname, gethostbyaddr, gethostname (API reference, "The
  * gethostbyname function" etc.).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Id maps (idmap.h).
  */

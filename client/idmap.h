@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The id maps of a connection (client/conn_*.c): pending requests by
  * request id, lookups by the daemon's handle.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inet_addr / inet_ntoa (API reference).
  *

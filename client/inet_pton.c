@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inet_pton / inet_ntop with Windows' grammar (Microsoft's inet_pton and
  * inet_ntop pages; Wine's ws2_32 tests, test_inet_pton and

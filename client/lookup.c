@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSALookupServiceBegin / Next / End (doc/architecture.md, "Lookups end to
  * end").  Results are pushed by the daemon and queued on the lookup by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lookups (WSALookupServiceBegin / Next / End) as internal calls, used by
  * the public functions in lookup.c and by classes.c (the services-database

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSALookupServiceBeginW / NextW and WSASetServiceW: the query set is
  * converted at the boundary and the A code does the rest, so the two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * getnameinfo (Microsoft's getnameinfo page).  The host is what
  * gethostbyaddr finds (hostdb.c, the same lookup of

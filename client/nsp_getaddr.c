@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Legacy name-service API: GetAddressByName and GetService, both one
  * WSALookupServiceBegin / Next / End whose results are repacked into the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Legacy name-service API: GetTypeByName, GetNameByType, EnumProtocols,
  * GetLastError, and the helpers the other nsp_*.c files share.

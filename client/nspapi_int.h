@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the legacy name-service API files (nsp_getaddr.c,
  * nsp_service.c, nsp_types.c).  They are built on librnr's public WSA

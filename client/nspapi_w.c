@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The W twins of the legacy name-service API (nspapi.h).  Like the A
  * functions they are built on, they report through the last error and

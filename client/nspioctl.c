@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSANSPIoctl(SIO_NSP_NOTIFY_CHANGE) (<rnr/ws2nspioctl.h>): a browse
  * (<rnr/browse.h>) on the lookup's own query, waited on until its first

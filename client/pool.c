@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Connections and their pool (conn.h): open, reference, acquire, shut
  * down, survive fork().

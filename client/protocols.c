@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAEnumProtocols: the transports of this machine, described the way
  * Windows' MSAFD Tcpip provider describes its own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * getprotobyname / getprotobynumber: "implemented within the WS2_32.DLL
  * by consulting a local protocols database.  They do not result in any

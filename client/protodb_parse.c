@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The protocols database, read the way glibc 2.36's nss_files reads it
  * (nss/nss_files/files-proto.c, files-parse.c), so getprotobyname and

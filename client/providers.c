@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAEnumNameSpaceProviders: the daemon's catalog, laid out as the
  * reference asks: the WSANAMESPACE_INFOA structures consecutively at the

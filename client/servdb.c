@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * getservbyname, getservbyport (API reference, "The getservbyname and
  * getservbyport functions"): one SVCID_INET_SERVICEBYNAME lookup of

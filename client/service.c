@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSASetService: validate, send SET_SERVICE, return the daemon's verdict
  * (scope and per-provider semantics are the daemon's, DESIGN.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAStartup / WSACleanup (version negotiation, reference count) and the
  * per-thread last error.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * UTF-16 <-> UTF-8 conversion (utf16.h).  Strict in both directions
  * (RFC 3629 for UTF-8, unpaired surrogates refused in UTF-16): the result

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * UTF-16 <-> UTF-8 at librnr's boundary.  The W functions take and give
  * UTF-16 (WCHAR, as on Windows); everything behind them, and the wire to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A <-> W structure conversion (wconv.h).  Going out, one routine runs
  * twice over a layout cursor, measuring then filling, so the size reported

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The structures of the W functions, converted to and from the A ones the
  * rest of librnr works with.  A W structure coming in becomes one flat A

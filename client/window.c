@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The message queues that stand in for windows (<rnr/ws2async.h>).
  *

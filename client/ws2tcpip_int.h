@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Internals of the ws2tcpip functions (gai.c, gai_ex.c, nameinfo.c,
  * inet_pton.c).  Not exported.  Helpers return 0 or a WSA code and never

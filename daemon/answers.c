@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd's side of the answer cache (nsp/anscache.h, doc/anscache.md): the
  * file next to the socket, what a lookup records on its way, and what

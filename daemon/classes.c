@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service classes (doc/architecture.md, "Service classes"): the daemon's
  * persistent store under <state-dir>/classes, read-only classes from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Client connections: credentials and the connection caps, frame input,
  * buffered output with a throttle mark, the memory every client's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration parsing.  inih does the tokenising; this file feeds it the
  * text line by line through a reader of its own, which is how errors get

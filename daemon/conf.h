@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd.conf: a [daemon] section and one [provider NAME] section per
  * provider, in catalog order (etc/rnrd.conf documents every key).  Parsed

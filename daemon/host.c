@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * struct rnr_nsp_host: what rnrd offers a provider.  Each call checks
  * what it can without trusting the provider (a timer or lookup pointer is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Logging.  Messages are formatted into one buffer and written with one
  * call so concurrent writers (a test harness sharing the stderr file) never

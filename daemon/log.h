@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd logging: one line per event, to stderr with a level prefix in the
  * foreground, to syslog once daemonized.  Levels are those of the provider

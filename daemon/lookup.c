@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lookups.  Life of a sub-lookup:
  *   IDLE -> RUNNING (lookup_begin) -> DONE (finish, or begin failed)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lookup handles (doc/architecture.md, "Lookups end to end"): a client
  * lookup fans out to one sub-lookup per chosen provider; results are

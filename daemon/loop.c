@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * epoll + timer heap.  Watches live in an array indexed by fd; each
  * registration gets a serial carried in the epoll event, so an event

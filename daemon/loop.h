@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The daemon's one event loop: epoll for descriptors, a min-heap of
  * one-shot timers, an idle hook run after every batch of events.  The same

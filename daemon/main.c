@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd: command line, startup order, signals, reload and shutdown.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The wrapper layer around the provider slots (nspcall.h).  Nothing else
  * in rnrd reads a slot of struct rnr_nsp_ops or the running flag.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Every call from rnrd into a provider, in one place (after OpenSMTPD's
  * table.c): each wrapper answers for a provider that is not running and

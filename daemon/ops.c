@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Operations requests (nsp/wire_ops.h): STATUS and STATS for everyone,
  * CONTROL, RELOAD and ADMIN for admins (root or admin-group) only.

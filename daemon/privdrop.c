@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Privilege drop.  rnrd started as root opens its socket, the answer
  * cache next to it and its state lock first, then becomes the configured

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Provider sections checked against their modules.  conf.c knows the keys
  * rnrd reads itself; only the module knows the others, so each module is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Provider instances: loading, startup, reload and cleanup, and the
  * catalog view the router reads.  A provider that fails to load or start

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd's shared state.  One `struct rnrd` per process, owned by main.c;
  * the other files get it through the objects they are handed (a client,

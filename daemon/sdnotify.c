@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sd_notify and sd_listen_fds, reimplemented (sdnotify.h).  The protocol
  * is small and stable, and rnrd has no other use for libsystemd.

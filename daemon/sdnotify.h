@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * systemd integration without libsystemd: the notify protocol
  * (sd_notify(3): one datagram of "KEY=VALUE" lines to $NOTIFY_SOCKET)

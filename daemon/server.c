@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The control socket.  A leftover socket file is removed only when nothing
  * answers on it: a second rnrd must not steal the first one's socket.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Request dispatch.  Every handler decodes its whole body and checks that
  * nothing is left over before acting: a malformed body drops the client

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd's counters for `rnrctl stats`: per provider (lookups, results,
  * errors, a latency histogram) and for the daemon as a whole.  Counting

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Subscriptions: SUBSCRIBE, the CHANGE frames pushed for them, and the
  * host->changed slot that feeds them (doc/protocol.md, "Subscriptions").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Subscriptions (subscribe.c): SUBSCRIBE requests, their end, and the
  * host->changed entry point that pushes CHANGE frames to them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Small containers used across rnrd: a byte queue for socket I/O and
  * queued result frames, and a set of live pointers so provider calls on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Standalone replay driver: a main() for the fuzz targets when they are
  * built without libFuzzer (gcc, or clang without --enable-fuzzing), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the fuzz targets (fuzz/fuzz_NAME.c, corpus in fuzz/corpus/NAME):
  * the libFuzzer entry points and a few helpers.

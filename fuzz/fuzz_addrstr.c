@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAStringToAddressA (client/addrstr.c) for AF_INET and AF_INET6, with
  * the buffer length from the input; what parses is formatted back with

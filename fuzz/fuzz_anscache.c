@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache's reader (nsp/anscache_read.c), as librnr maps rnrd's
  * cache file: the input is the whole file.  Open must accept it or say

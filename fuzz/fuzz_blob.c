@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostent / servent blobs (nsp/blob.c), as librnr and the NSS module
  * unpack them from a lookup result.  A blob unpacks into a structure

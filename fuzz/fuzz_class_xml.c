@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The service class XML loader (nsp/class_xml.c) with the built-in
  * RELAX NG schema, as `rnrctl class install` and rnrd's class directory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The rnrd configuration parser (daemon/conf.c): every input parses into
  * a configuration or into at least one error message, and nothing leaks

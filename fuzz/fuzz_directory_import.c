@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: `rnrctl directory import`'s reader (dir_xml_parse_document
  * in providers/directory/dir_xml.c: libxml2, the built-in RELAX NG schema,

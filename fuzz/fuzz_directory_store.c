@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the directory store's loader (providers/directory/
  * dir_load.c) on whatever a state directory may hold after a crash, a

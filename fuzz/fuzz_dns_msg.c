@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dns provider's answer reader (providers/dns/dns_msg.c): whatever a
  * server or an attacker on the path sends, parsing answers with a status,

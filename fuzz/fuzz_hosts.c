@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hosts file parser and index (providers/common/hostsdb*.c), as the
  * hosts and local providers load /etc/hosts.  Every line kept must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inet_addr (client/inet.c) against glibc's as the oracle: the unit test
  * says they agree, the fuzzer looks for an input where they do not.  And

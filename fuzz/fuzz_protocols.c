@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The protocols file parser behind getprotobyname / getprotobynumber
  * (client/protodb_parse.c).  A line found is built into a protoent that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The query set and class info codecs (nsp/wire.c, nsp/queryset.c,
  * nsp/classinfo.c): a wire body decodes into a flat structure, or fails

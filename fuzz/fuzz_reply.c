@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The library side of the wire protocol: librnr's reply and pushed-frame
  * decoding (client/conn_read.c, lookup.c, classes.c, providers.c, and the

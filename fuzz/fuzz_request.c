@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The daemon side of the wire protocol: a client's byte stream, frames
  * back to back, fed to a real rnrd client (daemon/client.c, through

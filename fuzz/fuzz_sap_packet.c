@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the sap provider's packet parser (providers/sap/sap_packet.c).
  * Whatever the bytes, sap_packet_parse answers; an accepted packet walks

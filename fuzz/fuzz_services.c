@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The services file parser (providers/common/hostsdb.c, the part both the
  * hosts and local providers use for /etc/services) and the query-string

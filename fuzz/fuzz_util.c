@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the fuzz targets (fuzz.h). */
 #include "config.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes the seed corpora of the fuzz targets (fuzz/corpus/NAME/seed-*).
 Run from anywhere: python3 fuzz/make_seeds.py.  Findings (crash-*, leak-*,
 timeout-*) are added by hand next to the seeds and never rewritten here."""

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make fuzz`: run each libFuzzer target for FUZZ_SECONDS (default 60).
 #   run.sh SRCDIR BUILDDIR fuzz/fuzz_NAME...
 # Each target grows a working corpus in BUILDDIR/fuzz/work/NAME, seeded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One allocation wrapper for all of rnr (daemon, library, providers built
  * in-tree), so a test or a fuzzer can count or fail allocations in one

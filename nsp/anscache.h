@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache: lookups answered from shared memory, without a round
  * trip to rnrd (doc/anscache.md).

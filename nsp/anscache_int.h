@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache's file layout (doc/anscache.md), shared by its writer
  * (anscache_write.c), its reader (anscache_read.c), the unit test and the

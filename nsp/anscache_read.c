@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache's reader (anscache.h, doc/anscache.md): librnr maps
  * rnrd's cache file read-only and answers a lookup from it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache's writer (anscache.h, doc/anscache.md): rnrd's side.
  *

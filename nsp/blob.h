@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostent / servent blobs (API reference, "Windows Sockets 1.1 Compatible
  * Name Resolution"): the structure at offset 0, every pointer in it and in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Provider catalog: module loading and lookup by provider id.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The provider catalog: the configured providers in catalog order (the
  * order of the [provider NAME] sections), each with the module it was

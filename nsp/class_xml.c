@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service classes described in XML (class_xml.h, etc/rnr-class.rng).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service classes described in XML (etc/rnr-class.rng is the schema):
  *

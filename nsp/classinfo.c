@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service class information: validation, exact-size flattening, copies.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service class information (WSASERVICECLASSINFOA): validation, exact-size
  * flattening into one buffer (the WSASERVICECLASSINFOA first, then the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The daemon's persistent service-class store.  One file per class under
  * the store directory, named by the class GUID, holding the class in the

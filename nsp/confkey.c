@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Typed configuration values (confkey.h).  The messages say what was
  * expected, in the words rnrd.conf(5) uses, so that one line of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Configuration values checked against their declared type (struct
  * rnr_nsp_key, <rnr/nsp.h>): what rnrd does for every key of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUID helpers.  Parsing is strict on purpose: GUIDs arrive from the
  * command line, XML class files and configuration, and a typo there

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUID helpers: comparison, text form ("{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}",
  * braces optional on input), and the names of the well-known classes.

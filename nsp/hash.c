@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The seeded hash (see hash.h).  It was the answer cache's own and moved
  * here unchanged so the provider tables could share it; the answer cache

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One seeded 64-bit hash for every table keyed by names a client or the
  * network chooses.  With a random seed nobody outside the process can

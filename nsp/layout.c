@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Layout cursor (layout.h), shared by the query set and class info
  * flatteners so the alignment and overflow rules exist once.

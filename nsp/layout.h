@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A layout cursor for flattening a structure and everything it points to
  * into one buffer, each piece at the next RNR_ALIGN offset.

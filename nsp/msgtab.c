@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The wire message table (msgtab.h), made from msgtab.def.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The table of wire message types (nsp/msgtab.def), with what every
  * part of rnr needs to know about each: whether a client sends it or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Default locations of the control socket and the daemon's state, shared
  * by rnrd and librnr so that both sides agree without configuration.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Where rnrd listens and keeps its state when nothing else is configured,
  * and where clients look for it, so both sides agree:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Which rnrd a client may talk to (doc/architecture.md, "Trust").
  *

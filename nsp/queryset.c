@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Query set data model: validation, exact-size flattening, filters.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The query set data model: validation of caller query sets, exact-size
  * flattening into one buffer (the WSAQUERYSETA first, then every string,

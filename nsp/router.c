@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Query routing: which catalog entries take part in a lookup or fall in the
  * scope of a WSASetService.  Pure functions over the catalog; the daemon

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Query routing (DESIGN.md, "How a lookup flows"): which providers of the
  * catalog serve a lookup or fall in the scope of a WSASetService.  Pure

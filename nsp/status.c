@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Names and descriptions of the status codes, and the ranking used to pick
  * the error a lookup with no result reports.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Status values.  rnr has one status type: an int that is 0 for success or
  * a WSA error code from <rnr/winsock2.h>.  Internal functions return it;

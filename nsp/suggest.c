@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Suggestions for unrecognised words (suggest.h): the optimal string
  * alignment distance, i.e. Levenshtein plus the swap of two neighbouring

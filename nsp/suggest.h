@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * "Did you mean ...?": the closest of a set of known words to one that was
  * not recognised (a misspelt configuration key, a command name), by edit

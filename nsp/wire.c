@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The client <-> rnrd wire codec (format in wire.h).
  *

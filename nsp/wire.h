@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The client <-> rnrd wire protocol, version 1 (doc/protocol.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Operations messages (wire_ops.h).  The replies come from the daemon,
  * but rnrctl treats them as it treats every frame: counts are checked

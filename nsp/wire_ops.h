@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Operations messages of the wire protocol (doc/protocol.md, "Operations"):
  * STATUS, STATS, CONTROL and RELOAD.  The daemon encodes its replies with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Errors and white space for rnr's libxml2 readers (xml_err.h).
  */

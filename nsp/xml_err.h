@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What rnr's libxml2 readers (class files, the directory's store and
  * exports) share: the first error of a document as "NAME:LINE: reason",

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Configure and build rnr out of tree in ./_build (or $RNR_BUILD_DIR).
 # Extra arguments go to configure.
 set -eu

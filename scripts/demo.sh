@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Quick start: install dependencies, build, start rnrd on its built-in
 # configuration (hosts + local providers) and show some lookups through
 # rnrctl and librnr.  rnrd is stopped at the end; pass --keep to leave it

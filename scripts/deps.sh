@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install what building and testing rnr needs on Debian 12 (bookworm).
 # Idempotent; quiet when everything is already there.
 set -eu

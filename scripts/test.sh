@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Install dependencies, build, and run the whole test suite (make check)
 # twice: the normal build, then a build with AddressSanitizer and
 # UndefinedBehaviorSanitizer (--enable-sanitizers, in ${RNR_SAN_BUILD_DIR:-

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libnss_rnr.so.2: the hosts database.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libnss_rnr.so.2: starting the private librnr, running lookups, mapping
  * WSA statuses onto glibc's NSS conventions, carving the caller's buffer.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libnss_rnr.so.2 internals: the glibc NSS module that resolves hosts and
  * services through rnrd (`hosts: files rnr dns` in nsswitch.conf).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libnss_rnr.so.2: the services database, through SVCID_INET_SERVICEBYNAME
  * lookups of "name/proto" or "port/proto" (the protocol left out when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl argument parsing: the option iterator every command uses, and the
  * parsers for the values rnrctl accepts (service classes, name spaces,

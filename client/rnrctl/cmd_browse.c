@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl browse: the entries of a query as they come and go
  * (<rnr/browse.h>).  The subscription is opened first, then the current

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl cache flush: empty the providers' caches (CONTROL cache-flush).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl class install / remove / show / list: service classes
  * (WSAInstallServiceClass, WSARemoveServiceClass, WSAGetServiceClassInfo,

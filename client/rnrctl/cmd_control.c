@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl control: one provider's own administrative command (CONTROL).
  */

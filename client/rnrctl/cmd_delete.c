@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl delete: WSASetService RNRSERVICE_DELETE, with what each provider did.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl deregister: WSASetService RNRSERVICE_DEREGISTER, with what each provider
  * did.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl directory export / import: the persistent directory's
  * registrations as one XML document (etc/rnr-directory.rng).

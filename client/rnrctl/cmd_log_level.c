@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl log-level: show rnrd's log level (from STATS) or set it (ADMIN).
  */

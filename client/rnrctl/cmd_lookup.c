@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl lookup: WSALookupServiceBegin / Next / End, every result printed.
  */

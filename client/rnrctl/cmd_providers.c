@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl providers: the name-space provider catalog
  * (WSAEnumNameSpaceProviders).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl publish: a registration that lasts while rnrctl runs.  The
  * connection is what a dynamic name space ties it to: publish keeps it

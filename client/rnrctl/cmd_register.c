@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl register: WSASetService RNRSERVICE_REGISTER, with what each provider did.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl reload: make rnrd re-read its configuration (RELOAD).
  */

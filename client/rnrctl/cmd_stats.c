@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl stats: rnrd's and its providers' counters (STATS); --reset by ADMIN.
  */

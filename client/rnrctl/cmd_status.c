@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl status: rnrd's version, uptime and providers (STATUS).
  */

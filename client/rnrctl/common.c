@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl: startup, error reporting, name resolution against rnrd, and
  * class info printing shared by several commands (rnrctl.h).

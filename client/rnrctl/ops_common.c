@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The parts the rnrd operations commands share (ops_common.h): option
  * parsing, ADMIN, CONTROL and STATS requests over opsconn.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the rnrd operations commands (status, stats, log-level, reload,
  * cache, control) share, so that each of them can be one cmd_*.c file:

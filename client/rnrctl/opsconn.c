@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * One operations request over a connection of rnrctl's own (opsconn.h).
  */

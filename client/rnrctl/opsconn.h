@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl's own connection for the operations requests (STATUS, STATS,
  * CONTROL, RELOAD), which are rnrd administration rather than Winsock API

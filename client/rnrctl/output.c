@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl output: JSON writer, text tables, value formatting (output.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl output: a small streaming JSON writer, aligned text tables, and
  * the formatting of the values rnrctl prints (sockaddrs, hex).

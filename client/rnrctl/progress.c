@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The progress line (progress.h).  "\r" and an erase-to-end-of-line
  * sequence redraw it in place, so it never scrolls; it is erased at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A progress line for long rnrctl commands (directory import and export):
  * entries done, rate and time left, redrawn in place on stderr at most a

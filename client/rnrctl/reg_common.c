@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The parts register, deregister, delete and publish share
  * (reg_common.h): parsing their command line into a query set, sending

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What register, deregister, delete and publish share, so that each of
  * them can be one cmd_*.c file: their options and help, and SET_SERVICE

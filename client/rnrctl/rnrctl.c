@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl: command-line client of rnrd.  Global options, dispatch, help.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl: what the command files share.  rnrctl.c parses the global
  * options and dispatches; each cmd_*.c is one command; common.c holds the

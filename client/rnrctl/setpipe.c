@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SET_SERVICE requests pipelined on one connection (setpipe.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Many WSASetService requests in flight on one connection of rnrctl's own
  * (directory import): SET_SERVICE frames sent up to a window ahead of

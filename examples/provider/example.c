@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal rnr name-space provider, rnr-nsp(7).  It builds from the
  * installed <rnr/nsp.h> alone:

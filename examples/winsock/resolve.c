@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * resolve: host names looked up the two ways Windows programs do, with
  * GetAddrInfo and with WSALookupServiceBegin.  Written as ordinary

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnr - Winsock 2 Registration and Name Resolution for Linux.
  *

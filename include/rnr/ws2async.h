@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <rnr/ws2async.h>: the asynchronous getXbyY functions (API reference,
  * "WSAAsyncGetHostByName" ... "WSACancelAsyncRequest") and the message

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <rnr/ws2getxbyy.h>: Windows Sockets 1.1 compatible name resolution
  * (API reference, "Windows Sockets 1.1 Compatible Name Resolution for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <nspapi.h> as Windows code spells it: forwards to <rnr/nspapi.h>, so that a
  * source written for the Windows SDK builds without changing its include

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <svcguid.h> as Windows code spells it: forwards to <rnr/svcguid.h>, so that a
  * source written for the Windows SDK builds without changing its include

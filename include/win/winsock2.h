@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <winsock2.h> as Windows code spells it: forwards to <rnr/winsock2.h>, so that a
  * source written for the Windows SDK builds without changing its include

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <ws2tcpip.h> as Windows code spells it: forwards to <rnr/ws2tcpip.h>, so that a
  * source written for the Windows SDK builds without changing its include

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Static multimap for hostsdb (see hdb_index.h).
  */

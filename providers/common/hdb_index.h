@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A static multimap from keys to chains of 32-bit node ids, the building
  * block of hostsdb's indexes.  Keys are not stored: a key is represented

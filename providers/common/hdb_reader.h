@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A bounded line reader for configuration-style files: lines longer than
  * a limit are reported as such and skipped without being buffered, NUL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host results shared by the hosts and local providers (see hostres.h).
  */

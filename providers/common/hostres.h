@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Host results shared by the hosts, local and dns providers: reading the
  * family / protocol restrictions and the service of a query, collecting

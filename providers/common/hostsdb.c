@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostsdb: loading.  Parses the hosts and services files into flat arrays
  * and one string arena, then builds the indexes (hostsdb_query.c answers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostsdb: an immutable, compact in-memory index of a hosts file and a
  * services file.

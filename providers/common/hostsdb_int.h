@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostsdb internals shared by its loader (hostsdb.c) and its query side
  * (hostsdb_query.c).  Not for the provider.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Opening the directory store: which files make up the current
  * generation, reading their records back, cutting off an interrupted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Change notifications (nsp.h, host->changed and ops.change_matches):
  * every registration, update and deregistration, once memory holds it

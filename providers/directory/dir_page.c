@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Paged directory lookups: the request blob and the order (dir_page.h).
  * Shared by the provider, which answers pages, and rnrctl, which asks for

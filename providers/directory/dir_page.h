@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Paged directory lookups: how `rnrctl directory export` reads a store of
  * any size within the daemon's per-lookup limits (max-results-per-lookup,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Durable writes off rnrd's loop, with group commit.
  *

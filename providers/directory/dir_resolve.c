@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The lookups behind getservbyname, getservbyport and gethostbyaddr (and
  * NSS's services and reverse hosts databases), answered from what was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Snapshots of the directory store (dir_store.h): in the caller, or in a
  * forked child that writes from its copy-on-write image of the tree while

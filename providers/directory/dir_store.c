@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory on disk (dir_store.h): files, appends, compaction.
  * Reading the files back is dir_load.c.

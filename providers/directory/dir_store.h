@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory on disk: an append-only journal of XML records (one per
  * line, "CRC32 <entry .../>" or "CRC32 <del .../>"), compacted now and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Inside the directory store: shared by dir_store.c (writing) and
  * dir_load.c (opening and reading back).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's fsync thread (dir_sync.h): one worker that runs
  * fdatasync() off rnrd's loop and says when it is done through an

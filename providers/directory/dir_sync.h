@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's fsync worker (dir_sync.c): one thread, one fdatasync
  * at a time, asked for and collected on rnrd's loop.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory in memory: containers (nodes) addressed by context paths
  * with "\" separators, and the entries (registered services) inside them.

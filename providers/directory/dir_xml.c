@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's XML codec (dir_xml.h), writing: plain text assembly,
  * since one record is written per registration and no tree is needed for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's XML codec, shared by the store (one record per line in
  * its journal and snapshot files) and by `rnrctl directory export/import`

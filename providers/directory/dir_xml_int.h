@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Inside the directory's XML reader: shared by the record builder
  * (dir_xml_rec.c), the store's streaming parser (dir_xml_sax.c) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's XML codec (dir_xml.h), reading export documents:
  * libxml2 with no network, no DTD and no entity expansion, validated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Building one <entry> or <del> from element events (dir_xml_int.h),
  * with the checks the schema cannot make: GUIDs, numbers, hex,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The store's records (dir_xml.h): libxml2 in SAX2 mode straight into
  * the record builder, without a tree.  Start-up reads every record of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * directory provider: the ops table, start-up (loading the store),
  * configuration, the service classes rnrd reports, snapshots, counters.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory provider (NS_NDS by default): a persistent, hierarchical
  * name space.  Its state, shared by directory.c (ops table, lifecycle,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dns provider (NS_DNS) on c-ares: the ops table, the lifecycle, stats
  * and control commands.  Lookups are in dns_lookup.c; see dns.h for the

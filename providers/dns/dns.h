@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dns provider (NS_DNS) on c-ares: the state shared by its files.
  *

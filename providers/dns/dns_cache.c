@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dns provider's answer cache (see dns_cache.h): a chained hash table
  * for finding, one doubly linked list in recency order for evicting.

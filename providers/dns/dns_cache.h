@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dns provider's answer cache: (name, type) -> answer, each entry
  * living for its TTL (clamped), negative answers for their SOA's

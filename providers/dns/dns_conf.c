@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dns provider: the [provider dns] section, and a c-ares channel built
  * from it.  Whatever the section leaves unset comes from resolv.conf, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dns provider: one client lookup.  A name is tried as resolv.conf(5)
  * says (as given first when it has ndots dots, else after the search

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dns provider: the c-ares channel on rnrd's loop.  c-ares reports the
  * sockets it wants watched (ARES_OPT_SOCK_STATE_CB); readiness and the

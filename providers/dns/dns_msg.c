@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a DNS answer message (see dns_msg.h).  Every offset is checked
  * against the length; compression pointers must point backwards, so a

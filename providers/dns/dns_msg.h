@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Reading a DNS answer message (RFC 1035) into what the provider keeps:
  * the outcome, the CNAME chain from the question's name, the records of

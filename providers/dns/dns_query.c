@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dns provider: questions on the wire.  A question (name, type) is asked
  * once however many lookups need it at the same time: the first one

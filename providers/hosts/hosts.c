@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hosts provider (NS_TCPIP_HOSTS): the hosts and services files, indexed
  * in memory (hostsdb), reloaded when they change.  This file holds the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hosts provider's state, shared by its files: hosts.c (ops,
  * lifecycle, loading), hosts_watch.c (inotify), hosts_lookup.c (queries).

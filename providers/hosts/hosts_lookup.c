@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hosts provider: answering queries from the index.  Every lookup is
  * answered completely inside lookup_begin (emit..., finish).

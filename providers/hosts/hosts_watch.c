@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hosts provider: noticing changes to the hosts and services files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * local provider (NS_TCPIP_LOCAL): the local host's name and interface
  * addresses, and "localhost".  What gethostname() and a lookup of one's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sap provider (NS_SAP): the ops table, start-up and shutdown, reload,
  * counters, and the SAP ids of installed service classes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sap provider (NS_SAP): services advertised and discovered on the
  * local links over UDP (doc/sap-protocol.md).  The state shared by its

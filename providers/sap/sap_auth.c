@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * HMAC-SHA-256 tags (OpenSSL libcrypto).  The tag covers every byte
  * before it, header included, so neither flags nor sender nor sequence

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * [provider sap]: every key checked, every bad value refused with the key
  * and the reason in the log, the defaults of doc/sap-protocol.md filling

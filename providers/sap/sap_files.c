@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * services-dir: one service per *.service file (format in
  * doc/sap-protocol.md), advertised from start-up as the daemon's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sockets: one UDP socket per family, bound to the wildcard address on
  * the configured port, non-blocking, on the daemon's loop.  Sends go out

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Change notifications (nsp.h, host->changed): local registrations as
  * they are made, changed and dropped, and what peers advertise as it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SAP packet codec.  The parser trusts nothing: every length is checked
  * against what is left before it is used, and a packet is accepted only

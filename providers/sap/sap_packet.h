@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SAP packet codec (doc/sap-protocol.md): pure functions over byte
  * buffers, shared by the provider, its unit tests and the fuzz target.

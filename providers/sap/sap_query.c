@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lookups.  The local registrations and the table answer at once; with
  * LUP_FLUSHCACHE, or when the table knows nothing of the class, a QUERY

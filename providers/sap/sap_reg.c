@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Registrations: WSASetService on NS_SAP, the periodic advertisement of
  * every registration, withdrawals.  A registration belongs to the uid

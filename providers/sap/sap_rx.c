@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A received datagram: every check of doc/sap-protocol.md "Receiving" in
  * order, each drop counted, then the table, the waiting lookups or an

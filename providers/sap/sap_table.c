@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The remote service table.  Entries live on one list (oldest first, for
  * enumeration and expiry sweeps) and on hash chains keyed by (sender,

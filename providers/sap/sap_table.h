@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The table of services other hosts advertise: keyed by (sender, class,
  * instance name), bounded in total and per sender, each entry expiring at

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrctl browse on the directory, against a real rnrd:
 #   1. what is registered before the browse is listed as an addition;
 #      a registration, an update and a deregistration made while it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A subscriber that does not read, and the changes that flood it
 (browse_overflow.sh).
 

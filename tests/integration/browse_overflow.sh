@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A subscriber that never reads cannot make rnrd grow: rnrt-alice (no
 # privilege) subscribes to the directory and reads nothing while root
 # makes 3000 changes of about 1 kB each.  rnrd's memory-used stays under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrctl browse on the broadcast name space, between hosts: A and B are
 # network namespaces on a bridge (in a third), each with an rnrd.  A
 # browse runs on B while

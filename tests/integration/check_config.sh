@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrd --check-config on broken files: misspelt keys in [daemon] and in
 # the section of every built-in provider, values of the wrong type, and a
 # file with many errors, each listed with file:line (and a suggestion for

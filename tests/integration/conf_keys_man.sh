@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The keys rnrd and its built-in modules declare (rnrd --list-config-keys)
 # against the keys rnrd.conf(5) documents: [daemon] KEYS, [provider NAME]
 # KEYS and each "module = NAME" subsection of MODULE KEYS.  A key declared

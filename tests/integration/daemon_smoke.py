@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """rnrd smoke test: starts a real rnrd on a private socket under /tmp and
 drives it over the wire protocol (rnrwire.py), without librnr.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrd over its wire protocol, without librnr (see daemon_smoke.py).
 # Uses only /tmp and an AF_UNIX socket.  RNRD_WRAPPER="valgrind ..." runs
 # the daemon under a checker.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DNS servers for the dns provider's tests (see dnsserv.h).
  */

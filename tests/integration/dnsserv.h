@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * DNS servers for the dns provider's tests, all on 127.0.0.1 and
  * unprivileged ports, started by the test itself:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # examples/winsock/resolve.c, written as Windows code (its SDK include
 # lines, TCHAR, TEXT()), compiled unchanged against this tree's headers
 # and forwarding headers (include/win, as `pkg-config --variable=wincflags

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Integration-test harness: starts a real rnrd from the build tree on a
  * private socket and state directory, with hosts/services files the test

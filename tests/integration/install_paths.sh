@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A tree configured with another prefix, state directory, run directory
 # and daemon account than the defaults: the manual pages and the
 # rnrd.conf it installs name exactly those, and never /usr/local, /run or

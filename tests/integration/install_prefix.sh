@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ./configure --prefix=DIR && make install writes nothing outside DIR
 # (DESTDIR unset): configure is run for a temporary prefix, every
 # installation directory it chooses must lie below it, and this build is

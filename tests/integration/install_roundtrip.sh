@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make install DESTDIR=... then make uninstall: the layout
 # follows configure's directories; libnss_rnr.so.2 is the only NSS file;
 # provider modules are NAME.so without .la; the drop-in directories exist;

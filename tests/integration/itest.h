@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Small helpers shared by the integration tests (header-only). */
 #ifndef RNRT_ITEST_H
 #define RNRT_ITEST_H

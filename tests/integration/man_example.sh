@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The EXAMPLES program of WSALookupServiceBegin(3), taken from the page
 # itself (between the EXAMPLE-BEGIN and EXAMPLE-END comments, roff
 # escapes undone), compiled against this build's librnr warning-free and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The manual pages as built: every function librnr exports (the dynamic
 # symbols of the built library, which client/librnr.map selects) appears
 # in the SYNOPSIS of some page; every .so link page points to a page

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The Python test client (tests/integration/rnrwire.py) knows the same
 # wire messages as the C table (nsp/msgtab.def through nsp/msgtab.c):
 # every type, name and flag, nothing more.  rnrwire.py reads msgtab.def

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the tests that run rnrd on several "hosts" (sap_netns.sh,
 # sap_replay.sh, sap_trust.sh, browse_sap.sh): each host a network
 # namespace whose eth0 is one end of a veth pair, the other end on a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # libnss_rnr.so.2 under glibc's real getent: a real rnrd from the build
 # tree serves test hosts/services files on a private socket; each getent
 # runs in a private mount namespace (unshare -m) whose /etc/nsswitch.conf,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nss_probe: calls libnss_rnr.so.2's entry points directly, the way glibc
  * does (dlopen + dlsym), for what getent cannot show: every short buffer

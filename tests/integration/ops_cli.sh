@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrd operations from the shell: rnrctl status, stats (table,
 # --kv, --json), reload, cache flush and control through the test
 # provider's stats and control slots; who may do what (setpriv); a second

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrd under systemd, without needing systemd running: the units pass
 # `systemd-analyze verify` (skipped without systemd-analyze), the
 # sysusers.d file creates their account, and rnrd

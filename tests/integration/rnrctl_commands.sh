@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrctl's command table (client/rnrctl/rnrctl.c, one struct per command
 # in its own file) against everything that lists the commands: the main
 # help shows every command of the table with its summary, in order and

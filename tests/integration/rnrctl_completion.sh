@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrctl's help, its manual page and its bash and zsh completions agree:
 # every command `rnrctl --help` lists, and every option each command's
 # --help lists, is offered by both completions and described in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrctl's output for people, against a real rnrd: lookup --short (the
 # provider, the time, rnrd or the answer cache), colour (--color, NO_COLOR,
 # a terminal), stats --reset and the hit rate, log-level at run time, one

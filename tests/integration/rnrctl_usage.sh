@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrctl without a daemon: --help at every level exits 0 with a synopsis,
 # bad usage exits 2 with a message naming what was wrong (and nothing on
 # stdout), and an unreachable rnrd gives exit 3 quickly.

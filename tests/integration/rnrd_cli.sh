@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrd and rnrctl as an administrator uses them: --check-config, lookups
 # and classes from the shell, permission errors for an unprivileged user
 # (setpriv), SIGHUP reload (a broken file is refused, a good one applied),

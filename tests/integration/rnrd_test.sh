@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the shell tests that drive a real rnrd from the build
 # directory (ops_cli.sh, rnrctl_output.sh): the programs, a private
 # temporary directory removed on exit, counted checks, and starting and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Minimal client side of the rnr wire protocol (nsp/wire.h), for driving
 rnrd from tests without librnr."""
 import os

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sap_hold CLASS NAME ADDR: registers NAME on NS_SAP through librnr,
  * prints "registered", and holds the connection until stdin closes (or

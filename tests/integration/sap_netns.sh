@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The sap provider across real hosts: three network namespaces (A, B, C)
 # joined by veth pairs to a bridge that lives in a fourth, an rnrd in each
 # with its own socket, state directory and configuration.  Nothing touches

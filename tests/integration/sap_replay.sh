@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Replay on the broadcast name space (doc/sap-protocol.md "Replay"), with
 # real hosts: network namespaces A and B run rnrd with a shared key, M is
 # an attacker on the same link (a bridge in a fourth namespace) that

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Raw SAP packets for tests/integration/sap_netns.sh and sap_replay.sh
 (doc/sap-protocol.md).
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Trust on the broadcast name space (doc/sap-protocol.md "Trust"), with a
 # real unprivileged attacker: rnrt-mallory, a user the test creates, and
 # rnrt-alice, another.  Hosts A and B are network namespaces on a bridge

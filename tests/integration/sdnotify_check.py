@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """rnrd and systemd without systemd: the notify protocol (READY=1,
 RELOADING=1 then READY=1 on SIGHUP and on `rnrctl reload`, STOPPING=1),
 to a path and to an abstract socket, the watchdog (WATCHDOG=1 at half

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # rnrd run as the built rnrd.socket and rnrd.service would run it: the
 # daemon account, systemd's runtime and state directories, a read-only
 # /usr, socket activation, the watchdog and the sap key as a credential;

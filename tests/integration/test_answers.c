@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache end to end (doc/anscache.md): a real rnrd writes its
  * cache file, the real librnr answers repeated lookups from it.

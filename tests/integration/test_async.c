@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAAsyncGetXByY and WSACancelAsyncRequest through a real rnrd.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl directory export and import at scale, through a real rnrd whose
  * max-results-per-lookup (1,000) is far below the store's size: 20,000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A damaged snapshot loses nothing: a real rnrd writes snapshots of a
  * small store (snapshot-min-records = 8), the newest is then emptied, cut

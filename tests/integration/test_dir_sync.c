@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's durable writes run off rnrd's loop (dir_pend.c): a
  * real rnrd whose fsync thread is held at a gate (RNR_TEST_DIR_SYNC_GATE,

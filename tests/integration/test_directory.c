@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory provider through a real rnrd, librnr and rnrctl:
  * hierarchy queries (containers, deep, contexts, wildcards, versions), teardown),

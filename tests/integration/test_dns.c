@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dns provider through a real rnrd and librnr, against a real
  * unbound started here on 127.0.0.1 with zones this test writes, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * No local user exhausts rnrd for the others: a real rnrd, a real
  * attacker (RNRT_USER_MALLORY) and a real victim (RNRT_USER_ALICE),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnr_getaddrinfo against glibc's getaddrinfo on the same generated hosts
  * and services files: rnrd's hosts provider reads them, and glibc reads

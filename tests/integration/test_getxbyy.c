@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Winsock 1.1 getXbyY functions through a real rnrd, and the
  * differential test against glibc: hosts, services and protocols files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd under load and faults, against a real daemon:
  *   - 500 client processes connected at once, each registering a name,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lookups through a real rnrd with the hosts, local and test providers:
  * routing (NS_ALL, one name space, one provider, protocol restrictions),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A lookup whose client does not read pauses its provider, so that an
  * answer of any size is delivered whole in a bounded amount of rnrd's

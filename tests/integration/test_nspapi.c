@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The legacy name-service API (<rnr/nspapi.h>) through a real rnrd with
  * the hosts, local and test (in-memory, NS_X500) providers:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSANSPIoctl(SIO_NSP_NOTIFY_CHANGE) through librnr against a real rnrd
  * and its directory provider: the blocking form returns once another

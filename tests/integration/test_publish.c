@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Publishing from the shell: a real rnrd with the sap provider (loopback
  * only: registrations are found locally, nothing need cross a network)

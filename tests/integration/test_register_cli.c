@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Registration tells the truth: a real rnrd with providers that store
  * nothing (hosts, local) beside one that stores (the directory), a real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrd under bad conditions: a Next blocked on a slow provider cancelled
  * from another thread; garbage, truncated and oversized messages on the

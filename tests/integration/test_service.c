@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Registration and service classes through a real rnrd: class install /
  * lookup / removal, persistence across a restart, WSAEACCES for an

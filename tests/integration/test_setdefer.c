@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSASetService completed later by its provider (nsp.h,
  * set_service_defer / set_service_done), through a real rnrd and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Clients trust only a daemon they may trust (nsp/peer.h, client/answers.c,
  * doc/architecture.md "Trust").  Two real users share the machine: mallory

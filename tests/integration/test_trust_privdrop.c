@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * No root walk over a tree the daemon's account controls (daemon/privdrop.c,
  * doc/architecture.md "Trust").  rnrd is started as root with user =

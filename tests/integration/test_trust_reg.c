@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unprivileged registrations stay out of everyone's resolution: a real
  * rnrd with the directory provider, a real attacker (RNRT_USER_MALLORY)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The W half of librnr against a real rnrd with the hosts, directory and
  * sap providers (and the test provider, which stores names as given):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Windows RnR code compiles against <rnr/winsock2.h> with only its include
  * line changed, and runs.  The function below is written the way the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * getaddrinfo, getnameinfo and GetAddrInfoExA (and, where the build has
  * them, the W twins) through a real rnrd with three providers: hosts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * No entity expansion anywhere: `rnrctl directory import`, run by an
  * unprivileged user on documents that user wrote, refuses a billion

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A provider module used only by the integration tests: a volatile
  * in-memory name space that stores registrations with their owner, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """rnrd as the shipped units run it, without systemd running: the test
 plays the service manager, from what the built rnrd.socket and
 rnrd.service say (User=, RuntimeDirectory=, StateDirectory= and their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A provider module for test_catalog.  What rnr_nsp_entry returns is
  * chosen by the RNR_DUMMY_MODE environment variable, so one shared object

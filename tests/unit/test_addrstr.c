@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAAddressToString / WSAStringToAddress without a daemon: tables of
  * valid and invalid IPv4 and IPv6 strings, the output forms, the exact

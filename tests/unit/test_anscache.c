@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The answer cache (nsp/anscache.h): a real file in a temporary
  * directory, a writer and readers in this process and in forked ones

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostent / servent blobs (nsp/blob.h): round trips, the offset layout
  * promised by the API reference, short buffers, and rejection of every

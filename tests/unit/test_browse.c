@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnr_browse_* against a fake rnrd in a thread (a socket in a private
  * directory, RNR_SOCKET): a good ADD and OVERFLOW are returned; every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Module loading: name resolution against the module directory, and every
  * refusal naming the file and the reason.  Uses tests/unit/nsp_dummy.la.

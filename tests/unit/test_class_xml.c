@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * XML service classes: exact results for a valid file, "FILE:LINE: reason"
  * for schema, well-formedness and semantic errors, the size limit, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Service class info (classinfo.h): validation, exact flat sizes, copies,
  * name-space filtering and equality.

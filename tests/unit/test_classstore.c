@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The persistent class store: installs survive close/open, duplicates and
  * unknown ids are refused with the documented codes, damaged files are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * librnr's connection logic against a fake rnrd: a thread listening on a
  * temporary AF_UNIX socket that speaks the wire protocol (nsp/wire.h) and

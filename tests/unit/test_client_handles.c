@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The librnr handle table (client/handles.c, compiled into this test):
  * handles are index + generation, stale and forged values are refused,

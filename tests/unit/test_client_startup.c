@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * librnr without a daemon: WSAStartup version negotiation (the API
  * reference's table, adapted to a DLL supporting 1.0 .. 2.2), reference

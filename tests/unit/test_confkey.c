@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Typed configuration values (confkey.h): what each declared type accepts
  * and what the refusal says.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Paged directory lookups (providers/directory/dir_page.c): a request
  * decodes to what was encoded, every malformed or cut request is refused

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The directory's XML codec, tree and store, on real files: records read
  * back field for field, documents checked with line numbers, an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dns provider's answer reader (dns_msg) and cache (dns_cache), on
  * messages built here and a clock the test moves.

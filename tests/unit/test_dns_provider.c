@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dns provider's ops on a fake host (no daemon, no server): its
  * [provider dns] section read or refused with the reason, the control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GUID helpers (guid.h) and the svcguid.h values and macros, checked
  * against spec/constants.md.

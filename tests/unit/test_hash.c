@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The shared seeded hash (hash.h): seeds matter, equal keys agree, no
  * length reads past its key, its output stays what answer-cache files

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hostsdb: parsing hosts and services files (comments, aliases, case,
  * IPv6, duplicates, garbage, huge lines) and the indexes over them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * inet_addr / inet_ntoa: every documented form, and glibc's inet_addr as
  * the oracle for a large generated set of strings (well-formed, odd and

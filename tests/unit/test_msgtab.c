@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The wire message table (nsp/msgtab.h): one entry per type, sorted,
  * names and flags consistent, lookups of requests, replies and unknown

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The wrapper layer around the provider slots (daemon/nspcall.c): a
  * module built against an older, smaller <rnr/nsp.h> of the same ABI

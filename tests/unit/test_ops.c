@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Operations messages (nsp/wire_ops.c) and rnrd's latency histogram
  * (daemon/stats.c): round trips, every truncation, over-limit counts,

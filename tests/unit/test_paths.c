@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Default socket and state paths (paths.h) and rnr_path_mkdirs.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * WSAEnumProtocols without a daemon: every field of the four entries,
  * catalog order, lpiProtocols filtering, buffer sizing (NULL buffer, one

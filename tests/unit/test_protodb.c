@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The protocols database: the parser (compiled in) on glibc's edge cases,
  * and getprotobyname / getprotobynumber through librnr on a file named

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hosts and local providers driven through their ops with a fake
  * host interface (no daemon, no dlopen): query semantics, families and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Query set data model (queryset.h): exact flat sizes over many shapes,
  * pointers inside the buffer and aligned, short buffers untouched,

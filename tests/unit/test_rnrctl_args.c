@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rnrctl pieces that need no daemon: the option iterator, class aliases
  * and tcp:/udp: port bounds, name spaces, LUP flag lists (and what they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Router rules (DESIGN.md "How a lookup flows", router.h) over hand-built
  * catalogs: no daemon, no modules.

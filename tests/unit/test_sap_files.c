@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sap provider's service files (providers/sap/sap_files.c): the
  * format of doc/sap-protocol.md parsed, every bad line refused with its

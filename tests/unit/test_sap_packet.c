@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The SAP packet codec (providers/sap/sap_packet.c): round trips of every
  * type, the exact layout of doc/sap-protocol.md, room and padding, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sap provider's remote service table (providers/sap/sap_table.c):
  * update and replace, withdrawal, expiry, the total and per-sender bounds

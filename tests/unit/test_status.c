@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Status names, texts and the no-result ranking (status.h).
  */

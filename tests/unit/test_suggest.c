@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * "Did you mean": edit distances and which candidate is suggested
  * (suggest.h).

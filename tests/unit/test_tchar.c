@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The unsuffixed names, built twice: with UNICODE (test_tchar_unicode)
  * they must be the W functions and structures, without it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * UTF-16 <-> UTF-8 conversion at librnr's boundary (client/utf16.h).
  */

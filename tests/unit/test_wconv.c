@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A <-> W conversion of query sets and service class information
  * (client/wconv.h), and the SDK layout of the W structures.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The window message queues (<rnr/ws2async.h>) through librnr's API, with
  * no daemon: messages come from WSAAsyncGetProtoByNumber, which reads a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The wire codec (wire.h): exact byte layout, frames, round trips, and
  * hostile input: every truncation, every over-limit count and length,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * <rnr/ws2tcpip.h> without rnrd: the SDK layouts, the Windows values of
  * the constants, flag validation and error mapping of getaddrinfo /
