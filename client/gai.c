@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <ifaddrs.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -568,37 +569,70 @@ done:
 
 /* ------------------------------------------------------------ the API */
 
-/* One block: the elements, then the socket addresses, then the name. */
-static PADDRINFOA build_list(const struct rnr_gai_result *res, unsigned flags)
+/* The four ADDRINFO types share their first members (flags to ai_addr);
+ * rnr_gai_list_build writes that prefix once, as an ADDRINFOA, into an
+ * element of any of them. */
+#define RNR_GAI_SAME_PREFIX(T)                                                   \
+    _Static_assert(offsetof(T, ai_flags) == offsetof(ADDRINFOA, ai_flags) &&     \
+                   offsetof(T, ai_addrlen) == offsetof(ADDRINFOA, ai_addrlen) && \
+                   offsetof(T, ai_canonname) == offsetof(ADDRINFOA, ai_canonname) && \
+                   offsetof(T, ai_addr) == offsetof(ADDRINFOA, ai_addr),         \
+                   #T " does not begin as ADDRINFOA does")
+RNR_GAI_SAME_PREFIX(ADDRINFOW);
+RNR_GAI_SAME_PREFIX(ADDRINFOEXA);
+RNR_GAI_SAME_PREFIX(ADDRINFOEXW);
+
+#define RNR_GAI_SHAPE(T) { sizeof(T), offsetof(T, ai_next), 0 }
+#define RNR_GAI_SHAPE_EX(T) { sizeof(T), offsetof(T, ai_next), offsetof(T, ai_provider) }
+const struct rnr_gai_shape rnr_gai_shape_a = RNR_GAI_SHAPE(ADDRINFOA);
+const struct rnr_gai_shape rnr_gai_shape_w = RNR_GAI_SHAPE(ADDRINFOW);
+const struct rnr_gai_shape rnr_gai_shape_exa = RNR_GAI_SHAPE_EX(ADDRINFOEXA);
+const struct rnr_gai_shape rnr_gai_shape_exw = RNR_GAI_SHAPE_EX(ADDRINFOEXW);
+
+void *rnr_gai_list_build(const struct rnr_gai_result *res, unsigned flags,
+                         const struct rnr_gai_shape *shape, const void *canon,
+                         size_t canon_bytes)
 {
-    size_t n = res->n, i, clen = res->canon ? strlen(res->canon) + 1 : 0;
-    size_t off_sa = RNR_GAI_ALIGN(n * sizeof(ADDRINFOA));
-    size_t off_name = off_sa + n * sizeof(struct sockaddr_storage);
-    unsigned char *block = rnr_malloc(off_name + clen);
-    ADDRINFOA *ai;
+    static const GUID zero;
+    size_t n = res->n, i;
+    size_t off_sa = RNR_GAI_ALIGN(n * shape->size);
+    size_t off_guid = off_sa + n * sizeof(struct sockaddr_storage);
+    size_t off_name = off_guid + (shape->off_provider != 0 ? sizeof(GUID) : 0);
+    unsigned char *block = rnr_calloc(1, off_name + canon_bytes);
+    GUID *provider = NULL;
 
     if (block == NULL)
         return NULL;
-    ai = (ADDRINFOA *)(void *)block;
+    if (shape->off_provider != 0 && memcmp(&res->provider, &zero, sizeof zero) != 0) {
+        provider = (GUID *)(void *)(block + off_guid);
+        *provider = res->provider;
+    }
     for (i = 0; i < n; i++) {
-        struct sockaddr *sa = (struct sockaddr *)(void *)
-            (block + off_sa + i * sizeof(struct sockaddr_storage));
+        unsigned char *elem = block + i * shape->size;
+        void *next = i + 1 < n ? elem + shape->size : NULL;
+        ADDRINFOA head;
 
-        memcpy(sa, &res->addrs[i].sa, res->addrs[i].len);
-        ai[i].ai_flags = (int)flags;
-        ai[i].ai_family = res->addrs[i].family;
-        ai[i].ai_socktype = res->socktype;
-        ai[i].ai_protocol = res->protocol;
-        ai[i].ai_addrlen = res->addrs[i].len;
-        ai[i].ai_canonname = NULL;
-        ai[i].ai_addr = sa;
-        ai[i].ai_next = i + 1 < n ? &ai[i + 1] : NULL;
+        memset(&head, 0, sizeof head);
+        head.ai_flags = (int)flags;
+        head.ai_family = res->addrs[i].family;
+        head.ai_socktype = res->socktype;
+        head.ai_protocol = res->protocol;
+        head.ai_addrlen = res->addrs[i].len;
+        head.ai_addr = (struct sockaddr *)(void *)
+            (block + off_sa + i * sizeof(struct sockaddr_storage));
+        memcpy(head.ai_addr, &res->addrs[i].sa, res->addrs[i].len);
+        memcpy(elem, &head, offsetof(ADDRINFOA, ai_next));
+        memcpy(elem + shape->off_next, &next, sizeof next);
+        if (shape->off_provider != 0)
+            memcpy(elem + shape->off_provider, &provider, sizeof provider);
     }
-    if (clen > 0) {
-        memcpy(block + off_name, res->canon, clen);
-        ai[0].ai_canonname = (char *)block + off_name;
+    if (canon_bytes > 0 && n > 0) {
+        void *name = block + off_name;
+
+        memcpy(name, canon, canon_bytes);
+        memcpy(block + offsetof(ADDRINFOA, ai_canonname), &name, sizeof name);
     }
-    return ai;
+    return block;
 }
 
 INT rnr_getaddrinfo(const char *pNodeName, const char *pServiceName,
@@ -632,7 +666,8 @@ INT rnr_getaddrinfo(const char *pNodeName, const char *pServiceName,
     if ((st = rnr_client_enter(NULL)) != 0 ||
         (st = rnr_gai_resolve(&req, &res)) != 0)
         goto done;
-    if ((list = build_list(&res, req.flags)) == NULL) {
+    if ((list = rnr_gai_list_build(&res, req.flags, &rnr_gai_shape_a, res.canon,
+                                   res.canon ? strlen(res.canon) + 1 : 0)) == NULL) {
         st = WSA_NOT_ENOUGH_MEMORY;
         goto done;
     }

@@ -21,48 +21,6 @@
 
 #include <rnr/ws2tcpip.h>
 
-/* One block: elements, socket addresses, the provider GUID, the name. */
-static PADDRINFOEXA build_list_ex(const struct rnr_gai_result *res, unsigned flags)
-{
-    static const GUID zero;
-    size_t n = res->n, i, clen = res->canon ? strlen(res->canon) + 1 : 0;
-    size_t off_sa = RNR_GAI_ALIGN(n * sizeof(ADDRINFOEXA));
-    size_t off_guid = off_sa + n * sizeof(struct sockaddr_storage);
-    size_t off_name = off_guid + sizeof(GUID);
-    unsigned char *block = rnr_malloc(off_name + clen);
-    int has_provider = memcmp(&res->provider, &zero, sizeof zero) != 0;
-    ADDRINFOEXA *ai;
-    GUID *g;
-
-    if (block == NULL)
-        return NULL;
-    ai = (ADDRINFOEXA *)(void *)block;
-    g = (GUID *)(void *)(block + off_guid);
-    *g = res->provider;
-    for (i = 0; i < n; i++) {
-        struct sockaddr *sa = (struct sockaddr *)(void *)
-            (block + off_sa + i * sizeof(struct sockaddr_storage));
-
-        memcpy(sa, &res->addrs[i].sa, res->addrs[i].len);
-        ai[i].ai_flags = (int)flags;
-        ai[i].ai_family = res->addrs[i].family;
-        ai[i].ai_socktype = res->socktype;
-        ai[i].ai_protocol = res->protocol;
-        ai[i].ai_addrlen = res->addrs[i].len;
-        ai[i].ai_canonname = NULL;
-        ai[i].ai_addr = sa;
-        ai[i].ai_blob = NULL;
-        ai[i].ai_bloblen = 0;
-        ai[i].ai_provider = has_provider ? g : NULL;
-        ai[i].ai_next = i + 1 < n ? &ai[i + 1] : NULL;
-    }
-    if (clen > 0) {
-        memcpy(block + off_name, res->canon, clen);
-        ai[0].ai_canonname = (char *)block + off_name;
-    }
-    return ai;
-}
-
 /* The checks and the resolution GetAddrInfoExA and GetAddrInfoExW share
  * (GetAddrInfoExW passes its hints copied into an ADDRINFOEXA): the
  * request from the hints, then rnr_gai_resolve. */
@@ -118,7 +76,8 @@ INT GetAddrInfoExA(const char *pName, const char *pServiceName, DWORD dwNameSpac
                                   (void *)(uintptr_t)lpCompletionRoutine,
                                   lpNameHandle, &flags, &res)) != 0)
         goto done;
-    if ((list = build_list_ex(&res, flags)) == NULL) {
+    if ((list = rnr_gai_list_build(&res, flags, &rnr_gai_shape_exa, res.canon,
+                                   res.canon ? strlen(res.canon) + 1 : 0)) == NULL) {
         st = WSA_NOT_ENOUGH_MEMORY;
         goto done;
     }

@@ -25,81 +25,10 @@ static int canon_w(const struct rnr_gai_result *res, WCHAR **out)
     return res->canon != NULL ? rnr_utf8_to_utf16_dup(res->canon, out) : 0;
 }
 
-static PADDRINFOW build_list_w(const struct rnr_gai_result *res, unsigned flags,
-                               const WCHAR *canon)
+/* The bytes of canon with its NUL, 0 for none. */
+static size_t canon_bytes(const WCHAR *canon)
 {
-    size_t n = res->n, i;
-    size_t clen = canon != NULL ? (rnr_wcslen(canon) + 1) * sizeof(WCHAR) : 0;
-    size_t off_sa = RNR_GAI_ALIGN(n * sizeof(ADDRINFOW));
-    size_t off_name = off_sa + n * sizeof(struct sockaddr_storage);
-    unsigned char *block = rnr_malloc(off_name + clen);
-    ADDRINFOW *ai;
-
-    if (block == NULL)
-        return NULL;
-    ai = (ADDRINFOW *)(void *)block;
-    for (i = 0; i < n; i++) {
-        struct sockaddr *sa = (struct sockaddr *)(void *)
-            (block + off_sa + i * sizeof(struct sockaddr_storage));
-
-        memcpy(sa, &res->addrs[i].sa, res->addrs[i].len);
-        ai[i].ai_flags = (int)flags;
-        ai[i].ai_family = res->addrs[i].family;
-        ai[i].ai_socktype = res->socktype;
-        ai[i].ai_protocol = res->protocol;
-        ai[i].ai_addrlen = res->addrs[i].len;
-        ai[i].ai_canonname = NULL;
-        ai[i].ai_addr = sa;
-        ai[i].ai_next = i + 1 < n ? &ai[i + 1] : NULL;
-    }
-    if (clen > 0) {
-        memcpy(block + off_name, canon, clen);
-        ai[0].ai_canonname = (WCHAR *)(void *)(block + off_name);
-    }
-    return ai;
-}
-
-static PADDRINFOEXW build_list_exw(const struct rnr_gai_result *res, unsigned flags,
-                                   const WCHAR *canon)
-{
-    static const GUID zero;
-    size_t n = res->n, i;
-    size_t clen = canon != NULL ? (rnr_wcslen(canon) + 1) * sizeof(WCHAR) : 0;
-    size_t off_sa = RNR_GAI_ALIGN(n * sizeof(ADDRINFOEXW));
-    size_t off_guid = off_sa + n * sizeof(struct sockaddr_storage);
-    size_t off_name = off_guid + sizeof(GUID);
-    unsigned char *block = rnr_malloc(off_name + clen);
-    int has_provider = memcmp(&res->provider, &zero, sizeof zero) != 0;
-    ADDRINFOEXW *ai;
-    GUID *g;
-
-    if (block == NULL)
-        return NULL;
-    ai = (ADDRINFOEXW *)(void *)block;
-    g = (GUID *)(void *)(block + off_guid);
-    *g = res->provider;
-    for (i = 0; i < n; i++) {
-        struct sockaddr *sa = (struct sockaddr *)(void *)
-            (block + off_sa + i * sizeof(struct sockaddr_storage));
-
-        memcpy(sa, &res->addrs[i].sa, res->addrs[i].len);
-        ai[i].ai_flags = (int)flags;
-        ai[i].ai_family = res->addrs[i].family;
-        ai[i].ai_socktype = res->socktype;
-        ai[i].ai_protocol = res->protocol;
-        ai[i].ai_addrlen = res->addrs[i].len;
-        ai[i].ai_canonname = NULL;
-        ai[i].ai_addr = sa;
-        ai[i].ai_blob = NULL;
-        ai[i].ai_bloblen = 0;
-        ai[i].ai_provider = has_provider ? g : NULL;
-        ai[i].ai_next = i + 1 < n ? &ai[i + 1] : NULL;
-    }
-    if (clen > 0) {
-        memcpy(block + off_name, canon, clen);
-        ai[0].ai_canonname = (WCHAR *)(void *)(block + off_name);
-    }
-    return ai;
+    return canon != NULL ? (rnr_wcslen(canon) + 1) * sizeof(WCHAR) : 0;
 }
 
 /* Node and service in UTF-8 (NULL stays NULL). */
@@ -151,7 +80,8 @@ INT GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW *pHints,
     req.service = service;
     if ((st = rnr_gai_resolve(&req, &res)) != 0 || (st = canon_w(&res, &canon)) != 0)
         goto done;
-    if ((list = build_list_w(&res, req.flags, canon)) == NULL) {
+    if ((list = rnr_gai_list_build(&res, req.flags, &rnr_gai_shape_w, canon,
+                                   canon_bytes(canon))) == NULL) {
         st = WSA_NOT_ENOUGH_MEMORY;
         goto done;
     }
@@ -216,7 +146,8 @@ INT GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace,
                                   &flags, &res)) != 0 ||
         (st = canon_w(&res, &canon)) != 0)
         goto done;
-    if ((list = build_list_exw(&res, flags, canon)) == NULL) {
+    if ((list = rnr_gai_list_build(&res, flags, &rnr_gai_shape_exw, canon,
+                                   canon_bytes(canon))) == NULL) {
         st = WSA_NOT_ENOUGH_MEMORY;
         goto done;
     }

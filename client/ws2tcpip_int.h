@@ -63,6 +63,24 @@ struct rnr_gai_result {
 int  rnr_gai_resolve(const struct rnr_gai_req *req, struct rnr_gai_result *res);
 void rnr_gai_result_clear(struct rnr_gai_result *res);
 
+/* How one of the four ADDRINFO types is laid out beyond the prefix they
+ * share (ai_flags to ai_addr): its size, where ai_next is, and where
+ * ai_provider is (0: it has none). */
+struct rnr_gai_shape {
+    size_t size, off_next, off_provider;
+};
+extern const struct rnr_gai_shape rnr_gai_shape_a, rnr_gai_shape_w,
+    rnr_gai_shape_exa, rnr_gai_shape_exw;
+
+/* res as one freeable block of elements of `shape`: the elements, the
+ * socket addresses, the provider's GUID (EX types, NULL in ai_provider
+ * when res has none), then canon's canon_bytes (its NUL included) as the
+ * first element's ai_canonname.  Unset members are zero.  NULL when out
+ * of memory. */
+void *rnr_gai_list_build(const struct rnr_gai_result *res, unsigned flags,
+                         const struct rnr_gai_shape *shape, const void *canon,
+                         size_t canon_bytes);
+
 /* The status getaddrinfo reports for a lookup status. */
 int  rnr_gai_status(int st);
 
