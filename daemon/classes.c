@@ -124,20 +124,6 @@ static void classes_notify(struct rnrd *d, const WSASERVICECLASSINFOA *ci, const
     }
 }
 
-/* A provider that only follows the daemon's classes (no class store of
- * its own, e.g. sap reading SAP ids) learns those installed before it
- * started, as it learns the later ones through classes_notify. */
-void rnrd_classes_replay(struct rnrd *d, struct rnr_nsp_provider *p)
-{
-    size_t i, n;
-
-    if (d->classes == NULL || (rnrd_nsp_caps(p) & RNR_NSP_CAP_CLASSES))
-        return;
-    n = rnr_classstore_count(d->classes);
-    for (i = 0; i < n; i++)
-        (void)rnrd_nsp_install_class(p, rnr_classstore_at(d->classes, i));
-}
-
 static int classes_install(struct rnrd_client *c, uint32_t id, struct rnr_rbuf *r)
 {
     WSASERVICECLASSINFOA *ci = NULL;

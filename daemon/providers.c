@@ -146,7 +146,6 @@ static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
         rnrd_loop_drop_owner(d->loop, p);
         return;
     }
-    rnrd_classes_replay(d, p);
     log_info("provider %s: started (module %s)", p->name, p->module);
     prov_tell_classes(d, p);
 }

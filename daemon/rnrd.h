@@ -246,7 +246,6 @@ void rnrd_set_service_done(struct rnr_nsp_provider *p, struct rnr_nsp_pending *p
 /* classes.c */
 int  rnrd_classes_open(struct rnrd *d);
 void rnrd_classes_close(struct rnrd *d);
-void rnrd_classes_replay(struct rnrd *d, struct rnr_nsp_provider *p);
 int  rnrd_classes_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                           struct rnr_rbuf *r);
 

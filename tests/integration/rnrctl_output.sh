@@ -285,6 +285,16 @@ has err "is rnrd running\? \(tried socket $tmp/none.sock;" "socket path (operati
 expect 3 "lookup, no daemon" -- env RNR_SOCKET="$tmp/gone.sock" "$RNRCTL" lookup host alpha
 has err "tried socket $tmp/gone.sock;" "socket path (librnr)"
 
+# ---- a provider that follows the classes is told each one once: the
+# installed one as it came, and at the next start those stored.
+told() { kv provider.testprov.stat.classes-told; }
+[ "$(told)" = 1 ] || fail "classes told before the restart: $(told), want 1"
+stop
+start
+nclasses=$("$RNRCTL" --json class list | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+[ "$nclasses" -ge 1 ] || fail "no class stored across the restart"
+[ "$(told)" = "$nclasses" ] || fail "classes told at start-up: $(told), want $nclasses"
+
 stop
 echo "rnrctl_output: $checks passed, $fails failed"
 [ $fails -eq 0 ]

@@ -69,6 +69,9 @@ struct testprov {
     /* Lookups that found a registration, and those that did not: stand-in
      * "cache" figures, for rnrctl stats' hit rate. */
     uint64_t                   found, missed;
+    /* install_class calls: rnrd tells a provider each class once, at
+     * start-up for those it already has, then as they come. */
+    uint64_t                   classes_told;
     int                        hold_sets;
     const char                *hold_fifo;
     uint32_t                   reusable_ms;
@@ -373,9 +376,19 @@ static void testprov_stats(void *state,
     emit_stat(ctx, "flushes-named", tp->flushes_named);
     emit_stat(ctx, "cache-hits", tp->found);
     emit_stat(ctx, "cache-misses", tp->missed);
+    emit_stat(ctx, "classes-told", tp->classes_told);
     /* Malformed keys must be dropped by the daemon, not passed on. */
     emit_stat(ctx, "Bad Key", 1);
     emit_stat(ctx, NULL, 1);
+}
+
+static int testprov_install_class(void *state, const WSASERVICECLASSINFOA *info)
+{
+    struct testprov *tp = state;
+
+    (void)info;
+    tp->classes_told++;
+    return 0;
 }
 
 static int testprov_control(void *state, const char *command, const char *arg)
@@ -416,6 +429,7 @@ static const struct rnr_nsp_ops testprov_ops = {
     .lookup_begin = testprov_lookup_begin,
     .lookup_cancel = testprov_lookup_cancel,
     .set_service = testprov_set_service,
+    .install_class = testprov_install_class,
     .stats = testprov_stats,
     .control = testprov_control,
 };
