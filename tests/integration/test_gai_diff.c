@@ -24,120 +24,71 @@
 #endif
 #define RNR_NO_WINSOCK_NAMES
 #include "itest.h"
+#include "difftest.h"
 
 #include <errno.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 
 #include <rnr/ws2tcpip.h>
 
-static char g_dir[64] = "/tmp/rnr-gaidiff-XXXXXX";
-static char g_hosts[128], g_services[128], g_nss[128];
 static struct rnrt_daemon daemon_;
-static unsigned g_scale = 100;
 
-struct strlist {
-    char  **v;
-    size_t  n, cap;
-};
-
-static struct strlist names, absent, serv_names;
-
-static void sl_add(struct strlist *l, const char *s)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
-        l->v = realloc(l->v, l->cap * sizeof *l->v);
-        assert_non_null(l->v);
-    }
-    l->v[l->n] = strdup(s);
-    assert_non_null(l->v[l->n]);
-    l->n++;
-}
-
-static void sl_free(struct strlist *l)
-{
-    size_t i;
-
-    for (i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
-    memset(l, 0, sizeof *l);
-}
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return n ? (uint32_t)((rng >> 11) % n) : 0;
-}
-
-static unsigned scaled(unsigned n)
-{
-    unsigned v = n * g_scale / 100;
-
-    return v < 20 ? 20 : v;
-}
+static struct rnrt_strlist names, absent, serv_names;
 
 /* ------------------------------------------------------------ data */
 
 static void gen_hosts(FILE *f)
 {
-    unsigned n = scaled(1500), i, k;
+    unsigned n = rnrt_scaled(1500), i, k;
     char name[64];
 
     fprintf(f, "127.0.0.1 localhost\n::1 localhost ip6-localhost\n");
-    sl_add(&names, "localhost");
-    sl_add(&names, "ip6-localhost");
+    rnrt_strlist_add(&names, "localhost");
+    rnrt_strlist_add(&names, "ip6-localhost");
     for (i = 0; i < n; i++) {
-        unsigned kind = rnd(100);
+        unsigned kind = rnrt_rand(100);
 
         if (kind < 60)
-            fprintf(f, "10.%u.%u.%u", rnd(256), rnd(256), rnd(256));
+            fprintf(f, "10.%u.%u.%u", rnrt_rand(256), rnrt_rand(256), rnrt_rand(256));
         else if (kind < 92)
-            fprintf(f, "2001:db8:%x::%x", rnd(65536), rnd(65535) + 1);
+            fprintf(f, "2001:db8:%x::%x", rnrt_rand(65536), rnrt_rand(65535) + 1);
         else
-            fprintf(f, "::ffff:10.%u.%u.%u", rnd(256), rnd(256), rnd(256));
+            fprintf(f, "::ffff:10.%u.%u.%u", rnrt_rand(256), rnrt_rand(256), rnrt_rand(256));
         /* Sometimes a name seen before: the lines merge. */
-        if (names.n > 2 && rnd(5) == 0) {
-            snprintf(name, sizeof name, "%s", names.v[2 + rnd((uint32_t)names.n - 2)]);
+        if (names.n > 2 && rnrt_rand(5) == 0) {
+            snprintf(name, sizeof name, "%s", names.v[2 + rnrt_rand((uint32_t)names.n - 2)]);
         } else {
-            snprintf(name, sizeof name, "h%u.zone%u.example", i, rnd(9));
-            sl_add(&names, name);
+            snprintf(name, sizeof name, "h%u.zone%u.example", i, rnrt_rand(9));
+            rnrt_strlist_add(&names, name);
         }
         fprintf(f, " %s", name);
-        for (k = rnd(3); k > 0; k--) {
+        for (k = rnrt_rand(3); k > 0; k--) {
             snprintf(name, sizeof name, "al%u-%u", i, k);
-            sl_add(&names, name);
+            rnrt_strlist_add(&names, name);
             fprintf(f, " %s", name);
         }
         fputc('\n', f);
         snprintf(name, sizeof name, "missing%u.example", i);
-        sl_add(&absent, name);
+        rnrt_strlist_add(&absent, name);
     }
 }
 
 static void gen_services(FILE *f)
 {
-    unsigned n = scaled(600), i;
+    unsigned n = rnrt_scaled(600), i;
     char name[64];
 
     fprintf(f, "ftp 21/tcp\nssh 22/tcp\ndomain 53/tcp\ndomain 53/udp\n"
                "http 80/tcp www\nsctponly 9999/sctp\n");
-    sl_add(&serv_names, "ftp");
-    sl_add(&serv_names, "domain");
-    sl_add(&serv_names, "http");
-    sl_add(&serv_names, "www");
+    rnrt_strlist_add(&serv_names, "ftp");
+    rnrt_strlist_add(&serv_names, "domain");
+    rnrt_strlist_add(&serv_names, "http");
+    rnrt_strlist_add(&serv_names, "www");
     for (i = 0; i < n; i++) {
-        unsigned port = 1024 + rnd(60000);
+        unsigned port = 1024 + rnrt_rand(60000);
 
         snprintf(name, sizeof name, "svc%u", i);
-        sl_add(&serv_names, name);
-        switch (rnd(4)) {
+        rnrt_strlist_add(&serv_names, name);
+        switch (rnrt_rand(4)) {
         case 0:
             fprintf(f, "%s %u/tcp\n", name, port);
             break;
@@ -152,43 +103,6 @@ static void gen_services(FILE *f)
             break;
         }
     }
-}
-
-static int write_gen(const char *path, void (*gen)(FILE *))
-{
-    FILE *f = fopen(path, "w");
-
-    if (f == NULL)
-        return -1;
-    gen(f);
-    return fclose(f);
-}
-
-static int bind_over(const char *src, const char *target)
-{
-    if (mount(src, target, "none", MS_BIND, NULL) != 0) {
-        fprintf(stderr, "bind %s over %s: %s\n", src, target, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-static int setup_namespace(void)
-{
-    if (unshare(CLONE_NEWNS) != 0) {
-        fprintf(stderr, "unshare(CLONE_NEWNS): %s: skipped\n", strerror(errno));
-        return 77;
-    }
-    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0) {
-        fprintf(stderr, "make / private: %s: skipped\n", strerror(errno));
-        return 77;
-    }
-    if (bind_over(g_nss, "/etc/nsswitch.conf") != 0 ||
-        bind_over(g_hosts, "/etc/hosts") != 0 ||
-        bind_over(g_services, "/etc/services") != 0)
-        return 77;
-    setenv("RESOLV_MULTI", "on", 1);
-    return 0;
 }
 
 /* ------------------------------------------------------------ answers */
@@ -618,19 +532,17 @@ static void compare(const struct query *q)
 
 /* ------------------------------------------------------------ tests */
 
+static struct rnrt_etc_file etc_files[] = {
+    { .name = "hosts", .gen = gen_hosts },
+    { .name = "services", .gen = gen_services },
+    { .name = "nsswitch.conf", .text = "hosts: files\nservices: files\n" },
+};
+#define N_ETC_FILES (sizeof etc_files / sizeof etc_files[0])
+
 static int group_setup(void **state)
 {
-    WSADATA wd;
-    char cmd[1024];
-
     (void)state;
-    if (rnrt_daemon_init(&daemon_, NULL) != 0)
-        return -1;
-    snprintf(cmd, sizeof cmd, "cp %s %s && cp %s %s", g_hosts, daemon_.hosts,
-             g_services, daemon_.services);
-    if (system(cmd) != 0 || rnrt_daemon_start(&daemon_) != 0)
-        return -1;
-    return WSAStartup(MAKEWORD(2, 2), &wd);
+    return rnrt_diff_daemon_start(&daemon_, etc_files, N_ETC_FILES);
 }
 
 static int group_teardown(void **state)
@@ -652,56 +564,56 @@ static const int flagsets[] = {
 
 static void random_query(struct query *q, char *nodebuf, char *servbuf)
 {
-    unsigned k = rnd(100);
+    unsigned k = rnrt_rand(100);
 
     memset(q, 0, sizeof *q);
     if (k < 55) {
-        q->node = names.v[rnd((uint32_t)names.n)];
+        q->node = names.v[rnrt_rand((uint32_t)names.n)];
     } else if (k < 70) {
-        q->node = absent.v[rnd((uint32_t)absent.n)];
+        q->node = absent.v[rnrt_rand((uint32_t)absent.n)];
     } else if (k < 80) {
-        snprintf(nodebuf, 64, "%u.%u.%u.%u", rnd(256), rnd(256), rnd(256), rnd(256));
+        snprintf(nodebuf, 64, "%u.%u.%u.%u", rnrt_rand(256), rnrt_rand(256), rnrt_rand(256), rnrt_rand(256));
         q->node = nodebuf;
     } else if (k < 85) {
         static const char *const odd4[] = { "127.1", "10.65535", "0x7f.1", "017.0.0.1",
                                             "1.2.3.4.5", "256.1.1.1", "1.2.3.4 " };
-        q->node = odd4[rnd(7)];
+        q->node = odd4[rnrt_rand(7)];
     } else if (k < 92) {
         static const char *const v6[] = { "::1", "2001:db8::1", "::ffff:10.1.2.3",
                                           "fe80::1", "1:2:3:4:5:6:7:8", "2001:db8::1::2",
                                           "::" };
-        q->node = v6[rnd(7)];
+        q->node = v6[rnrt_rand(7)];
     } else {
         q->node = NULL;
     }
-    k = rnd(100);
+    k = rnrt_rand(100);
     if (k < 30) {
         q->serv = NULL;
     } else if (k < 60) {
-        q->serv = serv_names.v[rnd((uint32_t)serv_names.n)];
+        q->serv = serv_names.v[rnrt_rand((uint32_t)serv_names.n)];
     } else if (k < 70) {
-        snprintf(servbuf, 16, "nosvc%u", rnd(1000));
+        snprintf(servbuf, 16, "nosvc%u", rnrt_rand(1000));
         q->serv = servbuf;
     } else if (k < 90) {
-        snprintf(servbuf, 16, "%u", rnd(65536));
+        snprintf(servbuf, 16, "%u", rnrt_rand(65536));
         q->serv = servbuf;
     } else if (k < 95) {
         q->serv = "sctponly";
     } else {
         q->serv = "0";
     }
-    q->family = families[rnd(3)];
-    k = rnd(sizeof types / sizeof types[0]);
+    q->family = families[rnrt_rand(3)];
+    k = rnrt_rand(sizeof types / sizeof types[0]);
     q->socktype = types[k][0];
     q->protocol = types[k][1];
-    q->wflags = flagsets[rnd(sizeof flagsets / sizeof flagsets[0])];
+    q->wflags = flagsets[rnrt_rand(sizeof flagsets / sizeof flagsets[0])];
     if (q->node == NULL && (q->wflags & RNR_AI_CANONNAME))
         q->wflags &= ~RNR_AI_CANONNAME;
 }
 
 static void test_diff_generated(void **state)
 {
-    unsigned n = scaled(6000), i;
+    unsigned n = rnrt_scaled(6000), i;
     char nodebuf[64], servbuf[16];
     struct query q;
 
@@ -753,61 +665,20 @@ static void test_documented_differences(void **state)
     rnr_freeaddrinfo(res);
 }
 
-static int make_files(void)
-{
-    if (mkdtemp(g_dir) == NULL)
-        return -1;
-    chmod(g_dir, 0755);
-    snprintf(g_hosts, sizeof g_hosts, "%s/hosts", g_dir);
-    snprintf(g_services, sizeof g_services, "%s/services", g_dir);
-    snprintf(g_nss, sizeof g_nss, "%s/nsswitch.conf", g_dir);
-    if (write_gen(g_hosts, gen_hosts) != 0 || write_gen(g_services, gen_services) != 0 ||
-        rnrt_write_file(g_nss, "hosts: files\nservices: files\n") != 0)
-        return -1;
-    return 0;
-}
-
-static void remove_files(void)
-{
-    if (getenv("RNRT_KEEP") != NULL)
-        return;
-    unlink(g_hosts);
-    unlink(g_services);
-    unlink(g_nss);
-    rmdir(g_dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diff_generated),
         cmocka_unit_test(test_documented_differences),
     };
-    const char *env;
     int rc;
 
-    if (geteuid() != 0) {
-        fprintf(stderr, "not root: no private mount namespace; skipped\n");
-        return 77;
-    }
-    if ((env = getenv("RNRT_SEED")) != NULL)
-        rng = strtoull(env, NULL, 0) | 1;
-    if ((env = getenv("RNRT_SCALE")) != NULL && atoi(env) > 0)
-        g_scale = (unsigned)atoi(env);
-    printf("seed 0x%llx, scale %u%%\n", (unsigned long long)rng, g_scale);
-    if (make_files() != 0) {
-        fprintf(stderr, "cannot write the generated files\n");
-        return 1;
-    }
-    rc = setup_namespace();
-    if (rc != 0) {
-        remove_files();
+    if ((rc = rnrt_diff_begin("gaidiff", 0x9e3779b97f4a7c15ull, etc_files, N_ETC_FILES)) != 0)
         return rc;
-    }
     rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
-    remove_files();
-    sl_free(&names);
-    sl_free(&absent);
-    sl_free(&serv_names);
+    rnrt_diff_end(etc_files, N_ETC_FILES);
+    rnrt_strlist_free(&names);
+    rnrt_strlist_free(&absent);
+    rnrt_strlist_free(&serv_names);
     return rc;
 }

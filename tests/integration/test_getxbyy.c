@@ -21,155 +21,107 @@
 #endif
 #define RNR_NO_WINSOCK_NAMES
 #include "itest.h"
+#include "difftest.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
 #include <pthread.h>
-#include <sched.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 
 /* ------------------------------------------------------------ data */
 
-static char g_dir[64] = "/tmp/rnr-getxbyy-XXXXXX";
-static char g_hosts[128], g_services[128], g_protocols[128], g_nss[128];
 static struct rnrt_daemon daemon_;
-static unsigned g_scale = 100;
 
 /* Every name / address / key the generator wrote, to query afterwards. */
-struct strlist {
-    char  **v;
-    size_t  n, cap;
-};
-
-static struct strlist host_names, host_addrs, serv_keys, proto_names;
-
-static void sl_add(struct strlist *l, const char *s)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
-        l->v = realloc(l->v, l->cap * sizeof *l->v);
-        assert_non_null(l->v);
-    }
-    l->v[l->n] = strdup(s);
-    assert_non_null(l->v[l->n]);
-    l->n++;
-}
-
-static void sl_free(struct strlist *l)
-{
-    size_t i;
-
-    for (i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
-    memset(l, 0, sizeof *l);
-}
-
-static uint64_t rng = 0x2545f4914f6cdd1dull;
-
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return n ? (uint32_t)((rng >> 11) % n) : 0;
-}
-
-static unsigned scaled(unsigned n)
-{
-    unsigned v = n * g_scale / 100;
-    return v < 20 ? 20 : v;
-}
+static struct rnrt_strlist host_names, host_addrs, serv_keys, proto_names;
 
 /* A name in a random mixture of cases. */
 static void mix_case(char *s)
 {
     for (; *s; s++)
-        if (*s >= 'a' && *s <= 'z' && rnd(3) == 0)
+        if (*s >= 'a' && *s <= 'z' && rnrt_rand(3) == 0)
             *s = (char)(*s - 'a' + 'A');
 }
 
 static const char *ws(void)
 {
     static const char *const w[] = { " ", "\t", "  ", " \t ", "\t\t" };
-    return w[rnd(5)];
+    return w[rnrt_rand(5)];
 }
 
 /* ------------------------------------------------------------ generators */
 
 static void gen_hosts(FILE *f)
 {
-    unsigned nlines = scaled(3000), i, k, naliases;
-    struct strlist addrs = { 0 };
+    unsigned nlines = rnrt_scaled(3000), i, k, naliases;
+    struct rnrt_strlist addrs = { 0 };
     char addr[64], name[64];
 
     fprintf(f, "# generated hosts file\n127.0.0.1\tlocalhost\n"
                "::1\tlocalhost ip6-localhost ip6-loopback\n\n");
-    sl_add(&host_names, "localhost");
-    sl_add(&host_names, "ip6-localhost");
-    sl_add(&host_addrs, "127.0.0.1");
-    sl_add(&host_addrs, "::1");
+    rnrt_strlist_add(&host_names, "localhost");
+    rnrt_strlist_add(&host_names, "ip6-localhost");
+    rnrt_strlist_add(&host_addrs, "127.0.0.1");
+    rnrt_strlist_add(&host_addrs, "::1");
     for (i = 0; i < nlines; i++) {
-        unsigned kind = rnd(100);
+        unsigned kind = rnrt_rand(100);
 
-        if (addrs.n > 0 && rnd(12) == 0) {
-            snprintf(addr, sizeof addr, "%s", addrs.v[rnd((uint32_t)addrs.n)]);
+        if (addrs.n > 0 && rnrt_rand(12) == 0) {
+            snprintf(addr, sizeof addr, "%s", addrs.v[rnrt_rand((uint32_t)addrs.n)]);
         } else if (kind < 65) {
-            snprintf(addr, sizeof addr, "10.%u.%u.%u", rnd(256), rnd(256), rnd(256));
+            snprintf(addr, sizeof addr, "10.%u.%u.%u", rnrt_rand(256), rnrt_rand(256), rnrt_rand(256));
         } else if (kind < 90) {
-            snprintf(addr, sizeof addr, "2001:db8:%x::%x", rnd(65536), rnd(65536) + 1);
+            snprintf(addr, sizeof addr, "2001:db8:%x::%x", rnrt_rand(65536), rnrt_rand(65536) + 1);
         } else {
-            snprintf(addr, sizeof addr, "::ffff:10.%u.%u.%u", rnd(256), rnd(256),
-                     rnd(256));
+            snprintf(addr, sizeof addr, "::ffff:10.%u.%u.%u", rnrt_rand(256), rnrt_rand(256),
+                     rnrt_rand(256));
         }
-        sl_add(&addrs, addr);
-        sl_add(&host_addrs, addr);
+        rnrt_strlist_add(&addrs, addr);
+        rnrt_strlist_add(&host_addrs, addr);
         /* Canonical name: mostly new, sometimes one seen before (the
          * lines merge), possibly in another case. */
-        if (host_names.n > 3 && rnd(6) == 0) {
-            snprintf(name, sizeof name, "%s", host_names.v[3 + rnd((uint32_t)host_names.n - 3)]);
-            if (rnd(2))
+        if (host_names.n > 3 && rnrt_rand(6) == 0) {
+            snprintf(name, sizeof name, "%s", host_names.v[3 + rnrt_rand((uint32_t)host_names.n - 3)]);
+            if (rnrt_rand(2))
                 mix_case(name);
         } else {
-            snprintf(name, sizeof name, "host%u.zone%u.example", i, rnd(20));
+            snprintf(name, sizeof name, "host%u.zone%u.example", i, rnrt_rand(20));
             mix_case(name);
-            sl_add(&host_names, name);
+            rnrt_strlist_add(&host_names, name);
         }
         fprintf(f, "%s%s%s", addr, ws(), name);
-        naliases = rnd(5);
+        naliases = rnrt_rand(5);
         for (k = 0; k < naliases; k++) {
-            if (host_names.n > 3 && rnd(5) == 0) {
+            if (host_names.n > 3 && rnrt_rand(5) == 0) {
                 snprintf(name, sizeof name, "%s",
-                         host_names.v[3 + rnd((uint32_t)host_names.n - 3)]);
+                         host_names.v[3 + rnrt_rand((uint32_t)host_names.n - 3)]);
             } else {
                 snprintf(name, sizeof name, "a%u-%u", i, k);
                 mix_case(name);
-                sl_add(&host_names, name);
+                rnrt_strlist_add(&host_names, name);
             }
             fprintf(f, "%s%s", ws(), name);
         }
-        if (rnd(10) == 0)
+        if (rnrt_rand(10) == 0)
             fprintf(f, "%s# comment %u", ws(), i);
         fputc('\n', f);
-        if (rnd(50) == 0)
-            fprintf(f, rnd(2) ? "\n" : "# a comment line\n");
+        if (rnrt_rand(50) == 0)
+            fprintf(f, rnrt_rand(2) ? "\n" : "# a comment line\n");
     }
     /* One host with a hostent far bigger than any default buffer. */
     fprintf(f, "10.255.255.1 bighost");
     for (k = 0; k < 120; k++)
         fprintf(f, " bighost-alias-number-%u", k);
     fputc('\n', f);
-    sl_add(&host_names, "bighost");
-    sl_add(&host_names, "bighost-alias-number-119");
-    sl_add(&host_addrs, "10.255.255.1");
-    sl_free(&addrs);
+    rnrt_strlist_add(&host_names, "bighost");
+    rnrt_strlist_add(&host_names, "bighost-alias-number-119");
+    rnrt_strlist_add(&host_addrs, "10.255.255.1");
+    rnrt_strlist_free(&addrs);
 }
 
 static void gen_services(FILE *f)
 {
     static const char *const protos[] = { "tcp", "udp", "tcp", "udp", "sctp", "ddp" };
-    unsigned nlines = scaled(3000), i, k, port;
+    unsigned nlines = rnrt_scaled(3000), i, k, port;
     char name[64], key[96];
     const char *proto;
 
@@ -177,45 +129,45 @@ static void gen_services(FILE *f)
     for (i = 0; i < nlines; i++) {
         /* Names are unique ignoring case except where repeated on purpose
          * (exactly): matching differs on case (see servdb.c). */
-        snprintf(name, sizeof name, "svc%u-%c", i, 'a' + (int)rnd(26));
+        snprintf(name, sizeof name, "svc%u-%c", i, 'a' + (int)rnrt_rand(26));
         mix_case(name);
-        port = 1 + rnd(65535);
-        if (i > 0 && rnd(8) == 0)
-            port = 1 + rnd(1024);   /* crowd the low ports */
-        proto = protos[rnd(6)];
+        port = 1 + rnrt_rand(65535);
+        if (i > 0 && rnrt_rand(8) == 0)
+            port = 1 + rnrt_rand(1024);   /* crowd the low ports */
+        proto = protos[rnrt_rand(6)];
         fprintf(f, "%s%s%u/%s", name, ws(), port, proto);
         snprintf(key, sizeof key, "%s/%s", name, proto);
-        sl_add(&serv_keys, key);
-        for (k = rnd(4); k > 0; k--) {
+        rnrt_strlist_add(&serv_keys, key);
+        for (k = rnrt_rand(4); k > 0; k--) {
             char alias[64];
 
             snprintf(alias, sizeof alias, "al%u-%u", i, k);
             mix_case(alias);
             fprintf(f, "%s%s", ws(), alias);
             snprintf(key, sizeof key, "%s/%s", alias, proto);
-            sl_add(&serv_keys, key);
+            rnrt_strlist_add(&serv_keys, key);
         }
-        if (rnd(10) == 0)
+        if (rnrt_rand(10) == 0)
             fprintf(f, "%s# comment", ws());
         fputc('\n', f);
         snprintf(key, sizeof key, "#%u/%s", port, proto);
-        sl_add(&serv_keys, key);
+        rnrt_strlist_add(&serv_keys, key);
         /* The same name under the other protocol, sometimes another port
          * (getservbyname(name, NULL) must pick the first line). */
-        if (rnd(3) == 0) {
+        if (rnrt_rand(3) == 0) {
             const char *other = strcmp(proto, "tcp") == 0 ? "udp" : "tcp";
 
-            if (rnd(3) == 0)
-                port = 1 + rnd(65535);
+            if (rnrt_rand(3) == 0)
+                port = 1 + rnrt_rand(65535);
             fprintf(f, "%s %u/%s\n", name, port, other);
             snprintf(key, sizeof key, "%s/%s", name, other);
-            sl_add(&serv_keys, key);
+            rnrt_strlist_add(&serv_keys, key);
             snprintf(key, sizeof key, "#%u/%s", port, other);
-            sl_add(&serv_keys, key);
+            rnrt_strlist_add(&serv_keys, key);
         }
         /* The same name and protocol again: the first line wins. */
-        if (rnd(40) == 0)
-            fprintf(f, "%s %u/%s shadowed%u\n", name, 1 + rnd(65535), proto, i);
+        if (rnrt_rand(40) == 0)
+            fprintf(f, "%s %u/%s shadowed%u\n", name, 1 + rnrt_rand(65535), proto, i);
     }
 }
 
@@ -223,7 +175,7 @@ static void gen_services(FILE *f)
  * repeated in other cases and numbers repeated across lines. */
 static void gen_protocols(FILE *f)
 {
-    unsigned nlines = scaled(600), i, k;
+    unsigned nlines = rnrt_scaled(600), i, k;
     char name[64];
 
     fprintf(f, "# generated protocols file\n"
@@ -242,70 +194,25 @@ static void gen_protocols(FILE *f)
         "mixed", "MIXED", "MiXeD", "mIxEd", "other", "OTHER", "neg", "minus",
         "plus", "huge", "wraps", "max", "allbits", "negzero", "big31", "dup", "tcp-again", "not", "an" };
     for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
-        sl_add(&proto_names, fixed[i]);
+        rnrt_strlist_add(&proto_names, fixed[i]);
     for (i = 0; i < nlines; i++) {
-        if (proto_names.n > 0 && rnd(8) == 0) {
-            snprintf(name, sizeof name, "%s", proto_names.v[rnd((uint32_t)proto_names.n)]);
+        if (proto_names.n > 0 && rnrt_rand(8) == 0) {
+            snprintf(name, sizeof name, "%s", proto_names.v[rnrt_rand((uint32_t)proto_names.n)]);
             mix_case(name);
         } else {
             snprintf(name, sizeof name, "proto%u", i);
             mix_case(name);
         }
-        sl_add(&proto_names, name);
-        fprintf(f, "%s%s%u", name, ws(), rnd(800));
-        for (k = rnd(4); k > 0; k--) {
+        rnrt_strlist_add(&proto_names, name);
+        fprintf(f, "%s%s%u", name, ws(), rnrt_rand(800));
+        for (k = rnrt_rand(4); k > 0; k--) {
             snprintf(name, sizeof name, "pa%u-%u", i, k);
             mix_case(name);
-            sl_add(&proto_names, name);
+            rnrt_strlist_add(&proto_names, name);
             fprintf(f, "%s%s", ws(), name);
         }
         fputc('\n', f);
     }
-}
-
-static int write_gen(const char *path, void (*gen)(FILE *))
-{
-    FILE *f = fopen(path, "w");
-
-    if (f == NULL)
-        return -1;
-    gen(f);
-    return fclose(f);
-}
-
-/* ------------------------------------------------------------ namespace */
-
-static int bind_over(const char *src, const char *target)
-{
-    /* The kernel ignores the type of a bind mount; "none" rather than
-     * NULL keeps valgrind 3.19's mount() check quiet. */
-    if (mount(src, target, "none", MS_BIND, NULL) != 0) {
-        fprintf(stderr, "bind %s over %s: %s\n", src, target, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-/* Before any NSS call: glibc must read our nsswitch.conf and files. */
-static int setup_namespace(void)
-{
-    if (unshare(CLONE_NEWNS) != 0) {
-        fprintf(stderr, "unshare(CLONE_NEWNS): %s: skipped\n", strerror(errno));
-        return 77;
-    }
-    if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0) {
-        fprintf(stderr, "make / private: %s: skipped\n", strerror(errno));
-        return 77;
-    }
-    if (bind_over(g_nss, "/etc/nsswitch.conf") != 0 ||
-        bind_over(g_hosts, "/etc/hosts") != 0 ||
-        bind_over(g_services, "/etc/services") != 0 ||
-        bind_over(g_protocols, "/etc/protocols") != 0)
-        return 77;
-    /* The hosts provider mirrors nss_files with "multi on" (Debian's
-     * /etc/host.conf); the environment says so whatever host.conf has. */
-    setenv("RESOLV_MULTI", "on", 1);
-    return 0;
 }
 
 /* ------------------------------------------------------------ comparison */
@@ -445,20 +352,19 @@ static void summary(const char *what, unsigned long c0, unsigned long f0,
 
 /* ------------------------------------------------------------ tests */
 
+static struct rnrt_etc_file etc_files[] = {
+    { .name = "hosts", .gen = gen_hosts },
+    { .name = "services", .gen = gen_services },
+    { .name = "protocols", .gen = gen_protocols },
+    { .name = "nsswitch.conf",
+      .text = "hosts: files\nservices: files\nprotocols: files\n" },
+};
+#define N_ETC_FILES (sizeof etc_files / sizeof etc_files[0])
+
 static int group_setup(void **state)
 {
-    WSADATA wd;
-    char cmd[1024];
-
     (void)state;
-    if (rnrt_daemon_init(&daemon_, NULL) != 0)
-        return -1;
-    /* rnrd serves the very files glibc reads. */
-    snprintf(cmd, sizeof cmd, "cp %s %s && cp %s %s", g_hosts, daemon_.hosts,
-             g_services, daemon_.services);
-    if (system(cmd) != 0 || rnrt_daemon_start(&daemon_) != 0)
-        return -1;
-    return WSAStartup(MAKEWORD(2, 2), &wd);
+    return rnrt_diff_daemon_start(&daemon_, etc_files, N_ETC_FILES);
 }
 
 static int group_teardown(void **state)
@@ -860,33 +766,6 @@ static void test_threads(void **state)
     }
 }
 
-static int make_files(void)
-{
-    if (mkdtemp(g_dir) == NULL)
-        return -1;
-    chmod(g_dir, 0755);
-    snprintf(g_hosts, sizeof g_hosts, "%s/hosts", g_dir);
-    snprintf(g_services, sizeof g_services, "%s/services", g_dir);
-    snprintf(g_protocols, sizeof g_protocols, "%s/protocols", g_dir);
-    snprintf(g_nss, sizeof g_nss, "%s/nsswitch.conf", g_dir);
-    if (write_gen(g_hosts, gen_hosts) != 0 ||
-        write_gen(g_services, gen_services) != 0 ||
-        write_gen(g_protocols, gen_protocols) != 0 ||
-        rnrt_write_file(g_nss, "hosts: files\nservices: files\n"
-                               "protocols: files\n") != 0)
-        return -1;
-    return 0;
-}
-
-static void remove_files(void)
-{
-    unlink(g_hosts);
-    unlink(g_services);
-    unlink(g_protocols);
-    unlink(g_nss);
-    rmdir(g_dir);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -900,34 +779,17 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_threads),
     };
-    const char *env;
     int rc;
 
-    if (geteuid() != 0) {
-        fprintf(stderr, "not root: no private mount namespace; skipped\n");
-        return 77;
-    }
-    if ((env = getenv("RNRT_SEED")) != NULL)
-        rng = strtoull(env, NULL, 0) | 1;
-    if ((env = getenv("RNRT_SCALE")) != NULL && atoi(env) > 0)
-        g_scale = (unsigned)atoi(env);
-    printf("seed 0x%llx, scale %u%%\n", (unsigned long long)rng, g_scale);
-    if (make_files() != 0) {
-        fprintf(stderr, "cannot write the generated files\n");
-        return 1;
-    }
-    rc = setup_namespace();
-    if (rc != 0) {
-        remove_files();
+    if ((rc = rnrt_diff_begin("getxbyy", 0x2545f4914f6cdd1dull, etc_files, N_ETC_FILES)) != 0)
         return rc;
-    }
     rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
     printf("differential total: %lu queries, %lu found by both, %lu mismatches\n",
            n_compared, n_found, n_mismatch);
-    remove_files();
-    sl_free(&host_names);
-    sl_free(&host_addrs);
-    sl_free(&serv_keys);
-    sl_free(&proto_names);
+    rnrt_diff_end(etc_files, N_ETC_FILES);
+    rnrt_strlist_free(&host_names);
+    rnrt_strlist_free(&host_addrs);
+    rnrt_strlist_free(&serv_keys);
+    rnrt_strlist_free(&proto_names);
     return rc;
 }
