@@ -8,24 +8,12 @@
 # Both builds run against a real rnrd started here and must print the same
 # thing, a non-ASCII name included, and agree on a name nobody knows.
 top_srcdir=${srcdir:-.}
-RNRD=${RNRD:-./daemon/rnrd}
-RNRCTL=${RNRCTL:-./client/rnrctl/rnrctl}
-moddir=$(pwd)/providers/.libs
 libdir=$(pwd)/client/.libs
-[ -x "$RNRD" ] && [ -x "$RNRCTL" ] && [ -f "$libdir/librnr.so" ] ||
-    { echo "run from the build directory after make" >&2; exit 99; }
+test_name=example_winsock
+. "$(dirname "$0")/rnrd_test.sh"
+[ -f "$libdir/librnr.so" ] || { echo "run from the build directory after make" >&2; exit 99; }
 CC=${CC:-cc}
 command -v "${CC%% *}" >/dev/null || { echo "SKIP: no C compiler"; exit 77; }
-
-tmp=$(mktemp -d /tmp/example_winsock.XXXXXX) || exit 99
-chmod 755 "$tmp"
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fails=0
-checks=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-ok() { checks=$((checks + 1)); }
 
 # A sanitizer build's librnr needs the program built with the same runtime.
 san=$(sed -n 's/^SAN_LDFLAGS = //p' Makefile)
@@ -54,16 +42,7 @@ module = hosts
 namespace = NS_TCPIP_HOSTS
 hosts-file = $tmp/hosts
 EOC
-"$RNRD" --foreground --config "$tmp/rnrd.conf" 2>"$tmp/rnrd.log" &
-pid=$!
-i=0
-until "$RNRCTL" providers >/dev/null 2>&1; do
-    i=$((i + 1))
-    if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
-        echo "FAIL: rnrd did not start" >&2; cat "$tmp/rnrd.log" >&2; exit 1
-    fi
-    sleep 0.05
-done
+start
 
 # Its own names, one of them not ASCII: both ways, both builds.
 printf '%s\n' 'alpha.example' \

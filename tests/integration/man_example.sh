@@ -7,25 +7,13 @@
 # page shows (the WSAEFAULT retry included), a name nobody knows must
 # give the error the page shows, and no rnrd must give WSASYSNOTREADY.
 top_srcdir=${srcdir:-.}
-RNRD=${RNRD:-./daemon/rnrd}
-RNRCTL=${RNRCTL:-./client/rnrctl/rnrctl}
-moddir=$(pwd)/providers/.libs
 libdir=$(pwd)/client/.libs
 page=$top_srcdir/man/WSALookupServiceBegin.3
-[ -x "$RNRD" ] && [ -x "$RNRCTL" ] && [ -f "$libdir/librnr.so" ] ||
-    { echo "run from the build directory after make" >&2; exit 99; }
+test_name=man_example
+. "$(dirname "$0")/rnrd_test.sh"
+[ -f "$libdir/librnr.so" ] || { echo "run from the build directory after make" >&2; exit 99; }
 CC=${CC:-cc}
 command -v "${CC%% *}" >/dev/null || { echo "SKIP: no C compiler"; exit 77; }
-
-tmp=$(mktemp -d /tmp/man_example.XXXXXX) || exit 99
-chmod 755 "$tmp"
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-fails=0
-checks=0
-fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
-ok() { checks=$((checks + 1)); }
 
 # roff to C: \e is a backslash, \- a minus, \& nothing.
 unroff() { sed -e 's/\\-/-/g' -e 's/\\&//g' -e 's/\\e/\\/g'; }
@@ -71,16 +59,7 @@ namespace = NS_TCPIP_HOSTS
 hosts-file = $tmp/hosts
 services-file = $tmp/services
 EOC
-"$RNRD" --foreground --config "$tmp/rnrd.conf" 2>"$tmp/rnrd.log" &
-pid=$!
-i=0
-until "$RNRCTL" providers >/dev/null 2>&1; do
-    i=$((i + 1))
-    if [ $i -gt 200 ] || ! kill -0 "$pid" 2>/dev/null; then
-        echo "FAIL: rnrd did not start" >&2; cat "$tmp/rnrd.log" >&2; exit 1
-    fi
-    sleep 0.05
-done
+start
 
 # Found: stdout and stderr together are what the page shows.
 "$tmp/lookup_host" alpha.example >"$tmp/out" 2>"$tmp/err"
@@ -115,7 +94,7 @@ shown nosuch.example | cmp -s - "$tmp/err" && ok ||
 "$tmp/lookup_host" >/dev/null 2>&1; [ $? -eq 2 ] && ok || fail "no argument must exit 2"
 
 # No rnrd: WSASYSNOTREADY, exit 1.
-kill "$pid"; wait "$pid"; pid=
+stop
 "$tmp/lookup_host" alpha.example >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ $rc -eq 1 ] && grep -q '^WSASYSNOTREADY' "$tmp/err" && ok ||

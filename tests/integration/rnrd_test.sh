@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Sourced by the shell tests that drive a real rnrd from the build
-# directory (ops_cli.sh, rnrctl_output.sh): the programs, a private
+# directory (ops_cli.sh, rnrctl_output.sh, example_winsock.sh,
+# man_example.sh): the programs, a private
 # temporary directory removed on exit, counted checks, and starting and
 # stopping rnrd on $tmp/rnrd.conf (its stderr in $tmp/rnrd.log).
 # Set test_name before sourcing.  Everything lives in the temporary
