@@ -195,7 +195,7 @@ static void services_by_name(struct query *q)
 {
     const struct dir_node  *start = q->cur.top;
     const struct dir_entry *e;
-    uint32_t                h = dir_name_hash(q->name);
+    uint32_t                h = dir_name_hash(&q->st->tree, q->name);
 
     for (e = dir_tree_name_first(&q->st->tree, q->name, h); e != NULL && !q->stop;
          e = dir_tree_name_next(e, h))

@@ -202,7 +202,7 @@ int dir_resolve_service(struct dir_state *st, struct rnr_nsp_lookup *lk,
         text == NULL || strpbrk(text, "*?") != NULL || serv_query_parse(text, &q) != 0)
         return 1;
     if (q.proto != NULL) {
-        uint32_t h = dir_name_hash(text);
+        uint32_t h = dir_name_hash(&st->tree, text);
 
         for (e = dir_tree_name_first(&st->tree, text, h); e != NULL && !stop;
              e = dir_tree_name_next(e, h))
@@ -216,7 +216,7 @@ int dir_resolve_service(struct dir_state *st, struct rnr_nsp_lookup *lk,
             }
     }
     if (q.name[0] != '\0') {
-        uint32_t h = dir_name_hash(q.name);
+        uint32_t h = dir_name_hash(&st->tree, q.name);
 
         for (e = dir_tree_name_first(&st->tree, q.name, h); e != NULL && !stop && rc == 0;
              e = dir_tree_name_next(e, h))
@@ -264,7 +264,7 @@ int dir_resolve_addr(struct dir_state *st, struct rnr_nsp_lookup *lk,
         af = AF_INET6;
     else
         return 1;
-    h = dir_addr_hash(af, addr);
+    h = dir_addr_hash(&st->tree, af, addr);
     for (l = dir_tree_addr_first(&st->tree, h); l != NULL && !stop;
          l = dir_tree_addr_next(l, h)) {
         const struct dir_entry *e = l->e;

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "dir_xml.h"
 #include "guid.h"
+#include "hash.h"
 #include "queryset.h"
 
 /* ------------------------------------------------------------ paths */
@@ -61,26 +62,33 @@ int dir_path_parse(const char *context, const char *dflt, struct dir_path *out)
 
 /* ------------------------------------------------------------ hashing */
 
-static unsigned char lower(unsigned char c)
+/* Names are hashed case-folded, in chunks through the seeded hash
+ * (nsp/hash.h): the same name in any case and any length hashes alike,
+ * and names chosen to share an FNV bucket do not share one here. */
+uint32_t dir_name_hash(const struct dir_tree *t, const char *name)
 {
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+    unsigned char buf[64];
+    uint64_t      h = t->seed;
+    size_t        n;
+
+    do {
+        for (n = 0; n < sizeof buf && name[n] != '\0'; n++) {
+            unsigned char c = (unsigned char)name[n];
+
+            buf[n] = c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+        }
+        h = rnr_hash64(h, buf, n);
+        name += n;
+    } while (*name != '\0');
+    return (uint32_t)h;
 }
 
-uint32_t dir_name_hash(const char *name)
+static uint32_t node_hash(const struct dir_tree *t, const struct dir_node *parent,
+                          const char *name)
 {
-    uint32_t h = 2166136261u;
-    const unsigned char *p = (const unsigned char *)name;
+    uint64_t h = dir_name_hash(t, name);
 
-    for (; *p != '\0'; p++)
-        h = (h ^ lower(*p)) * 16777619u;
-    return h;
-}
-
-static uint32_t node_hash(const struct dir_node *parent, const char *name)
-{
-    uintptr_t v = (uintptr_t)parent;
-
-    return dir_name_hash(name) ^ (uint32_t)(v >> 4) ^ (uint32_t)((uint64_t)v >> 36);
+    return (uint32_t)rnr_hash64(h, &parent, sizeof parent);
 }
 
 static void hash_grow(struct dir_hash *h)
@@ -157,6 +165,7 @@ static struct dir_hlink *hash_next(const struct dir_hlink *l, uint32_t hash)
 void dir_tree_init(struct dir_tree *t)
 {
     memset(t, 0, sizeof *t);
+    t->seed = rnr_hash_seed();
     t->root.name = (char *)"";
     t->root.path = (char *)"\\";
 }
@@ -255,7 +264,7 @@ static void cursors_node_gone(const struct dir_tree *t, const struct dir_node *n
 static struct dir_node *child_find(const struct dir_tree *t, const struct dir_node *parent,
                                    const char *name)
 {
-    uint32_t h = node_hash(parent, name);
+    uint32_t h = node_hash(t, parent, name);
     struct dir_hlink *l;
 
     for (l = hash_first(&t->nodes, h); l != NULL; l = hash_next(l, h)) {
@@ -314,7 +323,7 @@ int dir_tree_make_node(struct dir_tree *t, const struct dir_path *path, struct d
                 dir_tree_prune(t, n);
                 return WSAENOBUFS;
             }
-            c->h.hash = node_hash(n, c->name);
+            c->h.hash = node_hash(t, n, c->name);
             hash_add(&t->nodes, &c->h);
             c->prev = n->child_last;
             if (n->child_last != NULL)
@@ -470,7 +479,7 @@ struct dir_entry *dir_tree_name_next(const struct dir_entry *e, uint32_t hash)
 struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir_node *node,
                                       const GUID *cls, const char *name)
 {
-    uint32_t h = dir_name_hash(name);
+    uint32_t h = dir_name_hash(t, name);
     struct dir_entry *e;
 
     for (e = dir_tree_name_first(t, name, h); e != NULL; e = dir_tree_name_next(e, h))
@@ -482,16 +491,13 @@ struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir
 
 /* ------------------------------------------------------------ addresses */
 
-uint32_t dir_addr_hash(int af, const void *bytes)
+uint32_t dir_addr_hash(const struct dir_tree *t, int af, const void *bytes)
 {
-    const unsigned char *p = bytes;
-    size_t n = af == AF_INET6 ? 16 : 4, i;
-    uint32_t h = 2166136261u;
+    unsigned char key[17];
 
-    h = (h ^ (unsigned char)af) * 16777619u;
-    for (i = 0; i < n; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
+    key[0] = (unsigned char)af;
+    memcpy(key + 1, bytes, af == AF_INET6 ? 16 : 4);
+    return (uint32_t)rnr_hash64(t->seed, key, af == AF_INET6 ? 17 : 5);
 }
 
 const void *dir_entry_addr(const struct dir_entry *e, uint32_t i, int *af)
@@ -531,18 +537,13 @@ static int addr_seen_before(const struct dir_entry *e, int af, const void *a)
     return 0;
 }
 
-/* The links of e's distinct addresses, the first DIR_MAX_INDEXED_ADDRS. */
-static int entry_index_addrs(struct dir_entry *e)
+/* The links of e's distinct addresses, the first DIR_MAX_INDEXED_ADDRS,
+ * into the slots dir_entry_new made for them. */
+static void entry_index_addrs(struct dir_entry *e)
 {
     uint32_t i, n = e->qs->dwNumberOfCsAddrs;
     int af;
 
-    if (n == 0)
-        return 0;
-    e->alinks = rnr_calloc(n < DIR_MAX_INDEXED_ADDRS ? n : DIR_MAX_INDEXED_ADDRS,
-                           sizeof *e->alinks);
-    if (e->alinks == NULL)
-        return WSAENOBUFS;
     for (i = 0; i < n && e->nalinks < DIR_MAX_INDEXED_ADDRS; i++) {
         const void *a = dir_entry_addr(e, i, &af);
         struct dir_alink *l;
@@ -552,9 +553,7 @@ static int entry_index_addrs(struct dir_entry *e)
         l = &e->alinks[e->nalinks++];
         l->e = e;
         l->csaddr = i;
-        l->h.hash = dir_addr_hash(af, a);
     }
-    return 0;
 }
 
 struct dir_alink *dir_tree_addr_first(const struct dir_tree *t, uint32_t hash)
@@ -567,12 +566,20 @@ struct dir_alink *dir_tree_addr_next(const struct dir_alink *l, uint32_t hash)
     return (struct dir_alink *)hash_next(&l->h, hash);
 }
 
-static void entry_addrs_link(struct dir_tree *t, struct dir_entry *e)
+/* The hashes are the tree's (seeded): taken only as e joins it. */
+static void entry_link(struct dir_tree *t, struct dir_entry *e)
 {
     uint32_t i;
+    int      af = AF_UNSPEC;
 
-    for (i = 0; i < e->nalinks; i++)
+    e->h.hash = dir_name_hash(t, e->qs->lpszServiceInstanceName);
+    hash_add(&t->entries, &e->h);
+    for (i = 0; i < e->nalinks; i++) {
+        const void *a = dir_entry_addr(e, e->alinks[i].csaddr, &af);
+
+        e->alinks[i].h.hash = dir_addr_hash(t, af, a);
         hash_add(&t->addrs, &e->alinks[i].h);
+    }
 }
 
 static void entry_addrs_unlink(struct dir_tree *t, struct dir_entry *e)
@@ -587,17 +594,30 @@ static void entry_addrs_unlink(struct dir_tree *t, struct dir_entry *e)
 
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
 {
-    struct dir_entry *e = rnr_calloc(1, sizeof *e);
+    WSAQUERYSETA      v = *qs;
+    struct dir_entry *e;
+    size_t            nl, head, qlen;
 
-    if (e == NULL)
+    /* One allocation: the entry, its address links, then its query set
+     * laid out again without the context the node already holds.  A
+     * store of small entries spends as much on allocator headers and
+     * rounding as on data otherwise. */
+    v.lpszContext = NULL;
+    nl = v.dwNumberOfCsAddrs < DIR_MAX_INDEXED_ADDRS ? v.dwNumberOfCsAddrs
+                                                     : DIR_MAX_INDEXED_ADDRS;
+    head = RNR_ALIGN_UP(sizeof *e + nl * sizeof(struct dir_alink));
+    qlen = rnr_qs_flat_size(&v);
+    if (qlen == SIZE_MAX || qlen > SIZE_MAX - head || (e = rnr_calloc(1, head + qlen)) == NULL)
         return NULL;
-    e->qs = qs;
-    if (entry_index_addrs(e) != 0) {
+    e->alinks = nl > 0 ? (struct dir_alink *)(void *)(e + 1) : NULL;
+    e->qs = (WSAQUERYSETA *)(void *)((char *)e + head);
+    if (rnr_qs_flatten(&v, e->qs, qlen) != qlen) {
         rnr_free(e);
         return NULL;
     }
+    entry_index_addrs(e);
     e->owner = owner;
-    e->h.hash = dir_name_hash(qs->lpszServiceInstanceName);
+    rnr_free(qs);
     return e;
 }
 
@@ -608,10 +628,6 @@ uint64_t dir_entry_bytes(const struct dir_entry *e)
 
 void dir_entry_free(struct dir_entry *e)
 {
-    if (e == NULL)
-        return;
-    rnr_free(e->alinks);
-    rnr_free(e->qs);
     rnr_free(e);
 }
 
@@ -653,9 +669,8 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
         else
             node->ent_last = e;
         hash_del(&t->entries, &old->h);
-        hash_add(&t->entries, &e->h);
         entry_addrs_unlink(t, old);
-        entry_addrs_link(t, e);
+        entry_link(t, e);
         usage_count(t, old, -1);
         usage_count(t, e, 1);
         dir_entry_free(old);
@@ -670,8 +685,7 @@ void dir_tree_put(struct dir_tree *t, struct dir_node *node, struct dir_entry *e
     node->ent_last = e;
     node->nentries++;
     t->nentries++;
-    hash_add(&t->entries, &e->h);
-    entry_addrs_link(t, e);
+    entry_link(t, e);
     usage_count(t, e, 1);
     /* Linked first, so pruning old's container cannot take node along. */
     if (old != NULL)

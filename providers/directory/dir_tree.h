@@ -63,8 +63,8 @@ struct dir_entry {
     /* The owner was an administrator (admin-group) when it last wrote
      * the entry.  Fits in the padding after owner: no cost per entry. */
     unsigned char     admin;
-    WSAQUERYSETA     *qs;                   /* flat; lpszContext NULL */
-    struct dir_alink *alinks;               /* its distinct IPv4/IPv6 addresses */
+    WSAQUERYSETA     *qs;                   /* flat, in the entry's allocation; lpszContext NULL */
+    struct dir_alink *alinks;               /* its distinct IPv4/IPv6 addresses, likewise */
     uint32_t          nalinks;
 };
 
@@ -101,6 +101,7 @@ struct dir_tree {
     size_t            nusage_slots;         /* a power of two, or 0 */
     size_t            nusage;
     struct dir_cursor *cursors;             /* walks under way */
+    uint64_t          seed;                 /* of every index's hash */
 };
 
 /* A parsed context: components point into `buf`. */
@@ -130,8 +131,9 @@ int dir_node_within(const struct dir_node *n, const struct dir_node *anc);
 /* Preorder successor of n below `top` (NULL when done). */
 struct dir_node *dir_node_next(const struct dir_node *n, const struct dir_node *top);
 
-/* Case-insensitive hash of a name, as the entry index uses it. */
-uint32_t dir_name_hash(const char *name);
+/* Case-insensitive hash of a name, as the entry index uses it: seeded
+ * per tree (nsp/hash.h), so names chosen to collide do not. */
+uint32_t dir_name_hash(const struct dir_tree *t, const char *name);
 /* The first entry of the index chain that may hold `name`; follow with
  * dir_tree_name_next (callers compare names themselves). */
 struct dir_entry *dir_tree_name_first(const struct dir_tree *t, const char *name, uint32_t hash);
@@ -140,7 +142,7 @@ struct dir_entry *dir_tree_name_next(const struct dir_entry *e, uint32_t hash);
 /* The hash of an IPv4 or IPv6 address (af and its 4 or 16 bytes), as the
  * address index uses it, and the address of CSADDR i of e, if it has one:
  * its bytes and length, NULL otherwise. */
-uint32_t dir_addr_hash(int af, const void *bytes);
+uint32_t dir_addr_hash(const struct dir_tree *t, int af, const void *bytes);
 const void *dir_entry_addr(const struct dir_entry *e, uint32_t i, int *af);
 /* The first link of the index chain that may hold the address; follow
  * with dir_tree_addr_next (callers compare addresses themselves). */
@@ -149,8 +151,10 @@ struct dir_alink *dir_tree_addr_next(const struct dir_alink *l, uint32_t hash);
 
 struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir_node *node,
                                       const GUID *cls, const char *name);
-/* A new entry owning qs (flat, duplicated by the caller), its addresses
- * ready for the index; NULL on ENOMEM.  `admin` is 0; the caller sets it. */
+/* A new entry holding a copy of qs without its context (one allocation
+ * with the entry), its addresses ready for the index; qs (allocated) is
+ * freed on success and left to the caller on failure (NULL: ENOMEM).
+ * `admin` is 0; the caller sets it. */
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner);
 void dir_entry_free(struct dir_entry *e);     /* accepts NULL */
 /* Served to every caller's host and service lookups (directory.h, trust):

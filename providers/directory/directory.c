@@ -79,6 +79,7 @@ int dir_apply_record(void *ctx, struct dir_xml_rec *rec)
     struct dir_path   path;
     struct dir_node  *node;
     struct dir_entry *old, *e;
+    uid_t             owner;
 
     /* Records hold absolute paths; a relative one is taken from the root. */
     if (dir_path_parse(qs->lpszContext, "\\", &path) != 0)
@@ -99,17 +100,14 @@ int dir_apply_record(void *ctx, struct dir_xml_rec *rec)
     }
     if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0)
         return WSAENOBUFS;
-    qs->lpszContext = NULL;
-    if ((e = dir_entry_new(qs, rec->owner >= 0 ? (uid_t)rec->owner : 0)) == NULL ||
-        dir_tree_usage_reserve(&st->tree, e->owner) != 0) {
-        if (e != NULL)
-            e->qs = NULL;   /* still the record's */
-        dir_entry_free(e);
+    owner = rec->owner >= 0 ? (uid_t)rec->owner : 0;
+    if (dir_tree_usage_reserve(&st->tree, owner) != 0 ||
+        (e = dir_entry_new(qs, owner)) == NULL) {
         dir_tree_prune(&st->tree, node);
         return WSAENOBUFS;
     }
+    rec->qs = NULL;     /* dir_entry_new took it */
     e->admin = rec->admin != 0;
-    rec->qs = NULL;
     dir_tree_put(&st->tree, node, e, old);
     return 0;
 }
