@@ -9,8 +9,12 @@
  *                 re-registrations): the worst case the store design
  *                 allows.  Printed: exec-to-first-answer wall time and the
  *                 load time the provider logs.
- *   memory        VmRSS of rnrd with N entries minus VmRSS with an empty
- *                 store, per entry.
+ *   memory        RssAnon (/proc/PID/status: the anonymous pages, i.e. the
+ *                 heap, without the shared libraries and file pages VmRSS
+ *                 also counts) of rnrd with N entries minus that of rnrd
+ *                 with an empty store, both read right after the first
+ *                 answer, over N: bytes per entry, allocator headers,
+ *                 index buckets and load-time fragmentation included.
  *   lookup        WSALookupServiceBegin / Next / End of one exact name in
  *                 its container (random names), and the same name with
  *                 LUP_DEEP from the root.
@@ -225,6 +229,7 @@ static double cpu_ms(pid_t pid)
     return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* The anonymous resident memory (heap) of pid, in kB. */
 static long rss_kb(pid_t pid)
 {
     char  path[64], line[256];
@@ -235,7 +240,7 @@ static long rss_kb(pid_t pid)
     if ((f = fopen(path, "r")) == NULL)
         return -1;
     while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+        if (sscanf(line, "RssAnon: %ld", &kb) == 1)
             break;
     fclose(f);
     return kb;
@@ -495,6 +500,7 @@ int main(int argc, char **argv)
     const char  *where = "/var/tmp";
     int          keep = 0, ch;
     char         cmd[400];
+    double       mem;
 
     while ((ch = getopt_long(argc, argv, "b:d:k", opts, NULL)) != -1) {
         if (ch == 'b')
@@ -520,6 +526,7 @@ int main(int argc, char **argv)
     run_phase("empty", 0, 0, &empty);
     run_phase("small", N_SMALL, 0, &small);
     run_phase("large", N_LARGE, N_LARGE / 4 - 1, &large);
+    mem = (double)(large.rss_kb - empty.rss_kb) * 1024.0 / N_LARGE;
 
     printf("directory provider, state in %s\n\n", base);
     printf("%-34s %12s %12s %8s\n", "", "1,000", "100,000", "ratio");
@@ -543,8 +550,7 @@ int main(int argc, char **argv)
            small.cwps, "", WRITERS);
     printf("%-34s %10.1f us %13s  (p99 %.1f us; idle p50 %.1f, p99 %.1f)\n",
            "lookup while a writer runs, p50", small.lw50, "", small.lw99, small.l50, small.l99);
-    printf("%-34s %13s %9.0f B\n", "memory per entry (VmRSS)", "",
-           (double)(large.rss_kb - empty.rss_kb) * 1024.0 / N_LARGE);
+    printf("%-34s %13s %9.0f B\n", "memory per entry (RssAnon)", "", mem);
     /* Rows of `make bench`'s one table (bench/report.sh). */
     printf("@row\tdir-1k\tdirectory lookup, 1,000 entries\t1\t%.1f\t%.1f\t%.0f\tbare-unix\n",
            small.l50, small.l99, small.l50 > 0 ? 1e6 / small.l50 : 0.0);
@@ -552,6 +558,12 @@ int main(int argc, char **argv)
            "dir-1k,bare-unix\n", large.l50, large.l99, large.l50 > 0 ? 1e6 / large.l50 : 0.0);
     printf("@row\tdir-write\tdirectory durable write, 100,000\t1\t%.1f\t-\t%.0f\t-\n",
            large.w50, large.wps);
+    printf("@row\tdir-start-0\tdirectory start-up, empty store\t1\t%.0f\t-\t-\t-\n",
+           empty.start_ms * 1e3);
+    printf("@row\tdir-start-100k\tdirectory start-up, 100,000 + journal\t1\t%.0f\t-\t-\t"
+           "dir-start-0\n", large.start_ms * 1e3);
+    printf("@row\tdir-mem-100k\tdirectory bytes/entry (RssAnon), 100,000\t1\t%.0f\t-\t-\t-\n",
+           mem);
     printf("\n(%u lookups and %u writes a store; errors: lookups %u/%u, deep %u/%u, writes "
            "%u/%u, concurrent %u, while writing %u; the large store starts with a "
            "%u-record journal over its snapshot)\n",
