@@ -201,9 +201,8 @@ static int answer_decode(const uint8_t *val, size_t len, struct rnr_lookup *lk)
             goto fail;
         *tail = r;
         tail = &r->next;
-        if (rnr_wire_get_queryset(&one, &r->qs, NULL) != 0 || rnr_rbuf_finish(&one) != 0)
+        if (rnr_wire_get_queryset(&one, &r->qs, &r->size) != 0 || rnr_rbuf_finish(&one) != 0)
             goto fail;
-        r->size = rnr_qs_flat_size(r->qs);
     }
     if (rnr_rbuf_finish(&rb) != 0)
         goto fail;

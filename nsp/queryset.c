@@ -106,9 +106,20 @@ size_t rnr_qs_flat_size(const WSAQUERYSETA *qs)
     return rnr_layout_size(&l);
 }
 
-size_t rnr_qs_flatten(const WSAQUERYSETA *qs, void *buf, size_t len)
+/* Lays qs out into buf, `need` (its flat size) bytes. */
+static size_t qs_fill(const WSAQUERYSETA *qs, void *buf, size_t need)
 {
     struct rnr_layout l = { NULL, 0, 0 };
+
+    /* Zero first so padding never carries stale bytes to a peer. */
+    memset(buf, 0, need);
+    l.base = buf;
+    qs_layout(&l, qs);
+    return l.off;
+}
+
+size_t rnr_qs_flatten(const WSAQUERYSETA *qs, void *buf, size_t len)
+{
     size_t need;
 
     if (qs == NULL || buf == NULL)
@@ -116,11 +127,7 @@ size_t rnr_qs_flatten(const WSAQUERYSETA *qs, void *buf, size_t len)
     need = rnr_qs_flat_size(qs);
     if (need == SIZE_MAX || len < need)
         return 0;
-    /* Zero first so padding never carries stale bytes to a peer. */
-    memset(buf, 0, need);
-    l.base = buf;
-    qs_layout(&l, qs);
-    return l.off;
+    return qs_fill(qs, buf, need);
 }
 
 WSAQUERYSETA *rnr_qs_dup(const WSAQUERYSETA *qs, size_t *size_out)
@@ -136,7 +143,8 @@ WSAQUERYSETA *rnr_qs_dup(const WSAQUERYSETA *qs, size_t *size_out)
     p = rnr_malloc(need);
     if (p == NULL)
         return NULL;
-    if (rnr_qs_flatten(qs, p, need) != need) {
+    /* The size is known: one layout pass, not two more. */
+    if (qs_fill(qs, p, need) != need) {
         rnr_free(p);
         return NULL;
     }
