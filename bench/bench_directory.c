@@ -562,6 +562,8 @@ int main(int argc, char **argv)
            empty.start_ms * 1e3);
     printf("@row\tdir-start-100k\tdirectory start-up, 100,000 + journal\t1\t%.0f\t-\t-\t"
            "dir-start-0\n", large.start_ms * 1e3);
+    printf("@row\tdir-start-cpu-100k\tdirectory start-up CPU (rnrd), 100,000 + journal\t1\t%.0f\t"
+           "-\t-\t-\n", large.start_cpu_ms * 1e3);
     printf("@row\tdir-mem-100k\tdirectory bytes/entry (RssAnon), 100,000\t1\t%.0f\t-\t-\t-\n",
            mem);
     printf("\n(%u lookups and %u writes a store; errors: lookups %u/%u, deep %u/%u, writes "
