@@ -243,14 +243,10 @@ void rnr_lookup_atfork_release(void)
  * for it, the lookup still works; WSANSPIoctl says WSAEOPNOTSUPP. */
 static void lookup_keep_query(struct rnr_lookup *lk, const WSAQUERYSETA *qs, DWORD flags)
 {
-    size_t n = rnr_qs_flat_size(qs);
-
-    if (n == 0 || (lk->qs = rnr_malloc(n)) == NULL)
+    /* rnr_qs_dup lays the query out once its size is known: a pass
+     * fewer than sizing, then flattening (which sizes again). */
+    if ((lk->qs = rnr_qs_dup(qs, NULL)) == NULL)
         return;
-    if (rnr_qs_flatten(qs, lk->qs, n) == 0) {
-        rnr_free(lk->qs);
-        lk->qs = NULL;
-    }
     lk->flags = flags;
 }
 
