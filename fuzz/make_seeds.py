@@ -10,6 +10,7 @@ import sys
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "tests", "integration"))
 import rnrwire as rw  # noqa: E402
+import nbns  # noqa: E402
 
 W = rw.W
 
@@ -161,6 +162,15 @@ def main():
         b"\x06" + f(rw.INSTALL_CLASS | R, 0),
         b"\x07" + f(rw.REMOVE_CLASS | R, 0, status=10109),
     ])
+
+    # NetBIOS name service: every packet rnr sends or reads, then the
+    # malformed ones the decoder must refuse.
+    reg = nbns.registration("HOSTA", 0, "10.1.2.3")
+    put("nbns", [nbns.query("FRED", 0x20, scope="netbios.com"), nbns.status(), reg,
+                 nbns.registration("WG", 0x1C, "10.1.2.3", group=True, op=8),
+                 nbns.positive_answer("WG", 0x1C, ["10.0.0.1", "10.0.0.2"], group=True),
+                 nbns.header(7, 0x8503)] +
+        nbns.garbage())
 
 
 main()
