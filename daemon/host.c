@@ -153,4 +153,5 @@ const struct rnr_nsp_host rnrd_host = {
     .set_service_defer = rnrd_set_service_defer,
     .set_service_done = rnrd_set_service_done,
     .changed = rnrd_subs_changed,
+    .take_fds = rnrd_provider_take_fds,
 };

@@ -10,8 +10,9 @@
  *   3. signals blocked (read through a signalfd once daemonized)
  *   4. state directory, control socket (or the one systemd passed),
  *      class store
- *   5. providers (startup with the initial privileges)
- *   6. privilege drop (privdrop.c)
+ *   5. provider modules loaded, their privileged_open (with the initial
+ *      privileges)
+ *   6. privilege drop (privdrop.c), then the providers' startup
  *   7. daemonize (unless --foreground), signalfd, READY=1 to systemd,
  *      watchdog pings (WatchdogSec=) from a loop timer, serve
  * Everything that can fail fails before the daemon detaches, so the exit
@@ -529,8 +530,14 @@ static int startup(struct rnrd *d)
         return -1;
     d->answer_cache_size = d->cfg->answer_cache_size;
     rnrd_answers_open(d);
-    /* The socket, the answer cache and the state lock are open: nothing
-     * after this needs root.  What lies below the state directory (the
+    /* Modules load, and those with privileged_open open what needs root
+     * (a socket on a port below 1024), handing it to their startup. */
+    if (rnrd_providers_create(d) != 0) {
+        log_err("out of memory loading providers");
+        return -1;
+    }
+    /* The socket, the answer cache, the state lock and the providers'
+     * privileged descriptors are open: nothing after this needs root.  What lies below the state directory (the
      * class store, the providers' directories and files) is created by
      * the account rnrd switches to, never by root in a tree that account
      * controls (privdrop.c). */

@@ -143,6 +143,21 @@ int rnrd_nsp_control(struct rnr_nsp_provider *p, const char *command, const char
     return p->ops->control(p->state, command, arg);
 }
 
+int rnrd_nsp_privileged_open(const struct rnr_nsp_provider *p, const struct rnr_nsp_check *conf,
+                             int *fds, size_t *nfds)
+{
+    size_t n = 0;
+    int rc;
+
+    *nfds = 0;
+    if (p == NULL || p->ops == NULL || rnrd_nsp_running(p) || !HAS(p->ops, privileged_open))
+        return 0;
+    rc = p->ops->privileged_open(conf, fds, &n);
+    if (rc == 0)
+        *nfds = n > RNR_NSP_MAX_FDS ? RNR_NSP_MAX_FDS : n;
+    return rc;
+}
+
 void rnrd_nsp_client_closed(struct rnr_nsp_provider *p, uint64_t client_id)
 {
     if (CAN(p, client_closed))

@@ -72,6 +72,12 @@ void rnrd_nsp_stats(struct rnr_nsp_provider *p,
 int  rnrd_nsp_control_ready(const struct rnr_nsp_provider *p);
 int  rnrd_nsp_control(struct rnr_nsp_provider *p, const char *command, const char *arg);
 
+/* Before the drop, on a loaded module that has not started: 0 with
+ * *nfds = 0 without the slot, else the slot's status; *nfds is never
+ * more than RNR_NSP_MAX_FDS. */
+int  rnrd_nsp_privileged_open(const struct rnr_nsp_provider *p, const struct rnr_nsp_check *conf,
+                              int *fds, size_t *nfds);
+
 /* Nothing when not running or without the slot. */
 void rnrd_nsp_client_closed(struct rnr_nsp_provider *p, uint64_t client_id);
 

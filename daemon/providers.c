@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "classstore.h"
@@ -119,6 +121,65 @@ static void prov_tell_classes(struct rnrd *d, struct rnr_nsp_provider *p)
     }
 }
 
+/* ---------------------------------------------------------- privileged */
+
+static const char *priv_get(void *ctx, const char *key)
+{
+    return rnrd_config_get(((struct rnr_nsp_provider *)ctx)->conf, key);
+}
+
+static void priv_error(void *ctx, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void priv_error(void *ctx, const char *key, const char *fmt, ...)
+{
+    const struct rnr_nsp_provider *p = ctx;
+    char what[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    log_err("provider %s: %s: %s", p->name, key != NULL ? key : "-", what);
+}
+
+/* With the initial privileges: only the module's own slot runs, with
+ * the section it was validated with; what it opens waits for startup. */
+static void prov_privileged_open(struct rnr_nsp_provider *p)
+{
+    const struct rnr_nsp_check conf = { .ctx = p, .get = priv_get, .error = priv_error };
+    int rc;
+
+    if (p->ops == NULL || !p->enabled)
+        return;
+    rc = rnrd_nsp_privileged_open(p, &conf, p->priv_fds, &p->npriv_fds);
+    if (rc != 0)
+        log_err("provider %s: privileged open failed: %s", p->name, rnr_status_text(rc));
+    else if (p->npriv_fds > 0)
+        log_info("provider %s: %zu descriptor(s) opened before the privilege drop", p->name,
+                 p->npriv_fds);
+}
+
+static void prov_close_fds(struct rnr_nsp_provider *p)
+{
+    while (p->npriv_fds > 0)
+        close(p->priv_fds[--p->npriv_fds]);
+}
+
+size_t rnrd_provider_take_fds(struct rnr_nsp_provider *p, int *fds, size_t max)
+{
+    size_t n = p->npriv_fds < max ? p->npriv_fds : max;
+
+    memcpy(fds, p->priv_fds, n * sizeof *fds);
+    /* Those beyond max are not the provider's: closed, never leaked. */
+    memmove(p->priv_fds, p->priv_fds + n, (p->npriv_fds - n) * sizeof *fds);
+    p->npriv_fds -= n;
+    prov_close_fds(p);
+    return n;
+}
+
+/* ---------------------------------------------------------- lifecycle */
+
 static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
 {
     char dir[4096];
@@ -141,6 +202,7 @@ static void prov_start(struct rnrd *d, struct rnr_nsp_provider *p)
         return;
     }
     rc = rnrd_nsp_startup(p, &rnrd_host);
+    prov_close_fds(p);
     if (rc != 0) {
         log_err("provider %s: startup failed: %s (inactive)", p->name, rnr_status_text(rc));
         rnrd_loop_drop_owner(d->loop, p);
@@ -171,6 +233,7 @@ static void prov_free(struct rnrd *d, struct rnr_nsp_provider *p)
     if (p == NULL)
         return;
     prov_stop(d, p);
+    prov_close_fds(p);
     if (p->dl != NULL)
         dlclose(p->dl);
     rnr_free(p->name);
@@ -219,6 +282,7 @@ static void provs_settle(struct rnrd *d)
             log_err("provider %s: id %s is already served by an earlier provider (inactive)",
                     p->name, g);
             prov_stop(d, p);
+            prov_close_fds(p);
             continue;
         }
         prov_start(d, p);
@@ -256,7 +320,7 @@ static int catalog_rebuild(struct rnrd *d)
     return 0;
 }
 
-int rnrd_providers_start(struct rnrd *d)
+int rnrd_providers_create(struct rnrd *d)
 {
     const struct rnrd_config *cfg = d->cfg;
     size_t i;
@@ -266,9 +330,18 @@ int rnrd_providers_start(struct rnrd *d)
         return -1;
     for (i = 0; i < cfg->nproviders; i++) {
         struct rnr_nsp_provider *p = prov_create(d, &cfg->providers[i]);
-        if (p != NULL)
+        if (p != NULL) {
             d->provs[d->nprovs++] = p;
+            prov_privileged_open(p);
+        }
     }
+    return 0;
+}
+
+int rnrd_providers_start(struct rnrd *d)
+{
+    if (d->provs == NULL && rnrd_providers_create(d) != 0)
+        return -1;
     provs_settle(d);
     return catalog_rebuild(d);
 }

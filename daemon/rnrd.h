@@ -90,6 +90,9 @@ struct rnr_nsp_provider {
     TAILQ_HEAD(, rnr_nsp_lookup)     lookups;     /* live sub-lookups */
     TAILQ_HEAD(, rnr_nsp_pending)    pending;     /* set_service tokens (session.c) */
     struct rnrd_pstats               stats;       /* kept across reloads */
+    /* What privileged_open opened and startup has not taken yet. */
+    int                              priv_fds[RNR_NSP_MAX_FDS];
+    size_t                           npriv_fds;
 };
 
 struct rnrd {
@@ -249,8 +252,12 @@ void rnrd_classes_close(struct rnrd *d);
 int  rnrd_classes_request(struct rnrd_client *c, const struct rnr_wire_hdr *h,
                           struct rnr_rbuf *r);
 
-/* providers.c */
+/* providers.c: create loads every module and runs privileged_open
+ * (before the privilege drop); start runs startup (after it), creating
+ * first if create did not run. */
+int  rnrd_providers_create(struct rnrd *d);
 int  rnrd_providers_start(struct rnrd *d);
+size_t rnrd_provider_take_fds(struct rnr_nsp_provider *p, int *fds, size_t max);
 void rnrd_providers_stop_all(struct rnrd *d);
 void rnrd_providers_client_closed(struct rnrd *d, uint64_t client_id);
 void rnrd_providers_reload(struct rnrd *d, struct rnrd_config *newcfg);

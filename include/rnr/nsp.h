@@ -30,9 +30,12 @@
  * fd or timer callback.
  *
  * Lifecycle, in order (after unbound's module phases):
- *   1. startup    once, with the daemon's initial privileges, before they
- *                 are dropped: open files and sockets, read the config
- *                 section, allocate state.
+ *   0. privileged_open  once per rnrd start, before the privilege drop
+ *                 (rnrd started as root): open what only root may (a
+ *                 socket on a port below 1024), nothing else.
+ *   1. startup    once, after the drop, as the daemon's account: take
+ *                 what privileged_open opened (host->take_fds), read the
+ *                 config section, allocate state, open files and sockets.
  *   2. serving    lookup_begin / lookup_cancel / set_service / class slots,
  *                 fd and timer callbacks, in any order, all on the loop.
  *   3. reload     on SIGHUP, after the new configuration was validated:
@@ -272,6 +275,14 @@ struct rnr_nsp_host {
      * visibility rule per subscriber.  Cheap when nobody subscribes. */
     void (*changed)(struct rnr_nsp_provider *p, const WSAQUERYSETA *entry, int kind,
                     uid_t owner, unsigned flags);
+
+    /* The descriptors this provider's privileged_open handed over, in its
+     * order: up to `max` copied into fds, their number returned, and from
+     * then on they are the provider's to close (the daemon forgets them;
+     * a second call returns 0).  0 as well without privileged_open, or
+     * when it opened nothing.  Only inside startup (and reload) is there
+     * anything to take: the daemon closes what startup left. */
+    size_t (*take_fds)(struct rnr_nsp_provider *p, int *fds, size_t max);
 };
 
 /* Value types of a provider's configuration keys (rnr_nsp_ops.config_keys). */
@@ -409,7 +420,23 @@ struct rnr_nsp_ops {
      * and ignores contexts. */
     int  (*change_matches)(void *state, const WSAQUERYSETA *query, DWORD flags,
                            const WSAQUERYSETA *entry);
+
+    /* Phase 0, before the privilege drop, with the initial privileges and
+     * the section's values (conf->get; conf->error logs a problem), for
+     * what only they allow: sockets on ports below 1024 (bound, with
+     * SO_BINDTODEVICE if need be).  Opens at most RNR_NSP_MAX_FDS
+     * descriptors, puts them in fds[] and their number in *nfds, and
+     * keeps no state: startup gets them back through host->take_fds,
+     * and the daemon closes any it never took (a provider that does not
+     * start).  0, or a WSA error code (logged; startup still runs, with
+     * nothing to take).  Called once per rnrd start and never on reload:
+     * a reload that needs another such socket needs a restart.  NULL:
+     * nothing to open. */
+    int  (*privileged_open)(const struct rnr_nsp_check *conf, int *fds, size_t *nfds);
 };
+
+/* The most descriptors one privileged_open hands over. */
+#define RNR_NSP_MAX_FDS 64
 
 typedef const struct rnr_nsp_ops *(*rnr_nsp_entry_fn)(unsigned abi_version);
 
