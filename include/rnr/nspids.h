@@ -34,6 +34,9 @@
 /* providers/sap: the SAP-like dynamic name space (NS_SAP). */
 #define RNR_NSPID_SAP            RNR_NSPID_INIT_(0x04)
 #define RNR_NSPID_SAP_TEXT       "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E04}"
+/* providers/netbt: NetBIOS names over TCP/IP (NS_NETBT). */
+#define RNR_NSPID_NETBT          RNR_NSPID_INIT_(0x05)
+#define RNR_NSPID_NETBT_TEXT     "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E05}"
 /* providers/directory: the persistent hierarchical directory (NS_NDS). */
 #define RNR_NSPID_DIRECTORY      RNR_NSPID_INIT_(0x0D)
 #define RNR_NSPID_DIRECTORY_TEXT "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0D}"

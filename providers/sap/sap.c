@@ -45,19 +45,6 @@ uint64_t sap_random(struct sap_state *st)
     return st->rng * 0x2545F4914F6CDD1Dull;
 }
 
-int sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate)
-{
-    if (now > b->ms)
-        b->tokens += (double)(now - b->ms) * rate / 1000.0;
-    if (b->tokens > rate)
-        b->tokens = rate;
-    b->ms = now;
-    if (b->tokens < 1.0)
-        return -1;
-    b->tokens -= 1.0;
-    return 0;
-}
-
 /* ------------------------------------------------------------ classes */
 
 uint16_t sap_class_sap_id(const struct sap_state *st, const GUID *cls)
@@ -188,8 +175,8 @@ static int sap_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider 
         goto done;
     }
     st->rng |= 1;
-    st->responses = (struct sap_bucket){ SAP_RESPONSE_RATE, sap_now(st) };
-    st->queries = (struct sap_bucket){ SAP_QUERY_RATE, sap_now(st) };
+    st->responses = (struct rnr_bucket){ SAP_RESPONSE_RATE, sap_now(st) };
+    st->queries = (struct rnr_bucket){ SAP_QUERY_RATE, sap_now(st) };
     st->start_ms = sap_now(st);
     st->table = sap_table_new(st->conf.max_entries, st->conf.max_per_sender);
     if (st->table == NULL) {

@@ -23,6 +23,7 @@
 
 #include <rnr/nsp.h>
 
+#include "bucket.h"
 #include "sap_packet.h"
 #include "sap_table.h"
 
@@ -135,11 +136,6 @@ struct sap_view {
     struct sockaddr_storage rem[SAP_MAX_ADDRS], loc[SAP_MAX_ADDRS];
 };
 
-struct sap_bucket {
-    double   tokens;
-    uint64_t ms;
-};
-
 struct sap_classid {
     GUID     cls;
     uint16_t sap_id;
@@ -172,7 +168,7 @@ struct sap_state {
     struct rnr_nsp_timer *adv_timer, *sweep_timer;
     struct sap_classid *classes;
     size_t            nclasses;
-    struct sap_bucket responses, queries;
+    struct rnr_bucket responses, queries;
     struct { uint64_t sender; uint32_t seq; } answered[16];
     unsigned          answered_next;
     struct sap_stats  stats;
@@ -197,8 +193,6 @@ uint64_t sap_now(const struct sap_state *st);
 /* Wall-clock milliseconds since the Unix epoch (packet timestamps). */
 uint64_t sap_wall_ms(void);
 uint64_t sap_random(struct sap_state *st);
-/* 0 and one token taken, or -1 when the bucket is empty. */
-int      sap_bucket_take(struct sap_bucket *b, uint64_t now, unsigned rate);
 
 /* sap_conf.c: the section into *c (defaults filled); WSAEINVAL with a
  * logged reason. */

@@ -305,7 +305,7 @@ static void send_query(struct sap_state *st, const struct sap_pending *pd)
     struct sap_entry q;
     size_t len;
 
-    if (sap_bucket_take(&st->queries, sap_now(st), SAP_QUERY_RATE) != 0) {
+    if (rnr_bucket_take(&st->queries, sap_now(st), SAP_QUERY_RATE) != 0) {
         st->stats.queries_limited++;
         return;
     }

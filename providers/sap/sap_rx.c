@@ -141,7 +141,7 @@ static void answer(struct sap_state *st, const uint8_t *buf, size_t len,
     }
     if (!any || w->count == 0)
         return;
-    if (sap_bucket_take(&st->responses, sap_now(st), SAP_RESPONSE_RATE) != 0) {
+    if (rnr_bucket_take(&st->responses, sap_now(st), SAP_RESPONSE_RATE) != 0) {
         st->stats.responses_limited++;
         return;
     }

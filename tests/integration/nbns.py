@@ -10,6 +10,8 @@ the C codec, for the fuzz seeds and the tests that talk to rnrd on UDP 137.
                                             "NAME<XX> flags" per name
   nbns.py send HEX DEST [COUNT]              raw datagrams (hex), COUNT times
   nbns.py garbage DEST                       a set of malformed packets
+  nbns.py burst NAME SUFFIX DEST COUNT       COUNT queries at once; prints
+                                            how many were answered
 Broadcast destinations are allowed.  The source port is 137 when it can be
 bound, else any."""
 import socket
@@ -150,6 +152,20 @@ def main(argv):
         s = sock()
         for _ in range(int(argv[4]) if len(argv) > 4 else 1):
             s.sendto(bytes.fromhex(argv[2]), (argv[3], 137))
+        return 0
+    if cmd == "burst":
+        s = sock()
+        for i in range(int(argv[5])):
+            s.sendto(query(argv[2], int(argv[3], 16), tid=0x1000 + i, bcast=False),
+                     (argv[4], 137))
+        n = 0
+        while True:
+            try:
+                s.recvfrom(2048)
+                n += 1
+            except socket.timeout:
+                break
+        print(n)
         return 0
     if cmd == "garbage":
         s = sock()
