@@ -10,6 +10,8 @@ the C codec, for the fuzz seeds and the tests that talk to rnrd on UDP 137.
                                             "NAME<XX> flags" per name
   nbns.py send HEX DEST [COUNT]              raw datagrams (hex), COUNT times
   nbns.py garbage DEST                       a set of malformed packets
+  nbns.py listen SECONDS                     port 137 for SECONDS: prints
+                                            "OPCODE NAME<XX>" per request
   nbns.py burst NAME SUFFIX DEST COUNT       COUNT queries at once; prints
                                             how many were answered
 Broadcast destinations are allowed.  The source port is 137 when it can be
@@ -17,6 +19,7 @@ bound, else any."""
 import socket
 import struct
 import sys
+import time
 
 
 def encode_name(name, suffix=0x20, scope="", pad=b" "):
@@ -166,6 +169,25 @@ def main(argv):
             except socket.timeout:
                 break
         print(n)
+        return 0
+    if cmd == "listen":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", 137))
+        s.settimeout(0.1)
+        end = time.monotonic() + float(argv[2])
+        print("listening", flush=True)
+        while time.monotonic() < end:
+            try:
+                data = s.recvfrom(2048)[0]
+            except socket.timeout:
+                continue
+            if len(data) < 12 + 34 or data[12] != 32:
+                continue
+            raw = bytes(((data[13 + 2 * i] - 65) << 4) | (data[14 + 2 * i] - 65)
+                        for i in range(16))
+            print("%d %s<%02X>" % ((data[2] >> 3) & 15, raw[:15].decode("latin-1").rstrip(),
+                                   raw[15]), flush=True)
         return 0
     if cmd == "garbage":
         s = sock()

@@ -14,11 +14,15 @@
 #   6. a broadcast from an off-link source gets no answer (counted), and
 #      A does not answer on eth1, which it was not configured for;
 #   7. a registration ends with the connection that made it unless
-#      --persistent; a user's names are its own.
+#      --persistent; a user's names are its own; group names;
+#   8. through NS_ALL (gethostbyname, getaddrinfo with netbt_gai) hosts
+#      and dns answer before netbt, and netbt answers what they do not;
+#   9. stopping rnrd releases its names (C hears the releases).
 #
 # Root only (namespaces): exits 77 otherwise.
 RNRD=${RNRD:-./daemon/rnrd}
 RNRCTL=${RNRCTL:-./client/rnrctl/rnrctl}
+GAI=${GAI:-./tests/integration/netbt_gai}
 builddir=$(pwd)
 srcdir=${srcdir:-$(dirname "$0")/../..}
 PY=$(command -v /usr/bin/python3 || command -v python3)
@@ -26,8 +30,9 @@ NBNS="$PY $srcdir/tests/integration/nbns.py"
 moddir=$builddir/providers/.libs
 [ -x "$RNRD" ] && [ -x "$RNRCTL" ] && [ -e "$moddir/netbt.so" ] ||
     { echo "run from the build directory after make" >&2; exit 99; }
-if [ -x client/rnrctl/.libs/rnrctl ]; then
+if [ -x client/rnrctl/.libs/rnrctl ] && [ -x tests/integration/.libs/netbt_gai ]; then
     RNRCTL=$builddir/client/rnrctl/.libs/rnrctl
+    GAI=$builddir/tests/integration/.libs/netbt_gai
     LD_LIBRARY_PATH=$builddir/client/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
     export LD_LIBRARY_PATH
 fi
@@ -53,8 +58,12 @@ ip -n "$(ns D)" addr add 10.79.0.2/24 dev eth0
 ip -n "$(ns D)" link set eth0 up
 ip -n "$(ns D)" link set lo up
 
+# B also has hosts and dns before netbt, as etc/rnrd.conf orders them:
+# through NS_ALL their answers come first (section 8).
 conf() {
     mkdir -p "$tmp/$1"
+    printf '10.78.0.77 shadowed\n' >"$tmp/$1/hosts"
+    printf 'nameserver 127.0.0.1\n' >"$tmp/$1/resolv.conf"
     {
         echo "[daemon]"
         echo "user = root"
@@ -62,6 +71,16 @@ conf() {
         echo "state-dir = $tmp/$1/state"
         echo "module-dir = $moddir"
         echo "log-level = info"
+        if [ "$1" = B ]; then
+            echo "[provider hosts]"
+            echo "module = hosts"
+            echo "hosts-file = $tmp/$1/hosts"
+            echo "[provider dns]"
+            echo "module = dns"
+            echo "resolv-conf = $tmp/$1/resolv.conf"
+            echo "timeout-ms = 100"
+            echo "attempts = 1"
+        fi
         echo "[provider netbt]"
         echo "module = netbt"
         echo "interfaces = eth0"
@@ -200,9 +219,37 @@ out=$(py C query WG 1e 10.78.0.255 2>&1)
     fail "7: the group WG<1E> is not answered by both: $out"
 echo "7: done"
 
-# Stopping releases every name.
+# ---------------------------------------------------------- 8. NS_ALL order
+# SHADOWED is in B's hosts file and registered on A: gethostbyname and
+# getaddrinfo (through librnr, NS_ALL) give the hosts file's address;
+# KEEP exists only in NetBIOS: they reach netbt for it.
+ctl A register hostname SHADOWED --ns NS_NETBT --persistent >/dev/null 2>&1 ||
+    fail "8: register SHADOWED"
+gai() { ip netns exec "$(ns B)" env RNR_SOCKET="$tmp/B/rnrd.sock" RNR_ANSWER_CACHE=0 "$GAI" "$1"; }
+out=$(gai shadowed)
+[ "$out" = "gethostbyname 10.78.0.77
+getaddrinfo 10.78.0.77" ] || fail "8: NS_ALL did not give the hosts file first: $out"
+out=$(gai 'keep#1c')
+[ "$out" = "gethostbyname 10.78.0.1
+getaddrinfo 10.78.0.1" ] || fail "8: NS_ALL did not reach netbt: $out"
+out=$(ctl B lookup host shadowed 2>&1 | sed -n 's/^  provider .*(\(.*\))$/\1/p' | head -1)
+[ -n "$out" ] && [ "$out" != "NetBIOS over TCP/IP" ] || fail "8: first NS_ALL result from $out"
+echo "8: done"
+
+# ---------------------------------------------------------- 9. release on stop
+py C listen 3 >"$tmp/heard" &
+pids="$pids $!"
+n=0
+until grep -q listening "$tmp/heard" 2>/dev/null; do
+    n=$((n + 1)); [ $n -gt 50 ] && break; sleep 0.1
+done
 kill "$pidA"
 wait "$pidA" 2>/dev/null
+sleep 3.2
+for name in 'GUARD<00>' 'GUARD<20>' 'KEEP<1C>' 'WG<1E>'; do
+    grep -q "^6 $name\$" "$tmp/heard" || fail "9: no release of $name when A stopped: $(cat "$tmp/heard")"
+done
+echo "9: done"
 grep -q 'ERROR\|AddressSanitizer\|runtime error' "$tmp/A/log" && fail "A's log: $(cat "$tmp/A/log")"
 [ $fails -eq 0 ] || { echo "--- A"; cat "$tmp/A/log"; echo "--- B"; cat "$tmp/B/log"; }
 exit $((fails != 0))
