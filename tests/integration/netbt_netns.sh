@@ -17,7 +17,9 @@
 #      --persistent; a user's names are its own; group names;
 #   8. through NS_ALL (gethostbyname, getaddrinfo with netbt_gai) hosts
 #      and dns answer before netbt, and netbt answers what they do not;
-#   9. stopping rnrd releases its names (C hears the releases).
+#   9. an rnrd that drops to its account binds port 137 before the drop
+#      (privileged_open) and keeps the socket across a reload;
+#  10. stopping rnrd releases its names (C hears the releases).
 #
 # Root only (namespaces): exits 77 otherwise.
 RNRD=${RNRD:-./daemon/rnrd}
@@ -236,7 +238,37 @@ out=$(ctl B lookup host shadowed 2>&1 | sed -n 's/^  provider .*(\(.*\))$/\1/p' 
 [ -n "$out" ] && [ "$out" != "NetBIOS over TCP/IP" ] || fail "8: first NS_ALL result from $out"
 echo "8: done"
 
-# ---------------------------------------------------------- 9. release on stop
+# ---------------------------------------------------------- 9. privilege drop
+# D runs rnrd as root that drops to its account (the default user):
+# port 137 is bound before the drop, and a reload keeps the socket.
+if getent passwd rnrd >/dev/null 2>&1; then
+    conf D
+    sed -i '/^user = root$/d' "$tmp/D/rnrd.conf"
+    chmod 755 "$tmp" "$tmp/D"
+    start D
+    uid=$(awk '/^Uid:/ { print $3 }' "/proc/$pidD/status")
+    [ "$uid" = "$(id -u rnrd)" ] || fail "9: rnrd on D runs as uid $uid"
+    grep -q 'netbt: 1 descriptor(s) opened before the privilege drop' "$tmp/D/log" ||
+        fail "9: no socket opened before the drop: $(cat "$tmp/D/log")"
+    ctl D register hostname DNODE --ns NS_NETBT --persistent >/dev/null 2>&1 ||
+        fail "9: register on D"
+    py A query DNODE 00 10.79.0.255 | grep -q '^10\.79\.0\.2 ' ||
+        fail "9: D does not answer as its unprivileged account"
+    sed -i 's/^interfaces = eth0$/interfaces = eth0, lo/' "$tmp/D/rnrd.conf"
+    kill -HUP "$pidD"
+    n=0
+    until grep -q 'interfaces changed; takes effect at the next restart' "$tmp/D/log"; do
+        n=$((n + 1)); [ $n -gt 50 ] && { fail "9: reload did not say it needs a restart"; break; }
+        sleep 0.1
+    done
+    py A query DNODE 00 10.79.0.255 | grep -q '^10\.79\.0\.2 ' ||
+        fail "9: D lost its socket on reload"
+    echo "9: done"
+else
+    echo "9: skipped (no rnrd account)"
+fi
+
+# ---------------------------------------------------------- 10. release on stop
 py C listen 3 >"$tmp/heard" &
 pids="$pids $!"
 n=0
@@ -247,9 +279,9 @@ kill "$pidA"
 wait "$pidA" 2>/dev/null
 sleep 3.2
 for name in 'GUARD<00>' 'GUARD<20>' 'KEEP<1C>' 'WG<1E>'; do
-    grep -q "^6 $name\$" "$tmp/heard" || fail "9: no release of $name when A stopped: $(cat "$tmp/heard")"
+    grep -q "^6 $name\$" "$tmp/heard" || fail "10: no release of $name when A stopped: $(cat "$tmp/heard")"
 done
-echo "9: done"
+echo "10: done"
 grep -q 'ERROR\|AddressSanitizer\|runtime error' "$tmp/A/log" && fail "A's log: $(cat "$tmp/A/log")"
 [ $fails -eq 0 ] || { echo "--- A"; cat "$tmp/A/log"; echo "--- B"; cat "$tmp/B/log"; }
 exit $((fails != 0))
