@@ -300,12 +300,32 @@ int netbt_net_may_reply(struct netbt_state *st, uint32_t src)
     return 0;
 }
 
+/* The address this host reaches the WINS server from: the kernel's
+ * choice for a datagram there (a connected UDP socket sends nothing). */
+static uint32_t wins_source(const struct netbt_state *st)
+{
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    uint32_t a = 0;
+
+    if (fd < 0)
+        return 0;
+    if (connect(fd, (const struct sockaddr *)&st->conf.wins, sizeof st->conf.wins) == 0 &&
+        getsockname(fd, (struct sockaddr *)&me, &len) == 0)
+        a = me.sin_addr.s_addr;
+    close(fd);
+    return a;
+}
+
 uint32_t netbt_net_local_addr(const struct netbt_state *st, const struct netbt_iface *f)
 {
     unsigned k;
 
     if (f != NULL && f->have_addr)
         return f->addr.s_addr;
+    if (f == NULL && st->conf.have_wins)
+        return wins_source(st);
     for (k = 0; k < st->nifaces; k++)
         if (st->ifaces[k].have_addr)
             return st->ifaces[k].addr.s_addr;
