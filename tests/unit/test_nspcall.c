@@ -173,6 +173,16 @@ static void test_older_table(void **unused)
     assert_int_equal(rnrd_nsp_change_matches(&p, &qs, 0, &qs), -1);
     assert_null(rnrd_nsp_config_keys(p.ops));
     rnrd_nsp_check_config(p.ops, &chk);
+    {
+        int fds[RNR_NSP_MAX_FDS];
+        size_t nfds = 99;
+
+        rnrd_nsp_cleanup(&p);
+        assert_int_equal(rnrd_nsp_privileged_open(&p, &chk, fds, &nfds), 0);
+        assert_int_equal(nfds, 0);
+        calls_cleanup = 0;
+        assert_int_equal(rnrd_nsp_startup(&p, &host), 0);
+    }
 
     rnrd_nsp_cleanup(&p);
     assert_int_equal(calls_cleanup, 1);
@@ -206,11 +216,62 @@ static void test_no_slots(void **unused)
     assert_false(rnrd_nsp_running(&p));
 }
 
+static size_t priv_calls, priv_give;
+
+static int give_fds(const struct rnr_nsp_check *conf, int *fds, size_t *nfds)
+{
+    size_t i;
+
+    assert_string_equal(conf->get(conf->ctx, "interfaces"), "eth9");
+    priv_calls++;
+    for (i = 0; i < priv_give && i < RNR_NSP_MAX_FDS; i++)
+        fds[i] = (int)(100 + i);
+    *nfds = priv_give;
+    return 0;
+}
+
+static const char *get_iface(void *ctx, const char *key)
+{
+    (void)ctx;
+    return strcmp(key, "interfaces") == 0 ? "eth9" : NULL;
+}
+
+/* privileged_open runs only on a module that has not started, with the
+ * section's values, and what it reports is never more than the array. */
+static void test_privileged_open(void **unused)
+{
+    const struct rnr_nsp_ops ops = { RNR_NSP_OPS_INIT, .name = "priv",
+                                     .privileged_open = give_fds };
+    const struct rnr_nsp_host host = { .size = sizeof host };
+    const struct rnr_nsp_check chk = { .get = get_iface, .error = no_error };
+    struct rnr_nsp_provider p;
+    int fds[RNR_NSP_MAX_FDS];
+    size_t nfds = 99;
+
+    (void)unused;
+    memset(&p, 0, sizeof p);
+    p.ops = &ops;
+    priv_give = 2;
+    assert_int_equal(rnrd_nsp_privileged_open(&p, &chk, fds, &nfds), 0);
+    assert_int_equal(priv_calls, 1);
+    assert_int_equal(nfds, 2);
+    assert_int_equal(fds[1], 101);
+    priv_give = RNR_NSP_MAX_FDS + 5;
+    assert_int_equal(rnrd_nsp_privileged_open(&p, &chk, fds, &nfds), 0);
+    assert_int_equal(nfds, RNR_NSP_MAX_FDS);
+    assert_int_equal(rnrd_nsp_startup(&p, &host), 0);
+    assert_int_equal(rnrd_nsp_privileged_open(&p, &chk, fds, &nfds), 0);
+    assert_int_equal(nfds, 0);
+    assert_int_equal(priv_calls, 2);
+    rnrd_nsp_cleanup(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_older_table),
         cmocka_unit_test(test_no_slots),
+        cmocka_unit_test(test_privileged_open),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
