@@ -124,7 +124,7 @@ static void on_answer(struct netbt_txn *t, int status)
 {
     struct netbt_lookup *l = t->owner;
     struct netbt_state *st = l->st;
-    uint64_t now = st->host->now_ms();
+    uint64_t now = st->host->now_ms(), ttl;
     int rc;
 
     l->txn = NULL;
@@ -139,10 +139,14 @@ static void on_answer(struct netbt_txn *t, int status)
         ask_next(l);
         return;
     }
-    netbt_cache_put(st->cache, &l->names[l->cur], t->answer->addrs, t->answer->naddrs,
-                    (uint64_t)t->answer->ttl * 1000u, now);
+    ttl = (uint64_t)t->answer->ttl * 1000u;
+    if (ttl > (uint64_t)NETBT_MAX_CACHE_TTL_S * 1000u)
+        ttl = (uint64_t)NETBT_MAX_CACHE_TTL_S * 1000u;
+    netbt_cache_put(st->cache, &l->names[l->cur], t->answer->addrs, t->answer->naddrs, ttl,
+                    now);
     rc = emit_addrs(l, t->answer->addrs, t->answer->naddrs);
-    lookup_finish(l, rc, 0);
+    /* The answer holds as long as the cache keeps it. */
+    lookup_finish(l, rc, rc == 0 && st->conf.cache_size > 0 ? ttl : 0);
 }
 
 /* Our own names first, then the cache, then the network. */
@@ -174,7 +178,7 @@ static void ask_next(struct netbt_lookup *l)
         st->stats.negative_hits++;
     }
     if (l->cur == l->nnames) {
-        lookup_finish(l, WSAHOST_NOT_FOUND, l->fresh ? 0 : NETBT_NEG_TTL_MS);
+        lookup_finish(l, WSAHOST_NOT_FOUND, st->conf.cache_size > 0 ? NETBT_NEG_TTL_MS : 0);
         return;
     }
     l->txn = netbt_txn_start(st, NETBT_TX_QUERY, &l->names[l->cur], 0, NULL, on_answer, l);
