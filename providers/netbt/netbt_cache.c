@@ -94,7 +94,8 @@ void netbt_cache_put(struct netbt_cache *c, const struct nbns_name *n,
     e->name = *n;
     e->expires = now + ttl_ms;
     e->naddrs = naddrs;
-    memcpy(e->addrs, a, naddrs * sizeof *a);
+    if (naddrs > 0)
+        memcpy(e->addrs, a, naddrs * sizeof *a);
 }
 
 int netbt_cache_get(struct netbt_cache *c, const struct nbns_name *n, uint64_t now,
