@@ -244,6 +244,7 @@ echo "8: done"
 if getent passwd rnrd >/dev/null 2>&1; then
     conf D
     sed -i '/^user = root$/d' "$tmp/D/rnrd.conf"
+    echo "answer-host-name = yes" >>"$tmp/D/rnrd.conf"
     chmod 755 "$tmp" "$tmp/D"
     start D
     uid=$(awk '/^Uid:/ { print $3 }' "/proc/$pidD/status")
@@ -254,6 +255,12 @@ if getent passwd rnrd >/dev/null 2>&1; then
         fail "9: register on D"
     py A query DNODE 00 10.79.0.255 | grep -q '^10\.79\.0\.2 ' ||
         fail "9: D does not answer as its unprivileged account"
+    # answer-host-name: D claimed the host name (the namespaces share it).
+    hn=$(hostname | cut -d. -f1 | cut -c1-15 | tr '[:lower:]' '[:upper:]')
+    if echo "$hn" | grep -qx '[A-Z0-9_-]*'; then
+        py A query "$hn" 20 10.79.0.255 | grep -q '^10\.79\.0\.2 ' ||
+            fail "9: answer-host-name: D does not answer for $hn<20>"
+    fi
     sed -i 's/^interfaces = eth0$/interfaces = eth0, lo/' "$tmp/D/rnrd.conf"
     kill -HUP "$pidD"
     n=0
