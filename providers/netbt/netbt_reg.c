@@ -374,16 +374,24 @@ void netbt_client_closed(void *state, uint64_t client_id)
     }
 }
 
+/* A claim still open when rnrd stops fails, so that its caller hears. */
+static void claim_abandon(struct netbt_state *st, struct netbt_claim *c)
+{
+    struct netbt_reg *r;
+
+    if (c->token != NULL)
+        st->host->set_service_done(st->p, c->token, WSAECANCELLED);
+    for (r = st->regs; r != NULL; r = r->next)
+        if (r->claim == c)
+            r->claim = NULL;
+    rnr_free(c);
+}
+
 void netbt_reg_release_all(struct netbt_state *st)
 {
     while (st->regs != NULL) {
-        struct netbt_claim *c = st->regs->claim;
-
-        /* A claim still open fails, so its caller hears. */
-        if (c != NULL && c->token != NULL) {
-            st->host->set_service_done(st->p, c->token, WSAECANCELLED);
-            c->token = NULL;
-        }
+        if (st->regs->claim != NULL)
+            claim_abandon(st, st->regs->claim);
         reg_unlink_free(st, &st->regs, 1);
     }
 }
