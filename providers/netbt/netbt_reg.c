@@ -167,6 +167,11 @@ static void on_claimed(struct netbt_txn *t, int status)
         st->stats.registered++;
         refresh_arm(st, r);
     } else {
+        /* Granted by one channel (the WINS server), refused on the
+         * other: the grant goes back. */
+        if (t->verdict > 0)
+            (void)netbt_txn_start(st, NETBT_TX_RELEASE, &r->name, t->nb_flags, NULL,
+                                  reg_notify_none, NULL);
         if (status == WSAEACCES)
             st->stats.conflicts++;
         /* Nobody to ask (p-node, the server silent): not a conflict. */
