@@ -71,6 +71,7 @@ static const struct rnrctl_command *const commands[] = {
     &rnrctl_command_cache,
     &rnrctl_command_control,
     &rnrctl_command_directory,
+    &rnrctl_command_ldap,
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -200,6 +200,7 @@ extern const struct rnrctl_command rnrctl_command_stats;
 extern const struct rnrctl_command rnrctl_command_log_level;
 extern const struct rnrctl_command rnrctl_command_reload;
 extern const struct rnrctl_command rnrctl_command_cache;
+extern const struct rnrctl_command rnrctl_command_ldap;
 extern const struct rnrctl_command rnrctl_command_control;
 extern const struct rnrctl_command rnrctl_command_directory;
 

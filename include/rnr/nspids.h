@@ -40,6 +40,9 @@
 /* providers/directory: the persistent hierarchical directory (NS_NDS). */
 #define RNR_NSPID_DIRECTORY      RNR_NSPID_INIT_(0x0D)
 #define RNR_NSPID_DIRECTORY_TEXT "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0D}"
+/* providers/ldap: Active Directory's Winsock objects over LDAP (NS_NTDS). */
+#define RNR_NSPID_LDAP           RNR_NSPID_INIT_(0x0E)
+#define RNR_NSPID_LDAP_TEXT      "{8C6B8C1E-3F2A-4D55-9B0E-6A1F2C3D4E0E}"
 
 /* The class of the directory's container results: a query of it (or of
  * the null GUID) may return containers. */
