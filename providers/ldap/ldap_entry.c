@@ -63,19 +63,28 @@ static int is_container(LDAP *ld, LDAPMessage *e)
     return cont && !inst;
 }
 
-/* The path of the entry's parent below the Winsock container, "\a\b". */
-static char *entry_context(struct lp_state *st, LDAP *ld, LDAPMessage *e)
+size_t lp_dn_depth(const char *dn)
 {
-    char        *dn = ldap_get_dn(ld, e);
-    char       **comp = dn != NULL ? ldap_explode_dn(dn, 1) : NULL;
-    char       **top = ldap_explode_dn(st->cfg.container, 1);
-    struct lp_buf b = { 0 };
-    size_t       n = 0, nc = 0, i;
+    char **comp = ldap_explode_dn(dn, 1);
+    size_t n = 0;
 
     while (comp != NULL && comp[n] != NULL)
         n++;
-    while (top != NULL && top[nc] != NULL)
-        nc++;
+    ldap_memvfree((void **)comp);
+    return n;
+}
+
+/* The path of the entry's parent below the Winsock container, "\a\b";
+ * *depth: the entry's RDNs. */
+static char *entry_context(struct lp_state *st, LDAP *ld, LDAPMessage *e, size_t *depth)
+{
+    char         *dn = ldap_get_dn(ld, e);
+    char        **comp = dn != NULL ? ldap_explode_dn(dn, 1) : NULL;
+    struct lp_buf b = { 0 };
+    size_t        n = 0, nc = lp_dn_depth(st->cfg.container), i;
+
+    while (comp != NULL && comp[n] != NULL)
+        n++;
     for (i = n > nc + 1 ? n - nc - 1 : 0; i > 0; i--) {
         lp_buf_puts(&b, "\\");
         lp_buf_puts(&b, comp[i]);
@@ -84,9 +93,9 @@ static char *entry_context(struct lp_state *st, LDAP *ld, LDAPMessage *e)
         lp_buf_puts(&b, "\\");
     ldap_memfree(dn);
     ldap_memvfree((void **)comp);
-    ldap_memvfree((void **)top);
     if (b.error)
         lp_buf_free(&b);
+    *depth = n;
     return b.data;
 }
 
@@ -141,24 +150,31 @@ done:
 }
 
 int lp_entry_emit(struct lp_state *st, struct rnr_nsp_lookup *lk, LDAP *ld, LDAPMessage *e,
-                  const char *pattern)
+                  size_t base_depth, const char *pattern, const WSAVERSION *want)
 {
     static const GUID cont = RNR_SVCID_DIRECTORY_CONTAINER;
     struct lp_result  r;
     int               rc = 0, container = is_container(ld, e);
+    size_t            depth = 0;
 
     memset(&r, 0, sizeof r);
     r.qs.dwSize = sizeof r.qs;
     r.qs.dwNameSpace = NS_NTDS;
     r.name = container ? attr_text(ld, e, "cn", LP_NAME_MAX)
                        : attr_text(ld, e, "displayName", LP_NAME_MAX);
-    if (r.name == NULL || (r.context = entry_context(st, ld, e)) == NULL ||
+    if (r.name == NULL || (r.context = entry_context(st, ld, e, &depth)) == NULL ||
         (!container && read_instance(st, ld, e, &r) != 0)) {
         st->malformed++;
         goto done;
     }
+    if (depth == base_depth)
+        goto done;
     if (pattern != NULL && !rnr_wildcard_match(pattern, r.name))
         goto done;
+    if (!container && !rnr_qs_version_matches(want, r.qs.lpVersion)) {
+        rc = LP_VERSION_MISS;
+        goto done;
+    }
     if (container)
         r.cls = cont;
     r.qs.lpszServiceInstanceName = r.name;

@@ -126,11 +126,17 @@ int  lp_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA 
                      DWORD flags);
 void lp_lookup_cancel(void *state, struct rnr_nsp_lookup *lk);
 
-/* ldap_entry.c: an entry as a result, emitted through `lk` unless its
+/* ldap_entry.c: the number of RDNs of `dn`, 0 when it does not parse. */
+size_t lp_dn_depth(const char *dn);
+/* An entry as a result, emitted through `lk` unless it is the search's
+ * base itself (`base_depth` RDNs: a subtree search returns it) or its
  * name does not match `pattern` (wildcards; NULL: any).  1 emitted, 0
- * skipped (malformed, counted), WSAENOBUFS when the lookup takes no more. */
+ * skipped (malformed, counted), LP_VERSION_MISS when only the version
+ * (`want`, NULL: any) did not match, WSAENOBUFS when the lookup takes
+ * no more. */
+#define LP_VERSION_MISS 2
 int  lp_entry_emit(struct lp_state *st, struct rnr_nsp_lookup *lk, LDAP *ld, LDAPMessage *e,
-                   const char *pattern);
+                   size_t base_depth, const char *pattern, const WSAVERSION *want);
 
 /* ldap_set.c */
 int  lp_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs,

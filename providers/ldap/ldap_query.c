@@ -25,9 +25,12 @@ struct lp_lookup {
     char                  *base;
     char                  *filter;
     int                    scope;
+    size_t                 base_depth;
     DWORD                  flags;
     char                  *name;   /* the pattern, NULL for any */
-    size_t                 found;
+    WSAVERSION             ver;
+    int                    has_ver;
+    size_t                 found, version_missed;
     int                    stopped;
 };
 
@@ -119,9 +122,13 @@ static void lookup_end(struct lp_lookup *l, int status)
 {
     struct lp_state *st = l->st;
 
+    /* As the directory answers: only the version differed, or no
+     * container where containers were asked for, is WSANO_DATA. */
     if (status == 0 && l->found == 0)
-        status = WSASERVICE_NOT_FOUND;
-    if ((status == 0 || status == WSASERVICE_NOT_FOUND) && st->cfg.cache_ttl > 0 &&
+        status = l->version_missed > 0 || (l->flags & LUP_CONTAINERS) ? WSANO_DATA
+                                                                       : WSASERVICE_NOT_FOUND;
+    if ((status == 0 || status == WSASERVICE_NOT_FOUND ||
+         status == WSANO_DATA) && st->cfg.cache_ttl > 0 &&
         st->host->lookup_reusable != NULL)
         st->host->lookup_reusable(l->lk, st->cfg.cache_ttl * 1000u);
     st->host->lookup_set_data(l->lk, NULL);
@@ -134,9 +141,11 @@ static void lookup_entry(struct lp_req *rq, LDAP *ld, LDAPMessage *e)
     struct lp_lookup *l = rq->arg;
     int               rc;
 
-    rc = lp_entry_emit(l->st, l->lk, ld, e, l->name);
+    rc = lp_entry_emit(l->st, l->lk, ld, e, l->base_depth, l->name, l->has_ver ? &l->ver : NULL);
     if (rc == 1) {
         l->found++;
+    } else if (rc == LP_VERSION_MISS) {
+        l->version_missed++;
     } else if (rc == WSAENOBUFS) {
         /* The client takes no more: the search is abandoned. */
         lp_req_cancel(rq);
@@ -169,9 +178,14 @@ int lp_lookup_begin(void *state, struct rnr_nsp_lookup *lk, const WSAQUERYSETA *
         goto done;
     }
     l->flags = flags;
+    if (qs->lpVersion != NULL) {
+        l->ver = *qs->lpVersion;
+        l->has_ver = 1;
+    }
     l->scope = (flags & LUP_DEEP) ? LDAP_SCOPE_SUBTREE : LDAP_SCOPE_ONELEVEL;
     if ((rc = lp_context_dn(qs->lpszContext, st->cfg.container, &l->base)) != 0)
         goto done;
+    l->base_depth = lp_dn_depth(l->base);
     if ((l->filter = filter_build(qs, flags)) == NULL) {
         rc = WSA_NOT_ENOUGH_MEMORY;
         goto done;
