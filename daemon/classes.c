@@ -241,6 +241,7 @@ static int classes_get_name(struct rnrd_client *c, uint32_t id, struct rnr_rbuf 
     const WSASERVICECLASSINFOA *ci;
     const char *name = NULL;
     struct rnr_wbuf *w;
+    size_t i;
     GUID g;
 
     if (rnr_wire_get_guid(r, &g) != 0 || rnr_rbuf_finish(r) != 0)
@@ -250,6 +251,11 @@ static int classes_get_name(struct rnrd_client *c, uint32_t id, struct rnr_rbuf 
         name = ci->lpszServiceClassName;
     if (name == NULL)
         name = rnr_guid_wellknown_name(&g);
+    /* Then providers that keep classes of their own (a directory shared
+     * by many hosts names classes installed elsewhere). */
+    for (i = 0; name == NULL && i < c->d->nprovs; i++)
+        if (rnrd_nsp_get_class_info(c->d->provs[i], &g, &ci) == 0 && ci != NULL)
+            name = ci->lpszServiceClassName;
     if (name == NULL) {
         /* TCP/UDP port classes are named by the client from the services
          * database. */

@@ -182,7 +182,9 @@ static void lp_cleanup(void *state)
 
     if (st == NULL)
         return;
+    lp_classes_stop(st);
     lp_conn_stop(st);
+    lp_classes_free(st);
     lp_owners_free(st);
     lp_config_free(&st->cfg);
     rnr_free(st);
@@ -205,6 +207,7 @@ static int lp_startup(const struct rnr_nsp_host *host, struct rnr_nsp_provider *
     }
     host->log(p, RNR_NSP_LOG_INFO, "%zu server(s), first %s; container %s", st->cfg.nuris,
               st->cfg.uris[0], st->cfg.container);
+    lp_classes_start(st);
     *state = st;
     return 0;
 }
@@ -343,6 +346,7 @@ static const struct rnr_nsp_ops lp_ops = {
     .set_service = lp_set_service,
     .install_class = lp_install_class,
     .remove_class = lp_remove_class,
+    .get_class_info = lp_get_class_info,
     .stats = lp_stats,
     .control = lp_control,
     .config_keys = lp_config_keys,

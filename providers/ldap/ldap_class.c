@@ -3,10 +3,10 @@
  * Service classes as serviceClass objects in the Winsock container
  * (cn and displayName the class name, serviceClassID, one
  * serviceClassInfo value per WSANSCLASSINFO).  rnrd's class slots are
- * synchronous and rnrd keeps its own class store, which answers
- * WSAGetServiceClassInfo and the class-name functions; this provider
- * mirrors every install and removal into the directory, asynchronously,
- * so that other hosts' rnrd find them (doc/ldap.md, "Classes").
+ * synchronous and rnrd keeps its own class store; this provider mirrors
+ * every install and removal into the directory, asynchronously (the
+ * outcome is logged: the caller's status is the store's), so that other
+ * hosts' rnrd find them (ldap_classget.c, doc/ldap.md "Classes").
  */
 #include "config.h"
 
@@ -104,6 +104,8 @@ static void cwrite_done(struct lp_req *rq, int rc)
         lp_req_submit(st, &c->rq);
         return;
     }
+    if (rc == LDAP_SUCCESS)
+        lp_classes_refresh(st);
     if (rc != LDAP_SUCCESS || (c->step == C_FIND && c->dn == NULL))
         st->host->log(st->p, RNR_NSP_LOG_WARNING, "service class %s: %s in the directory failed: "
                       "%s", c->name != NULL ? c->name : c->filter,

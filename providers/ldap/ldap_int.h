@@ -27,6 +27,8 @@
 #define LP_BACKOFF_MAX_MS  5000u
 #define LP_MAX_PASSWORD    1024u
 #define LP_MAX_ADDRS       64u        /* winsockAddresses values per entry */
+#define LP_MAX_CLASSES     1000u      /* serviceClass objects read */
+#define LP_MAX_CLASSINFOS  64u        /* serviceClassInfo values per class */
 
 /* The Winsock container below `base`, as Active Directory has it. */
 #define LP_CONTAINER_RDNS "CN=WinsockServices,CN=System,"
@@ -99,6 +101,12 @@ struct lp_state {
     struct lp_reqs             sent;
 
     struct lp_owner           *owners;
+    /* The directory's service classes, as last read (ldap_classget.c). */
+    WSASERVICECLASSINFOA     **classes;
+    size_t                     nclasses;
+    struct lp_req             *class_refresh;   /* a read in flight */
+    struct rnr_nsp_timer      *class_timer;
+    int                        stopping;
     int                        init_status;  /* `init`'s outcome, WSAEINPROGRESS */
 
     uint64_t lookups, entries, malformed, sets, refused, timeouts, failovers, connects;
@@ -150,5 +158,13 @@ int  lp_init_tree(struct lp_state *st, void (*done)(void *arg, int wsa), void *a
 /* ldap_class.c */
 int  lp_install_class(void *state, const WSASERVICECLASSINFOA *info);
 int  lp_remove_class(void *state, const GUID *class_id);
+
+/* ldap_classget.c: the classes as the directory has them, read again
+ * every cache-ttl (at least every second) and after each change. */
+void lp_classes_start(struct lp_state *st);
+void lp_classes_stop(struct lp_state *st);
+void lp_classes_free(struct lp_state *st);
+void lp_classes_refresh(struct lp_state *st);
+int  lp_get_class_info(void *state, const GUID *class_id, const WSASERVICECLASSINFOA **out);
 
 #endif /* RNR_LDAP_INT_H */

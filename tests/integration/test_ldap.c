@@ -72,7 +72,7 @@ static void start(struct rnrt_daemon *d, const char *who, const char *extra)
     snprintf(pwv, sizeof pwv, "RNRT_LDAP_%s_PWFILE", who);
     snprintf(conf, sizeof conf,
              "[provider ldap]\nmodule = ldap\nuri = %s\nbase = %s\nbind-dn = %s\n"
-             "bind-password-file = %s\ntimeout-ms = %d\ncache-ttl = 30\n%s",
+             "bind-password-file = %s\ntimeout-ms = %d\ncache-ttl = 1\n%s",
              env("RNRT_LDAP_URI"), env("RNRT_LDAP_BASE"), env(dnv), env(pwv), TIMEOUT_MS,
              extra != NULL ? extra : "");
     current = d;
@@ -370,6 +370,8 @@ static void test_classes(void **state)
                                  .dwCount = 1, .lpClassInfos = &ni };
     char                  buf[1024];
     WSASERVICECLASSINFOA *got = (WSASERVICECLASSINFOA *)buf;
+    GUID                  c3;
+    int                   i;
 
     (void)state;
     start(&dmn, "ADMIN", NULL);
@@ -383,6 +385,27 @@ static void test_classes(void **state)
     assert_string_equal(name, "rnrtldap");
     assert_int_equal(WSARemoveServiceClass(&c2), 0);
     assert_int_equal(class_seen("rnrtldap", 0), 0);
+
+    /* A class another host's rnrd stored (here: ldapadd as the root DN)
+     * is seen within cache-ttl (1 s), by info and by name. */
+    assert_int_equal(rnrt_system(
+        "{ printf 'dn: CN=elsewhere,CN=WinsockServices,CN=System,%s\\nobjectClass: serviceClass\\n"
+        "cn: elsewhere\\ndisplayName: elsewhere\\nserviceClassID:: '; "
+        "printf '\\055\\014\\033\\152\\000\\000\\000\\100\\200\\000\\000\\000"
+        "\\000\\000\\000\\323' | base64; } | ldapadd -x -H '%s' -D '%s' -w '%s' >/dev/null",
+        env("RNRT_LDAP_BASE"), env("RNRT_LDAP_LDAPI"), env("RNRT_LDAP_ROOT_DN"),
+        env("RNRT_LDAP_ROOT_PW")), 0);
+    c3 = rnrt_guid("{6A1B0C2D-0000-4000-8000-0000000000D3}");
+    for (i = 0; i < 40; i++) {
+        len = sizeof name;
+        if (WSAGetServiceClassNameByClassIdA(&c3, name, &len) == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    assert_string_equal(name, "elsewhere");
+    len = sizeof buf;
+    assert_int_equal(WSAGetServiceClassInfoA(&ldap_id, &c3, &len, got), 0);
+    assert_string_equal(got->lpszServiceClassName, "elsewhere");
     stop(&dmn);
 }
 
