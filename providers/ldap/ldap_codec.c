@@ -255,6 +255,7 @@ int lp_ldap_to_wsa(int rc, int op)
     case LDAP_CONFIDENTIALITY_REQUIRED:
         return WSAEACCES;
     case LDAP_NO_SUCH_OBJECT:
+    case LDAP_NO_SUCH_ATTRIBUTE:   /* DELETE of an address not there */
         return WSASERVICE_NOT_FOUND;
     case LDAP_ALREADY_EXISTS:
         return WSAEALREADY;

@@ -303,8 +303,7 @@ static void write_done(struct lp_req *rq, int rc)
             write_next(w, W_CHECK);
             return;
         }
-        write_end(w, rc == LDAP_NO_SUCH_ATTRIBUTE ? WSASERVICE_NOT_FOUND
-                                                  : lp_ldap_to_wsa(rc, LP_OP_MODIFY));
+        write_end(w, lp_ldap_to_wsa(rc, LP_OP_MODIFY));
         return;
     case W_CHECK:
         if (rc == LDAP_SUCCESS && !w->left) {

@@ -231,6 +231,7 @@ static void test_errors(void **state)
     assert_int_equal(lp_ldap_to_wsa(LDAP_INSUFFICIENT_ACCESS, LP_OP_ADD), WSAEACCES);
     assert_int_equal(lp_ldap_to_wsa(LDAP_INVALID_CREDENTIALS, LP_OP_SEARCH), WSAEACCES);
     assert_int_equal(lp_ldap_to_wsa(LDAP_NO_SUCH_OBJECT, LP_OP_DELETE), WSASERVICE_NOT_FOUND);
+    assert_int_equal(lp_ldap_to_wsa(LDAP_NO_SUCH_ATTRIBUTE, LP_OP_MODIFY), WSASERVICE_NOT_FOUND);
     assert_int_equal(lp_ldap_to_wsa(LDAP_SERVER_DOWN, LP_OP_SEARCH), WSATRY_AGAIN);
     assert_int_equal(lp_ldap_to_wsa(LDAP_TIMEOUT, LP_OP_SEARCH), WSATRY_AGAIN);
     assert_int_equal(lp_ldap_to_wsa(LDAP_BUSY, LP_OP_MODIFY), WSATRY_AGAIN);
