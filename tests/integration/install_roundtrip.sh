@@ -41,7 +41,8 @@ for f in "$libdir/pkgconfig/librnr.pc" "$includedir/rnr/winsock2.h" "$includedir
          "$providersdir/local.so" "$nssdir/libnss_rnr.so.2" "$rnrconfdir/rnrd.conf" \
          "$pkgdatadir/rnr-class.rng" "$mandir/man8/rnrd.8" "$mandir/man1/rnrctl.1" \
          "$mandir/man5/rnrd.conf.5" "$mandir/man3/librnr.3" "$mandir/man8/libnss_rnr.8" \
-         "$mandir/man7/rnr-nsp.7" "$bashcompletiondir/rnrctl"; do
+         "$mandir/man7/rnr-nsp.7" "$bashcompletiondir/rnrctl" \
+         "$pkgdatadir/ldap/rnr-winsock.ldif" "$pkgdatadir/ldap/rnr-winsock.schema"; do
     [ -f "$dest$f" ] && ok || fail "missing $f"
 done
 ls "$dest$libdir"/librnr.so.0* >/dev/null 2>&1 && ok || fail "missing librnr.so.0 in $libdir"
