@@ -29,7 +29,8 @@
 #include "itest.h"
 
 #define LDAP_ID      RNR_NSPID_LDAP_TEXT
-#define TIMEOUT_MS   800
+/* Long enough for a sanitizer build on a loaded machine to connect. */
+#define TIMEOUT_MS   2000
 
 /* Static: teardown may run after a failed test's frame is gone. */
 static struct rnrt_daemon dmn;
@@ -518,7 +519,7 @@ static void test_stopped_server(void **state)
     took = rnrt_now_ms() - t0;
     /* One server: one timeout-ms, and some slack for a loaded machine. */
     assert_true(took >= TIMEOUT_MS - 50);
-    assert_true(took < TIMEOUT_MS + 700);
+    assert_true(took < TIMEOUT_MS + 1000);
     /* rnrd answers the hosts provider at once meanwhile. */
     memset(&q, 0, sizeof q);
     q.dwSize = sizeof q;
