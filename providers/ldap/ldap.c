@@ -331,7 +331,7 @@ static const struct rnr_nsp_key lp_config_keys[] = {
 static const struct rnr_nsp_ops lp_ops = {
     RNR_NSP_OPS_INIT,
     .name = "ldap",
-    .display_name = "Active Directory Winsock services (LDAP)",
+    .display_name = "LDAP directory of Active Directory Winsock services",
     .capabilities = RNR_NSP_CAP_CONTAINERS | RNR_NSP_CAP_WILDCARDS | RNR_NSP_CAP_REGISTER |
                     RNR_NSP_CAP_CLASSES,
     .families = RNR_NSP_AF_ANY,
