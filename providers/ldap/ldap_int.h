@@ -149,7 +149,6 @@ int  lp_entry_emit(struct lp_state *st, struct rnr_nsp_lookup *lk, LDAP *ld, LDA
 /* ldap_set.c */
 int  lp_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQUERYSETA *qs,
                     WSAESETSERVICEOP op, DWORD flags);
-int  lp_instance_dn(struct lp_state *st, const WSAQUERYSETA *qs, char **out);
 void lp_owners_free(struct lp_state *st);
 /* Adds CN=System and CN=WinsockServices below base (already there is
  * success), then calls done on the loop. */

@@ -399,7 +399,8 @@ static int write_values(struct lp_write *w, const WSAQUERYSETA *qs)
     return 0;
 }
 
-int lp_instance_dn(struct lp_state *st, const WSAQUERYSETA *qs, char **out)
+/* The object of a registration: CN=<name>,<its context's DN>. */
+static int instance_dn(struct lp_state *st, const WSAQUERYSETA *qs, char **out)
 {
     struct lp_buf b = { 0 };
     char         *parent;
@@ -452,7 +453,7 @@ int lp_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQU
     w->multiple = (flags & SERVICE_MULTIPLE) != 0;
     w->uid = caller->uid;
     w->user = caller->uid != 0 && !caller->is_admin;
-    if ((rc = lp_instance_dn(st, qs, &w->dn)) != 0 || (rc = write_values(w, qs)) != 0)
+    if ((rc = instance_dn(st, qs, &w->dn)) != 0 || (rc = write_values(w, qs)) != 0)
         goto done;
     rc = WSAEACCES;
     if (w->user && op != RNRSERVICE_REGISTER && !owner_is(st, w->dn, w->uid)) {
