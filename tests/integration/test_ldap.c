@@ -517,8 +517,9 @@ static void test_stopped_server(void **state)
     t0 = rnrt_now_ms();
     assert_int_equal(count(&c1, "steady", NULL, 0), -WSATRY_AGAIN);
     took = rnrt_now_ms() - t0;
-    /* One server: one timeout-ms, and some slack for a loaded machine. */
-    assert_true(took >= TIMEOUT_MS - 50);
+    /* One server: at most one timeout-ms, and some slack for a loaded
+     * machine.  Sooner is right too: the class read in flight may time
+     * out first, and the server is then known dead for every request. */
     assert_true(took < TIMEOUT_MS + 1000);
     /* rnrd answers the hosts provider at once meanwhile. */
     memset(&q, 0, sizeof q);
