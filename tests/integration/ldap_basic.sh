@@ -39,6 +39,7 @@ export RNRT_LDAP_URI="$slapd_a_uri" RNRT_LDAP_BASE="$slapd_base" \
     RNRT_LDAP_ADMIN_DN="$slapd_admin_dn" RNRT_LDAP_ADMIN_PWFILE="$slapd_admin_pwfile" \
     RNRT_LDAP_READER_DN="$slapd_reader_dn" RNRT_LDAP_READER_PWFILE="$slapd_reader_pwfile"
 ./tests/integration/test_ldap || fail "test_ldap"
+slapd_resume a   # whatever test_ldap left behind
 
 # ------------------------------------------------------------ rnrctl ldap init
 run="$slapd_tmp/rnrd"
@@ -69,10 +70,10 @@ i=0
 while [ ! -S "$RNR_SOCKET" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 
 ws="CN=WinsockServices,CN=System,$slapd_base"
-ldapdelete -x -r -H "$slapd_a_ldapi" -D "$slapd_root_dn" -w "$slapd_root_pw" \
+timeout 30 ldapdelete -x -r -H "$slapd_a_ldapi" -D "$slapd_root_dn" -w "$slapd_root_pw" \
     "CN=System,$slapd_base" || fail "could not empty the directory for init"
 slapd_search a -b "$slapd_base" "(cn=System)" dn | grep -q . && fail "CN=System still there"
-out=$("$RNRCTL" ldap init 2>&1) || fail "ldap init: $out"
+out=$(timeout 60 "$RNRCTL" ldap init 2>&1) || fail "ldap init: $out"
 slapd_search a -b "$ws" -s base "(objectClass=container)" dn | grep -qi "^dn: CN=WinsockServices" ||
     fail "ldap init made no CN=WinsockServices"
 n=$(slapd_search a -b "CN=System,$slapd_base" dn | grep -c '^dn:')
