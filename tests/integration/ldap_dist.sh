@@ -30,53 +30,20 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-rnrd_pids=""
-cleanup() {
-    for p in $rnrd_pids; do kill -9 "$p" 2>/dev/null; done
-    slapd_cleanup
-}
-slapd_notrap=1
 slapd_begin ldap_dist
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 
 timeout_ms=1500
 # Scheduling on a loaded two-core machine, and rnrctl's own start.
 slack_ms=1500
 
-# rnrd_run TAG URIS [KEY = VALUE lines for the ldap section] [CACHE-TTL]
+# rnrd_run TAG URIS [KEY = VALUE lines for the ldap section]: an rnrd in
+# $slapd_tmp/rnrd-TAG bound as the admin identity.
 rnrd_run() {
-    local d i
-    d=$slapd_tmp/rnrd-$1
-    mkdir -p "$d"
-    printf '127.0.0.1 localhost\n10.9.8.7 hosted\n' >"$d/hosts"
-    cat >"$d/rnrd.conf" <<EOF
-[daemon]
-user = root
-socket = $d/rnrd.sock
-state-dir = $d/state
-module-dir = $(pwd)/providers/.libs
-class-dir = $d/classes.d
-
-[provider hosts]
-module = hosts
-hosts-file = $d/hosts
-
-[provider ldap]
-module = ldap
-uri = $2
-base = $slapd_base
-bind-dn = $slapd_admin_dn
-bind-password-file = $slapd_admin_pwfile
-timeout-ms = $timeout_ms
-cache-ttl = ${4:-0}
-${3:-}
-EOF
-    "$RNRD" -f -c "$d/rnrd.conf" >"$d/log" 2>&1 &
-    rnrd_pids="$rnrd_pids $!"
-    i=0
-    while [ ! -S "$d/rnrd.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-    [ -S "$d/rnrd.sock" ] || { cat "$d/log"; echo "rnrd $1 did not start" >&2; exit 99; }
+    slapd_rnrd_conf "$slapd_tmp/rnrd-$1" "$2" "$slapd_base" "$slapd_admin_dn" \
+        "$slapd_admin_pwfile" "timeout-ms = $timeout_ms
+${3:-}" >"$slapd_tmp/rnrd-$1.conf"
+    mv "$slapd_tmp/rnrd-$1.conf" "$slapd_tmp/rnrd-$1/rnrd.conf"
+    slapd_rnrd_start "$slapd_tmp/rnrd-$1"
 }
 
 ctl() {
@@ -246,17 +213,12 @@ slapd_stop o
 # ---------------------------------------------------------------- 4. replication
 slapd_pair ra rb
 rnrd_run A "$slapd_ra_uri"
-rnrd_run B "$slapd_rb_uri" "" 1
+rnrd_run B "$slapd_rb_uri" "cache-ttl = 1"
 reg A svc-rep || fail "register through A: $(cat "$slapd_tmp/reg.out")"
 ms=$(until_found B svc-rep 2) && ok "registered through A, found through B after $ms ms" ||
     fail "registered through A, not found through B within 2 s"
 guid="{7A3C2E10-5B4D-4E6F-8A9B-0C1D2E3F4A5B}"
-cat >"$slapd_tmp/cls.xml" <<EOF
-<?xml version="1.0" encoding="UTF-8"?>
-<serviceClass id="$guid" name="Replicated Class">
-  <value name="TcpPort" namespace="NS_DNS" type="dword">6000</value>
-</serviceClass>
-EOF
+slapd_class_xml "$guid" "Replicated Class" >"$slapd_tmp/cls.xml"
 ctl B class install "$slapd_tmp/cls.xml" >"$slapd_tmp/cls.out" 2>&1 ||
     fail "class install through B: $(cat "$slapd_tmp/cls.out")"
 # WSAGetServiceClassInfo as the ldap provider has it (rnrd's own store

@@ -46,7 +46,22 @@
 #       another CA (a "wrong" one for tests): its certificate
 #       $slapd_tmp/NAME.crt.
 #   slapd_cleanup
-#       kills every slapd started here (-9) and deletes $slapd_tmp.
+#       kills every slapd (and rnrd) started here (-9), deletes $slapd_tmp.
+#
+# For the tests that drive rnrd's ldap provider ($RNRD, run from the build
+# directory):
+#   slapd_rnrd_conf DIR URIS BASE BIND-DN PWFILE [LINES]
+#       prints an rnrd.conf: socket, state and classes under DIR, the
+#       build's modules, a hosts provider on DIR/hosts (which it writes:
+#       localhost and "hosted" at 10.9.8.7), the ldap provider with
+#       timeout-ms 1500 and cache-ttl 0 unless LINES (appended to its
+#       section) say otherwise.
+#   slapd_rnrd_start DIR [PREFIX...]
+#       runs PREFIX $RNRD -f -c DIR/rnrd.conf (PREFIX: e.g. ip netns exec
+#       NS), its output in DIR/log; waits for DIR/rnrd.sock; the pid in
+#       slapd_rnrd_pid.
+#   slapd_class_xml GUID NAME
+#       prints a class file for rnrctl class install: TcpPort 6000.
 #
 # Identities (simple bind; passwords in files, as rnrd.conf wants them):
 #   $slapd_root_dn / $slapd_root_pw: the database's root DN;
@@ -62,6 +77,7 @@ slapd_reader_dn="cn=reader,$slapd_base"
 slapd_schema_dir=/etc/ldap/schema
 slapd_names=""
 slapd_pids=""
+slapd_rnrd_pids=""
 
 slapd_begin() {
     slapd_bin=$(command -v slapd 2>/dev/null || echo /usr/sbin/slapd)
@@ -85,6 +101,7 @@ slapd_begin() {
 
 slapd_cleanup() {
     local p
+    for p in $slapd_rnrd_pids; do kill -9 "$p" 2>/dev/null; done
     for p in $slapd_pids; do
         kill -CONT "$p" 2>/dev/null
         kill -9 "$p" 2>/dev/null
@@ -410,4 +427,57 @@ slapd_pair() {
     slapd_populate "$1" || exit 99
     slapd_seen "$2" "CN=WinsockServices,CN=System,$slapd_base" 10 ||
         { echo "slapd_pair: $2 never got the base from $1" >&2; exit 99; }
+}
+
+slapd_rnrd_conf() {
+    local timeout ttl
+    mkdir -p "$1"
+    printf '127.0.0.1 localhost\n10.9.8.7 hosted\n' >"$1/hosts"
+    timeout="timeout-ms = 1500"
+    ttl="cache-ttl = 0"
+    case ${6:-} in *timeout-ms*) timeout="" ;; esac
+    case ${6:-} in *cache-ttl*) ttl="" ;; esac
+    cat <<EOF
+[daemon]
+user = root
+socket = $1/rnrd.sock
+state-dir = $1/state
+module-dir = $(pwd)/providers/.libs
+class-dir = $1/classes.d
+
+[provider hosts]
+module = hosts
+hosts-file = $1/hosts
+
+[provider ldap]
+module = ldap
+uri = $2
+base = $3
+bind-dn = $4
+bind-password-file = $5
+$timeout
+$ttl
+${6:-}
+EOF
+}
+
+slapd_rnrd_start() {
+    local d i
+    d=$1
+    shift
+    "$@" "$RNRD" -f -c "$d/rnrd.conf" >"$d/log" 2>&1 &
+    slapd_rnrd_pid=$!
+    slapd_rnrd_pids="$slapd_rnrd_pids $slapd_rnrd_pid"
+    i=0
+    while [ ! -S "$d/rnrd.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    [ -S "$d/rnrd.sock" ] || { cat "$d/log" >&2; echo "slapd_rnrd_start: no rnrd in $d" >&2; exit 99; }
+}
+
+slapd_class_xml() {
+    cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<serviceClass id="$1" name="$2">
+  <value name="TcpPort" namespace="NS_DNS" type="dword">6000</value>
+</serviceClass>
+EOF
 }
