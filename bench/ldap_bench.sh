@@ -33,4 +33,6 @@ mv "$slapd_tmp/rnrd.conf" "$d/rnrd.conf"
 slapd_rnrd_start "$d"
 echo "slapd $(slapd -VV 2>&1 | sed -n 's/.*slapd \([0-9.][^ ]*\).*/\1/p'), two multi-provider peers on 127.0.0.1; rnrd on the first"
 RNR_SOCKET=$d/rnrd.sock RNR_ANSWER_CACHE=0 "$BENCH" "$slapd_pa_uri" "$slapd_pb_uri" \
-    "$slapd_base" "$slapd_admin_dn" "$slapd_admin_pwfile"
+    "$slapd_base" "$slapd_admin_dn" "$slapd_admin_pwfile" || exit 1
+RNR_SOCKET=$d/rnrd.sock "$BENCH" "$slapd_pa_uri" "$slapd_pb_uri" \
+    "$slapd_base" "$slapd_admin_dn" "$slapd_admin_pwfile" ac
