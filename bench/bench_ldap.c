@@ -165,6 +165,23 @@ static int rnr_lookup(const char *name, DWORD flags)
     return rc;
 }
 
+/* n timed lookups of bench0 with flags, then its row. */
+static int time_lookups(const char *id, const char *label, DWORD flags, int n)
+{
+    double t0, t;
+    int i;
+
+    t0 = now_us();
+    for (i = 0; i < n; i++) {
+        t = now_us();
+        if (rnr_lookup("bench0", flags) != 0)
+            return fprintf(stderr, "bench_ldap: %s: lookup failed\n", id), 1;
+        samples[i] = now_us() - t;
+    }
+    row(id, label, n, now_us() - t0, "ldap-direct");
+    return 0;
+}
+
 static int bench_lookups(LDAP *ld)
 {
     char *attrs[] = { "cn", "displayName", "serviceClassID", "winsockAddresses",
@@ -186,26 +203,11 @@ static int bench_lookups(LDAP *ld)
         samples[i] = now_us() - t;
     }
     row("ldap-direct", "libldap ldap_search_ext_s, one entry", N_LOOKUP, now_us() - t0, "-");
-    t0 = now_us();
-    for (i = 0; i < N_LOOKUP; i++) {
-        t = now_us();
-        if (rnr_lookup("bench0", LUP_FLUSHCACHE) != 0)
-            return fprintf(stderr, "bench_ldap: cold lookup failed\n"), 1;
-        samples[i] = now_us() - t;
-    }
-    row("ldap-cold", "ldap provider lookup, LUP_FLUSHCACHE", N_LOOKUP, now_us() - t0,
-        "ldap-direct");
+    if (time_lookups("ldap-cold", "ldap provider lookup, LUP_FLUSHCACHE", LUP_FLUSHCACHE,
+                     N_LOOKUP) != 0)
+        return 1;
     (void)rnr_lookup("bench0", 0);
-    t0 = now_us();
-    for (i = 0; i < N_CACHED; i++) {
-        t = now_us();
-        if (rnr_lookup("bench0", 0) != 0)
-            return fprintf(stderr, "bench_ldap: cached lookup failed\n"), 1;
-        samples[i] = now_us() - t;
-    }
-    row("ldap-cached", "ldap provider lookup, provider cache", N_CACHED, now_us() - t0,
-        "ldap-direct");
-    return 0;
+    return time_lookups("ldap-cached", "ldap provider lookup, provider cache", 0, N_CACHED);
 }
 
 /* The object a registration makes, added directly. */
@@ -231,21 +233,9 @@ static int ldap_add_one(LDAP *ld, const char *name)
 /* Repeats answered in the process by librnr's answer cache. */
 static int bench_answer_cache(void)
 {
-    double t0, t;
-    int i;
-
     if (rnr_lookup("bench0", 0) != 0)
         return fprintf(stderr, "bench_ldap: bench0 not found\n"), 1;
-    t0 = now_us();
-    for (i = 0; i < N_CACHED; i++) {
-        t = now_us();
-        if (rnr_lookup("bench0", 0) != 0)
-            return fprintf(stderr, "bench_ldap: lookup failed\n"), 1;
-        samples[i] = now_us() - t;
-    }
-    row("ldap-ac", "ldap provider lookup, client answer cache", N_CACHED, now_us() - t0,
-        "ldap-direct");
-    return 0;
+    return time_lookups("ldap-ac", "ldap provider lookup, client answer cache", 0, N_CACHED);
 }
 
 static int bench_writes(LDAP *ld)
