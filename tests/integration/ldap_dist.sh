@@ -238,5 +238,10 @@ done
 ctl A class show "$guid" --provider "$ldap_id" 2>&1 | grep -q 6000 && ok "with its TcpPort value" ||
     fail "A's copy of the class: $(ctl A class show "$guid" --provider "$ldap_id" 2>&1)"
 
+# Every rnrd ends cleanly (under sanitizers: no report, no leak).
+for d in "$slapd_tmp"/rnrd-*/; do
+    slapd_rnrd_stop "${d%/}" || fail "rnrd in $d did not end cleanly"
+done
+
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "ldap_dist: all passed"

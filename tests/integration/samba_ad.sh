@@ -131,5 +131,7 @@ out=$("$RNRCTL" delete tcp:5000 svc-ad --ns NS_NTDS 2>&1) || fail "delete: $out"
 adsearch -b "$ws" "(cn=svc-ad)" dn 2>&1 | grep -q '^dn:' &&
     fail "the serviceInstance outlived delete" || ok "deleted from AD"
 
+slapd_rnrd_stop "$run" || fail "rnrd did not end cleanly"
+
 [ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "samba_ad: all passed"

@@ -59,7 +59,11 @@
 #   slapd_rnrd_start DIR [PREFIX...]
 #       runs PREFIX $RNRD -f -c DIR/rnrd.conf (PREFIX: e.g. ip netns exec
 #       NS), its output in DIR/log; waits for DIR/rnrd.sock; the pid in
-#       slapd_rnrd_pid.
+#       slapd_rnrd_pid and DIR/rnrd.pid.
+#   slapd_rnrd_stop DIR
+#       SIGTERM and wait (10 s, then -9); 1 when it did not exit cleanly
+#       or its log holds a sanitizer report (ASan, LeakSanitizer, UBSan),
+#       which it prints.
 #   slapd_class_xml GUID NAME
 #       prints a class file for rnrctl class install: TcpPort 6000.
 #
@@ -467,10 +471,31 @@ slapd_rnrd_start() {
     shift
     "$@" "$RNRD" -f -c "$d/rnrd.conf" >"$d/log" 2>&1 &
     slapd_rnrd_pid=$!
+    echo "$slapd_rnrd_pid" >"$d/rnrd.pid"
     slapd_rnrd_pids="$slapd_rnrd_pids $slapd_rnrd_pid"
     i=0
     while [ ! -S "$d/rnrd.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     [ -S "$d/rnrd.sock" ] || { cat "$d/log" >&2; echo "slapd_rnrd_start: no rnrd in $d" >&2; exit 99; }
+}
+
+slapd_rnrd_stop() {
+    local pid i rc
+    pid=$(cat "$1/rnrd.pid")
+    kill -TERM "$pid" 2>/dev/null
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+    rc=0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -9 "$pid" 2>/dev/null
+        echo "slapd_rnrd_stop: rnrd in $1 ignored SIGTERM for 10 s" >&2
+        rc=1
+    fi
+    wait "$pid" 2>/dev/null
+    if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$1/log"; then
+        cat "$1/log" >&2
+        rc=1
+    fi
+    return $rc
 }
 
 slapd_class_xml() {
