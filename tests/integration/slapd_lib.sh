@@ -61,9 +61,9 @@
 #       NS), its output in DIR/log; waits for DIR/rnrd.sock; the pid in
 #       slapd_rnrd_pid and DIR/rnrd.pid.
 #   slapd_rnrd_stop DIR
-#       SIGTERM and wait (10 s, then -9); 1 when it did not exit cleanly
-#       or its log holds a sanitizer report (ASan, LeakSanitizer, UBSan),
-#       which it prints.
+#       SIGTERM and wait (10 s, then -9); 1 when it did not exit with 0
+#       (a crash on the way out included) or its log holds a sanitizer
+#       report (ASan, LeakSanitizer, UBSan), which it prints.
 #   slapd_class_xml GUID NAME
 #       prints a class file for rnrctl class install: TcpPort 6000.
 #
@@ -479,7 +479,7 @@ slapd_rnrd_start() {
 }
 
 slapd_rnrd_stop() {
-    local pid i rc
+    local pid i rc st
     pid=$(cat "$1/rnrd.pid")
     kill -TERM "$pid" 2>/dev/null
     i=0
@@ -491,6 +491,11 @@ slapd_rnrd_stop() {
         rc=1
     fi
     wait "$pid" 2>/dev/null
+    st=$?
+    if [ $rc = 0 ] && [ $st != 0 ]; then
+        echo "slapd_rnrd_stop: rnrd in $1 exited with status $st" >&2
+        rc=1
+    fi
     if grep -q "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" "$1/log"; then
         cat "$1/log" >&2
         rc=1
