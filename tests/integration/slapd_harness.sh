@@ -8,7 +8,8 @@
 #      admin; a serviceClass without its required displayName is refused
 #      (the schema is loaded and enforced, not ignored);
 #   2. SIGSTOP: a search times out; SIGCONT: it answers; kill -9 and a
-#      restart on the same port: the data is still there;
+#      restart on the same port: the data is still there; an instance
+#      told to take a port in use starts on another;
 #   3. TLS: StartTLS and ldaps with the test's CA work; with another CA the
 #      handshake fails;
 #   4. a multi-provider pair: an entry written on one is seen on the other
@@ -94,6 +95,14 @@ slapd_start one
 [ "$slapd_one_uri" = "$uri" ] || echo "note: restarted on another port ($slapd_one_uri)"
 slapd_search one -b "CN=svc1,$ws" -s base 1.1 | grep -q '^dn:' &&
     ok "restart keeps the data" || bad "svc1 gone after kill -9 and restart"
+
+slapd_new two
+slapd_two_port=$slapd_one_port
+slapd_start two
+[ "$slapd_two_port" != "$slapd_one_port" ] && slapd_wait two 2 &&
+    ok "a port in use: started on another ($slapd_two_port)" ||
+    bad "port collision: two on $slapd_two_port, one on $slapd_one_port"
+slapd_stop two
 
 # ---- 3. TLS
 slapd_new sec --tls
