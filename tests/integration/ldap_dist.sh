@@ -5,7 +5,8 @@
 # slapd instances (slapd_lib.sh):
 #   1. TLS: StartTLS (starttls = demand) and ldaps:// with the test's CA
 #      (ca-file) work; with another CA nothing is answered, the lookup
-#      fails and rnrd's log says why;
+#      fails and rnrd's log says why; against a server without TLS,
+#      starttls = yes goes on in clear and demand refuses (section 3);
 #   2. failover: the first URI a closed port, the second and third a
 #      replicated pair: lookups and registrations go to the second; the
 #      second killed (-9) mid-run: they go on against the third;
@@ -188,6 +189,13 @@ slapd_start o
 slapd_populate o || exit 99
 rnrd_run out "$slapd_o_uri"
 reg out svc-o && found out svc-o || fail "outage setup: $(cat "$slapd_tmp/reg.out")"
+# A server without TLS: starttls = yes goes on in clear, demand refuses.
+rnrd_run plainyes "$slapd_o_uri" "starttls = yes"
+found plainyes svc-o && ok "starttls = yes on a server without TLS: found in clear" ||
+    fail "starttls = yes on a server without TLS: $(cat "$slapd_tmp/find.err")"
+rnrd_run plaindemand "$slapd_o_uri" "starttls = demand"
+found plaindemand svc-o && fail "starttls = demand answered without TLS" ||
+    ok "starttls = demand on a server without TLS: refused"
 slapd_pause o
 found_bg out svc-o
 sleep 0.2
