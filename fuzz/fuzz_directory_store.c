@@ -80,8 +80,13 @@ static int dump(void *ctx, struct dir_store *s)
     dir_text_init(&x);
     for (n = &t->root; n != NULL; n = dir_node_next(n, &t->root))
         for (e = n->ent_first; e != NULL; e = e->next) {
+            WSAQUERYSETA *qs;
+
+            if (dir_entry_expand(e, &qs) != 0)
+                continue;
             x.len = 0;
-            dir_xml_put_entry(&x, e->qs, n->path, 0, e->admin, 0);
+            dir_xml_put_entry(&x, qs, n->path, 0, e->admin, 0);
+            rnr_free(qs);
             if (!x.error)
                 dir_store_snap_put(s, x.data, x.len);
         }

@@ -20,27 +20,32 @@
 #include <string.h>
 #include <strings.h>
 
+#include "alloc.h"
 #include "guid.h"
 #include "queryset.h"
 
 void dir_notify(struct dir_state *st, const struct dir_entry *e, int kind)
 {
-    WSAQUERYSETA r;
-    unsigned     flags = 0;
+    WSAQUERYSETA *r;
+    unsigned      flags = 0;
 
     if (st->host->changed == NULL)
         return;
-    r = *e->qs;
-    r.lpszContext = e->node->path;
+    if (dir_entry_expand(e, &r) != 0) {
+        st->host->log(st->p, RNR_NSP_LOG_WARNING, "a change notification was lost: out of memory");
+        return;
+    }
+    r->lpszContext = e->node->path;
     if (!st->policy.trust_all && !dir_entry_trusted(e) &&
-        dir_resolution_class(e->qs->lpServiceClassId))
+        dir_resolution_class(dir_entry_class(e)))
         flags |= RNR_NSP_CHANGE_GUARDED;
-    st->host->changed(st->p, &r, kind, e->owner, flags);
+    st->host->changed(st->p, r, kind, e->owner, flags);
+    rnr_free(r);
 }
 
 void dir_notify_put(struct dir_state *st, const struct dir_entry *e, long was_naddrs)
 {
-    if (e->qs->dwNumberOfCsAddrs > 0 || was_naddrs < 0)
+    if (dir_entry_naddrs(e) > 0 || was_naddrs < 0)
         dir_notify(st, e, RNR_NSP_CHANGE_ADD);
     else if (was_naddrs > 0)
         dir_notify(st, e, RNR_NSP_CHANGE_REMOVE);

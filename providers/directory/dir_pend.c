@@ -117,7 +117,7 @@ static void pend_apply(struct dir_state *st, struct dir_pend *pe)
         return;
     }
     old = dir_tree_find_entry(&st->tree, node, &pe->cls, pe->name);
-    was = old != NULL ? (long)old->qs->dwNumberOfCsAddrs : -1;
+    was = old != NULL ? (long)dir_entry_naddrs(old) : -1;
     dir_tree_put(&st->tree, node, pe->ne, old);
     dir_notify_put(st, pe->ne, was);
     pe->ne = NULL;
@@ -270,20 +270,21 @@ int dir_pend_change(struct dir_state *st, const char *path, WSAQUERYSETA *nqs, u
     pe->cls = *cls;
     if ((pe->path = rnr_strdup(path)) == NULL || (pe->name = rnr_strdup(name)) == NULL)
         goto fail;
+    pe->delta = *delta;
+    st->rec.len = 0;
+    st->rec.error = 0;
+    /* Written from nqs: the entry keeps it packed. */
+    if (nqs != NULL)
+        dir_xml_put_entry(&st->rec, nqs, path, (long long)owner, admin != 0, 0);
+    else
+        dir_xml_put_del(&st->rec, path, cls, name);
+    if (st->rec.error)
+        goto fail;
     if (nqs != NULL && (pe->ne = dir_entry_new(nqs, owner)) == NULL)
         goto fail;
     nqs = NULL;
     if (pe->ne != NULL)
         pe->ne->admin = admin != 0;
-    pe->delta = *delta;
-    st->rec.len = 0;
-    st->rec.error = 0;
-    if (pe->ne != NULL)
-        dir_xml_put_entry(&st->rec, pe->ne->qs, path, (long long)owner, pe->ne->admin, 0);
-    else
-        dir_xml_put_del(&st->rec, path, cls, name);
-    if (st->rec.error)
-        goto fail;
     if (st->snap_due) {
         if ((pe->held = rnr_malloc(st->rec.len)) == NULL)
             goto fail;

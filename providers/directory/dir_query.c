@@ -143,22 +143,30 @@ static void containers(struct query *q)
 /* Would e be in the answer?  Counts what it matched or withheld. */
 static int service_wanted(struct query *q, const struct dir_entry *e)
 {
-    if (!q->any_class && !rnr_guid_equal(e->qs->lpServiceClassId, q->qs->lpServiceClassId))
+    if (!q->any_class && !rnr_guid_equal(dir_entry_class(e), q->qs->lpServiceClassId))
         return 0;
-    if (!name_matches(q, e->qs->lpszServiceInstanceName))
+    if (!name_matches(q, dir_entry_name(e)))
         return 0;
     if (!dir_entry_visible(q->st, &q->who, e))
         return 0;
     q->matched++;
-    return rnr_qs_version_matches(q->qs->lpVersion, e->qs->lpVersion);
+    return rnr_qs_version_matches(q->qs->lpVersion, dir_entry_version(e));
 }
 
 static void service_emit(struct query *q, const struct dir_entry *e)
 {
-    WSAQUERYSETA r = *e->qs;
+    WSAQUERYSETA *r;
 
-    r.lpszContext = e->node->path;
-    emit(q, &r);
+    if (dir_entry_expand(e, &r) != 0) {
+        q->stop = 1;
+        q->st->truncated++;
+        q->st->host->log(q->st->p, RNR_NSP_LOG_WARNING,
+                         "a lookup was cut short after %zu results: out of memory", q->emitted);
+        return;
+    }
+    r->lpszContext = e->node->path;
+    emit(q, r);
+    rnr_free(r);
 }
 
 static void service(struct query *q, const struct dir_entry *e)
@@ -178,7 +186,7 @@ void dir_viewer_init(struct dir_viewer *v, const struct dir_state *st,
 
 int dir_entry_visible(struct dir_state *st, struct dir_viewer *v, const struct dir_entry *e)
 {
-    if (!v->guarded || dir_entry_trusted(e) || !dir_resolution_class(e->qs->lpServiceClassId))
+    if (!v->guarded || dir_entry_trusted(e) || !dir_resolution_class(dir_entry_class(e)))
         return 1;
     v->untrusted++;
     /* Withheld as if it were not there: the status too is the one the
@@ -270,8 +278,8 @@ static int query_status(const struct query *q)
 
 static int entry_cmp(const struct dir_entry *a, const struct dir_entry *b)
 {
-    return dir_page_cmp(a->node->path, a->qs->lpszServiceInstanceName, a->qs->lpServiceClassId,
-                        b->node->path, b->qs->lpszServiceInstanceName, b->qs->lpServiceClassId);
+    return dir_page_cmp(a->node->path, dir_entry_name(a), dir_entry_class(a),
+                        b->node->path, dir_entry_name(b), dir_entry_class(b));
 }
 
 /* A max-heap of the page's entries so far: h[0] sorts last. */
@@ -329,8 +337,8 @@ static int services_paged(struct query *q, const struct dir_node *start,
         if (where < 0)
             continue;
         for (e = n->ent_first; e != NULL; e = e->next) {
-            if (where == 0 && dir_page_cmp(n->path, e->qs->lpszServiceInstanceName,
-                                           e->qs->lpServiceClassId, pg->context, pg->name,
+            if (where == 0 && dir_page_cmp(n->path, dir_entry_name(e),
+                                           dir_entry_class(e), pg->context, pg->name,
                                            &pg->cls) <= 0)
                 continue;
             if (k == cap && entry_cmp(e, h[0]) >= 0)

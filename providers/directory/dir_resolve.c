@@ -126,8 +126,10 @@ static unsigned sockaddr_port(const SOCKET_ADDRESS *sa)
 static int serv_of(const struct dir_entry *e, const struct serv_query *q, unsigned *port,
                    const char **proto)
 {
-    const GUID *cls = e->qs->lpServiceClassId;
-    DWORD i;
+    const GUID   *cls = dir_entry_class(e);
+    WSAQUERYSETA *x;
+    DWORD         i;
+    int           rc = -1;
 
     if (is_port_class(cls)) {
         *port = PORT_FROM_SVCID_TCP(cls);
@@ -137,10 +139,12 @@ static int serv_of(const struct dir_entry *e, const struct serv_query *q, unsign
             return 0;
         return -1;
     }
-    if (!rnr_guid_equal(cls, &g_service))
+    /* Out of memory, e is not served: as good an answer as any. */
+    if (!rnr_guid_equal(cls, &g_service) || dir_entry_naddrs(e) == 0 ||
+        dir_entry_expand(e, &x) != 0)
         return -1;
-    for (i = 0; i < e->qs->dwNumberOfCsAddrs; i++) {
-        const CSADDR_INFO *ca = &e->qs->lpcsaBuffer[i];
+    for (i = 0; i < x->dwNumberOfCsAddrs && rc != 0; i++) {
+        const CSADDR_INFO *ca = &x->lpcsaBuffer[i];
         unsigned p = sockaddr_port(&ca->RemoteAddr);
 
         if (p == 0)
@@ -151,21 +155,26 @@ static int serv_of(const struct dir_entry *e, const struct serv_query *q, unsign
         *proto = ca->iProtocol == IPPROTO_UDP || ca->iSocketType == SOCK_DGRAM ? "udp" : "tcp";
         if ((q->proto == NULL || strcasecmp(q->proto, *proto) == 0) &&
             (q->port == 0 || q->port == p))
-            return 0;
+            rc = 0;
     }
-    return -1;
+    rnr_free(x);
+    return rc;
 }
 
 /* e answers q: emitted as the service it is. */
 static int serv_emit(struct dir_state *st, struct rnr_nsp_lookup *lk, const struct dir_entry *e,
                      unsigned port, const char *proto, size_t *emitted, int *stop)
 {
-    const char *name = e->qs->lpszServiceInstanceName;
-    WSAQUERYSETA r = *e->qs;
+    const char *name = dir_entry_name(e);
+    WSAQUERYSETA r, *x;
     uint8_t *data = NULL;
     size_t len;
     BLOB blob;
     GUID cls;
+
+    if (dir_entry_expand(e, &x) != 0)
+        return WSA_NOT_ENOUGH_MEMORY;
+    r = *x;
 
     if (strcmp(proto, "tcp") == 0)
         SET_TCP_SVCID(&cls, port);
@@ -173,15 +182,18 @@ static int serv_emit(struct dir_state *st, struct rnr_nsp_lookup *lk, const stru
         SET_UDP_SVCID(&cls, port);
     r.lpServiceClassId = &cls;
     r.lpszContext = e->node->path;
-    if (r.lpBlob == NULL || !rnr_guid_equal(e->qs->lpServiceClassId, &g_service)) {
-        if (rnr_blob_servent(name, NULL, htons((uint16_t)port), proto, &data, &len) != 0)
+    if (r.lpBlob == NULL || !rnr_guid_equal(dir_entry_class(e), &g_service)) {
+        if (rnr_blob_servent(name, NULL, htons((uint16_t)port), proto, &data, &len) != 0) {
+            rnr_free(x);
             return WSA_NOT_ENOUGH_MEMORY;
+        }
         blob.cbSize = (ULONG)len;
         blob.pBlobData = data;
         r.lpBlob = &blob;
     }
     emit(st, lk, &r, emitted, stop);
     rnr_free(data);
+    rnr_free(x);
     return 0;
 }
 
@@ -206,13 +218,16 @@ int dir_resolve_service(struct dir_state *st, struct rnr_nsp_lookup *lk,
 
         for (e = dir_tree_name_first(&st->tree, text, h); e != NULL && !stop;
              e = dir_tree_name_next(e, h))
-            if (strcasecmp(e->qs->lpszServiceInstanceName, text) == 0 &&
-                rnr_guid_equal(e->qs->lpServiceClassId, &g_service) &&
+            if (strcasecmp(dir_entry_name(e), text) == 0 &&
+                rnr_guid_equal(dir_entry_class(e), &g_service) &&
                 in_scope(e, start, flags) && dir_entry_visible(st, who, e)) {
-                WSAQUERYSETA r = *e->qs;
+                WSAQUERYSETA *r;
 
-                r.lpszContext = e->node->path;
-                emit(st, lk, &r, &emitted, &stop);
+                if ((rc = dir_entry_expand(e, &r)) != 0)
+                    return rc;
+                r->lpszContext = e->node->path;
+                emit(st, lk, r, &emitted, &stop);
+                rnr_free(r);
             }
     }
     if (q.name[0] != '\0') {
@@ -220,7 +235,7 @@ int dir_resolve_service(struct dir_state *st, struct rnr_nsp_lookup *lk,
 
         for (e = dir_tree_name_first(&st->tree, q.name, h); e != NULL && !stop && rc == 0;
              e = dir_tree_name_next(e, h))
-            if (strcasecmp(e->qs->lpszServiceInstanceName, q.name) == 0 &&
+            if (strcasecmp(dir_entry_name(e), q.name) == 0 &&
                 in_scope(e, start, flags) && serv_of(e, &q, &port, &proto) == 0 &&
                 dir_entry_visible(st, who, e))
                 rc = serv_emit(st, lk, e, port, proto, &emitted, &stop);
@@ -269,30 +284,35 @@ int dir_resolve_addr(struct dir_state *st, struct rnr_nsp_lookup *lk,
          l = dir_tree_addr_next(l, h)) {
         const struct dir_entry *e = l->e;
         const void *a;
-        WSAQUERYSETA r;
+        WSAQUERYSETA r, *x;
         uint8_t *data;
         size_t len;
         BLOB blob;
         int eaf;
 
-        a = dir_entry_addr(e, l->csaddr, &eaf);
+        a = dir_alink_addr(l, &eaf);
         if (a == NULL || eaf != af || memcmp(a, addr, af == AF_INET6 ? 16 : 4) != 0 ||
-            !is_host_class(e->qs->lpServiceClassId) || !in_scope(e, start, flags) ||
+            !is_host_class(dir_entry_class(e)) || !in_scope(e, start, flags) ||
             !dir_entry_visible(st, who, e))
             continue;
-        if (rnr_blob_hostent(e->qs->lpszServiceInstanceName, NULL, af,
-                             af == AF_INET6 ? 16 : 4, addr, 1, &data, &len) != 0)
+        if (dir_entry_expand(e, &x) != 0)
             return WSA_NOT_ENOUGH_MEMORY;
-        r = *e->qs;
+        if (rnr_blob_hostent(dir_entry_name(e), NULL, af,
+                             af == AF_INET6 ? 16 : 4, addr, 1, &data, &len) != 0) {
+            rnr_free(x);
+            return WSA_NOT_ENOUGH_MEMORY;
+        }
+        r = *x;
         r.lpServiceClassId = (GUID *)&g_bystring;
         r.lpszContext = e->node->path;
         r.dwNumberOfCsAddrs = 1;
-        r.lpcsaBuffer = &e->qs->lpcsaBuffer[l->csaddr];
+        r.lpcsaBuffer = &x->lpcsaBuffer[l->csaddr];
         blob.cbSize = (ULONG)len;
         blob.pBlobData = data;
         r.lpBlob = &blob;
         emit(st, lk, &r, &emitted, &stop);
         rnr_free(data);
+        rnr_free(x);
     }
     return emitted > 0 ? 0 : WSAHOST_NOT_FOUND;
 }

@@ -344,8 +344,8 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
 {
     const struct dir_pend  *pe;
     const struct dir_entry *olde = e;
-    const WSAQUERYSETA     *old;
-    WSAQUERYSETA           *nqs = NULL;
+    const WSAQUERYSETA     *old = NULL;
+    WSAQUERYSETA           *nqs = NULL, *oldx = NULL;
     struct dir_text         ptxt;
     struct dir_delta        delta;
     uid_t                   owner;
@@ -356,7 +356,9 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
     pe = dir_pend_find(st, ptxt.data, qs->lpServiceClassId, qs->lpszServiceInstanceName);
     if (pe != NULL)
         olde = dir_pend_entry(pe);
-    old = olde != NULL ? olde->qs : NULL;
+    if (olde != NULL && (rc = dir_entry_expand(olde, &oldx)) != 0)
+        goto done;
+    old = oldx;
     owner = olde != NULL ? olde->owner : caller->uid;
     rc = WSASERVICE_NOT_FOUND;
     if (old == NULL && op != RNRSERVICE_REGISTER)
@@ -393,6 +395,7 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
                              nqs->lpServiceClassId, nqs->lpszServiceInstanceName, &delta);
     nqs = NULL;
 done:
+    rnr_free(oldx);
     rnr_free(nqs);
     dir_text_free(&ptxt);
     return rc;
@@ -406,11 +409,11 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     struct dir_path   path;
     struct dir_node  *node, *made = NULL;
     struct dir_entry *e, *ne = NULL;
-    WSAQUERYSETA     *nqs = NULL;
+    WSAQUERYSETA     *nqs = NULL, *ex = NULL;
     struct dir_delta  delta;
     uid_t             owner;
     long              was;
-    int               admin = caller_admin(caller), rc, missing = 0;
+    int               admin = caller_admin(caller), rc, missing = 0, mark;
 
     st->sets++;
     if (op != RNRSERVICE_REGISTER && op != RNRSERVICE_DEREGISTER && op != RNRSERVICE_DELETE)
@@ -439,19 +442,23 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
 
     st->rec.len = 0;
     st->rec.error = 0;
+    if (e != NULL && (rc = dir_entry_expand(e, &ex)) != 0)
+        goto done;
     rc = WSAENOBUFS;
     switch (op) {
     case RNRSERVICE_REGISTER:
-        nqs = build_register(e != NULL ? e->qs : NULL, qs, flags);
+        nqs = build_register(ex, qs, flags);
         break;
     case RNRSERVICE_DEREGISTER:
         break;   /* every address: the service goes with them */
     case RNRSERVICE_DELETE:
         if (qs->dwNumberOfCsAddrs == 0)
             break;
-        nqs = build_delete(e->qs, qs, &missing);
-        if (missing)
-            return WSASERVICE_NOT_FOUND;
+        nqs = build_delete(ex, qs, &missing);
+        if (missing) {
+            rc = WSASERVICE_NOT_FOUND;
+            goto done;
+        }
         break;
     }
     /* A deletion of the last address deletes the service. */
@@ -460,8 +467,7 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
             goto done;
         rnr_free(nqs);
         nqs = NULL;
-        dir_xml_put_del(&st->rec, node->path, e->qs->lpServiceClassId,
-                        e->qs->lpszServiceInstanceName);
+        dir_xml_put_del(&st->rec, node->path, dir_entry_class(e), dir_entry_name(e));
         if ((rc = store_write(st)) != 0)
             goto done;
         dir_notify(st, e, RNR_NSP_CHANGE_REMOVE);
@@ -479,14 +485,16 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
     if (node == NULL && dir_tree_make_node(&st->tree, &path, &node) != 0)
         goto done;
     made = node;
+    /* Written from nqs: the entry keeps it packed. */
+    mark = admin_mark(caller, owner, e);
+    dir_xml_put_entry(&st->rec, nqs, node->path, (long long)owner, mark, 0);
     if ((ne = dir_entry_new(nqs, owner)) == NULL)
         goto done;
     nqs = NULL;
-    ne->admin = admin_mark(caller, owner, e);
-    dir_xml_put_entry(&st->rec, ne->qs, node->path, (long long)ne->owner, ne->admin, 0);
+    ne->admin = (unsigned char)mark;
     if ((rc = store_write(st)) != 0)
         goto done;
-    was = e != NULL ? (long)e->qs->dwNumberOfCsAddrs : -1;
+    was = e != NULL ? (long)dir_entry_naddrs(e) : -1;
     dir_tree_put(&st->tree, node, ne, e);
     dir_notify_put(st, ne, was);
     ne = NULL;
@@ -496,6 +504,7 @@ written:
     rc = 0;
 done:
     dir_entry_free(ne);
+    rnr_free(ex);
     rnr_free(nqs);
     /* Containers made for a registration that was refused go again. */
     if (made != NULL)

@@ -483,8 +483,8 @@ struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir
     struct dir_entry *e;
 
     for (e = dir_tree_name_first(t, name, h); e != NULL; e = dir_tree_name_next(e, h))
-        if (e->node == node && rnr_guid_equal(e->qs->lpServiceClassId, cls) &&
-            strcasecmp(e->qs->lpszServiceInstanceName, name) == 0)
+        if (e->node == node && rnr_guid_equal(dir_entry_class(e), cls) &&
+            strcasecmp(dir_entry_name(e), name) == 0)
             return e;
     return NULL;
 }
@@ -498,62 +498,6 @@ uint32_t dir_addr_hash(const struct dir_tree *t, int af, const void *bytes)
     key[0] = (unsigned char)af;
     memcpy(key + 1, bytes, af == AF_INET6 ? 16 : 4);
     return (uint32_t)rnr_hash64(t->seed, key, af == AF_INET6 ? 17 : 5);
-}
-
-const void *dir_entry_addr(const struct dir_entry *e, uint32_t i, int *af)
-{
-    const SOCKET_ADDRESS *sa;
-
-    if (i >= e->qs->dwNumberOfCsAddrs)
-        return NULL;
-    sa = &e->qs->lpcsaBuffer[i].RemoteAddr;
-    if (sa->lpSockaddr == NULL)
-        return NULL;
-    if (sa->lpSockaddr->sa_family == AF_INET &&
-        sa->iSockaddrLength >= (INT)sizeof(struct sockaddr_in)) {
-        *af = AF_INET;
-        return &((const struct sockaddr_in *)(const void *)sa->lpSockaddr)->sin_addr;
-    }
-    if (sa->lpSockaddr->sa_family == AF_INET6 &&
-        sa->iSockaddrLength >= (INT)sizeof(struct sockaddr_in6)) {
-        *af = AF_INET6;
-        return &((const struct sockaddr_in6 *)(const void *)sa->lpSockaddr)->sin6_addr;
-    }
-    return NULL;
-}
-
-/* Whether e already has a link for this address. */
-static int addr_seen_before(const struct dir_entry *e, int af, const void *a)
-{
-    uint32_t j;
-    int bf = AF_UNSPEC;
-
-    for (j = 0; j < e->nalinks; j++) {
-        const void *b = dir_entry_addr(e, e->alinks[j].csaddr, &bf);
-
-        if (b != NULL && bf == af && memcmp(a, b, af == AF_INET6 ? 16 : 4) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* The links of e's distinct addresses, the first DIR_MAX_INDEXED_ADDRS,
- * into the slots dir_entry_new made for them. */
-static void entry_index_addrs(struct dir_entry *e)
-{
-    uint32_t i, n = e->qs->dwNumberOfCsAddrs;
-    int af;
-
-    for (i = 0; i < n && e->nalinks < DIR_MAX_INDEXED_ADDRS; i++) {
-        const void *a = dir_entry_addr(e, i, &af);
-        struct dir_alink *l;
-
-        if (a == NULL || addr_seen_before(e, af, a))
-            continue;
-        l = &e->alinks[e->nalinks++];
-        l->e = e;
-        l->csaddr = i;
-    }
 }
 
 struct dir_alink *dir_tree_addr_first(const struct dir_tree *t, uint32_t hash)
@@ -572,13 +516,14 @@ static void entry_link(struct dir_tree *t, struct dir_entry *e)
     uint32_t i;
     int      af = AF_UNSPEC;
 
-    e->h.hash = dir_name_hash(t, e->qs->lpszServiceInstanceName);
+    e->h.hash = dir_name_hash(t, dir_entry_name(e));
     hash_add(&t->entries, &e->h);
     for (i = 0; i < e->nalinks; i++) {
-        const void *a = dir_entry_addr(e, e->alinks[i].csaddr, &af);
+        struct dir_alink *l = &dir_entry_links(e)[i];
+        const void *a = dir_alink_addr(l, &af);
 
-        e->alinks[i].h.hash = dir_addr_hash(t, af, a);
-        hash_add(&t->addrs, &e->alinks[i].h);
+        l->h.hash = dir_addr_hash(t, af, a);
+        hash_add(&t->addrs, &l->h);
     }
 }
 
@@ -587,49 +532,10 @@ static void entry_addrs_unlink(struct dir_tree *t, struct dir_entry *e)
     uint32_t i;
 
     for (i = 0; i < e->nalinks; i++)
-        hash_del(&t->addrs, &e->alinks[i].h);
+        hash_del(&t->addrs, &dir_entry_links(e)[i].h);
 }
 
 /* ------------------------------------------------------------ entries */
-
-struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
-{
-    WSAQUERYSETA      v = *qs;
-    struct dir_entry *e;
-    size_t            nl, head, qlen;
-
-    /* One allocation: the entry, its address links, then its query set
-     * laid out again without the context the node already holds.  A
-     * store of small entries spends as much on allocator headers and
-     * rounding as on data otherwise. */
-    v.lpszContext = NULL;
-    nl = v.dwNumberOfCsAddrs < DIR_MAX_INDEXED_ADDRS ? v.dwNumberOfCsAddrs
-                                                     : DIR_MAX_INDEXED_ADDRS;
-    head = RNR_ALIGN_UP(sizeof *e + nl * sizeof(struct dir_alink));
-    qlen = rnr_qs_flat_size(&v);
-    if (qlen == SIZE_MAX || qlen > SIZE_MAX - head || (e = rnr_calloc(1, head + qlen)) == NULL)
-        return NULL;
-    e->alinks = nl > 0 ? (struct dir_alink *)(void *)(e + 1) : NULL;
-    e->qs = (WSAQUERYSETA *)(void *)((char *)e + head);
-    if (rnr_qs_flatten(&v, e->qs, qlen) != qlen) {
-        rnr_free(e);
-        return NULL;
-    }
-    entry_index_addrs(e);
-    e->owner = owner;
-    rnr_free(qs);
-    return e;
-}
-
-uint64_t dir_entry_bytes(const struct dir_entry *e)
-{
-    return rnr_qs_flat_size(e->qs);
-}
-
-void dir_entry_free(struct dir_entry *e)
-{
-    rnr_free(e);
-}
 
 static void entry_unlink(struct dir_tree *t, struct dir_entry *e)
 {

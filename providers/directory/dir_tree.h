@@ -35,11 +35,14 @@ struct dir_hash {
 struct dir_entry;
 
 /* One IP address of an entry in the tree's address index (reverse
- * lookups): csaddr is the index of its CSADDR_INFO in the entry. */
+ * lookups): csaddr is the index of its CSADDR_INFO in the entry, off
+ * where its remote address lies in the entry's packed data (in what
+ * would be padding otherwise). */
 struct dir_alink {
     struct dir_hlink  h;                    /* tree->addrs */
     struct dir_entry *e;
     uint32_t          csaddr;
+    uint32_t          off;
 };
 
 /* The distinct addresses of one entry the index holds at most. */
@@ -55,6 +58,11 @@ struct dir_node {
     char             *path;                 /* "\" or "\a\b" */
 };
 
+/* An entry is one allocation: this head, the slots of its address links
+ * (min(ncsaddrs, DIR_MAX_INDEXED_ADDRS) of them), then its query set in a
+ * packed form (dir_entry.c) expanded into a WSAQUERYSETA only when the
+ * entry is served: a store of small entries otherwise spends more on the
+ * query set's pointers than on its data. */
 struct dir_entry {
     struct dir_hlink  h;                    /* tree->entries, by name */
     struct dir_entry *prev, *next;          /* in node */
@@ -63,9 +71,11 @@ struct dir_entry {
     /* The owner was an administrator (admin-group) when it last wrote
      * the entry.  Fits in the padding after owner: no cost per entry. */
     unsigned char     admin;
-    WSAQUERYSETA     *qs;                   /* flat, in the entry's allocation; lpszContext NULL */
-    struct dir_alink *alinks;               /* its distinct IPv4/IPv6 addresses, likewise */
-    uint32_t          nalinks;
+    unsigned char     has;                  /* which optional parts the packed data holds */
+    uint16_t          nalinks;              /* its distinct IPv4/IPv6 addresses */
+    uint32_t          ncsaddrs;
+    uint32_t          qbytes;               /* rnr_qs_flat_size of the query set expanded */
+    GUID              cls;
 };
 
 /* What one owner's entries take, for the quotas (dir_set.c). */
@@ -140,10 +150,12 @@ struct dir_entry *dir_tree_name_first(const struct dir_tree *t, const char *name
 struct dir_entry *dir_tree_name_next(const struct dir_entry *e, uint32_t hash);
 
 /* The hash of an IPv4 or IPv6 address (af and its 4 or 16 bytes), as the
- * address index uses it, and the address of CSADDR i of e, if it has one:
- * its bytes and length, NULL otherwise. */
+ * address index uses it, and the address link l stands for: its bytes
+ * (not aligned) and family. */
 uint32_t dir_addr_hash(const struct dir_tree *t, int af, const void *bytes);
-const void *dir_entry_addr(const struct dir_entry *e, uint32_t i, int *af);
+const void *dir_alink_addr(const struct dir_alink *l, int *af);
+/* e's address links (e->nalinks of them). */
+struct dir_alink *dir_entry_links(struct dir_entry *e);
 /* The first link of the index chain that may hold the address; follow
  * with dir_tree_addr_next (callers compare addresses themselves). */
 struct dir_alink *dir_tree_addr_first(const struct dir_tree *t, uint32_t hash);
@@ -151,12 +163,20 @@ struct dir_alink *dir_tree_addr_next(const struct dir_alink *l, uint32_t hash);
 
 struct dir_entry *dir_tree_find_entry(const struct dir_tree *t, const struct dir_node *node,
                                       const GUID *cls, const char *name);
-/* A new entry holding a copy of qs without its context (one allocation
- * with the entry), its addresses ready for the index; qs (allocated) is
- * freed on success and left to the caller on failure (NULL: ENOMEM).
- * `admin` is 0; the caller sets it. */
+/* A new entry holding a copy of qs without its context (packed, one
+ * allocation with the entry), its addresses ready for the index; qs
+ * (allocated) is freed on success and left to the caller on failure
+ * (NULL: ENOMEM, or no name or class).  `admin` is 0; the caller sets it. */
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner);
 void dir_entry_free(struct dir_entry *e);     /* accepts NULL */
+/* What the packed form answers without expanding it. */
+const GUID *dir_entry_class(const struct dir_entry *e);
+const char *dir_entry_name(const struct dir_entry *e);
+const WSAVERSION *dir_entry_version(const struct dir_entry *e);     /* NULL: none */
+DWORD dir_entry_naddrs(const struct dir_entry *e);
+/* e's query set as it was stored (no context): one allocation, freed
+ * with rnr_free.  0 or WSA_NOT_ENOUGH_MEMORY. */
+int dir_entry_expand(const struct dir_entry *e, WSAQUERYSETA **out);
 /* Served to every caller's host and service lookups (directory.h, trust):
  * root's entries and those an administrator wrote as its owner. */
 static inline int dir_entry_trusted(const struct dir_entry *e)

@@ -119,11 +119,15 @@ static int dump(void *ctx, struct dir_store *s)
     struct dir_state       *st = ctx;
     const struct dir_node  *n;
     const struct dir_entry *e;
+    WSAQUERYSETA           *qs;
 
     for (n = &st->tree.root; n != NULL; n = dir_node_next(n, &st->tree.root)) {
         for (e = n->ent_first; e != NULL; e = e->next) {
+            if (dir_entry_expand(e, &qs) != 0)
+                return WSAENOBUFS;
             st->rec.len = 0;
-            dir_xml_put_entry(&st->rec, e->qs, n->path, (long long)e->owner, e->admin, 0);
+            dir_xml_put_entry(&st->rec, qs, n->path, (long long)e->owner, e->admin, 0);
+            rnr_free(qs);
             if (st->rec.error)
                 return WSAENOBUFS;
             dir_store_snap_put(s, st->rec.data, st->rec.len);

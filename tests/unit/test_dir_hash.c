@@ -100,7 +100,7 @@ static void test_fnv_collisions_spread(void **state)
         upper[j] = '\0';
         e = dir_tree_find_entry(&t, n, &hash_class, upper);
         assert_non_null(e);
-        assert_string_equal(e->qs->lpszServiceInstanceName, names[i]);
+        assert_string_equal(dir_entry_name(e), names[i]);
     }
     dir_tree_clear(&t);
 }

@@ -130,6 +130,127 @@ static void test_record_round_trip(void **state)
     dir_text_free(&t);
 }
 
+/* ------------------------------------------------------------ packed entries */
+
+static void assert_sockaddr_same(const SOCKET_ADDRESS *a, const SOCKET_ADDRESS *b)
+{
+    assert_int_equal(a->iSockaddrLength, b->iSockaddrLength);
+    assert_true((a->lpSockaddr == NULL) == (b->lpSockaddr == NULL));
+    if (a->lpSockaddr != NULL)
+        assert_memory_equal(a->lpSockaddr, b->lpSockaddr, (size_t)a->iSockaddrLength);
+}
+
+/* What the entry gives back is what it was given, field for field. */
+static void assert_qs_same(const WSAQUERYSETA *a, const WSAQUERYSETA *b)
+{
+    DWORD i;
+
+    assert_int_equal(a->dwSize, b->dwSize);
+    assert_memory_equal(a->lpServiceClassId, b->lpServiceClassId, sizeof(GUID));
+    assert_string_equal(a->lpszServiceInstanceName, b->lpszServiceInstanceName);
+    assert_null(b->lpszContext);
+    assert_true((a->lpVersion == NULL) == (b->lpVersion == NULL));
+    if (a->lpVersion != NULL)
+        assert_memory_equal(a->lpVersion, b->lpVersion, sizeof(WSAVERSION));
+    assert_true((a->lpszComment == NULL) == (b->lpszComment == NULL));
+    if (a->lpszComment != NULL)
+        assert_string_equal(a->lpszComment, b->lpszComment);
+    assert_true((a->lpBlob == NULL) == (b->lpBlob == NULL));
+    if (a->lpBlob != NULL) {
+        assert_int_equal(a->lpBlob->cbSize, b->lpBlob->cbSize);
+        assert_true((a->lpBlob->pBlobData == NULL) == (b->lpBlob->pBlobData == NULL));
+        if (a->lpBlob->pBlobData != NULL)
+            assert_memory_equal(a->lpBlob->pBlobData, b->lpBlob->pBlobData, a->lpBlob->cbSize);
+    }
+    assert_int_equal(a->dwNumberOfCsAddrs, b->dwNumberOfCsAddrs);
+    for (i = 0; i < a->dwNumberOfCsAddrs; i++) {
+        assert_int_equal(a->lpcsaBuffer[i].iSocketType, b->lpcsaBuffer[i].iSocketType);
+        assert_int_equal(a->lpcsaBuffer[i].iProtocol, b->lpcsaBuffer[i].iProtocol);
+        assert_sockaddr_same(&a->lpcsaBuffer[i].LocalAddr, &b->lpcsaBuffer[i].LocalAddr);
+        assert_sockaddr_same(&a->lpcsaBuffer[i].RemoteAddr, &b->lpcsaBuffer[i].RemoteAddr);
+    }
+}
+
+/* qs into an entry and out again; the entry, for more checks. */
+static struct dir_entry *pack_round_trip(const WSAQUERYSETA *qs)
+{
+    struct dir_entry *e = dir_entry_new(rnr_qs_dup(qs, NULL), 5);
+    WSAQUERYSETA     *x;
+
+    assert_non_null(e);
+    assert_int_equal(dir_entry_expand(e, &x), 0);
+    assert_qs_same(qs, x);
+    assert_int_equal(dir_entry_bytes(e), rnr_qs_flat_size(x));
+    assert_int_equal(dir_entry_bytes(e), rnr_qs_flat_size(qs));
+    assert_string_equal(dir_entry_name(e), qs->lpszServiceInstanceName);
+    assert_memory_equal(dir_entry_class(e), qs->lpServiceClassId, sizeof(GUID));
+    assert_int_equal(dir_entry_naddrs(e), qs->dwNumberOfCsAddrs);
+    assert_true((dir_entry_version(e) == NULL) == (qs->lpVersion == NULL));
+    rnr_free(x);
+    return e;
+}
+
+/* Sockaddrs the short forms cannot say exactly stay byte for byte, and
+ * any IPv4 or IPv6 one of full size is still indexed. */
+static void test_entry_packed(void **state)
+{
+    WSAQUERYSETA        qs;
+    CSADDR_INFO         cs[5];
+    struct sockaddr_in  s4, odd4;
+    struct sockaddr_in6 s6, flow6;
+    unsigned char       other[5] = { 0x7f, 0, 1, 2, 3 };
+    WSAVERSION          v;
+    BLOB                b, empty = { 0, NULL };
+    GUID                g;
+    struct dir_entry   *e;
+    int                 af = AF_UNSPEC;
+    const void         *a;
+
+    (void)state;
+    sample(&qs, cs, &s4, &s6, &v, &b, &g);
+    dir_entry_free(pack_round_trip(&qs));
+
+    memset(&cs[2], 0, 3 * sizeof cs[0]);
+    odd4 = s4;
+    odd4.sin_zero[3] = 9;
+    inet_pton(AF_INET, "198.51.100.7", &odd4.sin_addr);
+    flow6 = s6;
+    flow6.sin6_flowinfo = htonl(5);
+    inet_pton(AF_INET6, "2001:db8::9", &flow6.sin6_addr);
+    cs[2].RemoteAddr.lpSockaddr = (LPSOCKADDR)&odd4;
+    cs[2].RemoteAddr.iSockaddrLength = sizeof odd4;
+    cs[3].RemoteAddr.lpSockaddr = (LPSOCKADDR)&flow6;
+    cs[3].RemoteAddr.iSockaddrLength = sizeof flow6;
+    cs[3].LocalAddr.lpSockaddr = (LPSOCKADDR)(void *)other;
+    cs[3].LocalAddr.iSockaddrLength = sizeof other;
+    cs[4].RemoteAddr.lpSockaddr = (LPSOCKADDR)&s4;     /* the same as cs[0]: one link */
+    cs[4].RemoteAddr.iSockaddrLength = sizeof s4;
+    qs.dwNumberOfCsAddrs = 5;
+    qs.lpVersion = NULL;
+    qs.lpszComment = NULL;
+    qs.lpBlob = &empty;
+    e = pack_round_trip(&qs);
+    assert_int_equal(e->nalinks, 3);
+    a = dir_alink_addr(&dir_entry_links(e)[0], &af);
+    assert_int_equal(af, AF_INET);
+    assert_memory_equal(a, &s4.sin_addr, 4);
+    assert_int_equal(dir_entry_links(e)[1].csaddr, 2);
+    a = dir_alink_addr(&dir_entry_links(e)[1], &af);
+    assert_int_equal(af, AF_INET);
+    assert_memory_equal(a, &odd4.sin_addr, 4);
+    a = dir_alink_addr(&dir_entry_links(e)[2], &af);
+    assert_int_equal(af, AF_INET6);
+    assert_memory_equal(a, &flow6.sin6_addr, 16);
+    dir_entry_free(e);
+
+    qs.dwNumberOfCsAddrs = 0;
+    qs.lpcsaBuffer = NULL;
+    qs.lpBlob = NULL;
+    e = pack_round_trip(&qs);
+    assert_int_equal(e->nalinks, 0);
+    dir_entry_free(e);
+}
+
 static void test_text_ok(void **state)
 {
     (void)state;
@@ -1133,6 +1254,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_record_round_trip),
+        cmocka_unit_test(test_entry_packed),
         cmocka_unit_test(test_text_ok),
         cmocka_unit_test(test_document),
         cmocka_unit_test(test_paths),
