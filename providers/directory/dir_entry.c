@@ -320,19 +320,34 @@ static void entry_index_addrs(struct dir_entry *e)
     }
 }
 
+/* The parts of qs an entry keeps: what dir_set.c and the loader store
+ * (the context is the node's). */
+static void kept_parts(const WSAQUERYSETA *qs, WSAQUERYSETA *v)
+{
+    memset(v, 0, sizeof *v);
+    v->dwSize = sizeof *v;
+    v->lpServiceClassId = qs->lpServiceClassId;
+    v->lpszServiceInstanceName = qs->lpszServiceInstanceName;
+    v->lpVersion = qs->lpVersion;
+    v->lpszComment = qs->lpszComment;
+    v->lpBlob = qs->lpBlob;
+    v->dwNumberOfCsAddrs = qs->dwNumberOfCsAddrs;
+    v->lpcsaBuffer = qs->lpcsaBuffer;
+}
+
 struct dir_entry *dir_entry_new(WSAQUERYSETA *qs, uid_t owner)
 {
-    WSAQUERYSETA      v = *qs;
+    WSAQUERYSETA      v;
     struct dir_entry *e;
     struct pk         w = { NULL, 0 };
     size_t            nl, head, qlen;
 
+    kept_parts(qs, &v);
     if (v.lpszServiceInstanceName == NULL || v.lpServiceClassId == NULL ||
         v.dwNumberOfCsAddrs > RNR_QS_MAX_CSADDRS)
         return NULL;
-    /* What the query set would take flat, without the context the node
-     * already holds: the quotas count that, whatever the packing saves. */
-    v.lpszContext = NULL;
+    /* What the query set takes flat: the quotas count that, whatever the
+     * packing saves, and dir_entry_expand builds exactly that. */
     qlen = rnr_qs_flat_size(&v);
     if (qlen == SIZE_MAX || qlen > UINT32_MAX)
         return NULL;
@@ -361,8 +376,8 @@ void dir_entry_free(struct dir_entry *e)
 
 /* ------------------------------------------------------------ expanding */
 
-/* The CSADDR_INFOs and sockaddrs of e's addresses, into scratch (NULL:
- * only measure); the bytes they take. */
+/* e's CSADDR_INFOs into cs and their sockaddrs after them (cs NULL: only
+ * measure); the bytes they take. */
 static size_t addrs_decode(const struct dir_entry *e, CSADDR_INFO *cs)
 {
     const unsigned char *p = entry_addrs(e);
