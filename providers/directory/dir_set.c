@@ -356,7 +356,8 @@ static int set_deferred(struct dir_state *st, const struct rnr_nsp_caller *calle
     pe = dir_pend_find(st, ptxt.data, qs->lpServiceClassId, qs->lpszServiceInstanceName);
     if (pe != NULL)
         olde = dir_pend_entry(pe);
-    if (olde != NULL && (rc = dir_entry_expand(olde, &oldx)) != 0)
+    rc = WSAENOBUFS;
+    if (olde != NULL && dir_entry_expand(olde, &oldx) != 0)
         goto done;
     old = oldx;
     owner = olde != NULL ? olde->owner : caller->uid;
@@ -442,9 +443,9 @@ int dir_set_service(void *state, const struct rnr_nsp_caller *caller, const WSAQ
 
     st->rec.len = 0;
     st->rec.error = 0;
-    if (e != NULL && (rc = dir_entry_expand(e, &ex)) != 0)
-        goto done;
     rc = WSAENOBUFS;
+    if (e != NULL && dir_entry_expand(e, &ex) != 0)
+        goto done;
     switch (op) {
     case RNRSERVICE_REGISTER:
         nqs = build_register(ex, qs, flags);
