@@ -106,7 +106,10 @@ static void job_run(struct lp_job *j)
     if (j->starttls != LP_TLS_NO && strncmp(j->uri, "ldap://", 7) == 0 &&
         (rc = ldap_start_tls_s(ld, NULL, NULL)) != LDAP_SUCCESS) {
         if (j->starttls == LP_TLS_DEMAND) {
-            snprintf(j->err, sizeof j->err, "StartTLS: %s", ldap_err2string(rc));
+            /* libldap says only "Connect error" when the handshake fails. */
+            snprintf(j->err, sizeof j->err, "StartTLS: %s%s", ldap_err2string(rc),
+                     rc == LDAP_CONNECT_ERROR ? " (TLS handshake failed: is the server's "
+                     "certificate signed by a CA in ca-file, for this host name?)" : "");
             goto done;
         }
         /* `yes`: TLS when the server offers it.  A failed StartTLS may
@@ -120,7 +123,9 @@ static void job_run(struct lp_job *j)
         }
     }
     if ((rc = job_bind(j, ld)) != LDAP_SUCCESS) {
-        snprintf(j->err, sizeof j->err, "bind: %s", ldap_err2string(rc));
+        snprintf(j->err, sizeof j->err, "bind: %s%s", ldap_err2string(rc),
+                 rc == LDAP_SERVER_DOWN && strncmp(j->uri, "ldaps://", 8) == 0 ?
+                 " (no connection, or the TLS handshake failed: check ca-file)" : "");
         goto done;
     }
     j->ld = ld;

@@ -147,11 +147,14 @@ else
         ok "another CA: the lookup fails in $ms ms ($(cat "$slapd_tmp/find.err"))" ||
         fail "another CA: $(cat "$slapd_tmp/find.err")"
 fi
-why=$(grep "provider ldap" "$slapd_tmp/rnrd-tlsbad/log" | grep -i "certificate\|tls" | head -1)
+why=$(grep "provider ldap" "$slapd_tmp/rnrd-tlsbad/log" | grep "StartTLS.*certificate" | head -1)
 [ -n "$why" ] && ok "rnrd says why: $why" ||
     fail "rnrd's log says nothing of TLS: $(cat "$slapd_tmp/rnrd-tlsbad/log")"
 rnrd_run ldapsbad "$slapd_sec_ldaps" "ca-file = $slapd_tmp/wrong.crt"
 found ldapsbad svc-tls && fail "ldaps with another CA answered" || ok "ldaps with another CA fails"
+why=$(grep "provider ldap" "$slapd_tmp/rnrd-ldapsbad/log" | grep "ldaps://.*ca-file" | head -1)
+[ -n "$why" ] && ok "rnrd says why: $why" ||
+    fail "rnrd's log says nothing of TLS: $(cat "$slapd_tmp/rnrd-ldapsbad/log")"
 slapd_stop sec
 
 # ---------------------------------------------------------------- 2. failover
