@@ -8,7 +8,7 @@ pkgs="build-essential autoconf automake libtool pkg-config
       libc-ares-dev libxml2-dev libxml2-utils libinih-dev libcmocka-dev
       clang valgrind iproute2 util-linux procps python3 netbase systemd passwd mount
       man-db groff-base unbound libssl-dev nftables
-      libldap-dev slapd ldap-utils openssl samba-ad-dc"
+      libldap-dev slapd ldap-utils openssl samba-ad-dc samba samba-common-bin"
 
 missing=""
 for p in $pkgs; do
