@@ -33,22 +33,14 @@
 
 #include <rnr/winsock2.h>
 
+#include "bench_util.h"
+
 static const GUID bench_cls = { 0x5D0E6B7Au, 0x1C2B, 0x4A3D,
                                 { 0x9E, 0x8F, 0x0A, 0x1B, 0x2C, 0x3D, 0x4E, 0x60 } };
 
 static double now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
+    return bench_now_us() / 1e3;
 }
 
 static void qs_init(WSAQUERYSETA *qs, const GUID *cls, const char *name)
@@ -63,23 +55,10 @@ static void qs_init(WSAQUERYSETA *qs, const GUID *cls, const char *name)
 /* Number of results, or -1 on a failure other than "not found". */
 static long lookup_count(const GUID *cls, const char *name)
 {
-    union { WSAQUERYSETA qs; char b[16384]; } buf;
     WSAQUERYSETA qs;
-    HANDLE h;
-    long n = 0;
 
     qs_init(&qs, cls, name);
-    if (WSALookupServiceBeginA(&qs, LUP_RETURN_NAME, &h) != 0)
-        return -1;
-    for (;;) {
-        DWORD len = sizeof buf;
-
-        if (WSALookupServiceNextA(h, 0, &len, &buf.qs) != 0)
-            break;
-        n++;
-    }
-    WSALookupServiceEnd(h);
-    return n;
+    return bench_lookup_count(&qs, LUP_RETURN_NAME);
 }
 
 static int do_register(const char *name)
@@ -168,7 +147,7 @@ static int visibility(const char *sock_a, const char *sock_b, int n)
     }
     close(to_child[1]);
     waitpid(pid, NULL, 0);
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     printf("registration on A -> visible on B (%d runs; WSASetService on A's rnrd, then\n"
            "  B polled every 0.2 ms): min %.2f ms, median %.2f ms, max %.2f ms\n",
            n, v[0], v[n / 2], v[n - 1]);
@@ -214,7 +193,7 @@ static int lookups(const char *sock_b, const char *cls_s, const char *name, int 
         total = lookup_count(&cls, "*");
         tenum += now_ms() - t0;
     }
-    qsort(v, (size_t)count, sizeof *v, cmp_double);
+    qsort(v, (size_t)count, sizeof *v, bench_cmp_double);
     printf("exact lookup among the table: median %.3f ms, p90 %.3f ms (%d lookups)\n",
            v[count / 2], v[count * 9 / 10], count);
     printf("@row\tsap-lookup\tSAP: exact lookup among 10,000 remote\t1\t%.1f\t%.1f\t-\t"
