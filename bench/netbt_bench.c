@@ -10,10 +10,12 @@
  *       the other from one socket, each answer awaited: what asking the
  *       server costs without any process start, the floor under both
  *       rnr and nmblookup.
- *   netbt_bench rnr NAME[#XX] COUNT cached|uncached
+ *   netbt_bench rnr NAME[#XX] COUNT uncached|rnrd-cached|cached
  *       COUNT lookups of NAME through librnr ($RNR_SOCKET): Begin, Next
- *       until the end, End, on NS_NETBT with the host class; uncached
- *       ones with LUP_FLUSHCACHE (rnrd asks the network each time).
+ *       until the end, End, on NS_NETBT with the host class.  uncached:
+ *       with LUP_FLUSHCACHE (rnrd asks the network each time);
+ *       rnrd-cached: librnr's answer cache off (RNR_ANSWER_CACHE=0), the
+ *       provider's cache answers; cached: as applications get it.
  *   netbt_bench burst SERVER NAME[#XX] COUNT
  *       COUNT queries in one burst, then the answers heard within a
  *       second: prints "sent COUNT answered N".
@@ -156,11 +158,28 @@ static long rnr_lookup(const char *name, DWORD flags)
     return n > 0 ? n : -1;
 }
 
-static int through_rnr(const char *name, int count, int uncached)
+enum { RNR_COLD, RNR_DAEMON, RNR_CACHED };
+
+static const struct {
+    const char *mode, *id, *label, *compare;
+} rnr_rows[] = {
+    { "uncached", "rnr-netbt-cold", "librnr, netbt, LUP_FLUSHCACHE", "nbns-direct,nmblookup" },
+    { "rnrd-cached", "rnr-netbt-rnrd", "librnr, netbt, rnrd's cache",
+      "bare-unix,nbns-direct,nmblookup" },
+    { "cached", "rnr-netbt-cached", "librnr, netbt, answer cache",
+      "bare-unix,nbns-direct,nmblookup" },
+};
+
+static int through_rnr(const char *name, int count, int how)
 {
     double *v = calloc((size_t)count, sizeof *v);
     WSADATA wd;
-    int i, bad = v == NULL || WSAStartup(MAKEWORD(2, 2), &wd) != 0;
+    int i, bad;
+
+    /* Off before the first connection: librnr reads it then. */
+    if (how == RNR_DAEMON)
+        setenv("RNR_ANSWER_CACHE", "0", 1);
+    bad = v == NULL || WSAStartup(MAKEWORD(2, 2), &wd) != 0;
 
     /* The first lookup fills the caches the cached rows read. */
     if (!bad && rnr_lookup(name, 0) < 1)
@@ -168,17 +187,13 @@ static int through_rnr(const char *name, int count, int uncached)
     for (i = 0; !bad && i < count; i++) {
         double t0 = bench_now_us();
 
-        bad = rnr_lookup(name, uncached ? LUP_FLUSHCACHE : 0) < 1;
+        bad = rnr_lookup(name, how == RNR_COLD ? LUP_FLUSHCACHE : 0) < 1;
         v[i] = bench_now_us() - t0;
     }
     if (bad)
         fprintf(stderr, "netbt_bench: %s not found through rnr\n", name);
-    else if (uncached)
-        report("rnr-netbt-cold", "librnr, netbt, LUP_FLUSHCACHE", "nbns-direct,nmblookup", v,
-               count);
     else
-        report("rnr-netbt-cached", "librnr, netbt, cached", "bare-unix,nbns-direct,nmblookup",
-               v, count);
+        report(rnr_rows[how].id, rnr_rows[how].label, rnr_rows[how].compare, v, count);
     free(v);
     WSACleanup();
     return bad;
@@ -217,10 +232,14 @@ int main(int argc, char **argv)
         return direct(argv[2], argv[3], count);
     if (count > 0 && count <= 0x1000 && strcmp(argv[1], "burst") == 0)
         return burst(argv[2], argv[3], count);
-    if (argc == 5 && strcmp(argv[1], "rnr") == 0 && (count = atoi(argv[3])) > 0 &&
-        (strcmp(argv[4], "cached") == 0 || strcmp(argv[4], "uncached") == 0))
-        return through_rnr(argv[2], count, strcmp(argv[4], "uncached") == 0);
+    if (argc == 5 && strcmp(argv[1], "rnr") == 0 && (count = atoi(argv[3])) > 0) {
+        int how;
+
+        for (how = RNR_COLD; how <= RNR_CACHED; how++)
+            if (strcmp(argv[4], rnr_rows[how].mode) == 0)
+                return through_rnr(argv[2], count, how);
+    }
     fprintf(stderr, "usage: netbt_bench direct|burst SERVER NAME[#XX] COUNT\n"
-                    "       netbt_bench rnr NAME[#XX] COUNT cached|uncached\n");
+                    "       netbt_bench rnr NAME[#XX] COUNT uncached|rnrd-cached|cached\n");
     return 2;
 }
