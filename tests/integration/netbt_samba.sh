@@ -15,7 +15,8 @@
 #      deregistered: gone;
 #   4. rnr registers with nmbd as WINS server (node-type h): nmblookup
 #      asking the WINS server finds it; deregistered, and when rnrd stops,
-#      released from the server;
+#      released from the server; a normal group, for which the server has
+#      only a placeholder, is found by broadcast;
 #   5. gethostbyname and getaddrinfo through librnr (NS_ALL) reach a
 #      NetBIOS name, after the hosts file.
 # Root, nmbd and nmblookup only: exits 77 otherwise.
@@ -105,6 +106,10 @@ section_done "3. rnr's names found by nmblookup"
 rnrd_stop
 rnrd_conf "interfaces = eth0" "node-type = h" "wins-server = $A" "timeout-ms = 300" "retries = 2"
 rnrd_start
+# An h-node that gets the WINS server's placeholder for a normal group
+# broadcasts for its members, as Windows does: nmbd's host answers.
+got=$(nbt SAMBAGRP | tr '\n' ' ')
+[ "$got" = "$A " ] || fail "4: the group SAMBAGRP on an h-node found '$got', not $A"
 ctl register host RNRWINS --ns NS_NETBT --persistent >/dev/null || fail "4: register RNRWINS"
 for n in RNRWINS 'RNRWINS#20'; do
     got=$(nmb_wins C $A "$n")
