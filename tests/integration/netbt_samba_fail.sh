@@ -36,6 +36,12 @@ silent() {
     [ -z "$got" ] && [ "$ms" -ge "$2" ] && [ "$ms" -le "$3" ] ||
         fail "4: $1 $4: '$got' after $ms ms"
 }
+# took_ms: a lookup's own time in whole ms, from rnrctl --short's last line
+# ("-- 1 address in 0.31ms, from rnrd")
+took_ms() {
+    sed -n 's/^-- .* in \([0-9.]*\)\([mu]*s\).*/\1 \2/p' |
+        awk '{ v = $1; if ($2 == "us") v /= 1000; else if ($2 == "s") v *= 1000; printf "%d\n", v }'
+}
 # stat NAME: one of rnrd's netbt counters
 stat() { ctl stats --kv 2>/dev/null | sed -n "s/^provider\.netbt\.stat\.$1=//p"; }
 
@@ -114,8 +120,13 @@ rnrd_conf "interfaces = eth0" "node-type = b" "timeout-ms = 400" "retries = 2"
 rnrd_start
 silent 'SAMBAHOST#20' 700 1500 "by broadcast, nobody answering (800 + 700 slack)"
 silent SAMBAHOST 700 2300 "(<00>, <20>) by broadcast (1600 + 700)"
-silent SAMBAHOST 0 500 "again: from the negative cache"
-# Lookups in flight do not hold rnrd up: 20 at once, then a hosts lookup.
+silent SAMBAHOST 0 700 "again: from the negative cache (no wait)"
+# Lookups in flight do not hold rnrd up: 20 at once (3 s x 2 suffixes
+# each), then a hosts lookup, timed by rnrctl itself (a process start on
+# a loaded machine, a sanitizer's above all, is no measure of rnrd).
+rnrd_stop
+rnrd_conf "interfaces = eth0" "node-type = b" "timeout-ms = 1000" "retries = 3"
+rnrd_start
 i=0
 waiting=""
 while [ $i -lt 20 ]; do
@@ -124,13 +135,18 @@ while [ $i -lt 20 ]; do
     waiting="$waiting $!"
 done
 pids="$pids $waiting"
-sleep 0.2
-t0=$(date +%s%N)
-out=$(ctl lookup host filehost --ns NS_TCPIP_HOSTS --short 2>&1)
-ms=$(ms_since "$t0")
-echo "   a hosts lookup with 20 NetBIOS lookups waiting: $ms ms"
+n=0
+until [ "$(ctl stats --kv 2>/dev/null | sed -n 's/^daemon\.lookups-open=//p')" -ge 20 ] 2>/dev/null
+do
+    n=$((n + 1))
+    [ $n -gt 50 ] && { fail "4: the 20 NetBIOS lookups never were all open"; break; }
+    sleep 0.1
+done
+out=$(ctl lookup host filehost --ns NS_TCPIP_HOSTS --short --flags flushcache 2>&1)
+ms=$(echo "$out" | took_ms)
+echo "   a hosts lookup with 20 NetBIOS lookups waiting: ${ms:-?} ms"
 echo "$out" | grep -q "10.$sub.0.99" || fail "4: hosts lookup meanwhile: $out"
-[ "$ms" -le 500 ] || fail "4: the hosts lookup took $ms ms while netbt lookups waited"
+[ -n "$ms" ] && [ "$ms" -le 250 ] || fail "4: the hosts lookup took ${ms:-?} ms while netbt lookups waited"
 # shellcheck disable=SC2086
 wait $waiting
 rnrd_stop

@@ -10,7 +10,8 @@
 #   rnrd_conf LINE...   B's rnrd.conf: [provider hosts] reading
 #                       $tmp/B/hosts, then [provider netbt] with LINEs
 #   rnrd_start / rnrd_stop   B's rnrd (the checker in $NETBT_WRAPPER,
-#                       e.g. valgrind --error-exitcode=99, fails the test)
+#                       e.g. valgrind --error-exitcode=99, and a sanitizer
+#                       build's reports in its log fail the test)
 #   ctl ARG...          rnrctl against B's rnrd, in B's namespace
 #   nbt NAME [ARG...]   addresses `rnrctl lookup host NAME --ns NS_NETBT`
 #                       finds on B, one a line (nothing when none)
@@ -89,7 +90,14 @@ rnrd_start() {
 rnrd_stop() {
     kill "$rnrd_pid" 2>/dev/null
     wait "$rnrd_pid" 2>/dev/null
-    [ $? -ne 99 ] || fail "rnrd: the checker found errors (log $tmp/B/log)"
+    rnrd_rc=$?
+    [ $rnrd_rc -ne 99 ] || fail "rnrd: the checker found errors (log $tmp/B/log)"
+    # A sanitizer build's reports (leaks at exit included) go to the log.
+    if grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$tmp/B/log"; then
+        fail "rnrd: sanitizer report (exit $rnrd_rc):"
+        grep -A20 'Sanitizer\|runtime error:' "$tmp/B/log" >&2
+        : >"$tmp/B/log"
+    fi
 }
 
 nbt() {
