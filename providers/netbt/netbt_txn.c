@@ -323,6 +323,23 @@ static void registration_answer(struct netbt_state *st, struct netbt_txn *t,
     }
 }
 
+/* A WINS server keeps no members for a normal group: it answers with a
+ * placeholder (255.255.255.255 in RFC 1002, 0.0.0.0 from Samba's nmbd)
+ * that means "broadcast for them", never an address a host has. */
+static int group_placeholder(const struct nbns_msg *m)
+{
+    size_t i;
+
+    for (i = 0; i < m->naddrs; i++) {
+        const uint8_t *ip = m->addrs[i].ip;
+
+        if (!(m->addrs[i].flags & NBNS_NB_GROUP) ||
+            ((ip[0] | ip[1] | ip[2] | ip[3]) != 0 && (ip[0] & ip[1] & ip[2] & ip[3]) != 0xff))
+            return 0;
+    }
+    return m->naddrs > 0;
+}
+
 static int query_answer(struct netbt_state *st, struct netbt_txn *t, const struct nbns_msg *m)
 {
     if (NBNS_RCODE(m->flags) != 0 || m->rr_section != NBNS_SEC_AN) {
@@ -334,6 +351,13 @@ static int query_answer(struct netbt_state *st, struct netbt_txn *t, const struc
     }
     if ((t->kind == NETBT_TX_STATUS) != (m->rrtype == NBNS_TYPE_NBSTAT))
         return 0;
+    /* An h- or m-node broadcasts next, as Windows does; a p-node has
+     * nothing to offer. */
+    if (t->phases[t->phase] == 'w' && group_placeholder(m)) {
+        if (t->answer == NULL)
+            next_phase(st, t);
+        return 1;
+    }
     if (t->answer == NULL) {
         if ((t->answer = rnr_malloc(sizeof *t->answer)) == NULL)
             return 1;
