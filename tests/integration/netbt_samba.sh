@@ -14,7 +14,8 @@
 #      `nmblookup NAME` (its <00>), NAME#20, `nmblookup -A` lists both;
 #      deregistered: gone;
 #   4. rnr registers with nmbd as WINS server (node-type h): nmblookup
-#      asking the WINS server finds it; deregistered, and when rnrd stops,
+#      asking the WINS server finds it; it is refreshed at half its TTL;
+#      deregistered, and when rnrd stops,
 #      released from the server; a normal group, for which the server has
 #      only a placeholder, is found by broadcast;
 #   5. gethostbyname and getaddrinfo through librnr (NS_ALL) reach a
@@ -104,7 +105,8 @@ section_done "3. rnr's names found by nmblookup"
 
 # ------------------------------------------- 4. rnr registers with WINS
 rnrd_stop
-rnrd_conf "interfaces = eth0" "node-type = h" "wins-server = $A" "timeout-ms = 300" "retries = 2"
+rnrd_conf "interfaces = eth0" "node-type = h" "wins-server = $A" "timeout-ms = 300" "retries = 2" \
+    "name-ttl = 60"
 rnrd_start
 # An h-node that gets the WINS server's placeholder for a normal group
 # broadcasts for its members, as Windows does: nmbd's host answers.
@@ -120,6 +122,16 @@ nmb_status C $B | grep -q '^[[:space:]]*RNRWINS *<00> - .*<ACTIVE>' ||
 ctl deregister host RNRWINS --ns NS_NETBT >/dev/null || fail "4: deregister RNRWINS"
 got=$(nmb_wins C $A RNRWINS)
 [ -z "$got" ] || fail "4: RNRWINS still in nmbd's WINS after deregistration: '$got'"
+# Refreshed with the server at half its TTL (60 s, the shortest allowed):
+# the server's answer to the refresh is counted, and it still has it.
+ctl register host RNRREFR --ns NS_NETBT --persistent >/dev/null || fail "4: register RNRREFR"
+refreshed() { ctl stats --kv | sed -n 's/^provider\.netbt\.stat\.refreshed=//p'; }
+before=$(refreshed)
+i=0
+while [ "$(refreshed)" = "$before" ] && [ $i -lt 90 ]; do sleep 0.5; i=$((i + 1)); done
+[ "$(refreshed)" != "$before" ] || fail "4: RNRREFR not refreshed within 45 s (name-ttl 60)"
+got=$(nmb_wins C $A RNRREFR)
+[ "$got" = "$B" ] || fail "4: nmbd's WINS answers RNRREFR with '$got' after the refresh"
 ctl register host RNRSTOP --ns NS_NETBT --persistent >/dev/null || fail "4: register RNRSTOP"
 got=$(nmb_wins C $A RNRSTOP)
 [ "$got" = "$B" ] || fail "4: nmbd's WINS answers RNRSTOP with '$got'"
