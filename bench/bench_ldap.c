@@ -33,6 +33,8 @@
 
 #include <rnr/winsock2.h>
 
+#include "bench_util.h"
+
 #define N_LOOKUP   2000
 #define N_CACHED   20000
 #define N_WRITE    500
@@ -46,25 +48,10 @@ static const GUID bench_cls = { 0x00091388u, 0, 0,
 static double samples[N_MAX];
 static char container[512];
 
-static double now_us(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* Prints the row of n samples; total_us: the wall time of all of them. */
 static void row(const char *id, const char *label, int n, double total_us, const char *cmp)
 {
-    qsort(samples, (size_t)n, sizeof samples[0], cmp_double);
+    qsort(samples, (size_t)n, sizeof samples[0], bench_cmp_double);
     printf("%-44s p50 %8.1f us  p99 %8.1f us  %8.0f ops/s\n", label, samples[n / 2],
            samples[n * 99 / 100], n / (total_us / 1e6));
     printf("@row\t%s\t%s\t1\t%.1f\t%.1f\t%.0f\t%s\n", id, label, samples[n / 2],
@@ -171,14 +158,14 @@ static int time_lookups(const char *id, const char *label, DWORD flags, int n)
     double t0, t;
     int i;
 
-    t0 = now_us();
+    t0 = bench_now_us();
     for (i = 0; i < n; i++) {
-        t = now_us();
+        t = bench_now_us();
         if (rnr_lookup("bench0", flags) != 0)
             return fprintf(stderr, "bench_ldap: %s: lookup failed\n", id), 1;
-        samples[i] = now_us() - t;
+        samples[i] = bench_now_us() - t;
     }
-    row(id, label, n, now_us() - t0, "ldap-direct");
+    row(id, label, n, bench_now_us() - t0, "ldap-direct");
     return 0;
 }
 
@@ -195,14 +182,14 @@ static int bench_lookups(LDAP *ld)
         if (ldap_count(ld, "(&(objectClass=serviceInstance)(cn=bench0))", attrs) != 1 ||
             rnr_lookup("bench0", LUP_FLUSHCACHE) != 0)
             return fprintf(stderr, "bench_ldap: bench0 not found in warm-up\n"), 1;
-    t0 = now_us();
+    t0 = bench_now_us();
     for (i = 0; i < N_LOOKUP; i++) {
-        t = now_us();
+        t = bench_now_us();
         if (ldap_count(ld, "(&(objectClass=serviceInstance)(cn=bench0))", attrs) != 1)
             return fprintf(stderr, "bench_ldap: direct search failed\n"), 1;
-        samples[i] = now_us() - t;
+        samples[i] = bench_now_us() - t;
     }
-    row("ldap-direct", "libldap ldap_search_ext_s, one entry", N_LOOKUP, now_us() - t0, "-");
+    row("ldap-direct", "libldap ldap_search_ext_s, one entry", N_LOOKUP, bench_now_us() - t0, "-");
     if (time_lookups("ldap-cold", "ldap provider lookup, LUP_FLUSHCACHE", LUP_FLUSHCACHE,
                      N_LOOKUP) != 0)
         return 1;
@@ -244,24 +231,24 @@ static int bench_writes(LDAP *ld)
     double t0, t;
     int i;
 
-    t0 = now_us();
+    t0 = bench_now_us();
     for (i = 0; i < N_WRITE; i++) {
         snprintf(name, sizeof name, "direct%05d", i);
-        t = now_us();
+        t = bench_now_us();
         if (ldap_add_one(ld, name) != LDAP_SUCCESS)
             return fprintf(stderr, "bench_ldap: direct add %s failed\n", name), 1;
-        samples[i] = now_us() - t;
+        samples[i] = bench_now_us() - t;
     }
-    row("ldap-add-direct", "libldap ldap_add_ext_s, one object", N_WRITE, now_us() - t0, "-");
-    t0 = now_us();
+    row("ldap-add-direct", "libldap ldap_add_ext_s, one object", N_WRITE, bench_now_us() - t0, "-");
+    t0 = bench_now_us();
     for (i = 0; i < N_WRITE; i++) {
         snprintf(name, sizeof name, "reg%05d", i);
-        t = now_us();
+        t = bench_now_us();
         if (rnr_register(name) != 0)
             return fprintf(stderr, "bench_ldap: register %s: %d\n", name, WSAGetLastError()), 1;
-        samples[i] = now_us() - t;
+        samples[i] = bench_now_us() - t;
     }
-    row("ldap-register", "ldap provider register (WSASetService)", N_WRITE, now_us() - t0,
+    row("ldap-register", "ldap provider register (WSASetService)", N_WRITE, bench_now_us() - t0,
         "ldap-add-direct");
     return 0;
 }
@@ -273,21 +260,21 @@ static int bench_replication(LDAP *ldb)
     long seen = 0;
     int i;
 
-    t0 = now_us();
+    t0 = bench_now_us();
     for (i = 0; i < N_REPL; i++) {
         snprintf(name, sizeof name, "rep%05d", i);
         if (rnr_register(name) != 0)
             return fprintf(stderr, "bench_ldap: register %s: %d\n", name, WSAGetLastError()), 1;
     }
-    t_last = now_us();
+    t_last = bench_now_us();
     while ((seen = ldap_count(ldb, "(&(objectClass=serviceInstance)(cn=rep*))", attrs)) < N_REPL) {
-        if (seen < 0 || now_us() - t_last > 120e6)
+        if (seen < 0 || bench_now_us() - t_last > 120e6)
             return fprintf(stderr, "bench_ldap: B holds %ld of %d after 120 s\n", seen,
                            N_REPL), 1;
         struct timespec ts = { 0, 20 * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
-    t_all = now_us();
+    t_all = bench_now_us();
     printf("%d registrations through rnrd on A: %.2f s (%.0f a second); all on B %.0f ms\n"
            "  after the last one (B polled every 20 ms), %.2f s from the first\n",
            N_REPL, (t_last - t0) / 1e6, N_REPL / ((t_last - t0) / 1e6), (t_all - t_last) / 1e3,
